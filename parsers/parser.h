@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * parser.h - one table of functions per dialect.
+ *
+ * Parsers know syntax only: they turn sources into settings and scopes.
+ * The dialect's resolver (src/resolve_*.c) turns those into surfaces.
+ * Adding a dialect adds a table here and never touches the engine.
+ */
+#ifndef BL_PARSER_H
+#define BL_PARSER_H
+
+#include "diag.h"
+#include "model.h"
+
+enum bl_file_role {
+	BL_ROLE_NONE,
+	BL_ROLE_POSTFIX_MAIN,
+	BL_ROLE_POSTFIX_MASTER,
+};
+
+struct bl_parser {
+	const char *name;
+	/* classify - what a file is by its name, or BL_ROLE_NONE */
+	enum bl_file_role (*classify)(const char *basename);
+	/* parse - add the settings of src (the config takes src) */
+	int (*parse)(struct bl_config *cfg, struct bl_source *src,
+		     enum bl_file_role role, struct bl_diags *diags);
+	/* resolve - compute the surfaces of a parsed instance */
+	int (*resolve)(struct bl_config *cfg, struct bl_diags *diags);
+};
+
+extern const struct bl_parser bl_parser_postfix;
+
+/* bl_parser_find - the parser named name, or NULL */
+const struct bl_parser *bl_parser_find(const char *name);
+
+/*
+ * Postfix's logical lines (readlline(3) semantics), shared by main.cf and
+ * master.cf: a line starting with whitespace continues the previous one,
+ * comment and blank lines are skipped even inside a continued line, and the
+ * joined text keeps every byte of the continuation lines.
+ */
+struct bl_pf_line {
+	struct bl_buf text;
+	struct bl_span_map *map;
+	size_t nmap, mapcap;
+	size_t start, end; /* the physical lines, end past the last newline */
+	unsigned line;     /* first physical line, 1-based */
+	bool indented;     /* the logical line itself starts with whitespace */
+};
+
+struct bl_pf_reader {
+	const struct bl_source *src;
+	size_t pos;
+	unsigned line; /* of the next physical line */
+};
+
+void bl_pf_reader_init(struct bl_pf_reader *r, const struct bl_source *src);
+void bl_pf_line_init(struct bl_pf_line *l);
+void bl_pf_line_finish(struct bl_pf_line *l);
+/* bl_pf_next_line - the next logical line; false at end of input */
+bool bl_pf_next_line(struct bl_pf_reader *r, struct bl_pf_line *l);
+/* bl_pf_line_src - source offset of an offset into the joined text */
+size_t bl_pf_line_src(const struct bl_pf_line *l, size_t off);
+
+/* bl_pf_is_template - does the source look like a Jinja template? */
+bool bl_pf_is_template(const struct bl_source *src, unsigned *line);
+
+#endif

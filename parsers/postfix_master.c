@@ -1,0 +1,261 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * postfix_master.c - master.cf as master(8) and postconf(1) read it.
+ *
+ * Each logical line is a service: eight fields, the last being the command
+ * and its arguments. Every "-o name=value", "-oname=value" and
+ * "-o { name = value }" before the first non-option argument becomes a
+ * setting in the service's scope ("SERVICE/TYPE"); a later entry for the
+ * same service and type shadows the earlier one. Arguments after the first
+ * non-option argument are kept as stray arguments (the daemon exits on
+ * them). Problems are diagnostics at file:line.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "postfix.h"
+#include "util.h"
+
+struct tok {
+	size_t off, len;
+};
+
+#define MAX_TOKENS 512
+
+/* Split like mystrtokq(3): whitespace separates, {} groups. */
+static size_t
+tokenize(const char *t, size_t n, struct tok *tv, size_t max, bool *unbalanced)
+{
+	size_t i = 0, nt = 0, start;
+	int level;
+
+	*unbalanced = false;
+	while (i < n && nt < max) {
+		while (i < n && bl_is_space(t[i]))
+			i++;
+		if (i >= n)
+			break;
+		start = i;
+		level = 0;
+		for (; i < n; i++) {
+			if (t[i] == '{')
+				level++;
+			else if (t[i] == '}' && level > 0)
+				level--;
+			else if (level == 0 && bl_is_space(t[i]))
+				break;
+		}
+		if (level != 0)
+			*unbalanced = true;
+		tv[nt].off = start;
+		tv[nt].len = i - start;
+		nt++;
+	}
+	return nt;
+}
+
+static bool
+tok_is(const char *t, const struct tok *k, const char *s)
+{
+	return k->len == strlen(s) && memcmp(t + k->off, s, k->len) == 0;
+}
+
+static const char *const service_types[] = {"inet", "unix", "unix-dgram",
+					    "fifo", "pass"};
+
+/* Options of the Postfix daemons (mail_server.c getopt) taking an argument. */
+#define OPTS_WITH_ARG "imnorst"
+
+static void
+add_override(struct bl_config *cfg, const struct bl_source *src,
+	     const struct bl_pf_line *l, struct bl_scope *sc, size_t off,
+	     size_t len, struct bl_diags *diags, int *status)
+{
+	const char *t = l->text.data;
+	size_t k, ke, v, ve, end = off + len;
+	struct bl_setting *s;
+	unsigned line, col;
+
+	bl_source_position(src, bl_pf_line_src(l, off), &line, &col);
+	if (len > 0 && t[off] == '{') {
+		/* "{ name = value }": strip the braces and blanks inside */
+		if (t[end - 1] != '}') {
+			bl_diags_add(diags, BL_LEVEL_ERROR, src->path, line, col,
+				     "-o { ... }: missing '}'");
+			*status = -1;
+			return;
+		}
+		off++;
+		end--;
+	}
+	while (off < end && bl_is_space(t[off]))
+		off++;
+	for (k = off; k < end && t[k] != '=' && !bl_is_space(t[k]); k++)
+		;
+	ke = k;
+	while (k < end && bl_is_space(t[k]))
+		k++;
+	if (ke == off || k >= end || t[k] != '=') {
+		bl_diags_add(diags, BL_LEVEL_ERROR, src->path, line, col,
+			     "-o option \"%.*s\" is not name=value: the "
+			     "service will not start",
+			     (int)(end - off), t + off);
+		*status = -1;
+		return;
+	}
+	for (v = k + 1; v < end && bl_is_space(t[v]); v++)
+		;
+	for (ve = end; ve > v && bl_is_space(t[ve - 1]); ve--)
+		;
+	s = bl_postfix_make_setting(cfg, src, l, sc->name, off, ke - off, v,
+				    ve - v);
+	s->stmt_off = bl_pf_line_src(l, off);
+	s->stmt_len = bl_pf_line_src(l, ve > off ? ve - 1 : off) + 1 -
+		      s->stmt_off;
+	bl_scope_add_setting(cfg, sc, s);
+}
+
+static void
+parse_service(struct bl_config *cfg, const struct bl_source *src,
+	      const struct bl_pf_line *l, struct bl_diags *diags, int *status)
+{
+	const char *t = l->text.data;
+	struct tok tv[MAX_TOKENS];
+	struct bl_scope *sc;
+	const char *cmd, *slash;
+	bool unbalanced, known = false, options = true;
+	size_t nt, i, j, c;
+
+	nt = tokenize(t, l->text.len, tv, MAX_TOKENS, &unbalanced);
+	if (unbalanced) {
+		bl_diags_add(diags, BL_LEVEL_ERROR, src->path, l->line, 1,
+			     "unbalanced '{' in service entry: the master "
+			     "daemon refuses to start");
+		*status = -1;
+		return;
+	}
+	if (nt < 8) {
+		bl_diags_add(diags, BL_LEVEL_ERROR, src->path, l->line, 1,
+			     "service entry has %zu field%s, needs 8 (service "
+			     "type private unpriv chroot wakeup maxproc "
+			     "command): the master daemon refuses to start",
+			     nt, nt == 1 ? "" : "s");
+		*status = -1;
+		return;
+	}
+	for (i = 0; i < BL_ARRAY_LEN(service_types); i++)
+		if (tok_is(t, &tv[1], service_types[i]))
+			known = true;
+	if (!known) {
+		bl_diags_add(diags, BL_LEVEL_ERROR, src->path, l->line,
+			     (unsigned)(bl_pf_line_src(l, tv[1].off) -
+					l->start + 1),
+			     "unknown service type \"%.*s\" (expected inet, "
+			     "unix, unix-dgram, fifo or pass)",
+			     (int)tv[1].len, t + tv[1].off);
+		*status = -1;
+		return;
+	}
+	sc = bl_config_add_scope(cfg);
+	{
+		struct bl_buf nb;
+
+		bl_buf_init(&nb);
+		bl_buf_printf(&nb, "%.*s/%.*s", (int)tv[0].len, t + tv[0].off,
+			      (int)tv[1].len, t + tv[1].off);
+		sc->name = bl_arena_strdup(&cfg->arena, nb.data);
+		bl_buf_finish(&nb);
+	}
+	/* The program: the first word of field 8, without a directory. */
+	cmd = bl_arena_strndup(&cfg->arena, t + tv[7].off, tv[7].len);
+	slash = strrchr(cmd, '/');
+	sc->role = slash ? slash + 1 : cmd;
+	sc->src = src;
+	sc->line = l->line;
+	sc->stmt_off = l->start;
+	sc->stmt_len = l->end - l->start;
+	/* getopt(3) over the arguments: options until the first non-option. */
+	for (i = 8; i < nt && options; i++) {
+		const char *a = t + tv[i].off;
+		size_t alen = tv[i].len;
+
+		if (alen < 2 || a[0] != '-') {
+			sc->stray_off = bl_pf_line_src(l, tv[i].off);
+			sc->stray_line = 0;
+			bl_source_position(src, sc->stray_off, &sc->stray_line,
+					   &sc->stray_col);
+			sc->stray = bl_arena_strndup(&cfg->arena, a, alen);
+			break;
+		}
+		if (alen == 2 && a[1] == '-')
+			break;
+		for (j = 1; j < alen; j++) {
+			c = (unsigned char)a[j];
+			if (strchr(OPTS_WITH_ARG, (int)c) == NULL)
+				continue;
+			if (j + 1 < alen) {
+				/* attached argument: "-oname=value" */
+				if (c == 'o')
+					add_override(cfg, src, l, sc,
+						     tv[i].off + j + 1,
+						     alen - j - 1, diags,
+						     status);
+			} else if (i + 1 < nt) {
+				i++;
+				if (c == 'o')
+					add_override(cfg, src, l, sc,
+						     tv[i].off, tv[i].len,
+						     diags, status);
+			} else {
+				bl_diags_add(diags, BL_LEVEL_ERROR, src->path,
+					     l->line, 1,
+					     "option -%c of service %s needs "
+					     "an argument",
+					     (int)c, sc->name);
+				*status = -1;
+			}
+			break;
+		}
+	}
+	/* Same service and type again: the later entry wins. */
+	for (i = 0; i + 1 < cfg->nscopes; i++) {
+		struct bl_scope *o = cfg->scopes[i];
+
+		if (!o->shadowed && o->src == src &&
+		    strcmp(o->name, sc->name) == 0) {
+			o->shadowed = true;
+			sc->shadows = o;
+			bl_diags_add(diags, BL_LEVEL_WARNING, src->path, l->line,
+				     1,
+				     "service %s is defined again (first at "
+				     "line %u): the last entry wins",
+				     sc->name, o->line);
+		}
+	}
+}
+
+/* bl_postfix_parse_master - add the services of a master.cf */
+int
+bl_postfix_parse_master(struct bl_config *cfg, const struct bl_source *src,
+			struct bl_diags *diags)
+{
+	struct bl_pf_reader r;
+	struct bl_pf_line l;
+	int status = 0;
+
+	bl_pf_reader_init(&r, src);
+	bl_pf_line_init(&l);
+	while (bl_pf_next_line(&r, &l)) {
+		if (l.indented) {
+			bl_diags_add(diags, BL_LEVEL_WARNING, src->path, l.line,
+				     1,
+				     "logical line must not start with "
+				     "whitespace: ignored, as Postfix does");
+			continue;
+		}
+		parse_service(cfg, src, &l, diags, &status);
+	}
+	bl_pf_line_finish(&l);
+	return status;
+}

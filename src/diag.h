@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* diag.h - diagnostics about the input: file:line:col, level, message */
+#ifndef BL_DIAG_H
+#define BL_DIAG_H
+
+#include <stddef.h>
+
+enum bl_level {
+	BL_LEVEL_NOTE,
+	BL_LEVEL_WARNING,
+	BL_LEVEL_ERROR,
+};
+
+struct bl_diag {
+	char *file; /* owned; may be NULL for diagnostics about no file */
+	unsigned line; /* 1-based; 0 = the whole file */
+	unsigned col;  /* 1-based; 0 = the whole line */
+	enum bl_level level;
+	char *message; /* owned */
+};
+
+/*
+ * A list of diagnostics. Parsers add to it and go on; the caller decides
+ * the exit status from the counts once everything has been read.
+ */
+struct bl_diags {
+	struct bl_diag *v;
+	size_t n;
+	size_t cap;
+	size_t errors;
+	size_t warnings;
+};
+
+void bl_diags_init(struct bl_diags *d);
+void bl_diags_finish(struct bl_diags *d);
+void bl_diags_add(struct bl_diags *d, enum bl_level level, const char *file,
+		  unsigned line, unsigned col, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+const char *bl_level_name(enum bl_level level);
+
+#endif

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* load.h - from command-line paths to parsed, resolved instances */
+#ifndef BL_LOAD_H
+#define BL_LOAD_H
+
+#include "diag.h"
+#include "model.h"
+
+struct bl_load_opts {
+	const char *type;           /* --type, or NULL to detect */
+	const char *stdin_filename; /* --stdin-filename for "-" */
+	size_t max_size;            /* 0: BL_SOURCE_MAX */
+};
+
+struct bl_instances {
+	struct bl_config **v;
+	size_t n;
+	size_t skipped; /* templates and other files recognised but skipped */
+};
+
+/*
+ * bl_load - find, read, parse and resolve every instance under paths.
+ * Problems go to diags; returns -1 when some input could not be used.
+ */
+int bl_load(struct bl_instances *out, char *const *paths, size_t npaths,
+	    const struct bl_load_opts *opts, struct bl_diags *diags);
+void bl_instances_finish(struct bl_instances *in);
+
+#endif

@@ -1,0 +1,167 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * model.c - settings, scopes and surfaces of one configuration instance.
+ *
+ * The config owns its sources (freed with it) and allocates settings,
+ * scopes and surfaces from its arena; pointer arrays grow on the heap.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "model.h"
+
+/* bl_config_new - an empty instance (caller frees with bl_config_free) */
+struct bl_config *
+bl_config_new(const char *mta, const char *name)
+{
+	struct bl_config *cfg = bl_xcalloc(1, sizeof(*cfg));
+
+	bl_arena_init(&cfg->arena);
+	cfg->mta = bl_arena_strdup(&cfg->arena, mta);
+	cfg->name = bl_arena_strdup(&cfg->arena, name);
+	return cfg;
+}
+
+/* bl_config_free - free the instance and everything it owns; NULL is fine */
+void
+bl_config_free(struct bl_config *cfg)
+{
+	size_t i;
+
+	if (cfg == NULL)
+		return;
+	for (i = 0; i < cfg->nsources; i++)
+		bl_source_free(cfg->sources[i]);
+	free(cfg->sources);
+	free(cfg->settings);
+	for (i = 0; i < cfg->nscopes; i++)
+		free(cfg->scopes[i]->settings);
+	free(cfg->scopes);
+	for (i = 0; i < cfg->nsurfaces; i++) {
+		free(cfg->surfaces[i].origin);
+		free(cfg->surfaces[i].pieces);
+		free(cfg->surfaces[i].overrides);
+	}
+	free(cfg->surfaces);
+	bl_arena_finish(&cfg->arena);
+	free(cfg);
+}
+
+/* grow - make room for one more element in an array of n */
+static void *
+grow(void *v, size_t n, size_t size)
+{
+	/* Capacities are powers of two, so n alone tells when to grow. */
+	if (n == 0 || (n & (n - 1)) == 0)
+		v = bl_xreallocarray(v, n ? n * 2 : 4, size);
+	return v;
+}
+
+/* bl_config_add_source - the config takes ownership of src */
+void
+bl_config_add_source(struct bl_config *cfg, struct bl_source *src)
+{
+	cfg->sources = grow(cfg->sources, cfg->nsources, sizeof(src));
+	cfg->sources[cfg->nsources++] = src;
+}
+
+/* bl_config_add_setting - a new zeroed setting (config owns) */
+struct bl_setting *
+bl_config_add_setting(struct bl_config *cfg)
+{
+	struct bl_setting *s = bl_arena_alloc(&cfg->arena, sizeof(*s));
+
+	cfg->settings = grow(cfg->settings, cfg->nsettings, sizeof(s));
+	cfg->settings[cfg->nsettings++] = s;
+	return s;
+}
+
+/* bl_config_add_scope - a new zeroed scope (config owns) */
+struct bl_scope *
+bl_config_add_scope(struct bl_config *cfg)
+{
+	struct bl_scope *sc = bl_arena_alloc(&cfg->arena, sizeof(*sc));
+
+	cfg->scopes = grow(cfg->scopes, cfg->nscopes, sizeof(sc));
+	cfg->scopes[cfg->nscopes++] = sc;
+	return sc;
+}
+
+/* bl_scope_add_setting - append a setting to a scope, in order */
+void
+bl_scope_add_setting(struct bl_config *cfg, struct bl_scope *scope,
+		     const struct bl_setting *s)
+{
+	(void)cfg;
+	scope->settings = grow(scope->settings, scope->nsettings, sizeof(s));
+	scope->settings[scope->nsettings++] = s;
+}
+
+/* bl_config_add_surface - a new zeroed surface (config owns) */
+struct bl_surface *
+bl_config_add_surface(struct bl_config *cfg)
+{
+	struct bl_surface *sf;
+
+	cfg->surfaces =
+		grow(cfg->surfaces, cfg->nsurfaces, sizeof(*cfg->surfaces));
+	sf = &cfg->surfaces[cfg->nsurfaces++];
+	memset(sf, 0, sizeof(*sf));
+	return sf;
+}
+
+/* bl_config_lookup - last effective global setting for key, or NULL (borrowed) */
+const struct bl_setting *
+bl_config_lookup(const struct bl_config *cfg, const char *key)
+{
+	size_t i;
+
+	for (i = cfg->nsettings; i-- > 0;) {
+		const struct bl_setting *s = cfg->settings[i];
+
+		if (strcmp(s->scope, "main") == 0 && strcmp(s->key, key) == 0)
+			return s;
+	}
+	return NULL;
+}
+
+/* bl_scope_lookup - last setting for key in the scope, or NULL (borrowed) */
+const struct bl_setting *
+bl_scope_lookup(const struct bl_scope *scope, const char *key)
+{
+	size_t i;
+
+	for (i = scope->nsettings; i-- > 0;)
+		if (strcmp(scope->settings[i]->key, key) == 0)
+			return scope->settings[i];
+	return NULL;
+}
+
+/* bl_setting_src_offset - source offset of a raw-value offset */
+size_t
+bl_setting_src_offset(const struct bl_setting *s, size_t raw_off)
+{
+	size_t i;
+
+	for (i = 0; i < s->nmap; i++) {
+		const struct bl_span_map *m = &s->map[i];
+
+		if (raw_off >= m->raw_off && raw_off < m->raw_off + m->len)
+			return m->src_off + (raw_off - m->raw_off);
+	}
+	if (s->nmap > 0) {
+		const struct bl_span_map *m = &s->map[s->nmap - 1];
+
+		return m->src_off + m->len;
+	}
+	return s->val_off;
+}
+
+/* bl_surface_kind_name - "banner" or "helo" (static) */
+const char *
+bl_surface_kind_name(enum bl_surface_kind kind)
+{
+	return kind == BL_SURFACE_BANNER ? "banner" : "helo";
+}

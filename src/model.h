@@ -1,0 +1,158 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * model.h - the one model every parser produces and everything downstream
+ * reads: settings (assignments as written, with byte spans), scopes
+ * (master.cf services, Exim transports, ...), surfaces (what the outside
+ * world sees, with provenance).
+ *
+ * A struct bl_config owns every string and object reachable from it (an
+ * arena); everything downstream holds borrowed const pointers.
+ */
+#ifndef BL_MODEL_H
+#define BL_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "source.h"
+#include "util.h"
+
+/* A piece of a joined value that came from one run of bytes in a file. */
+struct bl_span_map {
+	size_t raw_off; /* offset in the joined value */
+	size_t src_off; /* offset in the source bytes */
+	size_t len;
+};
+
+/* One assignment as written, or a built-in default. */
+struct bl_setting {
+	const char *key;
+	const char *raw; /* the value as the MTA reads it (joined, trimmed) */
+	size_t raw_len;
+	const struct bl_source *src; /* NULL for a built-in default */
+	size_t key_off, key_len;     /* span of the key in src */
+	size_t val_off, val_len;     /* span of the value in src */
+	size_t stmt_off, stmt_len;   /* the whole logical line(s), for fixes */
+	unsigned line, col;          /* of the key */
+	const char *scope;           /* "main" or e.g. "submission/inet" */
+	const struct bl_setting *shadows; /* the earlier definition it hides */
+	bool shadowed;                    /* a later definition hides it */
+	bool is_default;
+	bool placeholder; /* a default only the running system knows */
+	struct bl_span_map *map; /* raw offsets -> source offsets */
+	size_t nmap;
+};
+
+/* A named part of an instance with settings of its own. */
+struct bl_scope {
+	const char *name; /* "smtp/inet", "transport/remote_smtp" */
+	const char *role; /* the program: "smtpd", "postscreen", "smtp", ... */
+	const struct bl_source *src;
+	unsigned line;
+	size_t stmt_off, stmt_len;
+	const struct bl_setting **settings; /* in order; later wins */
+	size_t nsettings;
+	const struct bl_scope *shadows; /* an earlier entry of the same name */
+	bool shadowed;
+	/* The first non-option argument (the daemon exits on it), or NULL. */
+	const char *stray;
+	size_t stray_off;
+	unsigned stray_line, stray_col;
+};
+
+enum bl_surface_kind {
+	BL_SURFACE_BANNER,
+	BL_SURFACE_HELO,
+};
+
+/*
+ * One contribution to a surface: the surface's own setting first, then
+ * every parameter its expansion consulted, in the order first consulted.
+ */
+struct bl_origin {
+	const char *key;
+	const struct bl_setting *setting; /* the definition used */
+	const char *scope;                /* where it was looked up */
+	size_t via;       /* index of the origin whose value referenced it */
+	size_t ref_off;   /* span of the reference in that origin's raw */
+	size_t ref_len;
+	bool placeholder; /* its value is only known at run time */
+};
+
+#define BL_NO_ORIGIN ((size_t)-1)
+
+/*
+ * A run of the expanded value and where it came from: the literal text of
+ * origin[origin]; reached through the top-level reference at
+ * [top_off, top_off + top_len) of the surface's own setting (top_len 0:
+ * literal text of that setting).
+ */
+struct bl_piece {
+	size_t off, len;
+	size_t origin;
+	size_t top_off, top_len;
+};
+
+struct bl_kv {
+	const char *key;
+	const char *value;
+};
+
+struct bl_surface {
+	enum bl_surface_kind kind;
+	const char *mta;
+	const char *scope;
+	const char *file; /* the file of the scope (main.cf, master.cf) */
+	const char *key;  /* the parameter the surface is read from */
+	const struct bl_scope *scope_obj; /* NULL for main */
+	const char *configured;
+	const char *value;
+	const char *hostname;
+	const char *greeting; /* banners: the lines a client sees */
+	struct bl_origin *origin;
+	size_t norigin;
+	struct bl_piece *pieces;
+	size_t npieces;
+	struct bl_kv *overrides; /* the scope's overrides in effect */
+	size_t noverrides;
+	bool valid; /* false: the value could not be computed (see diags) */
+};
+
+struct bl_config {
+	struct bl_arena arena;
+	const char *mta;  /* "postfix", ... */
+	const char *name; /* instance name: the directory or file given */
+	struct bl_source **sources;
+	size_t nsources;
+	struct bl_setting **settings; /* every setting, in file order */
+	size_t nsettings;
+	struct bl_scope **scopes;
+	size_t nscopes;
+	struct bl_surface *surfaces;
+	size_t nsurfaces;
+	const struct bl_source *main_src;   /* Postfix main.cf */
+	const struct bl_source *master_src; /* Postfix master.cf */
+};
+
+struct bl_config *bl_config_new(const char *mta, const char *name);
+void bl_config_free(struct bl_config *cfg);
+/* bl_config_add_source - the config takes ownership of src */
+void bl_config_add_source(struct bl_config *cfg, struct bl_source *src);
+struct bl_setting *bl_config_add_setting(struct bl_config *cfg);
+struct bl_scope *bl_config_add_scope(struct bl_config *cfg);
+void bl_scope_add_setting(struct bl_config *cfg, struct bl_scope *scope,
+			  const struct bl_setting *s);
+struct bl_surface *bl_config_add_surface(struct bl_config *cfg);
+
+/* bl_config_lookup - last effective global setting for key, or NULL (borrowed) */
+const struct bl_setting *bl_config_lookup(const struct bl_config *cfg,
+					  const char *key);
+/* bl_scope_lookup - last setting for key in the scope, or NULL (borrowed) */
+const struct bl_setting *bl_scope_lookup(const struct bl_scope *scope,
+					 const char *key);
+/* bl_setting_src_offset - source offset of a raw-value offset */
+size_t bl_setting_src_offset(const struct bl_setting *s, size_t raw_off);
+
+const char *bl_surface_kind_name(enum bl_surface_kind kind);
+
+#endif

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* report.h - printing surfaces and diagnostics */
+#ifndef BL_REPORT_H
+#define BL_REPORT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "diag.h"
+#include "load.h"
+
+struct bl_report_opts {
+	bool color;
+	bool quiet;
+};
+
+/* bl_report_diags - every diagnostic, compiler style, to fp */
+void bl_report_diags(FILE *fp, const struct bl_diags *d,
+		     const struct bl_instances *in,
+		     const struct bl_report_opts *o);
+/* bl_report_show_text - the surfaces of every instance, for a person */
+void bl_report_show_text(FILE *fp, const struct bl_instances *in,
+			 const struct bl_report_opts *o);
+/* bl_report_show_json - the surfaces as JSON (DESIGN.md §3); -1 on error */
+int bl_report_show_json(FILE *fp, const struct bl_instances *in,
+			const struct bl_diags *d);
+
+#endif

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* resolve.h - from settings to surfaces, one resolver per dialect */
+#ifndef BL_RESOLVE_H
+#define BL_RESOLVE_H
+
+#include "diag.h"
+#include "model.h"
+
+/* bl_resolve_postfix - compute every banner and HELO surface (0 or -1) */
+int bl_resolve_postfix(struct bl_config *cfg, struct bl_diags *diags);
+
+/* bl_resolve_postfix_lookup - the setting in effect for key in scope, or
+ * NULL when neither the scope nor main.cf sets it (borrowed) */
+const struct bl_setting *
+bl_resolve_postfix_lookup(const struct bl_config *cfg,
+			  const struct bl_scope *scope, const char *key);
+
+/*
+ * bl_resolve_postfix_expand - expand text as Postfix would in scope, into
+ * *out (caller frees); -1 on a syntax error. For tests and rules.
+ */
+int bl_resolve_postfix_expand(struct bl_config *cfg,
+			      const struct bl_scope *scope, const char *key,
+			      char **out, struct bl_diags *diags);
+
+#endif

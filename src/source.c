@@ -1,0 +1,190 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * source.c - load a configuration file and map offsets to lines.
+ *
+ * A source owns its bytes. Loading refuses what no configuration file can
+ * be: directories, files over the size cap, binary data (a NUL byte). Each
+ * refusal is an error diagnostic naming the file and, where it helps, the
+ * line.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "source.h"
+#include "util.h"
+
+static void
+build_line_map(struct bl_source *src)
+{
+	size_t i, n = 1, k = 0;
+
+	for (i = 0; i < src->len; i++)
+		if (src->data[i] == '\n')
+			n++;
+	src->line_start = bl_xreallocarray(NULL, n, sizeof(size_t));
+	src->line_start[k++] = 0;
+	for (i = 0; i < src->len; i++)
+		if (src->data[i] == '\n')
+			src->line_start[k++] = i + 1;
+	/* A final newline does not start another line. */
+	if (k > 1 && src->line_start[k - 1] == src->len)
+		k--;
+	src->nlines = k;
+}
+
+/* bl_source_from_mem - a source holding a copy of data (caller frees) */
+struct bl_source *
+bl_source_from_mem(const char *path, const char *data, size_t len)
+{
+	struct bl_source *src = bl_xcalloc(1, sizeof(*src));
+
+	src->path = bl_xstrdup(path);
+	src->data = bl_xstrndup(data, len);
+	src->len = len;
+	build_line_map(src);
+	return src;
+}
+
+/* bl_source_free - free a source; NULL is fine */
+void
+bl_source_free(struct bl_source *src)
+{
+	if (src == NULL)
+		return;
+	free(src->path);
+	free(src->data);
+	free(src->line_start);
+	free(src);
+}
+
+/* bl_source_load - read and check a file (see source.h) */
+int
+bl_source_load(struct bl_source **out, const char *path, size_t cap,
+	       struct bl_diags *diags)
+{
+	struct bl_buf b;
+	struct stat st;
+	char chunk[65536];
+	const char *nul;
+	ssize_t n;
+	unsigned line, col;
+	int fd;
+
+	*out = NULL;
+	if (cap == 0)
+		cap = BL_SOURCE_MAX;
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0) {
+		bl_diags_add(diags, BL_LEVEL_ERROR, path, 0, 0,
+			     "cannot open: %s", strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+		bl_diags_add(diags, BL_LEVEL_ERROR, path, 0, 0,
+			     "is a directory, expected a file");
+		close(fd);
+		return -1;
+	}
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	    (size_t)st.st_size > cap) {
+		bl_diags_add(diags, BL_LEVEL_ERROR, path, 0, 0,
+			     "file is %lld bytes, over the %zu byte limit for "
+			     "a configuration file",
+			     (long long)st.st_size, cap);
+		close(fd);
+		return -1;
+	}
+	bl_buf_init(&b);
+	for (;;) {
+		n = read(fd, chunk, sizeof(chunk));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			bl_diags_add(diags, BL_LEVEL_ERROR, path, 0, 0,
+				     "read error: %s", strerror(errno));
+			goto fail;
+		}
+		if (n == 0)
+			break;
+		if (b.len + (size_t)n > cap) {
+			bl_diags_add(diags, BL_LEVEL_ERROR, path, 0, 0,
+				     "input is over the %zu byte limit for a "
+				     "configuration file",
+				     cap);
+			goto fail;
+		}
+		bl_buf_add(&b, chunk, (size_t)n);
+	}
+	close(fd);
+	fd = -1;
+
+	*out = bl_xcalloc(1, sizeof(**out));
+	(*out)->path = bl_xstrdup(path);
+	(*out)->len = b.len;
+	(*out)->data = bl_buf_steal(&b);
+	build_line_map(*out);
+
+	nul = memchr((*out)->data, '\0', (*out)->len);
+	if (nul != NULL) {
+		bl_source_position(*out, (size_t)(nul - (*out)->data), &line,
+				   &col);
+		bl_diags_add(diags, BL_LEVEL_ERROR, path, line, col,
+			     "binary data (a NUL byte): not a configuration "
+			     "file");
+		bl_source_free(*out);
+		*out = NULL;
+		return -1;
+	}
+	return 0;
+fail:
+	bl_buf_finish(&b);
+	if (fd >= 0)
+		close(fd);
+	return -1;
+}
+
+/* bl_source_position - 1-based line and column of a byte offset */
+void
+bl_source_position(const struct bl_source *src, size_t off, unsigned *line,
+		   unsigned *col)
+{
+	size_t lo = 0, hi = src->nlines, mid;
+
+	if (off > src->len)
+		off = src->len;
+	/* The last line start <= off. */
+	while (hi - lo > 1) {
+		mid = lo + (hi - lo) / 2;
+		if (src->line_start[mid] <= off)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	*line = (unsigned)(lo + 1);
+	*col = (unsigned)(off - src->line_start[lo] + 1);
+}
+
+/* bl_source_line - start of a 1-based line and its length without EOL */
+const char *
+bl_source_line(const struct bl_source *src, unsigned line, size_t *len)
+{
+	size_t start, end;
+
+	if (line == 0 || line > src->nlines) {
+		*len = 0;
+		return "";
+	}
+	start = src->line_start[line - 1];
+	end = line < src->nlines ? src->line_start[line] : src->len;
+	while (end > start &&
+	       (src->data[end - 1] == '\n' || src->data[end - 1] == '\r'))
+		end--;
+	*len = end - start;
+	return src->data + start;
+}

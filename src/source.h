@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* source.h - a file's bytes and its line map */
+#ifndef BL_SOURCE_H
+#define BL_SOURCE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "diag.h"
+
+/* Configuration files are small; anything bigger is refused. */
+#define BL_SOURCE_MAX (16u * 1024 * 1024)
+
+struct bl_source {
+	char *path;  /* the name to show, as given on the command line */
+	char *data;  /* the bytes, NUL-terminated (the NUL is not in len) */
+	size_t len;
+	size_t *line_start; /* offset of the first byte of each line */
+	size_t nlines;
+};
+
+/*
+ * bl_source_load - read path into *out; on failure add an error to diags
+ * (naming the file) and return -1. cap 0 means BL_SOURCE_MAX.
+ */
+int bl_source_load(struct bl_source **out, const char *path, size_t cap,
+		   struct bl_diags *diags);
+/* bl_source_from_mem - a source holding a copy of data (caller frees) */
+struct bl_source *bl_source_from_mem(const char *path, const char *data,
+				     size_t len);
+void bl_source_free(struct bl_source *src);
+
+/* bl_source_position - 1-based line and column of a byte offset */
+void bl_source_position(const struct bl_source *src, size_t off,
+			unsigned *line, unsigned *col);
+/* bl_source_line - start of a 1-based line and its length without EOL */
+const char *bl_source_line(const struct bl_source *src, unsigned line,
+			   size_t *len);
+
+#endif

@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* util.h - allocation that does not return on failure, string buffers, arenas */
+#ifndef BL_UTIL_H
+#define BL_UTIL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#define BL_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Exit status for a system failure (out of memory, write error). */
+#define BL_EXIT_SYSTEM 2
+
+void *bl_xmalloc(size_t n);
+void *bl_xcalloc(size_t nmemb, size_t size);
+void *bl_xrealloc(void *p, size_t n);
+void *bl_xreallocarray(void *p, size_t nmemb, size_t size);
+char *bl_xstrdup(const char *s);
+char *bl_xstrndup(const char *s, size_t n);
+char *bl_xasprintf(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+
+/* bl_fatal - report a system failure and exit; only for bugs and OOM */
+void bl_fatal(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2), noreturn));
+
+/* A growable byte string, always NUL-terminated. */
+struct bl_buf {
+	char *data;
+	size_t len;
+	size_t cap;
+};
+
+void bl_buf_init(struct bl_buf *b);
+void bl_buf_finish(struct bl_buf *b);
+void bl_buf_reset(struct bl_buf *b);
+void bl_buf_add(struct bl_buf *b, const char *s, size_t n);
+void bl_buf_adds(struct bl_buf *b, const char *s);
+void bl_buf_addc(struct bl_buf *b, char c);
+void bl_buf_printf(struct bl_buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void bl_buf_vprintf(struct bl_buf *b, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
+/* bl_buf_steal - the string (caller frees); the buffer is left empty */
+char *bl_buf_steal(struct bl_buf *b);
+
+/*
+ * An arena: many small allocations freed at once. A parsed configuration
+ * keeps every string it owns in one.
+ */
+struct bl_arena_chunk;
+struct bl_arena {
+	struct bl_arena_chunk *head;
+};
+
+void bl_arena_init(struct bl_arena *a);
+void bl_arena_finish(struct bl_arena *a);
+void *bl_arena_alloc(struct bl_arena *a, size_t n);
+char *bl_arena_strndup(struct bl_arena *a, const char *s, size_t n);
+char *bl_arena_strdup(struct bl_arena *a, const char *s);
+
+/* bl_is_space - blank as Postfix's readlline sees it (space, tab, CR, ...) */
+static inline bool
+bl_is_space(int c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' ||
+	       c == '\f';
+}
+
+#endif
