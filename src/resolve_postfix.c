@@ -491,20 +491,23 @@ expression(struct pf_ctx *x, const struct bl_setting *holder, size_t hidx,
 			}
 		}
 	} else {
-		for (q = p; q < end; q++) {
-			if (*q == '?' || *q == ':') {
-				ch = *q;
-				break;
-			}
-			if (!is_name_char((unsigned char)*q)) {
-				fail(x, holder, (size_t)(q - holder->raw),
-				     "parameter name syntax error");
-				goto out;
-			}
-		}
+		/* Blanks around the name are allowed (Postfix 3.x). */
+		while (p < end && is_ws(*p))
+			p++;
+		for (q = p; q < end && is_name_char((unsigned char)*q); q++)
+			;
 		name = bl_xstrndup(p, (size_t)(q - p));
-		if (q < end)
+		while (q < end && is_ws(*q))
 			q++;
+		if (q < end && *q != '?' && *q != ':') {
+			fail(x, holder, (size_t)(q - holder->raw),
+			     "parameter name syntax error: expected \"?\", "
+			     "\":\" or \"}\" after the name");
+			free(name);
+			goto out;
+		}
+		if (q < end)
+			ch = *q++;
 		s = lookup(x, name);
 		if (s != NULL) {
 			sidx = add_origin(x, s, hidx,

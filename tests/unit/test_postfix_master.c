@@ -1,0 +1,130 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* test_postfix_master.c - master.cf fields, -o overrides, services */
+#include "config.h"
+
+#include "helpers.h"
+
+static const struct bl_scope *
+scope(const struct bl_config *cfg, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->nscopes; i++)
+		if (!cfg->scopes[i]->shadowed &&
+		    strcmp(cfg->scopes[i]->name, name) == 0)
+			return cfg->scopes[i];
+	return NULL;
+}
+
+static void
+test_overrides(void **state)
+{
+	const char *master =
+		"smtp inet n - y - - smtpd\n"
+		"  -o smtpd_banner=$myhostname\n"
+		"submission inet n - y - - smtpd -v\n"
+		"  -o { smtpd_banner = $myhostname ESMTP ready }\n"
+		"  -omyhostname=sub.example.com -o syslog_name=x\n"
+		"  -o smtpd_banner=later\n"
+		"587 inet n - y - - smtpd -o a=1 stray -o b=2\n"
+		"relay unix - - n - - smtp\n"
+		"# comment\n"
+		"   -o smtp_helo_name=$mydomain\n"
+		"post inet n - y - 1 postscreen\n"
+		"dove unix - - n - - lmtp\n"
+		"pickup unix n - y 60 1 pickup\n";
+	struct bl_diags d;
+	struct bl_config *cfg;
+	const struct bl_scope *sc;
+	const struct bl_surface *sf;
+
+	(void)state;
+	bl_diags_init(&d);
+	cfg = pf_config("myhostname = mx.example.com\n", master, &d);
+	assert_int_equal(d.errors, 0);
+	sc = scope(cfg, "submission/inet");
+	assert_non_null(sc);
+	assert_string_equal(sc->role, "smtpd");
+	assert_int_equal(sc->nsettings, 4);
+	assert_string_equal(bl_scope_lookup(sc, "smtpd_banner")->raw, "later");
+	assert_string_equal(bl_scope_lookup(sc, "myhostname")->raw,
+			    "sub.example.com");
+	sc = scope(cfg, "587/inet");
+	assert_int_equal(sc->nsettings, 1);
+	assert_string_equal(sc->stray, "stray");
+	assert_int_equal(sc->stray_line, 7);
+
+	sf = pf_surface(cfg, "smtp/inet", "smtpd_banner");
+	assert_string_equal(sf->value, "mx.example.com");
+	assert_string_equal(sf->origin[0].setting->scope, "smtp/inet");
+	assert_int_equal(sf->origin[0].setting->line, 2);
+	sf = pf_surface(cfg, "relay/unix", "smtp_helo_name");
+	assert_string_equal(sf->value, "example.com");
+	assert_int_equal(sf->origin[0].setting->line, 10);
+	assert_non_null(pf_surface(cfg, "post/inet", "postscreen_greet_banner"));
+	assert_non_null(pf_surface(cfg, "dove/unix", "lmtp_lhlo_name"));
+	assert_null(pf_surface(cfg, "pickup/unix", "smtpd_banner"));
+	/* the braced form keeps its blanks */
+	sc = scope(cfg, "submission/inet");
+	assert_string_equal(sc->settings[0]->raw, "$myhostname ESMTP ready");
+	bl_config_free(cfg);
+	bl_diags_finish(&d);
+}
+
+static void
+test_service_in_context(void **state)
+{
+	const char *master = "smtp inet n - y - - smtpd\n"
+			     "  -o myhostname=in.example.net\n"
+			     "smtp inet n - y - - smtpd -o mail_name=X\n";
+	struct bl_diags d;
+	struct bl_config *cfg;
+	const struct bl_surface *sf;
+
+	(void)state;
+	bl_diags_init(&d);
+	cfg = pf_config("myhostname = mx.example.com\n", master, &d);
+	/* the later entry of the same service wins */
+	sf = pf_surface(cfg, "smtp/inet", "smtpd_banner");
+	assert_string_equal(sf->value, "mx.example.com ESMTP X");
+	assert_int_equal(d.warnings, 1);
+	bl_config_free(cfg);
+	bl_diags_finish(&d);
+}
+
+static void
+test_bad_entries(void **state)
+{
+	struct bl_diags d;
+	struct bl_config *cfg;
+
+	(void)state;
+	bl_diags_init(&d);
+	cfg = pf_config(NULL,
+			"smtp inet n - y - smtpd\n"
+			"x bogus n - y - - smtpd\n"
+			"y inet n - y - - smtpd -o { a = b\n"
+			"z inet n - y - - smtpd -o novalue\n"
+			"w inet n - y - - smtpd -o\n",
+			&d);
+	assert_int_equal(d.errors, 5);
+	assert_int_equal(d.v[0].line, 1);
+	assert_int_equal(d.v[1].line, 2);
+	assert_int_equal(d.v[2].line, 3);
+	assert_int_equal(d.v[3].line, 4);
+	assert_int_equal(d.v[4].line, 5);
+	bl_config_free(cfg);
+	bl_diags_finish(&d);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_overrides),
+		cmocka_unit_test(test_service_in_context),
+		cmocka_unit_test(test_bad_entries),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
