@@ -192,7 +192,12 @@ walk(struct plan *p, const char *root, struct bl_diags *diags,
 		    strcmp(e->fts_name, "master.cf") != 0)
 			continue;
 		role = bl_parser_postfix.classify(e->fts_name);
-		place(p, e->fts_path, role, &bl_parser_postfix, false, NULL);
+		/* Walking ".": show "main.cf", not "./main.cf". */
+		place(p,
+		      strcmp(root, ".") == 0 && strncmp(e->fts_path, "./", 2) == 0
+			      ? e->fts_path + 2
+			      : e->fts_path,
+		      role, &bl_parser_postfix, false, NULL);
 	}
 	fts_close(fts);
 	if (p->n == before && status == 0 && *skipped == 0) {

@@ -1,0 +1,89 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
+"""Golden tests: run bannerlint on a fixture directory and compare with the
+expected outputs kept beside the inputs.
+
+A case is a directory fixtures/<dialect>/<case>/ holding the input files under
+their real names, and:
+  args              optional: the arguments, one per line (default: "show .")
+  expect.show.out   text output of `show` (stdout, then stderr, then "[exit N]")
+  expect.show.json  `show --format json` output
+The command runs with the case directory as working directory, so paths in
+the output are relative to it.
+
+  run.py --bannerlint BIN CASE_DIR...      compare
+  BANNERLINT_REGEN=1 run.py ...            rewrite the expectations (review
+                                           the diff before committing)
+Prints TAP-like lines and a final "N passed, N failed"; exit 1 on failure.
+"""
+import argparse
+import difflib
+import os
+import subprocess
+import sys
+
+
+def run(binary, case, args):
+    env = dict(os.environ)
+    env.pop("NO_COLOR", None)
+    env["LC_ALL"] = "C"
+    p = subprocess.run([binary] + args, cwd=case, env=env,
+                       stdin=subprocess.DEVNULL, capture_output=True,
+                       timeout=60)
+    return p.returncode, p.stdout.decode("utf-8", "replace"), \
+        p.stderr.decode("utf-8", "replace")
+
+
+def outputs(binary, case):
+    args = ["show", "."]
+    path = os.path.join(case, "args")
+    if os.path.exists(path):
+        with open(path) as f:
+            args = [a for a in f.read().split("\n") if a != ""]
+    rc, out, err = run(binary, case, args + ["--color", "never"])
+    text = out + err + "[exit %d]\n" % rc
+    rc2, out2, _ = run(binary, case, args + ["--format", "json"])
+    if rc2 != rc:
+        text += "[json exit %d differs]\n" % rc2
+    return {"expect.show.out": text, "expect.show.json": out2}
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--bannerlint", required=True)
+    ap.add_argument("cases", nargs="+")
+    a = ap.parse_args()
+    regen = os.environ.get("BANNERLINT_REGEN") == "1"
+    passed = failed = n = 0
+    for case in a.cases:
+        got = outputs(os.path.abspath(a.bannerlint), case)
+        for name, text in got.items():
+            n += 1
+            path = os.path.join(case, name)
+            if regen:
+                with open(path, "w") as f:
+                    f.write(text)
+            try:
+                with open(path) as f:
+                    want = f.read()
+            except FileNotFoundError:
+                want = None
+            if want == text:
+                passed += 1
+                print("ok %d - %s %s" % (n, case, name))
+                continue
+            failed += 1
+            print("not ok %d - %s %s" % (n, case, name))
+            if want is None:
+                print("# missing %s (run with BANNERLINT_REGEN=1)" % path)
+                continue
+            for line in difflib.unified_diff(want.splitlines(),
+                                             text.splitlines(),
+                                             "expected", "got", lineterm=""):
+                print("# " + line)
+    print("%d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,819 @@
+#!/usr/bin/env python3
+"""Postfix oracle: bannerlint's computed surfaces must equal what postconf computes.
+
+Usage:
+    postfix_oracle.py --bannerlint PATH/TO/bannerlint --fixtures fixtures/postfix
+
+For every case directory under --fixtures (a directory holding main.cf and
+optionally master.cf), plus two cases built at run time from Debian's postfix
+package (main.cf.debian + master.cf.dist, main.cf.dist + master.cf.dist), this
+script runs `bannerlint show --format json DIR` and Postfix's own `postconf`
+on the same directory, and compares them.  See tests/oracle/README.md.
+
+What is compared, per surface (scope "main" and every master.cf service whose
+command is smtpd, postscreen, smtp or lmtp):
+  configured  main: `postconf -c DIR -h KEY`; service: the SERVICE/TYPE/KEY line
+              of `postconf -c DIR -P` if there is one, else `postconf -h KEY`.
+  value       main: `postconf -c DIR -xh KEY`; service: the SERVICE/TYPE/KEY line
+              of `postconf -c DIR -xP` if there is one (postconf evaluates it in
+              the service's context, including the read-only $service_name that
+              `postconf -o` cannot set), else
+              `postconf -c DIR -o K1=V1 -o K2=V2 ... -xh KEY` with the service's
+              overrides as bannerlint reports them.  bannerlint's placeholders
+              <system-hostname>, <system-domain>, <mail_version> are replaced by
+              `postconf -d -h myhostname|mydomain|mail_version` first.
+  overrides   the service's JSON "overrides" (last one wins per key) must equal
+              its `postconf -P` lines.
+  origin      the entry for KEY itself names the right source: a built-in default
+              when `postconf -n` / `-P` do not list KEY, else main.cf at the line
+              of KEY's last definition, or master.cf inside the service's entry.
+  greeting    smtpd_banner surfaces: "220 " + value.
+Also: the set of service scopes equals the smtpd/postscreen/smtp/lmtp services
+of `postconf -c DIR -M` (command = first word of the 8th field), and bannerlint
+exits 0 when postconf accepts the configuration, 2 when postconf dies with a
+fatal error; then bannerlint must report an error diagnostic, at the line
+postconf names when it names one.
+
+Whitespace: postconf collapses every run of blanks, tabs and CRs to one space
+on output and strips both ends (the daemons keep the whitespace; see
+postconf/postconf_print.c).  The same normalisation is applied to bannerlint's
+side of every comparison, so whitespace that is only kept verbatim inside a
+value cannot be judged by this oracle (the golden tests do that).
+
+Documented exceptions (reported as "# SKIP" lines, never silently):
+  * postconf 3.7.11 mis-normalises an attached "-oNAME=VALUE" in master.cf
+    (`-omyhostname=sub.example.com` comes out of -P/-M as "-o myh",
+    "-o stname=sub.example.c", "-o m").  For a service using that form the
+    comparisons against that -P output are skipped, and the same comparisons
+    are made against `postconf -P`/`-xP` of a scratch copy whose entry is
+    rewritten to the separate "-o NAME=VALUE" form.
+  * An override value that `postconf -o` refuses ("invalid parameter
+    override") or ignores ("read-only parameter assignment") cannot be
+    evaluated by postconf: that value comparison is skipped.
+
+Output: TAP-like "ok N - case: what" / "not ok N - case: what (expected X,
+got Y)" lines, "# ..." comments, and a final "N passed, N failed[, N skipped]".
+Exit 1 on any failure, else 0.  With CI=true in the environment a missing
+postconf, bannerlint or Debian package is a failure, not a skip.
+
+Python 3 standard library only.
+"""
+
+import argparse
+import concurrent.futures
+import glob
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+MAIN_SURFACES = [("banner", "smtpd_banner"),
+                 ("helo", "smtp_helo_name"),
+                 ("helo", "lmtp_lhlo_name")]
+# master.cf command -> (surface kind, parameter)
+SERVICE_SURFACES = {"smtpd": ("banner", "smtpd_banner"),
+                    "postscreen": ("banner", "postscreen_greet_banner"),
+                    "smtp": ("helo", "smtp_helo_name"),
+                    "lmtp": ("helo", "lmtp_lhlo_name")}
+MAIN_KEYS = ["smtpd_banner", "smtp_helo_name", "lmtp_lhlo_name",
+             "postscreen_greet_banner"]
+SERVICE_TYPES = ("inet", "unix", "unix-dgram", "fifo", "pass")
+P_LINE = re.compile(r"^(.*)/(%s)/(\S+) =(?: (.*))?$" % "|".join(
+    re.escape(t) for t in SERVICE_TYPES))
+FATAL_LOCATION = re.compile(r"([^\s:,]+)(?:,|:) line (\d+)")
+TIMEOUT = 120
+IN_CI = os.environ.get("CI") == "true"
+
+ATTACHED_O_REASON = ("postconf 3.7.11 -P mis-normalises attached -oNAME=VALUE "
+                     "(e.g. -omyhostname=x.example comes out as '-o myh', "
+                     "'-o stname=...'); compared against -P of a copy rewritten "
+                     "to '-o NAME=VALUE' instead")
+
+
+def norm(s):
+    """postconf's output whitespace rule: runs of blank/tab/CR(/LF) -> one
+    space, both ends stripped.  Form feed and vertical tab are kept, as
+    postconf keeps them."""
+    if s is None:
+        return None
+    return re.sub(r"[ \t\r\n]+", " ", s).strip(" ")
+
+
+def show(s):
+    return json.dumps(s, ensure_ascii=False)
+
+
+def decode(b):
+    return b.decode("utf-8", errors="surrogateescape")
+
+
+# ---------------------------------------------------------------- running --
+
+class Runner:
+    def __init__(self, postconf, bannerlint):
+        self.postconf = postconf
+        self.bannerlint = bannerlint
+        self.env = {k: v for k, v in os.environ.items() if k != "MAIL_CONFIG"}
+
+    def run(self, argv):
+        try:
+            p = subprocess.run(argv, stdin=subprocess.DEVNULL,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               env=self.env, timeout=TIMEOUT)
+        except subprocess.TimeoutExpired:
+            return 124, "", "timed out after %ds: %s" % (TIMEOUT, argv)
+        except OSError as e:
+            return 127, "", "cannot run %s: %s" % (argv[0], e)
+        return p.returncode, decode(p.stdout), decode(p.stderr)
+
+    def pc(self, d, *args):
+        return self.run([self.postconf, "-c", d] + list(args))
+
+
+def fatal_of(stderr):
+    """The postconf 'fatal:' line, its file basename and line, if named."""
+    for ln in stderr.splitlines():
+        if "fatal:" in ln:
+            m = FATAL_LOCATION.search(ln)
+            if m:
+                return ln.strip(), os.path.basename(m.group(1)), int(m.group(2))
+            return ln.strip(), None, None
+    lines = [ln for ln in stderr.splitlines() if ln.strip()]
+    return (lines[-1].strip() if lines else "(no message)"), None, None
+
+
+def parse_p(text):
+    """`postconf -P` / `-xP` output -> {scope: {name: value}} (last wins)."""
+    out = {}
+    for ln in text.splitlines():
+        m = P_LINE.match(ln)
+        if m:
+            scope = "%s/%s" % (m.group(1), m.group(2))
+            out.setdefault(scope, {})[m.group(3)] = m.group(4) or ""
+    return out
+
+
+# ------------------------------------------------- master.cf attached "-oX" --
+# Only used for the documented attached -o exception: finding the services
+# that use "-oNAME=VALUE" and writing a copy with "-o NAME=VALUE".
+
+def master_entries(text):
+    """Logical lines of master.cf as (first_idx, last_idx, text), following
+    readlline(): comment and blank lines are skipped, a line starting with
+    whitespace continues the current logical line."""
+    lines = text.split("\n")
+    entries = []
+    cur = None
+    for i, raw in enumerate(lines):
+        body = raw.strip(" \t\r\n\v\f")
+        if body == "" or body.startswith("#"):
+            continue
+        if raw[:1] in (" ", "\t"):
+            if cur is not None:
+                cur[1] = i
+                cur[2] += raw
+            continue
+        if cur is not None:
+            entries.append(tuple(cur))
+        cur = [i, i, raw]
+    if cur is not None:
+        entries.append(tuple(cur))
+    return lines, entries
+
+
+def tokens(s):
+    """Whitespace-separated tokens, keeping {...} groups whole (mystrtokq)."""
+    out, i, n = [], 0, len(s)
+    while i < n:
+        while i < n and s[i] in " \t\r\n":
+            i += 1
+        if i >= n:
+            break
+        j, level = i, 0
+        while j < n and (level > 0 or s[j] not in " \t\r\n"):
+            if s[j] == "{":
+                level += 1
+            elif s[j] == "}" and level > 0:
+                level -= 1
+            j += 1
+        out.append(s[i:j])
+        i = j
+    return out
+
+
+def attached_o_scopes(master_text):
+    """Services (of the four commands we care about) whose option arguments
+    contain an attached -oNAME=VALUE, and the master.cf text with those
+    entries rewritten to the separate form."""
+    lines, entries = master_entries(master_text)
+    scopes, replace = set(), {}
+    for first, last, logical in entries:
+        tok = tokens(logical)
+        if len(tok) < 8 or tok[7] not in SERVICE_SURFACES:
+            continue
+        args, new_args, attached, i = tok[8:], [], False, 0
+        while i < len(args):
+            a = args[i]
+            if a == "--" or not a.startswith("-"):
+                new_args.extend(args[i:])
+                break
+            if a == "-o":
+                new_args.extend(args[i:i + 2])
+                i += 2
+                continue
+            if a.startswith("-o"):
+                attached = True
+                new_args.extend(["-o", a[2:]])
+            else:
+                new_args.append(a)
+            i += 1
+        if attached:
+            scopes.add("%s/%s" % (tok[0], tok[1]))
+            replace[first] = (last, " ".join(tok[:8] + new_args))
+    if not scopes:
+        return scopes, None
+    out, i = [], 0
+    while i < len(lines):
+        if i in replace:
+            last, new = replace[i]
+            out.append(new)
+            i = last + 1
+        else:
+            out.append(lines[i])
+            i += 1
+    return scopes, "\n".join(out)
+
+
+# ------------------------------------------------------------------ a case --
+
+class Case:
+    def __init__(self, name, path):
+        self.name = name
+        self.path = path
+        self.checks = []      # (status, what, detail)  status: ok|fail|skip
+        self.comments = []
+
+    def ok(self, what):
+        self.checks.append(("ok", what, None))
+
+    def fail(self, what, expected, got):
+        self.checks.append(("fail", what,
+                            "expected %s, got %s" % (expected, got)))
+
+    def skip(self, what, reason):
+        self.checks.append(("skip", what, reason))
+
+    def check(self, what, expected, got):
+        if expected == got:
+            self.ok(what)
+        else:
+            self.fail(what, show(expected), show(got))
+
+    def note(self, text):
+        self.comments.append(text)
+
+
+class Postconf:
+    """Everything postconf says about one configuration directory."""
+
+    def __init__(self, r, d):
+        self.r, self.d = r, d
+        self.errors = []      # (what, rc, stderr)
+        rc, out, err = r.pc(d, "-M")
+        self.services = {}    # scope -> command
+        if rc == 0:
+            for ln in out.splitlines():
+                f = ln.split()
+                if len(f) >= 8:
+                    self.services["%s/%s" % (f[0], f[1])] = f[7]
+        else:
+            self.errors.append(("postconf -M", rc, err))
+        self.p, self.xp = self._p(d)
+        rc, out, err = r.pc(d, "-n")
+        self.explicit = set()
+        if rc == 0:
+            for ln in out.splitlines():
+                name = ln.split("=", 1)[0].strip()
+                if name and name != "config_directory":
+                    self.explicit.add(name)
+        else:
+            self.errors.append(("postconf -n", rc, err))
+        self.h = self._keys("-h")
+        self.xh = self._keys("-xh")
+
+    def _p(self, d):
+        res = []
+        for flag in ("-P", "-xP"):
+            rc, out, err = self.r.pc(d, flag)
+            if rc != 0:
+                self.errors.append(("postconf %s" % flag, rc, err))
+            res.append(parse_p(out) if rc == 0 else {})
+        return res
+
+    def _keys(self, flag):
+        rc, out, err = self.r.pc(self.d, flag, *MAIN_KEYS)
+        if rc != 0:
+            self.errors.append(("postconf %s %s" % (flag, " ".join(MAIN_KEYS)),
+                                rc, err))
+            return {}
+        vals = out.split("\n")
+        if len(vals) < len(MAIN_KEYS):
+            self.errors.append(("postconf %s (output)" % flag, 0,
+                                "expected %d lines, got %r" % (len(MAIN_KEYS), out)))
+            return {}
+        return dict(zip(MAIN_KEYS, vals))
+
+    def xh_with(self, overrides, key):
+        argv = []
+        for k, v in overrides:
+            argv += ["-o", "%s=%s" % (k, v)]
+        return self.r.pc(self.d, *(argv + ["-xh", key]))
+
+
+def expected_surfaces(pc):
+    exp = {("main", key): kind for kind, key in MAIN_SURFACES}
+    for scope, cmd in pc.services.items():
+        if cmd in SERVICE_SURFACES:
+            kind, key = SERVICE_SURFACES[cmd]
+            exp[(scope, key)] = kind
+    return exp
+
+
+def defining_lines(path, key):
+    """1-based numbers of main.cf lines that define KEY (a definition always
+    starts in column 0, so no logical-line parsing is needed)."""
+    try:
+        with open(path, "rb") as f:
+            text = decode(f.read())
+    except OSError:
+        return []
+    pat = re.compile(r"^%s[ \t\r]*=" % re.escape(key))
+    return [i + 1 for i, ln in enumerate(text.split("\n")) if pat.match(ln)]
+
+
+def entry_range(path, scope):
+    """1-based first/last physical line of the master.cf entry for SCOPE."""
+    try:
+        with open(path, "rb") as f:
+            text = decode(f.read())
+    except OSError:
+        return None
+    _, entries = master_entries(text)
+    found = None
+    for first, last, logical in entries:
+        tok = tokens(logical)
+        if len(tok) >= 2 and "%s/%s" % (tok[0], tok[1]) == scope:
+            found = (first + 1, last + 1)
+    return found
+
+
+def run_case(r, sysvals, case):
+    d = case.path
+    if not os.path.isfile(os.path.join(d, "main.cf")):
+        case.fail("has main.cf", "a main.cf file", "none")
+        return case
+    pc = Postconf(r, d)
+    attached, attached_pc, tmp = set(), None, None
+    master = os.path.join(d, "master.cf")
+    if os.path.isfile(master):
+        with open(master, "rb") as f:
+            attached, rewritten = attached_o_scopes(decode(f.read()))
+        if attached:
+            tmp = tempfile.mkdtemp(prefix="pf-oracle-attached-")
+            shutil.copy(os.path.join(d, "main.cf"), tmp)
+            with open(os.path.join(tmp, "master.cf"), "wb") as f:
+                f.write(rewritten.encode("utf-8", errors="surrogateescape"))
+            attached_pc = Postconf(r, tmp)
+            if attached_pc.errors:
+                pc.errors.extend(attached_pc.errors)
+    try:
+        return _run_case(r, sysvals, case, pc, attached, attached_pc)
+    finally:
+        if tmp:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _run_case(r, sysvals, case, pc, attached, attached_pc):
+    d = case.path
+    exp = expected_surfaces(pc) if not pc.errors else {}
+
+    def svc_p(scope):
+        src = attached_pc if scope in attached else pc
+        return src.p.get(scope, {}), src.xp.get(scope, {})
+
+    # Per-service evaluation with postconf's own overrides, to find fatal
+    # errors that only show in a service's context.
+    if not pc.errors:
+        for (scope, key) in sorted(exp):
+            if scope == "main":
+                continue
+            p, _ = svc_p(scope)
+            rc, _, err = pc.xh_with(sorted(p.items()), key)
+            if rc != 0:
+                pc.errors.append(("postconf -o ... -xh %s (%s)" % (key, scope),
+                                  rc, err))
+
+    rc, out, err = r.run([r.bannerlint, "show", "--format", "json", d])
+    try:
+        doc = json.loads(out) if out.strip() else None
+    except ValueError:
+        doc = None
+
+    if pc.errors:
+        what, prc, perr = pc.errors[0]
+        msg, ffile, fline = fatal_of(perr)
+        case.note("postconf fails (%s, exit %d): %s" % (what, prc, msg))
+        case.check("bannerlint exits 2 like postconf (%s)" % msg, 2, rc)
+        diags = doc.get("diagnostics", []) if isinstance(doc, dict) else []
+        diags = [x for x in diags if isinstance(x, dict)]
+        errs = [x for x in diags if x.get("level") == "error"]
+        if fline is None:
+            if errs or re.search(r"\berror\b", err):
+                case.ok("bannerlint reports an error diagnostic")
+            else:
+                case.fail("bannerlint reports an error diagnostic",
+                          "a diagnostic with level error", show(diags or err.strip()))
+        else:
+            hit = [x for x in errs if x.get("line") == fline and
+                   os.path.basename(str(x.get("file", ""))) == ffile]
+            stderr_hit = re.search(r"%s:%d:(\d+:)?\s*error" % (re.escape(ffile), fline), err)
+            where = "%s line %d" % (ffile, fline)
+            if hit or stderr_hit:
+                case.ok("error diagnostic at %s" % where)
+            else:
+                got = ["%s:%s: %s" % (os.path.basename(str(x.get("file", ""))),
+                                      x.get("line"), x.get("level")) for x in diags]
+                case.fail("error diagnostic at %s" % where,
+                          show("error at " + where), show(got or err.strip()))
+        return case
+
+    case.check("bannerlint exits 0 like postconf", 0, rc)
+    if rc != 0 and err.strip():
+        case.note("bannerlint stderr: %s" % err.strip().splitlines()[0])
+    if not isinstance(doc, dict):
+        case.fail("bannerlint prints JSON", "a JSON object", show(out[:200]))
+        return case
+    case.check("JSON version", 1, doc.get("version"))
+    surfaces = [s for s in doc.get("surfaces", []) or []
+                if isinstance(s, dict) and s.get("mta") == "postfix"]
+    got = {}
+    for s in surfaces:
+        got.setdefault((s.get("scope"), s.get("key")), []).append(s)
+
+    want_scopes = sorted({s for s, _ in exp if s != "main"})
+    got_scopes = sorted({s.get("scope") for s in surfaces
+                         if s.get("scope") != "main"}, key=str)
+    case.check("service scopes match postconf -M", want_scopes, got_scopes)
+
+    for (scope, key) in sorted(exp, key=lambda k: (k[0] != "main", k)):
+        kind = exp[(scope, key)]
+        label = "%s %s" % (scope, key)
+        ss = got.get((scope, key), [])
+        if len(ss) != 1:
+            case.fail("%s surface present" % label, "exactly one surface",
+                      "%d" % len(ss))
+            continue
+        s = ss[0]
+        shape = (s.get("kind"), os.path.basename(str(s.get("file", ""))))
+        case.check("%s kind and file" % label,
+                   (kind, "main.cf" if scope == "main" else "master.cf"), shape)
+        if scope == "main":
+            compare_main(r, pc, case, s, key, label, sysvals)
+        else:
+            compare_service(r, pc, case, s, scope, key, label, sysvals,
+                            attached, svc_p)
+    for (scope, key), ss in sorted(got.items(), key=str):
+        if (scope, key) not in exp:
+            case.fail("unexpected surface %s %s" % (scope, key), "none",
+                      show(ss[0].get("value")))
+    return case
+
+
+def subst(value, sysvals):
+    if not isinstance(value, str):
+        return value
+    for ph, real in sysvals.items():
+        value = value.replace(ph, real)
+    return value
+
+
+def compare_main(r, pc, case, s, key, label, sysvals):
+    case.check("%s configured (postconf -h)" % label,
+               norm(pc.h.get(key)), norm(s.get("configured")))
+    value = norm(pc.xh.get(key))
+    case.check("%s value (postconf -xh)" % label,
+               value, norm(subst(s.get("value"), sysvals)))
+    check_greeting(case, s, key, label, value)
+    src = ("main.cf", None) if key in pc.explicit else ("default", None)
+    check_origin(case, s, key, label, src, pc.d, None)
+
+
+def compare_service(r, pc, case, s, scope, key, label, sysvals, attached,
+                    svc_p):
+    p, xp = svc_p(scope)
+    # overrides
+    ov = s.get("overrides")
+    if not isinstance(ov, list):
+        case.fail("%s overrides" % label, "a list", show(ov))
+        ov = []
+    ov_pairs = [(o.get("key"), o.get("value")) for o in ov if isinstance(o, dict)]
+    got_ov = {k: norm(v) for k, v in ov_pairs}
+    want_ov = {k: norm(v) for k, v in p.items()}
+    if scope in attached:
+        case.skip("%s overrides match postconf -P" % label, ATTACHED_O_REASON)
+        case.check("%s overrides match postconf -P of the rewritten copy" % label,
+                   want_ov, got_ov)
+    else:
+        case.check("%s overrides match postconf -P" % label, want_ov, got_ov)
+
+    # configured
+    what = "%s configured (postconf -P)" % label if key in p else \
+        "%s configured (postconf -h)" % label
+    if scope in attached and key in p:
+        case.skip("%s configured against postconf -P" % label, ATTACHED_O_REASON)
+        what = "%s configured (postconf -P of the rewritten copy)" % label
+    want = p[key] if key in p else pc.h.get(key)
+    case.check(what, norm(want), norm(s.get("configured")))
+
+    # value
+    got_value = norm(subst(s.get("value"), sysvals))
+    rc, out, err = pc.xh_with(ov_pairs, key)
+    refused = re.search(r"invalid parameter override|read-only parameter assignment",
+                        err)
+    o_value = norm(out.rstrip("\n")) if rc == 0 else None
+    if key in xp:
+        want_value = norm(xp[key])
+        what = "%s value (postconf -xP%s)" % (
+            label, " of the rewritten copy" if scope in attached else "")
+        if o_value is not None and o_value != want_value:
+            case.note("%s: postconf -o ... -xh gives %s, -xP gives %s "
+                      "(-xP evaluates $service_name)" % (label, show(o_value),
+                                                         show(want_value)))
+        case.check(what, want_value, got_value)
+    elif refused:
+        case.skip("%s value (postconf -o ... -xh)" % label,
+                  "postconf -o cannot take this override: %s" %
+                  refused.group(0))
+        want_value = None
+    elif rc != 0:
+        msg, _, _ = fatal_of(err)
+        case.fail("%s value (postconf -o ... -xh)" % label,
+                  "postconf to evaluate bannerlint's overrides", show(msg))
+        want_value = None
+    else:
+        want_value = o_value
+        case.check("%s value (postconf -o ... -xh)" % label, want_value, got_value)
+    check_greeting(case, s, key, label, want_value)
+
+    if key in p:
+        src = ("master.cf", scope)
+    elif key in pc.explicit:
+        src = ("main.cf", None)
+    else:
+        src = ("default", None)
+    check_origin(case, s, key, label, src, pc.d, scope)
+
+
+def check_greeting(case, s, key, label, value):
+    if key != "smtpd_banner" or not value:
+        return
+    case.check("%s greeting" % label, "220 " + value, norm(s.get("greeting")))
+
+
+def check_origin(case, s, key, label, src, d, scope):
+    what = "%s origin of %s (%s)" % (label, key, src[0])
+    entries = [o for o in (s.get("origin") or []) if isinstance(o, dict)
+               and o.get("key") == key]
+    if not entries:
+        case.fail(what, "an origin entry for %s" % key, show(s.get("origin")))
+        return
+    kind = src[0]
+    for o in entries:
+        base = os.path.basename(str(o.get("file", "")))
+        if kind == "default":
+            if o.get("default") is True:
+                case.ok(what)
+                return
+        elif kind == "main.cf":
+            lines = defining_lines(os.path.join(d, "main.cf"), key)
+            if base == "main.cf" and not o.get("default") and lines \
+                    and o.get("line") == lines[-1]:
+                case.ok(what + " line %d" % lines[-1])
+                return
+        else:
+            rng = entry_range(os.path.join(d, "master.cf"), scope)
+            line = o.get("line")
+            if base == "master.cf" and rng and isinstance(line, int) \
+                    and rng[0] <= line <= rng[1]:
+                case.ok(what)
+                return
+    if kind == "main.cf":
+        lines = defining_lines(os.path.join(d, "main.cf"), key)
+        expect = "main.cf line %s" % (lines[-1] if lines else "?")
+    elif kind == "master.cf":
+        expect = "master.cf lines %s of %s" % (
+            entry_range(os.path.join(d, "master.cf"), scope), scope)
+    else:
+        expect = "default: true"
+    case.fail(what, show(expect), show(entries))
+
+
+# ------------------------------------------------------------ Debian cases --
+
+def find_or_fetch_deb(workdir):
+    """Path of a postfix .deb, and a reason when there is none."""
+    env = os.environ.get("BANNERLINT_POSTFIX_DEB")
+    if env:
+        if os.path.isfile(env):
+            return env, None
+        return None, "BANNERLINT_POSTFIX_DEB=%s is not a file" % env
+    cached = sorted(glob.glob("/var/cache/apt/archives/postfix_*.deb"))
+    if cached:
+        try:
+            ver = subprocess.run(["dpkg-query", "-W", "-f=${Version}", "postfix"],
+                                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                 timeout=60).stdout.decode().strip()
+        except (OSError, subprocess.TimeoutExpired):
+            ver = ""
+        for c in cached:
+            if ver and os.path.basename(c).startswith(
+                    "postfix_%s_" % ver.replace(":", "%3a")):
+                return c, None
+        return cached[-1], None
+    if not shutil.which("apt-get"):
+        return None, "no apt-get to download the postfix package"
+    dl = os.path.join(workdir, "deb")
+    os.makedirs(dl)
+    os.chmod(workdir, 0o755)
+    os.chmod(dl, 0o777)   # lets apt's _apt sandbox user write here
+    last = ""
+    for attempt in range(2):
+        p = subprocess.run(["apt-get", "download", "postfix"], cwd=dl,
+                           stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, timeout=600)
+        debs = glob.glob(os.path.join(dl, "postfix_*.deb"))
+        if p.returncode == 0 and debs:
+            return debs[0], None
+        last = decode(p.stdout).strip().splitlines()[-1:] or ["(no output)"]
+        last = last[0]
+        if attempt == 0 and os.geteuid() == 0:
+            # empty or stale package lists: refresh once and retry
+            subprocess.run(["apt-get", "update", "-qq"], stdin=subprocess.DEVNULL,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                           timeout=600)
+        else:
+            break
+    return None, "apt-get download postfix failed: %s" % last
+
+
+def debian_cases(workdir):
+    """Two scratch case directories from Debian's postfix package, or a reason."""
+    deb, why = find_or_fetch_deb(workdir)
+    if not deb:
+        return [], why
+    x = os.path.join(workdir, "x")
+    p = subprocess.run(["dpkg-deb", "-x", deb, x], stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, timeout=300)
+    if p.returncode != 0:
+        return [], "dpkg-deb -x %s failed: %s" % (deb, decode(p.stdout).strip())
+    share = os.path.join(x, "usr", "share", "postfix")
+    cases = []
+    for name, main in (("debian-main-cf-debian", "main.cf.debian"),
+                       ("debian-main-cf-dist", "main.cf.dist")):
+        src_main = os.path.join(share, main)
+        src_master = os.path.join(share, "master.cf.dist")
+        for f in (src_main, src_master):
+            if not os.path.isfile(f):
+                return [], "%s has no %s" % (os.path.basename(deb),
+                                             os.path.relpath(f, x))
+        cd = os.path.join(workdir, "cases", name)
+        os.makedirs(cd)
+        shutil.copy(src_main, os.path.join(cd, "main.cf"))
+        shutil.copy(src_master, os.path.join(cd, "master.cf"))
+        cases.append(Case(name, cd))
+    return cases, "from %s" % os.path.basename(deb)
+
+
+# ------------------------------------------------------------------- main --
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--bannerlint", required=True, help="the bannerlint binary")
+    ap.add_argument("--fixtures", required=True,
+                    help="directory of case directories (e.g. fixtures/postfix)")
+    ap.add_argument("--postconf", default=None,
+                    help="postconf binary (default: from PATH, else /usr/sbin/postconf)")
+    ap.add_argument("--case", action="append", default=[],
+                    help="run only this case (repeatable; the Debian cases are "
+                         "debian-main-cf-debian and debian-main-cf-dist)")
+    ap.add_argument("--skip-debian", action="store_true",
+                    help="do not build the cases from Debian's package "
+                         "(refused when CI=true)")
+    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
+    args = ap.parse_args()
+
+    results = []          # (status, text, detail)
+    n_pass = n_fail = n_skip = 0
+
+    def emit(status, text, detail=None):
+        nonlocal n_pass, n_fail, n_skip
+        num = n_pass + n_fail + n_skip + 1
+        if status == "ok":
+            n_pass += 1
+            print("ok %d - %s" % (num, text))
+        elif status == "skip":
+            n_skip += 1
+            print("ok %d - %s # SKIP %s" % (num, text, detail))
+        else:
+            n_fail += 1
+            print("not ok %d - %s (%s)" % (num, text, detail))
+        sys.stdout.flush()
+
+    def finish():
+        tail = ", %d skipped" % n_skip if n_skip else ""
+        print("%d passed, %d failed%s" % (n_pass, n_fail, tail))
+        return 1 if n_fail else 0
+
+    def missing(what):
+        if IN_CI:
+            emit("fail", "setup: %s" % what, "required when CI=true")
+        else:
+            emit("skip", "setup: %s" % what, "not available outside CI")
+
+    postconf = args.postconf or shutil.which("postconf") or (
+        "/usr/sbin/postconf" if os.access("/usr/sbin/postconf", os.X_OK) else None)
+    if not postconf or not os.access(postconf, os.X_OK):
+        missing("postconf found")
+        return finish()
+    bl = args.bannerlint
+    if not (os.path.isfile(bl) and os.access(bl, os.X_OK)):
+        missing("bannerlint binary %s exists" % bl)
+        return finish()
+    bl = os.path.abspath(bl)
+    r = Runner(postconf, bl)
+
+    sysvals = {}
+    for ph, key in (("<system-hostname>", "myhostname"),
+                    ("<system-domain>", "mydomain"),
+                    ("<mail_version>", "mail_version")):
+        rc, out, err = r.run([postconf, "-d", "-h", key])
+        if rc != 0:
+            emit("fail", "setup: postconf -d -h %s" % key, "exit %d: %s" % (rc, err.strip()))
+            return finish()
+        sysvals[ph] = out.strip()
+    print("# postconf %s; placeholders: %s" % (
+        sysvals["<mail_version>"],
+        ", ".join("%s=%s" % kv for kv in sysvals.items())))
+
+    fixtures = os.path.abspath(args.fixtures)
+    cases = []
+    if os.path.isfile(os.path.join(fixtures, "main.cf")):
+        cases.append(Case(os.path.basename(fixtures), fixtures))
+    else:
+        for d in sorted(os.listdir(fixtures)) if os.path.isdir(fixtures) else []:
+            if os.path.isdir(os.path.join(fixtures, d)):
+                cases.append(Case(d, os.path.join(fixtures, d)))
+    if not cases:
+        emit("fail", "setup: case directories under %s" % args.fixtures,
+             "expected at least one, got none")
+        return finish()
+
+    workdir = tempfile.mkdtemp(prefix="pf-oracle-")
+    try:
+        wanted = set(args.case)
+        debian_wanted = not wanted or any(c.startswith("debian-") for c in wanted)
+        if args.skip_debian and IN_CI:
+            emit("fail", "setup: Debian package cases", "--skip-debian is refused when CI=true")
+        elif args.skip_debian or not debian_wanted:
+            if not wanted:
+                emit("skip", "setup: Debian package cases", "--skip-debian")
+        else:
+            deb_cases, why = debian_cases(workdir)
+            if deb_cases:
+                print("# Debian cases %s" % why)
+                cases.extend(deb_cases)
+            else:
+                missing("Debian postfix package (%s)" % why)
+        if wanted:
+            unknown = wanted - {c.name for c in cases}
+            for u in sorted(unknown):
+                emit("fail", "setup: case %s" % u, "expected it to exist, got nothing")
+            cases = [c for c in cases if c.name in wanted]
+
+        with concurrent.futures.ThreadPoolExecutor(max(1, args.jobs)) as ex:
+            done = list(ex.map(lambda c: run_case(r, sysvals, c), cases))
+        for c in done:
+            for text in c.comments:
+                print("# %s: %s" % (c.name, text))
+            for status, what, detail in c.checks:
+                emit(status, "%s: %s" % (c.name, what), detail)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    return finish()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
