@@ -27,7 +27,8 @@ command is smtpd, postscreen, smtp or lmtp):
   origin      the entry for KEY itself names the right source: a built-in default
               when `postconf -n` / `-P` do not list KEY, else main.cf at the line
               of KEY's last definition, or master.cf inside the service's entry.
-  greeting    smtpd_banner surfaces: "220 " + value.
+  greeting    smtpd_banner surfaces: "220 " + value (placeholders replaced
+              as for value).
 Also: the set of service scopes equals the smtpd/postscreen/smtp/lmtp services
 of `postconf -c DIR -M` (command = first word of the 8th field), and bannerlint
 exits 0 when postconf accepts the configuration, 2 when postconf dies with a
@@ -408,8 +409,31 @@ def run_case(r, sysvals, case):
             shutil.rmtree(tmp, ignore_errors=True)
 
 
+def case_sysvals(r, sysvals, d):
+    """Placeholders stand for what Postfix computes from the system, which
+    depends on the case: with mydomain set and myhostname unset, Postfix
+    uses the system name plus $mydomain. So a placeholder is replaced by
+    postconf's own value for this directory, but only where the case leaves
+    the parameter unset; where it is set, the machine-wide default is used,
+    so a placeholder wrongly standing for a set parameter fails."""
+    vals = dict(sysvals)
+    rc, out, _ = r.run([r.postconf, "-c", d, "-n", "myhostname", "mydomain"])
+    explicit = set(l.split("=", 1)[0].strip() for l in out.splitlines()) \
+        if rc == 0 else set()
+    if "myhostname" not in explicit:
+        rc, out, _ = r.run([r.postconf, "-c", d, "-xh", "myhostname"])
+        if rc == 0:
+            vals["<system-hostname>"] = out.strip()
+        if "mydomain" not in explicit:
+            rc, out, _ = r.run([r.postconf, "-c", d, "-xh", "mydomain"])
+            if rc == 0:
+                vals["<system-domain>"] = out.strip()
+    return vals
+
+
 def _run_case(r, sysvals, case, pc, attached, attached_pc):
     d = case.path
+    sysvals = case_sysvals(r, sysvals, d)
     exp = expected_surfaces(pc) if not pc.errors else {}
 
     def svc_p(scope):
@@ -519,7 +543,7 @@ def compare_main(r, pc, case, s, key, label, sysvals):
     value = norm(pc.xh.get(key))
     case.check("%s value (postconf -xh)" % label,
                value, norm(subst(s.get("value"), sysvals)))
-    check_greeting(case, s, key, label, value)
+    check_greeting(case, s, key, label, value, sysvals)
     src = ("main.cf", None) if key in pc.explicit else ("default", None)
     check_origin(case, s, key, label, src, pc.d, None)
 
@@ -579,7 +603,7 @@ def compare_service(r, pc, case, s, scope, key, label, sysvals, attached,
     else:
         want_value = o_value
         case.check("%s value (postconf -o ... -xh)" % label, want_value, got_value)
-    check_greeting(case, s, key, label, want_value)
+    check_greeting(case, s, key, label, want_value, sysvals)
 
     if key in p:
         src = ("master.cf", scope)
@@ -590,10 +614,11 @@ def compare_service(r, pc, case, s, scope, key, label, sysvals, attached,
     check_origin(case, s, key, label, src, pc.d, scope)
 
 
-def check_greeting(case, s, key, label, value):
+def check_greeting(case, s, key, label, value, sysvals):
     if key != "smtpd_banner" or not value:
         return
-    case.check("%s greeting" % label, "220 " + value, norm(s.get("greeting")))
+    case.check("%s greeting" % label, "220 " + value,
+               norm(subst(s.get("greeting"), sysvals)))
 
 
 def check_origin(case, s, key, label, src, d, scope):
@@ -643,7 +668,10 @@ def find_or_fetch_deb(workdir):
         if os.path.isfile(env):
             return env, None
         return None, "BANNERLINT_POSTFIX_DEB=%s is not a file" % env
-    cached = sorted(glob.glob("/var/cache/apt/archives/postfix_*.deb"))
+    here = os.path.dirname(os.path.abspath(__file__))
+    cached = sorted(glob.glob(os.path.join(here, "..", ".cache", "debs",
+                                           "postfix_*.deb")))
+    cached += sorted(glob.glob("/var/cache/apt/archives/postfix_*.deb"))
     if cached:
         try:
             ver = subprocess.run(["dpkg-query", "-W", "-f=${Version}", "postfix"],
