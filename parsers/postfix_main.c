@@ -134,6 +134,7 @@ bl_postfix_parse_main(struct bl_config *cfg, const struct bl_source *src,
 				     "%s is set again (first at line %u): "
 				     "the last definition wins",
 				     s->key, prev->line);
+			diags->v[diags->n - 1].rule = "BL302";
 		}
 	}
 	bl_pf_line_finish(&l);

@@ -231,6 +231,7 @@ parse_service(struct bl_config *cfg, const struct bl_source *src,
 				     "service %s is defined again (first at "
 				     "line %u): the last entry wins",
 				     sc->name, o->line);
+			diags->v[diags->n - 1].rule = "BL302";
 		}
 	}
 }

@@ -13,33 +13,46 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "load.h"
+#include "engine.h"
 #include "report.h"
+#include "report_check.h"
+#include "rules.h"
 #include "util.h"
 
 enum format {
 	FORMAT_TEXT,
 	FORMAT_JSON,
+	FORMAT_GCC,
 };
 
 struct opts {
 	enum format format;
 	const char *color;
 	bool quiet;
+	enum bl_level fail_on;
+	char **select;
+	char **ignore;
 	struct bl_load_opts load;
 };
 
 static const char usage_text[] =
-	"Usage: bannerlint show [OPTIONS] PATH...\n"
+	"Usage: bannerlint [check] [OPTIONS] PATH...\n"
+	"       bannerlint show [OPTIONS] PATH...\n"
+	"       bannerlint rules | explain RULE\n"
 	"       bannerlint --version | --help\n"
 	"\n"
 	"Lint, verify and fix the SMTP greeting (220 banner) and HELO name of\n"
 	"mail servers from their configuration.\n"
 	"\n"
 	"Commands:\n"
+	"  check     lint the configuration (the default command)\n"
+	"  rules     list the rule catalogue\n"
+	"  explain   print the full text of one rule\n"
 	"  show      print each listener's effective banner and each client's\n"
 	"            HELO name, and where every part of it came from\n"
 	"\n"
@@ -48,7 +61,11 @@ static const char usage_text[] =
 	"input.\n"
 	"\n"
 	"Options:\n"
-	"  -f, --format FORMAT       text (default) or json\n"
+	"  -f, --format FORMAT       text (default), gcc (check only) or json\n"
+	"      --fail-on LEVEL       info, warning (default) or error: the\n"
+	"                            findings that make the exit status 1\n"
+	"      --select RULE,...     run only these rules (ids or names)\n"
+	"      --ignore RULE,...     do not run these rules\n"
 	"      --type DIALECT        treat files as DIALECT (postfix)\n"
 	"      --stdin-filename NAME name to use for standard input\n"
 	"      --color WHEN          auto (default), always or never; NO_COLOR\n"
@@ -57,7 +74,8 @@ static const char usage_text[] =
 	"  -h, --help                show this help\n"
 	"  -V, --version             show the version\n"
 	"\n"
-	"Exit status: 0 success, 2 usage error or input that cannot be used.\n"
+	"Exit status: 0 nothing at or above --fail-on, 1 findings at or above\n"
+	"it, 2 usage error or input that cannot be used.\n"
 	"See bannerlint(1).\n";
 
 static int usage_error(const char *fmt, ...)
@@ -119,6 +137,184 @@ cmd_show(struct opts *o, char **paths, int npaths)
 	return status < 0 ? BL_EXIT_ERROR : BL_EXIT_OK;
 }
 
+static char **
+split_list(const char *arg, char **old)
+{
+	size_t n = 0, k;
+	char **v;
+	const char *p, *e;
+
+	for (n = 0; old && old[n]; n++)
+		;
+	v = bl_xreallocarray(old, n + strlen(arg) + 2, sizeof(*v));
+	for (p = arg; *p; p = *e ? e + 1 : e) {
+		e = strchr(p, ',');
+		if (e == NULL)
+			e = p + strlen(p);
+		k = (size_t)(e - p);
+		if (k > 0)
+			v[n++] = bl_xstrndup(p, k);
+	}
+	v[n] = NULL;
+	return v;
+}
+
+static void
+free_list(char **v)
+{
+	size_t i;
+
+	for (i = 0; v && v[i]; i++)
+		free(v[i]);
+	free(v);
+}
+
+static struct bl_ruleset *
+load_rules(struct opts *o)
+{
+	struct bl_diags diags;
+	struct bl_report_opts ro = {.color = use_color(o->color, stderr)};
+	struct bl_ruleset *rs;
+
+	bl_diags_init(&diags);
+	rs = bl_ruleset_new(NULL, &diags);
+	bl_report_diags(stderr, &diags, NULL, &ro);
+	bl_diags_finish(&diags);
+	return rs;
+}
+
+/* Unknown ids in --select/--ignore are usage errors, not silence. */
+static int
+check_ids(const struct bl_ruleset *rs, char **list)
+{
+	size_t i, j;
+	bool ok;
+
+	for (i = 0; list && list[i]; i++) {
+		ok = bl_ruleset_find(rs, list[i]) != NULL;
+		for (j = 0; !ok && j < rs->nrules; j++)
+			ok = strlen(list[i]) < 5 &&
+			     strncasecmp(list[i], rs->rules[j].id,
+					 strlen(list[i])) == 0;
+		if (!ok)
+			return usage_error("no rule \"%s\" (see 'bannerlint "
+					   "rules')",
+					   list[i]);
+	}
+	return 0;
+}
+
+static int
+cmd_check(struct opts *o, char **paths, int npaths)
+{
+	struct bl_instances in;
+	struct bl_diags diags;
+	struct bl_findings fs;
+	struct bl_engine_opts eo = {.select = o->select, .ignore = o->ignore};
+	struct bl_report_opts ro = {.quiet = o->quiet};
+	struct bl_ruleset *rs;
+	int status, rc = BL_EXIT_OK;
+	size_t i;
+
+	if ((rs = load_rules(o)) == NULL)
+		return BL_EXIT_ERROR;
+	if (check_ids(rs, o->select) || check_ids(rs, o->ignore)) {
+		bl_ruleset_free(rs);
+		return BL_EXIT_ERROR;
+	}
+	bl_diags_init(&diags);
+	status = bl_load(&in, paths, (size_t)npaths, &o->load, &diags);
+	bl_engine_run(rs, &in, &eo, &fs);
+	/* Diagnostics a rule reports as a finding are not said twice. */
+	for (i = 0; i < diags.n; i++)
+		if (diags.v[i].rule != NULL && diags.v[i].level != BL_LEVEL_ERROR)
+			diags.v[i].level = BL_LEVEL_NOTE;
+	ro.color = use_color(o->color, stderr);
+	ro.quiet = true;
+	if (!o->quiet)
+		for (i = 0; i < diags.n; i++)
+			if (diags.v[i].level != BL_LEVEL_NOTE)
+				ro.quiet = false;
+	{
+		struct bl_diags shown;
+
+		/* print errors and warnings the rules do not cover */
+		bl_diags_init(&shown);
+		for (i = 0; i < diags.n; i++)
+			if (diags.v[i].level != BL_LEVEL_NOTE &&
+			    (!o->quiet || diags.v[i].level == BL_LEVEL_ERROR))
+				bl_diags_add(&shown, diags.v[i].level,
+					     diags.v[i].file, diags.v[i].line,
+					     diags.v[i].col, "%s",
+					     diags.v[i].message);
+		ro.quiet = o->quiet;
+		bl_report_diags(stderr, &shown, &in, &ro);
+		bl_diags_finish(&shown);
+	}
+	if (o->format == FORMAT_JSON)
+		bl_report_check_json(stdout, &fs);
+	else
+		bl_report_check_text(stdout, &fs, o->format == FORMAT_GCC,
+				     use_color(o->color, stdout), o->quiet);
+	for (i = 0; i < fs.n; i++)
+		if (fs.v[i].severity >= o->fail_on)
+			rc = BL_EXIT_FINDINGS;
+	if (fflush(stdout) != 0 || ferror(stdout))
+		status = -1;
+	if (status < 0 || diags.errors > 0)
+		rc = BL_EXIT_ERROR;
+	bl_findings_finish(&fs);
+	bl_instances_finish(&in);
+	bl_diags_finish(&diags);
+	bl_ruleset_free(rs);
+	return rc;
+}
+
+static int
+cmd_rules(struct opts *o)
+{
+	struct bl_ruleset *rs = load_rules(o);
+	size_t i;
+
+	if (rs == NULL)
+		return BL_EXIT_ERROR;
+	for (i = 0; i < rs->nrules; i++)
+		printf("%s  %-30s %-7s %s\n", rs->rules[i].id,
+		       rs->rules[i].name,
+		       bl_severity_name(rs->rules[i].severity),
+		       rs->rules[i].applies == BL_APPLIES_BANNER ? "banner"
+		       : rs->rules[i].applies == BL_APPLIES_HELO ? "helo"
+								 : "banner,helo");
+	bl_ruleset_free(rs);
+	return BL_EXIT_OK;
+}
+
+static int
+cmd_explain(struct opts *o, const char *id)
+{
+	struct bl_ruleset *rs = load_rules(o);
+	const struct bl_rule *r;
+	size_t i;
+
+	if (rs == NULL)
+		return BL_EXIT_ERROR;
+	r = bl_ruleset_find(rs, id);
+	if (r == NULL) {
+		bl_ruleset_free(rs);
+		return usage_error("no rule \"%s\" (see 'bannerlint rules')",
+				   id);
+	}
+	printf("%s %s (%s)\n\n%s\n", r->id, r->name,
+	       bl_severity_name(r->severity), r->explain);
+	if (r->nrefs > 0) {
+		printf("\nReferences:\n");
+		for (i = 0; i < r->nrefs; i++)
+			printf("  - %s\n", r->refs[i]);
+	}
+	bl_ruleset_free(rs);
+	return BL_EXIT_OK;
+}
+
 /* bl_cli_main - run the command line; returns the exit status */
 int
 bl_cli_main(int argc, char **argv)
@@ -130,16 +326,24 @@ bl_cli_main(int argc, char **argv)
 		{"color", required_argument, NULL, 'c'},
 		{"colour", required_argument, NULL, 'c'},
 		{"quiet", no_argument, NULL, 'q'},
+		{"fail-on", required_argument, NULL, 'F'},
+		{"select", required_argument, NULL, 'S'},
+		{"ignore", required_argument, NULL, 'I'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
 	};
-	struct opts o = {.format = FORMAT_TEXT, .color = "auto"};
+	struct opts o = {.format = FORMAT_TEXT,
+			 .color = "auto",
+			 .fail_on = BL_LEVEL_WARNING};
 	const char *cmd = NULL;
-	int c;
+	int c, rc;
 
-	/* The subcommand may come first; options may follow it. */
-	if (argc > 1 && argv[1][0] != '-') {
+	/* A command may come first; options may follow it. */
+	if (argc > 1 && (strcmp(argv[1], "check") == 0 ||
+			 strcmp(argv[1], "show") == 0 ||
+			 strcmp(argv[1], "rules") == 0 ||
+			 strcmp(argv[1], "explain") == 0)) {
 		cmd = argv[1];
 		argv++;
 		argc--;
@@ -152,9 +356,11 @@ bl_cli_main(int argc, char **argv)
 				o.format = FORMAT_TEXT;
 			else if (strcmp(optarg, "json") == 0)
 				o.format = FORMAT_JSON;
+			else if (strcmp(optarg, "gcc") == 0)
+				o.format = FORMAT_GCC;
 			else
 				return usage_error("unknown format \"%s\" "
-						   "(text or json)",
+						   "(text, gcc or json)",
 						   optarg);
 			break;
 		case 't':
@@ -175,6 +381,25 @@ bl_cli_main(int argc, char **argv)
 		case 'q':
 			o.quiet = true;
 			break;
+		case 'F':
+			if (strcmp(optarg, "info") == 0)
+				o.fail_on = BL_LEVEL_NOTE;
+			else if (strcmp(optarg, "warning") == 0)
+				o.fail_on = BL_LEVEL_WARNING;
+			else if (strcmp(optarg, "error") == 0)
+				o.fail_on = BL_LEVEL_ERROR;
+			else
+				return usage_error("--fail-on takes info, "
+						   "warning or error, not "
+						   "\"%s\"",
+						   optarg);
+			break;
+		case 'S':
+			o.select = split_list(optarg, o.select);
+			break;
+		case 'I':
+			o.ignore = split_list(optarg, o.ignore);
+			break;
 		case 'h':
 			fputs(usage_text, stdout);
 			return BL_EXIT_OK;
@@ -189,14 +414,23 @@ bl_cli_main(int argc, char **argv)
 					   argv[optind - 1]);
 		}
 	}
-	if (cmd == NULL && optind < argc) {
-		cmd = argv[optind++];
-	}
 	if (cmd == NULL)
-		return usage_error("%s", "no command given");
-	if (strcmp(cmd, "show") != 0)
-		return usage_error("unknown command \"%s\"", cmd);
-	if (optind >= argc)
-		return usage_error("%s", "show needs at least one PATH");
-	return cmd_show(&o, argv + optind, argc - optind);
+		cmd = "check";
+	if (strcmp(cmd, "rules") == 0)
+		rc = cmd_rules(&o);
+	else if (strcmp(cmd, "explain") == 0)
+		rc = optind + 1 == argc ? cmd_explain(&o, argv[optind])
+					: usage_error("%s", "explain takes one "
+							    "RULE");
+	else if (optind >= argc)
+		rc = usage_error("%s needs at least one PATH", cmd);
+	else if (strcmp(cmd, "show") == 0)
+		rc = o.format == FORMAT_GCC
+			     ? usage_error("%s", "show prints text or json")
+			     : cmd_show(&o, argv + optind, argc - optind);
+	else
+		rc = cmd_check(&o, argv + optind, argc - optind);
+	free_list(o.select);
+	free_list(o.ignore);
+	return rc;
 }

@@ -54,6 +54,7 @@ bl_diags_add(struct bl_diags *d, enum bl_level level, const char *file,
 	g->line = line;
 	g->col = col;
 	g->level = level;
+	g->rule = NULL;
 	bl_buf_init(&b);
 	va_start(ap, fmt);
 	bl_buf_vprintf(&b, fmt, ap);

@@ -17,6 +17,7 @@ struct bl_diag {
 	unsigned col;  /* 1-based; 0 = the whole line */
 	enum bl_level level;
 	char *message; /* owned */
+	const char *rule; /* a rule that reports the same problem, or NULL */
 };
 
 /*

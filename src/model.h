@@ -90,6 +90,7 @@ struct bl_origin {
 struct bl_piece {
 	size_t off, len;
 	size_t origin;
+	size_t src_off; /* where the text starts in that origin's raw value */
 	size_t top_off, top_len;
 };
 

@@ -9,6 +9,10 @@
 #include "diag.h"
 #include "load.h"
 
+struct json_t;
+/* bl_json_str - a JSON string of s; invalid UTF-8 shown as \\xNN */
+struct json_t *bl_json_str(const char *s);
+
 struct bl_report_opts {
 	bool color;
 	bool quiet;

@@ -187,9 +187,9 @@ bl_report_show_text(FILE *fp, const struct bl_instances *in,
 	}
 }
 
-/* A JSON string of s; invalid UTF-8 bytes are shown as \xNN. */
-static json_t *
-jstr(const char *s)
+/* bl_json_str - a JSON string of s; invalid UTF-8 bytes shown as \xNN */
+json_t *
+bl_json_str(const char *s)
 {
 	json_t *j = json_string(s);
 	struct bl_buf b;
@@ -215,19 +215,19 @@ origin_json(const struct bl_origin *or)
 	const struct bl_setting *s = or->setting;
 	json_t *o = json_object();
 
-	json_object_set_new(o, "key", jstr(or->key));
+	json_object_set_new(o, "key", bl_json_str(or->key));
 	if (s->is_default) {
 		json_object_set_new(o, "default", json_true());
-		json_object_set_new(o, "value", jstr(s->raw));
+		json_object_set_new(o, "value", bl_json_str(s->raw));
 		if (or->placeholder)
 			json_object_set_new(o, "placeholder", json_true());
 	} else {
-		json_object_set_new(o, "file", jstr(s->src->path));
+		json_object_set_new(o, "file", bl_json_str(s->src->path));
 		json_object_set_new(o, "line", json_integer(s->line));
 		json_object_set_new(o, "column", json_integer(s->col));
 		if (strcmp(s->scope, "main") != 0)
 			json_object_set_new(o, "service",
-					    jstr(s->scope));
+					    bl_json_str(s->scope));
 	}
 	return o;
 }
@@ -239,20 +239,20 @@ surface_json(const struct bl_config *cfg, const struct bl_surface *sf)
 	size_t j;
 
 	json_object_set_new(o, "kind",
-			    jstr(bl_surface_kind_name(sf->kind)));
-	json_object_set_new(o, "mta", jstr(sf->mta));
-	json_object_set_new(o, "instance", jstr(cfg->name));
-	json_object_set_new(o, "scope", jstr(sf->scope));
+			    bl_json_str(bl_surface_kind_name(sf->kind)));
+	json_object_set_new(o, "mta", bl_json_str(sf->mta));
+	json_object_set_new(o, "instance", bl_json_str(cfg->name));
+	json_object_set_new(o, "scope", bl_json_str(sf->scope));
 	json_object_set_new(o, "file",
-			    sf->file ? jstr(sf->file) : json_null());
-	json_object_set_new(o, "key", jstr(sf->key));
-	json_object_set_new(o, "configured", jstr(sf->configured));
+			    sf->file ? bl_json_str(sf->file) : json_null());
+	json_object_set_new(o, "key", bl_json_str(sf->key));
+	json_object_set_new(o, "configured", bl_json_str(sf->configured));
 	if (sf->valid) {
-		json_object_set_new(o, "value", jstr(sf->value));
-		json_object_set_new(o, "hostname", jstr(sf->hostname));
+		json_object_set_new(o, "value", bl_json_str(sf->value));
+		json_object_set_new(o, "hostname", bl_json_str(sf->hostname));
 		if (sf->kind == BL_SURFACE_BANNER)
 			json_object_set_new(o, "greeting",
-					    jstr(sf->greeting));
+					    bl_json_str(sf->greeting));
 	} else {
 		json_object_set_new(o, "value", json_null());
 		json_object_set_new(o, "hostname", json_null());
@@ -262,9 +262,9 @@ surface_json(const struct bl_config *cfg, const struct bl_surface *sf)
 		json_t *kv = json_object();
 
 		json_object_set_new(kv, "key",
-				    jstr(sf->overrides[j].key));
+				    bl_json_str(sf->overrides[j].key));
 		json_object_set_new(kv, "value",
-				    jstr(sf->overrides[j].value));
+				    bl_json_str(sf->overrides[j].value));
 		json_array_append_new(a, kv);
 	}
 	json_object_set_new(o, "overrides", a);
@@ -286,13 +286,13 @@ diags_json(const struct bl_diags *d)
 		json_t *o = json_object();
 
 		json_object_set_new(o, "file",
-				    g->file ? jstr(g->file)
+				    g->file ? bl_json_str(g->file)
 					    : json_null());
 		json_object_set_new(o, "line", json_integer(g->line));
 		json_object_set_new(o, "col", json_integer(g->col));
 		json_object_set_new(o, "level",
-				    jstr(bl_level_name(g->level)));
-		json_object_set_new(o, "message", jstr(g->message));
+				    bl_json_str(bl_level_name(g->level)));
+		json_object_set_new(o, "message", bl_json_str(g->message));
 		json_array_append_new(a, o);
 	}
 	return a;

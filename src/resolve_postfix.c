@@ -16,6 +16,7 @@
  */
 #include "config.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -259,6 +260,17 @@ emit(struct pf_ctx *x, size_t hidx, const char *p, size_t n)
 		pc->off = x->out->len;
 		pc->len = n;
 		pc->origin = hidx;
+		{
+			const char *raw = sf->origin[hidx].setting->raw;
+			size_t rl = sf->origin[hidx].setting->raw_len;
+
+			/* "true" of a bare relational is not in any raw text */
+			uintptr_t a = (uintptr_t)p, r0 = (uintptr_t)raw;
+
+			pc->src_off = a >= r0 && a + n <= r0 + rl
+					      ? (size_t)(a - r0)
+					      : 0;
+		}
 		pc->top_off = x->top_off;
 		pc->top_len = x->top_len;
 	}

@@ -1,0 +1,714 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * engine.c - evaluate rules on surfaces and blame the setting that caused
+ * each finding.
+ *
+ * Rules know nothing about syntax: a pattern runs on a surface's value,
+ * configured text or host name; a built-in check says what a pattern
+ * cannot (FQDN syntax, IP literals, consistency between surfaces). The
+ * matched text is traced back through the surface's pieces to the file and
+ * span that produced it: a leak via $mail_name points at the "$mail_name"
+ * reference, a bad host name at the myhostname line.
+ */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "engine.h"
+#include "util.h"
+
+struct run {
+	const struct bl_ruleset *rs;
+	const struct bl_engine_opts *o;
+	struct bl_findings *out;
+	size_t cap;
+};
+
+static bool
+listed(char **list, const struct bl_rule *r)
+{
+	size_t i;
+
+	for (i = 0; list && list[i]; i++)
+		if (strcasecmp(list[i], r->id) == 0 ||
+		    strcmp(list[i], r->name) == 0 ||
+		    (strlen(list[i]) < 5 &&
+		     strncasecmp(list[i], r->id, strlen(list[i])) == 0))
+			return true;
+	return false;
+}
+
+static bool
+enabled(const struct run *x, const struct bl_rule *r)
+{
+	if (x->o->select && !listed(x->o->select, r))
+		return false;
+	return !listed(x->o->ignore, r);
+}
+
+static bool
+mta_ok(const struct bl_rule *r, const char *mta)
+{
+	size_t i;
+
+	if (r->mta == NULL)
+		return true;
+	for (i = 0; r->mta[i]; i++)
+		if (strcmp(r->mta[i], mta) == 0)
+			return true;
+	return false;
+}
+
+/* Expand %m (match), %v (value), %h (host name) in a rule's message. */
+static char *
+format_message(const char *tmpl, const char *match, const char *value,
+	       const char *host)
+{
+	struct bl_buf b;
+	const char *p;
+
+	bl_buf_init(&b);
+	for (p = tmpl; *p; p++) {
+		if (*p != '%' || p[1] == '\0') {
+			bl_buf_addc(&b, *p);
+			continue;
+		}
+		p++;
+		if (*p == 'm')
+			bl_buf_adds(&b, match ? match : "");
+		else if (*p == 'v')
+			bl_buf_adds(&b, value ? value : "");
+		else if (*p == 'h')
+			bl_buf_adds(&b, host ? host : "");
+		else if (*p == '%')
+			bl_buf_addc(&b, '%');
+		else {
+			bl_buf_addc(&b, '%');
+			bl_buf_addc(&b, *p);
+		}
+	}
+	return bl_buf_steal(&b);
+}
+
+static struct bl_finding *
+add(struct run *x, const struct bl_rule *r, const struct bl_config *cfg,
+    const struct bl_surface *sf, char *message)
+{
+	struct bl_finding *f;
+
+	if (x->out->n == x->cap) {
+		x->cap = x->cap ? x->cap * 2 : 16;
+		x->out->v = bl_xreallocarray(x->out->v, x->cap,
+					     sizeof(*x->out->v));
+	}
+	f = &x->out->v[x->out->n++];
+	memset(f, 0, sizeof(*f));
+	f->rule = r;
+	f->severity = r->severity;
+	f->message = message;
+	f->cfg = cfg;
+	f->surface = sf;
+	f->scope = sf ? sf->scope : "main";
+	f->key = sf ? sf->key : NULL;
+	f->file = sf && sf->file ? sf->file : cfg->name;
+	return f;
+}
+
+/* Place a finding at [off, off+len) of a setting's raw value. */
+static void
+place_setting(struct bl_finding *f, const struct bl_setting *s, size_t off,
+	      size_t len)
+{
+	size_t a, b;
+
+	f->key = s->key;
+	f->scope = s->scope;
+	if (s->src == NULL)
+		return;
+	a = bl_setting_src_offset(s, off);
+	b = len ? bl_setting_src_offset(s, off + len - 1) + 1 : a;
+	f->src = s->src;
+	f->file = s->src->path;
+	f->off = a;
+	f->len = b > a ? b - a : 0;
+	bl_source_position(s->src, a, &f->line, &f->col);
+}
+
+/*
+ * Blame the text at [ms, me) of a surface's value: the file that wrote it,
+ * or, for a default, the reference that pulled the default in.
+ */
+static void
+blame(struct bl_finding *f, const struct bl_surface *sf, size_t ms,
+      size_t me)
+{
+	const struct bl_piece *p = NULL;
+	const struct bl_origin *o;
+	size_t i, k, len;
+
+	for (i = 0; i < sf->npieces; i++)
+		if (ms >= sf->pieces[i].off &&
+		    ms < sf->pieces[i].off + sf->pieces[i].len) {
+			p = &sf->pieces[i];
+			break;
+		}
+	if (p == NULL) {
+		/* Nothing to point at (an empty value): the setting. */
+		o = &sf->origin[0];
+		while (o->setting->src == NULL && o->via != BL_NO_ORIGIN)
+			o = &sf->origin[o->via];
+		if (o->setting->src != NULL)
+			place_setting(f, o->setting, 0, o->setting->raw_len);
+		else
+			f->key = sf->key;
+		return;
+	}
+	o = &sf->origin[p->origin];
+	if (o->setting->src != NULL) {
+		len = me - ms;
+		if (len > p->len - (ms - p->off))
+			len = p->len - (ms - p->off);
+		place_setting(f, o->setting, p->src_off + (ms - p->off), len);
+		return;
+	}
+	/* A default: point at the reference that brought it in. */
+	for (k = p->origin; k != BL_NO_ORIGIN; k = sf->origin[k].via) {
+		const struct bl_origin *c = &sf->origin[k];
+
+		if (c->via == BL_NO_ORIGIN)
+			break;
+		if (sf->origin[c->via].setting->src != NULL) {
+			const struct bl_setting *d = sf->origin[p->origin].setting;
+			char *m;
+
+			place_setting(f, sf->origin[c->via].setting,
+				      c->ref_off, c->ref_len);
+			m = bl_xasprintf("%s (via $%s, whose default is "
+					 "\"%s\")",
+					 f->message, c->key, d->raw);
+			if (d != c->setting)
+				m = (free(m),
+				     bl_xasprintf("%s (via $%s: from the "
+						  "default of %s, \"%s\")",
+						  f->message, c->key, d->key,
+						  d->raw));
+			free(f->message);
+			f->message = m;
+			return;
+		}
+	}
+	f->key = sf->key;
+}
+
+static const char *
+target_text(const struct bl_surface *sf, enum bl_target t)
+{
+	switch (t) {
+	case BL_TARGET_CONFIGURED:
+		return sf->configured;
+	case BL_TARGET_HOSTNAME:
+		return sf->hostname;
+	case BL_TARGET_VALUE:
+		break;
+	}
+	return sf->value;
+}
+
+/* Offset of the host name in the value (the first word). */
+static size_t
+host_offset(const struct bl_surface *sf)
+{
+	const char *v = sf->value;
+
+	return (size_t)(strstr(v, sf->hostname) ? strstr(v, sf->hostname) - v
+						: 0);
+}
+
+static void
+pattern_rule(struct run *x, const struct bl_rule *r,
+	     const struct bl_config *cfg, const struct bl_surface *sf)
+{
+	const char *text = target_text(sf, r->target);
+	size_t ms, me, base = 0;
+	bool hit;
+	char *m;
+	struct bl_finding *f;
+
+	if (r->target == BL_TARGET_HOSTNAME)
+		base = host_offset(sf);
+	hit = bl_rule_search(x->rs, r->re, text, 0, &ms, &me);
+	if (r->require) {
+		if (hit)
+			return;
+		f = add(x, r, cfg, sf,
+			format_message(r->message, "", sf->value,
+				       sf->hostname));
+		blame(f, sf, base, base + strlen(text));
+		return;
+	}
+	if (!hit)
+		return;
+	m = bl_xstrndup(text + ms, me - ms);
+	f = add(x, r, cfg, sf,
+		format_message(r->message, m, sf->value, sf->hostname));
+	free(m);
+	if (r->target == BL_TARGET_CONFIGURED)
+		place_setting(f, sf->origin[0].setting, ms, me - ms);
+	else
+		blame(f, sf, base + ms, base + me);
+}
+
+static bool
+is_placeholder(const char *h)
+{
+	return h[0] == '<' && h[strlen(h) - 1] == '>';
+}
+
+static bool
+is_ip(const char *h)
+{
+	unsigned char buf[16];
+
+	return inet_pton(AF_INET, h, buf) == 1 ||
+	       inet_pton(AF_INET6, h, buf) == 1;
+}
+
+static bool
+is_literal(const char *h)
+{
+	size_t n = strlen(h);
+
+	return n > 2 && h[0] == '[' && h[n - 1] == ']';
+}
+
+/* A name in the host-name sense: not empty, a placeholder, an address. */
+static bool
+is_name(const char *h)
+{
+	return *h != '\0' && !is_placeholder(h) && !is_ip(h) && !is_literal(h);
+}
+
+/* Does the first word of the value come from $myhostname? */
+static bool
+host_from_myhostname(const struct bl_surface *sf)
+{
+	size_t i, k, at = host_offset(sf);
+
+	for (i = 0; i < sf->npieces; i++) {
+		const struct bl_piece *p = &sf->pieces[i];
+
+		if (at < p->off || at >= p->off + p->len)
+			continue;
+		for (k = p->origin; k != BL_NO_ORIGIN; k = sf->origin[k].via)
+			if (strcmp(sf->origin[k].key, "myhostname") == 0)
+				return true;
+	}
+	return false;
+}
+
+/* BL105: a banner whose first word cannot be the server's name. */
+static bool
+banner_without_host(const struct bl_surface *sf)
+{
+	const char *h = sf->hostname;
+
+	if (sf->kind != BL_SURFACE_BANNER || *h == '\0')
+		return false;
+	if (is_placeholder(h) || is_ip(h) || is_literal(h))
+		return false;
+	return strchr(h, '.') == NULL && !host_from_myhostname(sf);
+}
+
+static const char *const internal_suffixes[] = {
+	"local",     "localdomain", "lan",	"internal", "corp",
+	"home",      "home.arpa",   "test",	"invalid",  "intranet",
+	"private",   "localhost",   "lokal",	"intra",
+};
+
+static const char *
+internal_suffix(const char *h)
+{
+	size_t i, n = strlen(h), k;
+
+	if (n > 0 && h[n - 1] == '.')
+		n--;
+	for (i = 0; i < BL_ARRAY_LEN(internal_suffixes); i++) {
+		k = strlen(internal_suffixes[i]);
+		if (n > k && h[n - k - 1] == '.' &&
+		    strncasecmp(h + n - k, internal_suffixes[i], k) == 0)
+			return internal_suffixes[i];
+	}
+	return NULL;
+}
+
+/* BL206: why a name is not a valid host name, or NULL. */
+static const char *
+syntax_problem(const char *h, char *why, size_t whylen)
+{
+	size_t n = strlen(h), label = 0, i;
+
+	if (n > 253) {
+		snprintf(why, whylen, "the name is %zu octets long (at most "
+				      "253)",
+			 n);
+		return why;
+	}
+	for (i = 0; i <= n; i++) {
+		char c = h[i];
+
+		if (c == '.' || c == '\0') {
+			if (label == 0 && !(c == '\0' && i == n && n > 0 &&
+					    h[n - 1] != '.'))
+				return c == '\0' ? "it ends with a dot"
+						 : "it has an empty label";
+			if (label > 63) {
+				snprintf(why, whylen,
+					 "a label is %zu octets long (at most "
+					 "63)",
+					 label);
+				return why;
+			}
+			if (h[i - 1] == '-')
+				return "a label ends with a hyphen";
+			label = 0;
+			continue;
+		}
+		if (label == 0 && c == '-')
+			return "a label starts with a hyphen";
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		      (c >= '0' && c <= '9') || c == '-')) {
+			snprintf(why, whylen,
+				 "it contains the character '%c', not allowed "
+				 "in a host name",
+				 c);
+			if ((unsigned char)c < 0x20 || (unsigned char)c >= 0x7f)
+				snprintf(why, whylen,
+					 "it contains the byte 0x%02x, not "
+					 "allowed in a host name",
+					 (unsigned char)c);
+			return why;
+		}
+		label++;
+	}
+	return NULL;
+}
+
+static void
+hostname_finding(struct run *x, const struct bl_rule *r,
+		 const struct bl_config *cfg, const struct bl_surface *sf,
+		 const char *detail, enum bl_level level)
+{
+	struct bl_finding *f;
+	char *msg = format_message(r->message, detail, sf->value, sf->hostname);
+	size_t at = host_offset(sf);
+
+	f = add(x, r, cfg, sf, msg);
+	f->severity = level;
+	blame(f, sf, at, at + strlen(sf->hostname));
+}
+
+static void
+check_surface(struct run *x, const struct bl_rule *r,
+	      const struct bl_config *cfg, const struct bl_surface *sf)
+{
+	const char *h = sf->hostname, *why;
+	char buf[128];
+	size_t i, ms, me;
+
+	if (strcmp(r->check, "banner-empty") == 0) {
+		for (i = 0; sf->value[i] == ' ' || sf->value[i] == '\t'; i++)
+			;
+		if (sf->value[i] == '\0')
+			hostname_finding(x, r, cfg, sf, "", r->severity);
+		return;
+	}
+	if (strcmp(r->check, "hostname-first") == 0) {
+		if (banner_without_host(sf))
+			hostname_finding(x, r, cfg, sf, h, r->severity);
+		return;
+	}
+	/* The rest judge a host name: none in an empty value or a banner
+	 * whose first word is not a name (BL105 says so). */
+	if (*h == '\0' || banner_without_host(sf))
+		return;
+	if (strcmp(r->check, "placeholder-name") == 0) {
+		if (strcmp(h, "<system-hostname>") == 0)
+			hostname_finding(x, r, cfg, sf, h, r->severity);
+	} else if (strcmp(r->check, "ip-literal") == 0) {
+		if (is_ip(h))
+			hostname_finding(x, r, cfg, sf, h, BL_LEVEL_ERROR);
+		else if (is_literal(h))
+			hostname_finding(x, r, cfg, sf, h, BL_LEVEL_WARNING);
+	} else if (!is_name(h)) {
+		return;
+	} else if (strcmp(r->check, "fqdn") == 0) {
+		if (strchr(h, '.') == NULL)
+			hostname_finding(x, r, cfg, sf, h, r->severity);
+	} else if (strcmp(r->check, "hostname-syntax") == 0) {
+		if ((why = syntax_problem(h, buf, sizeof(buf))) != NULL)
+			hostname_finding(x, r, cfg, sf, why, r->severity);
+	} else if (strcmp(r->check, "internal-domain") == 0) {
+		if ((why = internal_suffix(h)) != NULL) {
+			snprintf(buf, sizeof(buf), ".%s", why);
+			hostname_finding(x, r, cfg, sf, buf, r->severity);
+		}
+	} else if (strcmp(r->check, "generic-name") == 0) {
+		for (i = 0; i < x->rs->ngenerics; i++) {
+			const struct bl_generic *g = &x->rs->generics[i];
+
+			if (!bl_rule_search(x->rs, g->re, h, 0, &ms, &me))
+				continue;
+			snprintf(buf, sizeof(buf), "%s [%s]", g->description,
+				 g->id);
+			hostname_finding(x, r, cfg, sf, buf, r->severity);
+			break;
+		}
+	}
+}
+
+static const struct bl_surface *
+main_banner(const struct bl_config *cfg)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->nsurfaces; i++)
+		if (cfg->surfaces[i].kind == BL_SURFACE_BANNER &&
+		    strcmp(cfg->surfaces[i].scope, "main") == 0)
+			return &cfg->surfaces[i];
+	return NULL;
+}
+
+/* Is this a banner a client on the network can see? */
+static bool
+public_listener(const struct bl_config *cfg, const struct bl_surface *sf)
+{
+	const struct bl_setting *s = bl_config_lookup(cfg, "inet_interfaces");
+	const char *v = s ? s->raw : "all";
+	size_t i;
+	bool any = false;
+
+	if (strcmp(v, "loopback-only") == 0 || strcmp(v, "localhost") == 0 ||
+	    strcmp(v, "127.0.0.1") == 0 || strcmp(v, "[::1]") == 0 ||
+	    strcmp(v, "127.0.0.1, [::1]") == 0 ||
+	    strcmp(v, "127.0.0.1 [::1]") == 0)
+		return false;
+	if (cfg->master_src == NULL)
+		return true;
+	if (sf->scope_obj != NULL) {
+		const char *t = strrchr(sf->scope, '/');
+
+		return t && (strcmp(t, "/inet") == 0 || strcmp(t, "/pass") == 0);
+	}
+	/* main's banner matters when some inet service speaks SMTP. */
+	for (i = 0; i < cfg->nscopes; i++) {
+		const struct bl_scope *sc = cfg->scopes[i];
+		const char *t = strrchr(sc->name, '/');
+
+		if (!sc->shadowed && t && strcmp(t, "/inet") == 0 &&
+		    (strcmp(sc->role, "smtpd") == 0 ||
+		     strcmp(sc->role, "postscreen") == 0))
+			any = true;
+	}
+	return any;
+}
+
+static void
+instance_checks(struct run *x, const struct bl_rule *r,
+		const struct bl_config *cfg)
+{
+	const struct bl_surface *mb = main_banner(cfg);
+	struct bl_finding *f;
+	size_t i, k;
+
+	if (strcmp(r->check, "helo-banner-mismatch") == 0) {
+		if (mb == NULL || !mb->valid || !is_name(mb->hostname) ||
+		    !public_listener(cfg, mb))
+			return;
+		for (i = 0; i < cfg->nsurfaces; i++) {
+			const struct bl_surface *sf = &cfg->surfaces[i];
+
+			if (sf->kind != BL_SURFACE_HELO || !sf->valid ||
+			    !is_name(sf->hostname) ||
+			    strcasecmp(sf->hostname, mb->hostname) == 0)
+				continue;
+			f = add(x, r, cfg, sf,
+				format_message(r->message, mb->hostname,
+					       sf->value, sf->hostname));
+			blame(f, sf, host_offset(sf),
+			      host_offset(sf) + strlen(sf->hostname));
+		}
+	} else if (strcmp(r->check, "duplicate-setting") == 0) {
+		for (i = 0; i < cfg->nsettings; i++) {
+			const struct bl_setting *s = cfg->settings[i];
+
+			if (s->shadows == NULL || s->src == NULL)
+				continue;
+			f = add(x, r, cfg, NULL,
+				format_message(r->message, s->key, s->raw,
+					       ""));
+			/* Blame the earlier one: removing it is the fix. */
+			place_setting(f, s->shadows, 0, 0);
+			f->len = s->shadows->key_len;
+			f->off = s->shadows->key_off;
+			bl_source_position(s->src, f->off, &f->line, &f->col);
+		}
+	} else if (strcmp(r->check, "listener-banners-differ") == 0) {
+		const struct bl_surface *ps = NULL;
+
+		for (i = 0; i < cfg->nsurfaces; i++)
+			if (strcmp(cfg->surfaces[i].key,
+				   "postscreen_greet_banner") == 0)
+				ps = &cfg->surfaces[i];
+		if (ps == NULL || !ps->valid)
+			return;
+		for (k = 0; k < cfg->nsurfaces; k++) {
+			const struct bl_surface *sf = &cfg->surfaces[k];
+			const char *t = strrchr(sf->scope, '/');
+			const char *last = strrchr(ps->greeting, '\n');
+
+			if (sf->kind != BL_SURFACE_BANNER || !sf->valid ||
+			    t == NULL || strcmp(t, "/pass") != 0)
+				continue;
+			last = last ? last + 5 : ps->greeting + 4;
+			if (strcmp(last, sf->value) == 0 &&
+			    (*ps->value == '\0' ||
+			     strcmp(ps->value, sf->value) == 0))
+				continue;
+			f = add(x, r, cfg, sf,
+				format_message(r->message, ps->scope,
+					       sf->value, sf->hostname));
+			blame(f, sf, 0, strlen(sf->value));
+		}
+	} else if (strcmp(r->check, "override-whitespace") == 0) {
+		for (i = 0; i < cfg->nscopes; i++) {
+			const struct bl_scope *sc = cfg->scopes[i];
+
+			if (sc->stray == NULL || sc->shadowed)
+				continue;
+			f = add(x, r, cfg, NULL,
+				format_message(r->message, sc->stray, sc->name,
+					       ""));
+			f->scope = sc->name;
+			f->src = sc->src;
+			f->file = sc->src->path;
+			f->off = sc->stray_off;
+			f->len = strlen(sc->stray);
+			f->line = sc->stray_line;
+			f->col = sc->stray_col;
+		}
+	}
+}
+
+static bool
+instance_check(const char *name)
+{
+	return strcmp(name, "helo-banner-mismatch") == 0 ||
+	       strcmp(name, "duplicate-setting") == 0 ||
+	       strcmp(name, "listener-banners-differ") == 0 ||
+	       strcmp(name, "override-whitespace") == 0 ||
+	       strcmp(name, "unused-suppression") == 0;
+}
+
+static int
+by_place(const void *a, const void *b)
+{
+	const struct bl_finding *x = a, *y = b;
+	int c = strcmp(x->file, y->file);
+
+	if (c != 0)
+		return c;
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	if (x->col != y->col)
+		return x->col < y->col ? -1 : 1;
+	return strcmp(x->rule->id, y->rule->id);
+}
+
+/* One finding per rule and place: the same text seen by several listeners
+ * is one problem to fix. */
+static void
+dedupe(struct bl_findings *out, size_t first)
+{
+	size_t i, k = first;
+
+	for (i = first; i < out->n; i++) {
+		struct bl_finding *f = &out->v[i];
+
+		if (k > first) {
+			struct bl_finding *p = &out->v[k - 1];
+
+			if (p->rule == f->rule && p->src == f->src &&
+			    p->src != NULL && p->off == f->off &&
+			    p->len == f->len) {
+				p->also++;
+				free(f->message);
+				continue;
+			}
+		}
+		out->v[k++] = *f;
+	}
+	out->n = k;
+}
+
+/* bl_engine_run - every finding of every instance, in file order */
+void
+bl_engine_run(const struct bl_ruleset *rs, const struct bl_instances *in,
+	      const struct bl_engine_opts *o, struct bl_findings *out)
+{
+	struct run x = {.rs = rs, .o = o, .out = out};
+	size_t i, k, j;
+
+	memset(out, 0, sizeof(*out));
+	for (i = 0; i < in->n; i++) {
+		const struct bl_config *cfg = in->v[i];
+		size_t first = out->n;
+
+		for (j = 0; j < rs->nrules; j++) {
+			const struct bl_rule *r = &rs->rules[j];
+
+			if (!enabled(&x, r) || !mta_ok(r, cfg->mta))
+				continue;
+			if (r->check != NULL && instance_check(r->check)) {
+				instance_checks(&x, r, cfg);
+				continue;
+			}
+			for (k = 0; k < cfg->nsurfaces; k++) {
+				const struct bl_surface *sf = &cfg->surfaces[k];
+				unsigned want = sf->kind == BL_SURFACE_BANNER
+							? BL_APPLIES_BANNER
+							: BL_APPLIES_HELO;
+
+				if (!(r->applies & want) || !sf->valid)
+					continue;
+				/* Role awareness: no banner rules for a
+				 * listener nobody outside can reach. */
+				if (sf->kind == BL_SURFACE_BANNER &&
+				    !public_listener(cfg, sf))
+					continue;
+				if (r->check != NULL)
+					check_surface(&x, r, cfg, sf);
+				else
+					pattern_rule(&x, r, cfg, sf);
+			}
+		}
+		qsort(out->v + first, out->n - first, sizeof(*out->v),
+		      by_place);
+		dedupe(out, first);
+	}
+}
+
+/* bl_findings_finish - free the findings' messages */
+void
+bl_findings_finish(struct bl_findings *f)
+{
+	size_t i;
+
+	for (i = 0; i < f->n; i++)
+		free(f->v[i].message);
+	free(f->v);
+	memset(f, 0, sizeof(*f));
+}

@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* report_check.h - printing findings */
+#ifndef BL_REPORT_CHECK_H
+#define BL_REPORT_CHECK_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "engine.h"
+
+const char *bl_severity_name(enum bl_level l);
+void bl_report_check_text(FILE *fp, const struct bl_findings *fs, bool gcc,
+			  bool color, bool quiet);
+int bl_report_check_json(FILE *fp, const struct bl_findings *fs);
+
+#endif

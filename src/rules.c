@@ -1,0 +1,436 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * rules.c - load the rule catalogue: the files embedded at build time, then
+ * any rules-dir. Each file is libconfuse syntax with "rule ID { ... }" and
+ * "generic ID { ... }" sections (rules/README.md). Patterns are compiled
+ * once, with JIT where available, and run under a match limit. A broken
+ * file is an error at file:line and no ruleset is returned.
+ */
+#include "config.h"
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+
+#include <confuse.h>
+#include <dirent.h>
+#include <pcre2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "rules.h"
+#include "source.h"
+#include "util.h"
+
+/* libconfuse's error callback has no user pointer: one load at a time. */
+static struct bl_diags *err_diags;
+static const char *err_file;
+
+static void
+on_error(cfg_t *cfg, const char *fmt, va_list ap)
+{
+	struct bl_buf b;
+
+	bl_buf_init(&b);
+	bl_buf_vprintf(&b, fmt, ap);
+	bl_diags_add(err_diags, BL_LEVEL_ERROR, err_file,
+		     cfg ? (unsigned)cfg->line : 0, 0, "%s", b.data);
+	bl_buf_finish(&b);
+}
+
+static char *
+dup_or_null(cfg_t *sec, const char *name)
+{
+	const char *s = cfg_getstr(sec, name);
+
+	return s ? bl_xstrdup(s) : NULL;
+}
+
+static char **
+str_list(cfg_t *sec, const char *name, size_t *n)
+{
+	unsigned i, k = cfg_size(sec, name);
+	char **v;
+
+	if (k == 0) {
+		if (n)
+			*n = 0;
+		return NULL;
+	}
+	v = bl_xcalloc(k + 1, sizeof(*v));
+	for (i = 0; i < k; i++)
+		v[i] = bl_xstrdup(cfg_getnstr(sec, name, i));
+	if (n)
+		*n = k;
+	return v;
+}
+
+static void
+free_list(char **v)
+{
+	size_t i;
+
+	if (v == NULL)
+		return;
+	for (i = 0; v[i]; i++)
+		free(v[i]);
+	free(v);
+}
+
+static void *
+compile(const char *pattern, const char *file, unsigned line,
+	struct bl_diags *diags)
+{
+	PCRE2_UCHAR msg[256];
+	PCRE2_SIZE eoff;
+	pcre2_code *re;
+	int err;
+
+	re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
+			   PCRE2_UTF, &err, &eoff,
+			   NULL);
+	if (re == NULL) {
+		pcre2_get_error_message(err, msg, sizeof(msg));
+		bl_diags_add(diags, BL_LEVEL_ERROR, file, line, 0,
+			     "bad pattern at offset %zu: %s", (size_t)eoff,
+			     (char *)msg);
+		return NULL;
+	}
+	/* JIT is an optimisation: without it the interpreter still works. */
+	(void)pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
+	return re;
+}
+
+static const char *const checks[] = {
+	"fqdn",	       "ip-literal",	       "hostname-syntax",
+	"internal-domain", "generic-name",     "placeholder-name",
+	"helo-banner-mismatch", "duplicate-setting",
+	"listener-banners-differ", "override-whitespace", "hostname-first",
+	"banner-empty", "unused-suppression",
+};
+
+static bool
+known_check(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < BL_ARRAY_LEN(checks); i++)
+		if (strcmp(checks[i], name) == 0)
+			return true;
+	return false;
+}
+
+static int
+load_rule(struct bl_ruleset *rs, cfg_t *sec, const char *file,
+	  struct bl_diags *diags)
+{
+	struct bl_rule *r;
+	const char *s, *pat;
+	unsigned line = (unsigned)sec->line, i, n;
+	int ways = 0;
+
+	rs->rules = bl_xreallocarray(rs->rules, rs->nrules + 1,
+				     sizeof(*rs->rules));
+	r = &rs->rules[rs->nrules];
+	memset(r, 0, sizeof(*r));
+	r->id = bl_xstrdup(cfg_title(sec));
+	r->file = bl_xstrdup(file);
+	r->line = line;
+	rs->nrules++;
+#define BAD(...)                                                         \
+	do {                                                             \
+		bl_diags_add(diags, BL_LEVEL_ERROR, file, line, 0,       \
+			     __VA_ARGS__);                              \
+		return -1;                                               \
+	} while (0)
+	if (strlen(r->id) != 5 || strncmp(r->id, "BL", 2) != 0 ||
+	    strspn(r->id + 2, "0123456789") != 3)
+		BAD("rule id \"%s\" is not BL followed by three digits", r->id);
+	for (i = 0; i + 1 < rs->nrules; i++)
+		if (strcmp(rs->rules[i].id, r->id) == 0)
+			BAD("rule %s is defined twice (first at %s:%u)", r->id,
+			    rs->rules[i].file, rs->rules[i].line);
+	r->name = dup_or_null(sec, "name");
+	r->message = dup_or_null(sec, "message");
+	r->explain = dup_or_null(sec, "explain");
+	if (r->name == NULL || r->message == NULL || r->explain == NULL)
+		BAD("rule %s needs name, message and explain", r->id);
+	s = cfg_getstr(sec, "severity");
+	if (s == NULL)
+		BAD("rule %s needs a severity", r->id);
+	if (strcmp(s, "error") == 0)
+		r->severity = BL_LEVEL_ERROR;
+	else if (strcmp(s, "warning") == 0)
+		r->severity = BL_LEVEL_WARNING;
+	else if (strcmp(s, "info") == 0)
+		r->severity = BL_LEVEL_NOTE;
+	else
+		BAD("rule %s: severity \"%s\" is not error, warning or info",
+		    r->id, s);
+	n = cfg_size(sec, "applies");
+	for (i = 0; i < n; i++) {
+		s = cfg_getnstr(sec, "applies", i);
+		if (strcmp(s, "banner") == 0)
+			r->applies |= BL_APPLIES_BANNER;
+		else if (strcmp(s, "helo") == 0)
+			r->applies |= BL_APPLIES_HELO;
+		else
+			BAD("rule %s: applies \"%s\" is not banner or helo",
+			    r->id, s);
+	}
+	if (r->applies == 0)
+		BAD("rule %s: applies names no surface", r->id);
+	r->mta = str_list(sec, "mta", NULL);
+	r->refs = str_list(sec, "refs", &r->nrefs);
+	r->fix = dup_or_null(sec, "fix");
+	r->fix_safety = dup_or_null(sec, "fix-safety");
+	s = cfg_getstr(sec, "target");
+	if (s == NULL || strcmp(s, "value") == 0)
+		r->target = BL_TARGET_VALUE;
+	else if (strcmp(s, "configured") == 0)
+		r->target = BL_TARGET_CONFIGURED;
+	else if (strcmp(s, "hostname") == 0)
+		r->target = BL_TARGET_HOSTNAME;
+	else
+		BAD("rule %s: target \"%s\" is not value, configured or "
+		    "hostname",
+		    r->id, s);
+	if ((pat = cfg_getstr(sec, "match")) != NULL)
+		ways++;
+	if ((s = cfg_getstr(sec, "require")) != NULL) {
+		ways++;
+		pat = s;
+		r->require = true;
+	}
+	if ((s = cfg_getstr(sec, "check")) != NULL) {
+		ways++;
+		if (!known_check(s))
+			BAD("rule %s: no built-in check named \"%s\"", r->id,
+			    s);
+		r->check = bl_xstrdup(s);
+	}
+	if (ways != 1)
+		BAD("rule %s needs exactly one of match, require or check",
+		    r->id);
+	if (pat != NULL &&
+	    (r->re = compile(pat, file, line, diags)) == NULL)
+		return -1;
+#undef BAD
+	return 0;
+}
+
+static int
+load_generic(struct bl_ruleset *rs, cfg_t *sec, const char *file,
+	     struct bl_diags *diags)
+{
+	struct bl_generic *g;
+	const char *pat = cfg_getstr(sec, "pattern");
+
+	rs->generics = bl_xreallocarray(rs->generics, rs->ngenerics + 1,
+					sizeof(*rs->generics));
+	g = &rs->generics[rs->ngenerics++];
+	memset(g, 0, sizeof(*g));
+	g->id = bl_xstrdup(cfg_title(sec));
+	g->description = dup_or_null(sec, "description");
+	if (pat == NULL || g->description == NULL) {
+		bl_diags_add(diags, BL_LEVEL_ERROR, file, (unsigned)sec->line,
+			     0, "generic %s needs pattern and description",
+			     g->id);
+		return -1;
+	}
+	g->pattern = bl_xstrdup(pat);
+	g->re = compile(pat, file, (unsigned)sec->line, diags);
+	return g->re ? 0 : -1;
+}
+
+static int
+load_text(struct bl_ruleset *rs, const char *file, const char *text,
+	  struct bl_diags *diags)
+{
+	cfg_opt_t rule_opts[] = {
+		CFG_STR("name", NULL, CFGF_NONE),
+		CFG_STR("severity", NULL, CFGF_NONE),
+		CFG_STR_LIST("applies", NULL, CFGF_NONE),
+		CFG_STR_LIST("mta", NULL, CFGF_NONE),
+		CFG_STR("target", NULL, CFGF_NONE),
+		CFG_STR("match", NULL, CFGF_NONE),
+		CFG_STR("require", NULL, CFGF_NONE),
+		CFG_STR("check", NULL, CFGF_NONE),
+		CFG_STR("message", NULL, CFGF_NONE),
+		CFG_STR("fix", NULL, CFGF_NONE),
+		CFG_STR("fix-safety", NULL, CFGF_NONE),
+		CFG_STR("explain", NULL, CFGF_NONE),
+		CFG_STR_LIST("refs", NULL, CFGF_NONE),
+		CFG_END(),
+	};
+	cfg_opt_t generic_opts[] = {
+		CFG_STR("pattern", NULL, CFGF_NONE),
+		CFG_STR("description", NULL, CFGF_NONE),
+		CFG_END(),
+	};
+	cfg_opt_t opts[] = {
+		CFG_SEC("rule", rule_opts, CFGF_MULTI | CFGF_TITLE),
+		CFG_SEC("generic", generic_opts, CFGF_MULTI | CFGF_TITLE),
+		CFG_END(),
+	};
+	cfg_t *cfg;
+	unsigned i, n;
+	int status = 0, rc;
+
+	cfg = cfg_init(opts, CFGF_NONE);
+	if (cfg == NULL)
+		bl_fatal("cannot initialise libconfuse");
+	err_diags = diags;
+	err_file = file;
+	cfg_set_error_function(cfg, on_error);
+	rc = cfg_parse_buf(cfg, text);
+	if (rc != CFG_SUCCESS) {
+		if (rc != CFG_PARSE_ERROR)
+			bl_diags_add(diags, BL_LEVEL_ERROR, file, 0, 0,
+				     "cannot parse the rule file");
+		cfg_free(cfg);
+		return -1;
+	}
+	n = cfg_size(cfg, "rule");
+	for (i = 0; i < n; i++)
+		if (load_rule(rs, cfg_getnsec(cfg, "rule", i), file, diags) < 0)
+			status = -1;
+	n = cfg_size(cfg, "generic");
+	for (i = 0; i < n; i++)
+		if (load_generic(rs, cfg_getnsec(cfg, "generic", i), file,
+				 diags) < 0)
+			status = -1;
+	cfg_free(cfg);
+	return status;
+}
+
+static int
+by_name(const struct dirent **a, const struct dirent **b)
+{
+	return strcmp((*a)->d_name, (*b)->d_name);
+}
+
+static int
+load_dir(struct bl_ruleset *rs, const char *dir, struct bl_diags *diags)
+{
+	struct dirent **names;
+	struct bl_source *src;
+	char *path;
+	size_t len;
+	int i, n, status = 0;
+
+	n = scandir(dir, &names, NULL, by_name);
+	if (n < 0) {
+		bl_diags_add(diags, BL_LEVEL_ERROR, dir, 0, 0,
+			     "cannot read the rules directory");
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		len = strlen(names[i]->d_name);
+		if (len > 6 &&
+		    strcmp(names[i]->d_name + len - 6, ".rules") == 0) {
+			path = bl_xasprintf("%s/%s", dir, names[i]->d_name);
+			if (bl_source_load(&src, path, 0, diags) < 0 ||
+			    load_text(rs, path, src->data, diags) < 0)
+				status = -1;
+			bl_source_free(src);
+			free(path);
+		}
+		free(names[i]);
+	}
+	free(names);
+	return status;
+}
+
+/* bl_ruleset_new - the embedded catalogue plus rules_dir (see rules.h) */
+struct bl_ruleset *
+bl_ruleset_new(const char *rules_dir, struct bl_diags *diags)
+{
+	struct bl_ruleset *rs = bl_xcalloc(1, sizeof(*rs));
+	size_t i;
+	int status = 0;
+
+	for (i = 0; i < bl_rules_nembedded; i++)
+		if (load_text(rs, bl_rules_embedded[i].name,
+			      bl_rules_embedded[i].text, diags) < 0)
+			status = -1;
+	if (rules_dir != NULL && load_dir(rs, rules_dir, diags) < 0)
+		status = -1;
+	rs->match_ctx = pcre2_match_context_create(NULL);
+	pcre2_set_match_limit(rs->match_ctx, 100000);
+	pcre2_set_depth_limit(rs->match_ctx, 1000);
+	if (status < 0) {
+		bl_ruleset_free(rs);
+		return NULL;
+	}
+	return rs;
+}
+
+/* bl_ruleset_free - free the catalogue; NULL is fine */
+void
+bl_ruleset_free(struct bl_ruleset *rs)
+{
+	size_t i;
+
+	if (rs == NULL)
+		return;
+	for (i = 0; i < rs->nrules; i++) {
+		struct bl_rule *r = &rs->rules[i];
+
+		free(r->id);
+		free(r->name);
+		free(r->check);
+		free(r->message);
+		free(r->fix);
+		free(r->fix_safety);
+		free(r->explain);
+		free(r->file);
+		free_list(r->mta);
+		free_list(r->refs);
+		pcre2_code_free(r->re);
+	}
+	free(rs->rules);
+	for (i = 0; i < rs->ngenerics; i++) {
+		free(rs->generics[i].id);
+		free(rs->generics[i].description);
+		free(rs->generics[i].pattern);
+		pcre2_code_free(rs->generics[i].re);
+	}
+	free(rs->generics);
+	pcre2_match_context_free(rs->match_ctx);
+	free(rs);
+}
+
+/* bl_ruleset_find - the rule with this id or name, or NULL (borrowed) */
+const struct bl_rule *
+bl_ruleset_find(const struct bl_ruleset *rs, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < rs->nrules; i++)
+		if (strcasecmp(rs->rules[i].id, id) == 0 ||
+		    strcmp(rs->rules[i].name, id) == 0)
+			return &rs->rules[i];
+	return NULL;
+}
+
+/* bl_rule_search - first match of a compiled pattern (see rules.h) */
+bool
+bl_rule_search(const struct bl_ruleset *rs, const void *re, const char *s,
+	       size_t start, size_t *ms, size_t *me)
+{
+	pcre2_match_data *md;
+	PCRE2_SIZE *ov;
+	int rc;
+
+	md = pcre2_match_data_create_from_pattern(re, NULL);
+	rc = pcre2_match(re, (PCRE2_SPTR)s, strlen(s), start, 0, md,
+			 rs->match_ctx);
+	if (rc > 0) {
+		ov = pcre2_get_ovector_pointer(md);
+		*ms = ov[0];
+		*me = ov[1];
+	}
+	pcre2_match_data_free(md);
+	return rc > 0;
+}
