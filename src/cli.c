@@ -28,6 +28,9 @@ enum format {
 	FORMAT_TEXT,
 	FORMAT_JSON,
 	FORMAT_GCC,
+	FORMAT_SARIF,
+	FORMAT_CHECKSTYLE,
+	FORMAT_GITHUB,
 };
 
 struct opts {
@@ -61,7 +64,8 @@ static const char usage_text[] =
 	"input.\n"
 	"\n"
 	"Options:\n"
-	"  -f, --format FORMAT       text (default), gcc (check only) or json\n"
+	"  -f, --format FORMAT       text (default) or json; for check also\n"
+	"                            gcc, sarif, checkstyle, github\n"
 	"      --fail-on LEVEL       info, warning (default) or error: the\n"
 	"                            findings that make the exit status 1\n"
 	"      --select RULE,...     run only these rules (ids or names)\n"
@@ -253,6 +257,12 @@ cmd_check(struct opts *o, char **paths, int npaths)
 	}
 	if (o->format == FORMAT_JSON)
 		bl_report_check_json(stdout, &fs);
+	else if (o->format == FORMAT_SARIF)
+		bl_report_sarif(stdout, &fs, rs);
+	else if (o->format == FORMAT_CHECKSTYLE)
+		bl_report_checkstyle(stdout, &fs);
+	else if (o->format == FORMAT_GITHUB)
+		bl_report_github(stdout, &fs);
 	else
 		bl_report_check_text(stdout, &fs, o->format == FORMAT_GCC,
 				     use_color(o->color, stdout), o->quiet);
@@ -358,9 +368,16 @@ bl_cli_main(int argc, char **argv)
 				o.format = FORMAT_JSON;
 			else if (strcmp(optarg, "gcc") == 0)
 				o.format = FORMAT_GCC;
+			else if (strcmp(optarg, "sarif") == 0)
+				o.format = FORMAT_SARIF;
+			else if (strcmp(optarg, "checkstyle") == 0)
+				o.format = FORMAT_CHECKSTYLE;
+			else if (strcmp(optarg, "github") == 0)
+				o.format = FORMAT_GITHUB;
 			else
 				return usage_error("unknown format \"%s\" "
-						   "(text, gcc or json)",
+						   "(text, gcc, json, sarif, "
+						   "checkstyle or github)",
 						   optarg);
 			break;
 		case 't':
@@ -425,7 +442,7 @@ bl_cli_main(int argc, char **argv)
 	else if (optind >= argc)
 		rc = usage_error("%s needs at least one PATH", cmd);
 	else if (strcmp(cmd, "show") == 0)
-		rc = o.format == FORMAT_GCC
+		rc = o.format != FORMAT_TEXT && o.format != FORMAT_JSON
 			     ? usage_error("%s", "show prints text or json")
 			     : cmd_show(&o, argv + optind, argc - optind);
 	else

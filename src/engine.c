@@ -140,11 +140,33 @@ place_setting(struct bl_finding *f, const struct bl_setting *s, size_t off,
 
 /*
  * Blame the text at [ms, me) of a surface's value: the file that wrote it,
- * or, for a default, the reference that pulled the default in.
+ * or, for a default, the reference that pulled the default in. A match that
+ * runs on into text from the same file extends the span there.
  */
+static void blame_at(struct bl_finding *f, const struct bl_surface *sf,
+		     size_t ms, size_t me, bool note);
+
 static void
 blame(struct bl_finding *f, const struct bl_surface *sf, size_t ms,
       size_t me)
+{
+	struct bl_finding end;
+
+	blame_at(f, sf, ms, me, true);
+	if (me <= ms + 1 || f->src == NULL)
+		return;
+	memset(&end, 0, sizeof(end));
+	end.message = bl_xstrdup("");
+	blame_at(&end, sf, me - 1, me, false);
+	if (end.src == f->src && end.off + end.len > f->off + f->len &&
+	    end.off >= f->off)
+		f->len = end.off + end.len - f->off;
+	free(end.message);
+}
+
+static void
+blame_at(struct bl_finding *f, const struct bl_surface *sf, size_t ms,
+	 size_t me, bool note)
 {
 	const struct bl_piece *p = NULL;
 	const struct bl_origin *o;
@@ -187,15 +209,17 @@ blame(struct bl_finding *f, const struct bl_surface *sf, size_t ms,
 
 			place_setting(f, sf->origin[c->via].setting,
 				      c->ref_off, c->ref_len);
-			m = bl_xasprintf("%s (via $%s, whose default is "
-					 "\"%s\")",
-					 f->message, c->key, d->raw);
+			if (!note)
+				return;
 			if (d != c->setting)
-				m = (free(m),
-				     bl_xasprintf("%s (via $%s: from the "
-						  "default of %s, \"%s\")",
-						  f->message, c->key, d->key,
-						  d->raw));
+				m = bl_xasprintf("%s (via $%s: from the "
+						 "default of %s, \"%s\")",
+						 f->message, c->key, d->key,
+						 d->raw);
+			else
+				m = bl_xasprintf("%s (via $%s, whose default "
+						 "is \"%s\")",
+						 f->message, c->key, d->raw);
 			free(f->message);
 			f->message = m;
 			return;

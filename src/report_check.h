@@ -12,5 +12,9 @@ const char *bl_severity_name(enum bl_level l);
 void bl_report_check_text(FILE *fp, const struct bl_findings *fs, bool gcc,
 			  bool color, bool quiet);
 int bl_report_check_json(FILE *fp, const struct bl_findings *fs);
+int bl_report_sarif(FILE *fp, const struct bl_findings *fs,
+		    const struct bl_ruleset *rs);
+void bl_report_checkstyle(FILE *fp, const struct bl_findings *fs);
+void bl_report_github(FILE *fp, const struct bl_findings *fs);
 
 #endif
