@@ -18,6 +18,7 @@
 
 #include "cli.h"
 #include "load.h"
+#include "conf.h"
 #include "engine.h"
 #include "report.h"
 #include "report_check.h"
@@ -38,8 +39,15 @@ struct opts {
 	const char *color;
 	bool quiet;
 	enum bl_level fail_on;
+	bool fail_on_set;
 	char **select;
 	char **ignore;
+	char **ip;
+	const char *hostname;
+	const char *config;
+	bool no_config;
+	bool show_config;
+	bool no_inline;
 	struct bl_load_opts load;
 };
 
@@ -70,6 +78,13 @@ static const char usage_text[] =
 	"                            findings that make the exit status 1\n"
 	"      --select RULE,...     run only these rules (ids or names)\n"
 	"      --ignore RULE,...     do not run these rules\n"
+	"      --hostname FQDN       the intended host name of the server\n"
+	"      --ip ADDR             an address of the server (repeatable)\n"
+	"      --config FILE         use FILE instead of .bannerlint.conf\n"
+	"      --no-config           use no configuration file\n"
+	"      --show-config         print the configuration each instance uses\n"
+	"      --no-inline-suppressions\n"
+	"                            ignore '# bannerlint: disable=' comments\n"
 	"      --type DIALECT        treat files as DIALECT (postfix)\n"
 	"      --stdin-filename NAME name to use for standard input\n"
 	"      --color WHEN          auto (default), always or never; NO_COLOR\n"
@@ -208,57 +223,125 @@ check_ids(const struct bl_ruleset *rs, char **list)
 	return 0;
 }
 
+/* The rulesets in use, one per rules-dir (NULL: the embedded catalogue). */
+struct rulesets {
+	struct bl_ruleset **v;
+	char **dirs;
+	size_t n;
+};
+
+static struct bl_ruleset *
+ruleset_for(struct rulesets *r, const char *dir, struct bl_diags *diags)
+{
+	struct bl_ruleset *rs;
+	size_t i;
+
+	for (i = 0; i < r->n; i++)
+		if ((dir == NULL && r->dirs[i] == NULL) ||
+		    (dir && r->dirs[i] && strcmp(dir, r->dirs[i]) == 0))
+			return r->v[i];
+	rs = bl_ruleset_new(dir, diags);
+	if (rs == NULL)
+		return NULL;
+	r->v = bl_xreallocarray(r->v, r->n + 1, sizeof(*r->v));
+	r->dirs = bl_xreallocarray(r->dirs, r->n + 1, sizeof(*r->dirs));
+	r->v[r->n] = rs;
+	r->dirs[r->n] = dir ? bl_xstrdup(dir) : NULL;
+	return r->v[r->n++];
+}
+
+static void
+rulesets_finish(struct rulesets *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->n; i++) {
+		bl_ruleset_free(r->v[i]);
+		free(r->dirs[i]);
+	}
+	free(r->v);
+	free(r->dirs);
+}
+
 static int
 cmd_check(struct opts *o, char **paths, int npaths)
 {
 	struct bl_instances in;
-	struct bl_diags diags;
-	struct bl_findings fs;
-	struct bl_engine_opts eo = {.select = o->select, .ignore = o->ignore};
+	struct bl_diags diags, shown;
+	struct bl_findings fs = {0};
 	struct bl_report_opts ro = {.quiet = o->quiet};
+	struct bl_effective base = {0}, eff;
+	struct bl_confs *confs;
+	struct rulesets rsets = {0};
 	struct bl_ruleset *rs;
 	int status, rc = BL_EXIT_OK;
-	size_t i;
+	size_t i, first;
 
-	if ((rs = load_rules(o)) == NULL)
-		return BL_EXIT_ERROR;
-	if (check_ids(rs, o->select) || check_ids(rs, o->ignore)) {
-		bl_ruleset_free(rs);
-		return BL_EXIT_ERROR;
-	}
 	bl_diags_init(&diags);
-	status = bl_load(&in, paths, (size_t)npaths, &o->load, &diags);
-	bl_engine_run(rs, &in, &eo, &fs);
-	/* Diagnostics a rule reports as a finding are not said twice. */
-	for (i = 0; i < diags.n; i++)
-		if (diags.v[i].rule != NULL && diags.v[i].level != BL_LEVEL_ERROR)
-			diags.v[i].level = BL_LEVEL_NOTE;
-	ro.color = use_color(o->color, stderr);
-	ro.quiet = true;
-	if (!o->quiet)
-		for (i = 0; i < diags.n; i++)
-			if (diags.v[i].level != BL_LEVEL_NOTE)
-				ro.quiet = false;
-	{
-		struct bl_diags shown;
-
-		/* print errors and warnings the rules do not cover */
-		bl_diags_init(&shown);
-		for (i = 0; i < diags.n; i++)
-			if (diags.v[i].level != BL_LEVEL_NOTE &&
-			    (!o->quiet || diags.v[i].level == BL_LEVEL_ERROR))
-				bl_diags_add(&shown, diags.v[i].level,
-					     diags.v[i].file, diags.v[i].line,
-					     diags.v[i].col, "%s",
-					     diags.v[i].message);
-		ro.quiet = o->quiet;
-		bl_report_diags(stderr, &shown, &in, &ro);
-		bl_diags_finish(&shown);
+	if ((rs = ruleset_for(&rsets, NULL, &diags)) == NULL ||
+	    check_ids(rs, o->select) || check_ids(rs, o->ignore)) {
+		ro.color = use_color(o->color, stderr);
+		bl_report_diags(stderr, &diags, NULL, &ro);
+		bl_diags_finish(&diags);
+		rulesets_finish(&rsets);
+		return BL_EXIT_ERROR;
 	}
+	base.fail_on = o->fail_on_set ? o->fail_on : (enum bl_level)-1;
+	base.select = o->select;
+	base.ignore = o->ignore;
+	base.hostname = (char *)o->hostname; /* read only here */
+	base.ip = o->ip;
+	base.no_inline = o->no_inline;
+	confs = bl_confs_new(o->config, o->no_config);
+	status = bl_load(&in, paths, (size_t)npaths, &o->load, &diags);
+	for (i = 0; i < in.n; i++) {
+		struct bl_engine_opts eo;
+
+		if (bl_confs_for(confs, in.v[i], &base, &eff, &diags) < 0) {
+			status = -1;
+			continue;
+		}
+		if (o->show_config)
+			bl_effective_print(stdout, in.v[i], &eff);
+		rs = ruleset_for(&rsets, eff.rules_dir, &diags);
+		if (rs == NULL) {
+			status = -1;
+			bl_effective_finish(&eff);
+			continue;
+		}
+		memset(&eo, 0, sizeof(eo));
+		eo.select = eff.select;
+		eo.ignore = eff.ignore;
+		eo.hostname = eff.hostname;
+		eo.allow_hostname = eff.allow_hostname;
+		eo.internal_suffix = eff.internal_suffix;
+		eo.severity_ids = eff.severity_ids;
+		eo.severity_levels = eff.severity_levels;
+		eo.nseverity = eff.nseverity;
+		eo.no_inline = eff.no_inline;
+		first = fs.n;
+		bl_engine_run(rs, in.v[i], &eo, &fs, &diags);
+		for (; first < fs.n; first++)
+			if (fs.v[first].severity >= eff.fail_on)
+				rc = BL_EXIT_FINDINGS;
+		bl_effective_finish(&eff);
+	}
+	/* Diagnostics a rule reports as a finding are not said twice. */
+	bl_diags_init(&shown);
+	for (i = 0; i < diags.n; i++)
+		if (diags.v[i].rule == NULL || diags.v[i].level == BL_LEVEL_ERROR)
+			bl_diags_add(&shown, diags.v[i].level, diags.v[i].file,
+				     diags.v[i].line, diags.v[i].col, "%s",
+				     diags.v[i].message);
+	ro.color = use_color(o->color, stderr);
+	bl_report_diags(stderr, &shown, &in, &ro);
+	bl_diags_finish(&shown);
 	if (o->format == FORMAT_JSON)
 		bl_report_check_json(stdout, &fs);
 	else if (o->format == FORMAT_SARIF)
-		bl_report_sarif(stdout, &fs, rs);
+		bl_report_sarif(stdout, &fs,
+				(const struct bl_ruleset *const *)rsets.v,
+				rsets.n);
 	else if (o->format == FORMAT_CHECKSTYLE)
 		bl_report_checkstyle(stdout, &fs);
 	else if (o->format == FORMAT_GITHUB)
@@ -266,9 +349,6 @@ cmd_check(struct opts *o, char **paths, int npaths)
 	else
 		bl_report_check_text(stdout, &fs, o->format == FORMAT_GCC,
 				     use_color(o->color, stdout), o->quiet);
-	for (i = 0; i < fs.n; i++)
-		if (fs.v[i].severity >= o->fail_on)
-			rc = BL_EXIT_FINDINGS;
 	if (fflush(stdout) != 0 || ferror(stdout))
 		status = -1;
 	if (status < 0 || diags.errors > 0)
@@ -276,7 +356,8 @@ cmd_check(struct opts *o, char **paths, int npaths)
 	bl_findings_finish(&fs);
 	bl_instances_finish(&in);
 	bl_diags_finish(&diags);
-	bl_ruleset_free(rs);
+	bl_confs_free(confs);
+	rulesets_finish(&rsets);
 	return rc;
 }
 
@@ -337,6 +418,12 @@ bl_cli_main(int argc, char **argv)
 		{"colour", required_argument, NULL, 'c'},
 		{"quiet", no_argument, NULL, 'q'},
 		{"fail-on", required_argument, NULL, 'F'},
+		{"config", required_argument, NULL, 'C'},
+		{"no-config", no_argument, NULL, 'N'},
+		{"show-config", no_argument, NULL, 'W'},
+		{"hostname", required_argument, NULL, 'H'},
+		{"ip", required_argument, NULL, 'P'},
+		{"no-inline-suppressions", no_argument, NULL, 'X'},
 		{"select", required_argument, NULL, 'S'},
 		{"ignore", required_argument, NULL, 'I'},
 		{"help", no_argument, NULL, 'h'},
@@ -410,9 +497,28 @@ bl_cli_main(int argc, char **argv)
 						   "warning or error, not "
 						   "\"%s\"",
 						   optarg);
+			o.fail_on_set = true;
 			break;
 		case 'S':
 			o.select = split_list(optarg, o.select);
+			break;
+		case 'C':
+			o.config = optarg;
+			break;
+		case 'N':
+			o.no_config = true;
+			break;
+		case 'W':
+			o.show_config = true;
+			break;
+		case 'H':
+			o.hostname = optarg;
+			break;
+		case 'P':
+			o.ip = split_list(optarg, o.ip);
+			break;
+		case 'X':
+			o.no_inline = true;
 			break;
 		case 'I':
 			o.ignore = split_list(optarg, o.ignore);
@@ -449,5 +555,6 @@ bl_cli_main(int argc, char **argv)
 		rc = cmd_check(&o, argv + optind, argc - optind);
 	free_list(o.select);
 	free_list(o.ignore);
+	free_list(o.ip);
 	return rc;
 }

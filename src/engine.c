@@ -19,13 +19,13 @@
 #include <strings.h>
 
 #include "engine.h"
+#include "suppress.h"
 #include "util.h"
 
 struct run {
 	const struct bl_ruleset *rs;
 	const struct bl_engine_opts *o;
 	struct bl_findings *out;
-	size_t cap;
 };
 
 static bool
@@ -48,6 +48,17 @@ enabled(const struct run *x, const struct bl_rule *r)
 	if (x->o->select && !listed(x->o->select, r))
 		return false;
 	return !listed(x->o->ignore, r);
+}
+
+static bool
+in_list(char **list, const char *s)
+{
+	size_t i;
+
+	for (i = 0; list && list[i]; i++)
+		if (strcasecmp(list[i], s) == 0)
+			return true;
+	return false;
 }
 
 static bool
@@ -100,9 +111,9 @@ add(struct run *x, const struct bl_rule *r, const struct bl_config *cfg,
 {
 	struct bl_finding *f;
 
-	if (x->out->n == x->cap) {
-		x->cap = x->cap ? x->cap * 2 : 16;
-		x->out->v = bl_xreallocarray(x->out->v, x->cap,
+	if (x->out->n == x->out->cap) {
+		x->out->cap = x->out->cap ? x->out->cap * 2 : 16;
+		x->out->v = bl_xreallocarray(x->out->v, x->out->cap,
 					     sizeof(*x->out->v));
 	}
 	f = &x->out->v[x->out->n++];
@@ -262,8 +273,12 @@ pattern_rule(struct run *x, const struct bl_rule *r,
 	char *m;
 	struct bl_finding *f;
 
-	if (r->target == BL_TARGET_HOSTNAME)
+	if (r->target == BL_TARGET_HOSTNAME) {
+		/* allow-hostname: the user vouches for this name */
+		if (in_list(x->o->allow_hostname, sf->hostname))
+			return;
 		base = host_offset(sf);
+	}
 	hit = bl_rule_search(x->rs, r->re, text, 0, &ms, &me);
 	if (r->require) {
 		if (hit)
@@ -479,8 +494,28 @@ check_surface(struct run *x, const struct bl_rule *r,
 		if ((why = internal_suffix(h)) != NULL) {
 			snprintf(buf, sizeof(buf), ".%s", why);
 			hostname_finding(x, r, cfg, sf, buf, r->severity);
+			return;
+		}
+		for (i = 0; x->o->internal_suffix && x->o->internal_suffix[i];
+		     i++) {
+			const char *sfx = x->o->internal_suffix[i];
+			size_t hn = strlen(h), sn = strlen(sfx);
+
+			if (strcasecmp(h, sfx) == 0 ||
+			    (hn > sn && h[hn - sn - 1] == '.' &&
+			     strcasecmp(h + hn - sn, sfx) == 0)) {
+				snprintf(buf, sizeof(buf),
+					 "%s (internal-suffix in the "
+					 "configuration)",
+					 sfx);
+				hostname_finding(x, r, cfg, sf, buf,
+						 r->severity);
+				return;
+			}
 		}
 	} else if (strcmp(r->check, "generic-name") == 0) {
+		if (in_list(x->o->allow_hostname, h))
+			return;
 		for (i = 0; i < x->rs->ngenerics; i++) {
 			const struct bl_generic *g = &x->rs->generics[i];
 
@@ -548,7 +583,30 @@ instance_checks(struct run *x, const struct bl_rule *r,
 	struct bl_finding *f;
 	size_t i, k;
 
-	if (strcmp(r->check, "helo-banner-mismatch") == 0) {
+	if (strcmp(r->check, "helo-banner-mismatch") == 0 && x->o->hostname) {
+		/* The configuration says which name this server must use. */
+		for (i = 0; i < cfg->nsurfaces; i++) {
+			const struct bl_surface *sf = &cfg->surfaces[i];
+			char *m;
+
+			if (!sf->valid || *sf->hostname == '\0' ||
+			    banner_without_host(sf) ||
+			    strcasecmp(sf->hostname, x->o->hostname) == 0 ||
+			    (sf->kind == BL_SURFACE_BANNER &&
+			     !public_listener(cfg, sf)))
+				continue;
+			m = bl_xasprintf("the %s name '%s' is not the "
+					 "expected host name '%s' (hostname "
+					 "in the configuration)",
+					 sf->kind == BL_SURFACE_BANNER
+						 ? "banner"
+						 : "HELO",
+					 sf->hostname, x->o->hostname);
+			f = add(x, r, cfg, sf, m);
+			blame(f, sf, host_offset(sf),
+			      host_offset(sf) + strlen(sf->hostname));
+		}
+	} else if (strcmp(r->check, "helo-banner-mismatch") == 0) {
 		if (mb == NULL || !mb->valid || !is_name(mb->hostname) ||
 		    !public_listener(cfg, mb))
 			return;
@@ -678,51 +736,113 @@ dedupe(struct bl_findings *out, size_t first)
 	out->n = k;
 }
 
-/* bl_engine_run - every finding of every instance, in file order */
+static void
+apply_suppressions(struct run *x, const struct bl_config *cfg, size_t first,
+		   struct bl_diags *diags)
+{
+	struct bl_suppressions sup;
+	const struct bl_rule *meta = NULL;
+	size_t i, j, k = first;
+	bool gone;
+
+	bl_suppressions_scan(&sup, cfg, diags);
+	for (i = first; i < x->out->n; i++) {
+		struct bl_finding *f = &x->out->v[i];
+
+		gone = false;
+		for (j = 0; j < sup.n && !x->o->no_inline; j++)
+			if (bl_suppression_covers(&sup.v[j], f->rule->id,
+						  f->rule->name, f->src,
+						  f->file, f->off)) {
+				sup.v[j].used = true;
+				gone = true;
+			}
+		if (gone) {
+			free(f->message);
+			continue;
+		}
+		x->out->v[k++] = *f;
+	}
+	x->out->n = k;
+	for (j = 0; j < x->rs->nrules; j++)
+		if (x->rs->rules[j].check &&
+		    strcmp(x->rs->rules[j].check, "unused-suppression") == 0)
+			meta = &x->rs->rules[j];
+	for (j = 0; j < sup.n && meta && enabled(x, meta) && !x->o->no_inline;
+	     j++) {
+		struct bl_finding *f;
+		char *names;
+		struct bl_buf b;
+
+		if (sup.v[j].used)
+			continue;
+		bl_buf_init(&b);
+		for (i = 0; sup.v[j].rules[i]; i++)
+			bl_buf_printf(&b, "%s%s", i ? "," : "",
+				      sup.v[j].rules[i]);
+		names = bl_buf_steal(&b);
+		f = add(x, meta, cfg, NULL,
+			format_message(meta->message, names, "", ""));
+		free(names);
+		f->src = sup.v[j].src;
+		f->file = sup.v[j].src->path;
+		f->off = sup.v[j].off;
+		f->len = sup.v[j].len;
+		f->line = sup.v[j].line;
+		f->col = sup.v[j].col;
+	}
+	bl_suppressions_finish(&sup);
+}
+
+/* bl_engine_run - append the findings of one instance, in file order */
 void
-bl_engine_run(const struct bl_ruleset *rs, const struct bl_instances *in,
-	      const struct bl_engine_opts *o, struct bl_findings *out)
+bl_engine_run(const struct bl_ruleset *rs, const struct bl_config *cfg,
+	      const struct bl_engine_opts *o, struct bl_findings *out,
+	      struct bl_diags *diags)
 {
 	struct run x = {.rs = rs, .o = o, .out = out};
-	size_t i, k, j;
+	size_t first = out->n, k, j;
 
-	memset(out, 0, sizeof(*out));
-	for (i = 0; i < in->n; i++) {
-		const struct bl_config *cfg = in->v[i];
-		size_t first = out->n;
+	for (j = 0; j < rs->nrules; j++) {
+		const struct bl_rule *r = &rs->rules[j];
 
-		for (j = 0; j < rs->nrules; j++) {
-			const struct bl_rule *r = &rs->rules[j];
-
-			if (!enabled(&x, r) || !mta_ok(r, cfg->mta))
-				continue;
-			if (r->check != NULL && instance_check(r->check)) {
-				instance_checks(&x, r, cfg);
-				continue;
-			}
-			for (k = 0; k < cfg->nsurfaces; k++) {
-				const struct bl_surface *sf = &cfg->surfaces[k];
-				unsigned want = sf->kind == BL_SURFACE_BANNER
-							? BL_APPLIES_BANNER
-							: BL_APPLIES_HELO;
-
-				if (!(r->applies & want) || !sf->valid)
-					continue;
-				/* Role awareness: no banner rules for a
-				 * listener nobody outside can reach. */
-				if (sf->kind == BL_SURFACE_BANNER &&
-				    !public_listener(cfg, sf))
-					continue;
-				if (r->check != NULL)
-					check_surface(&x, r, cfg, sf);
-				else
-					pattern_rule(&x, r, cfg, sf);
-			}
+		if (!enabled(&x, r) || !mta_ok(r, cfg->mta))
+			continue;
+		if (r->check != NULL && instance_check(r->check)) {
+			instance_checks(&x, r, cfg);
+			continue;
 		}
-		qsort(out->v + first, out->n - first, sizeof(*out->v),
-		      by_place);
-		dedupe(out, first);
+		for (k = 0; k < cfg->nsurfaces; k++) {
+			const struct bl_surface *sf = &cfg->surfaces[k];
+			unsigned want = sf->kind == BL_SURFACE_BANNER
+						? BL_APPLIES_BANNER
+						: BL_APPLIES_HELO;
+
+			if (!(r->applies & want) || !sf->valid)
+				continue;
+			/* Role awareness: no banner rules for a listener
+			 * nobody outside can reach. */
+			if (sf->kind == BL_SURFACE_BANNER &&
+			    !public_listener(cfg, sf))
+				continue;
+			if (r->check != NULL)
+				check_surface(&x, r, cfg, sf);
+			else
+				pattern_rule(&x, r, cfg, sf);
+		}
 	}
+	qsort(out->v + first, out->n - first, sizeof(*out->v), by_place);
+	dedupe(out, first);
+	apply_suppressions(&x, cfg, first, diags);
+	qsort(out->v + first, out->n - first, sizeof(*out->v), by_place);
+	/* Severity overrides from the configuration. */
+	for (k = first; k < out->n; k++)
+		for (j = 0; j < o->nseverity; j++)
+			if (strcasecmp(o->severity_ids[j],
+				       out->v[k].rule->id) == 0 ||
+			    strcmp(o->severity_ids[j],
+				   out->v[k].rule->name) == 0)
+				out->v[k].severity = o->severity_levels[j];
 }
 
 /* bl_findings_finish - free the findings' messages */

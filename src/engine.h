@@ -29,17 +29,28 @@ struct bl_finding {
 struct bl_findings {
 	struct bl_finding *v;
 	size_t n;
+	size_t cap;
 };
 
 struct bl_engine_opts {
-	char **select; /* rule ids or names; NULL: all */
+	char **select; /* rule ids, id prefixes or names; NULL: all */
 	char **ignore;
+	const char *hostname;   /* the intended host name, or NULL */
+	char **allow_hostname;  /* never generic or placeholder */
+	char **internal_suffix; /* also internal for BL203 */
+	char **severity_ids;    /* severity overrides */
+	const enum bl_level *severity_levels;
+	size_t nseverity;
+	bool no_inline; /* ignore inline suppressions */
 };
 
-/* bl_engine_run - every finding of every instance, in file order */
-void bl_engine_run(const struct bl_ruleset *rs,
-		   const struct bl_instances *in,
-		   const struct bl_engine_opts *o, struct bl_findings *out);
+/*
+ * bl_engine_run - append the findings of one instance to out, in file
+ * order; malformed suppressions are warnings in diags
+ */
+void bl_engine_run(const struct bl_ruleset *rs, const struct bl_config *cfg,
+		   const struct bl_engine_opts *o, struct bl_findings *out,
+		   struct bl_diags *diags);
 void bl_findings_finish(struct bl_findings *f);
 
 #endif

@@ -13,7 +13,7 @@ void bl_report_check_text(FILE *fp, const struct bl_findings *fs, bool gcc,
 			  bool color, bool quiet);
 int bl_report_check_json(FILE *fp, const struct bl_findings *fs);
 int bl_report_sarif(FILE *fp, const struct bl_findings *fs,
-		    const struct bl_ruleset *rs);
+		    const struct bl_ruleset *const *sets, size_t nsets);
 void bl_report_checkstyle(FILE *fp, const struct bl_findings *fs);
 void bl_report_github(FILE *fp, const struct bl_findings *fs);
 

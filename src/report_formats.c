@@ -175,16 +175,29 @@ sarif_rule(const struct bl_rule *r)
 /* bl_report_sarif - SARIF 2.1.0 for code scanning; -1 on error */
 int
 bl_report_sarif(FILE *fp, const struct bl_findings *fs,
-		const struct bl_ruleset *rs)
+		const struct bl_ruleset *const *sets, size_t nsets)
 {
+	const struct bl_rule **all = NULL;
+	size_t nall = 0, s, j;
 	json_t *root, *run, *rules, *results, *base;
 	char *root_dir = repo_root(), *uri, *rel;
 	size_t i, k;
 	int status;
 
+	/* Every rule once, by id, from every ruleset in use. */
+	for (s = 0; s < nsets; s++)
+		for (i = 0; i < sets[s]->nrules; i++) {
+			for (j = 0; j < nall; j++)
+				if (strcmp(all[j]->id, sets[s]->rules[i].id) == 0)
+					break;
+			if (j < nall)
+				continue;
+			all = bl_xreallocarray(all, nall + 1, sizeof(*all));
+			all[nall++] = &sets[s]->rules[i];
+		}
 	rules = json_array();
-	for (i = 0; i < rs->nrules; i++)
-		json_array_append_new(rules, sarif_rule(&rs->rules[i]));
+	for (i = 0; i < nall; i++)
+		json_array_append_new(rules, sarif_rule(all[i]));
 	results = json_array();
 	for (i = 0; i < fs->n; i++) {
 		const struct bl_finding *f = &fs->v[i];
@@ -192,8 +205,8 @@ bl_report_sarif(FILE *fp, const struct bl_findings *fs,
 		uint64_t h = 0xcbf29ce484222325ULL;
 		char fp_hex[17];
 
-		for (k = 0; k < rs->nrules; k++)
-			if (&rs->rules[k] == f->rule)
+		for (k = 0; k < nall; k++)
+			if (strcmp(all[k]->id, f->rule->id) == 0)
 				break;
 		rel = relative_to(root_dir, f->file);
 		uri = uri_escape(rel);
@@ -271,6 +284,7 @@ bl_report_sarif(FILE *fp, const struct bl_findings *fs,
 	json_decref(root);
 	free(uri);
 	free(root_dir);
+	free(all);
 	return status;
 }
 

@@ -1,0 +1,476 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * conf.c - .bannerlint.conf (libconfuse): found by walking up from each
+ * instance's directory to the repository root, or given with --config.
+ * Top-level options apply to every instance; `path "GLOB" { ... }`
+ * sections apply to instances with a file matching GLOB relative to the
+ * configuration file's directory, in file order. Command-line values win.
+ * Errors in a file are diagnostics at file:line. The cache owns the parsed
+ * files; an effective set owns its strings.
+ */
+#include "config.h"
+
+#include <confuse.h>
+#include <fnmatch.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "conf.h"
+#include "util.h"
+
+struct conf_file {
+	char *path;
+	char *dir; /* real path of its directory */
+	cfg_t *cfg;
+	bool bad;
+};
+
+struct bl_confs {
+	char *forced;
+	bool none;
+	struct conf_file *v;
+	size_t n;
+};
+
+/* bl_list_dup - copy of a NULL-terminated list (caller frees) */
+char **
+bl_list_dup(char *const *v)
+{
+	size_t n = 0, i;
+	char **c;
+
+	if (v == NULL)
+		return NULL;
+	while (v[n])
+		n++;
+	c = bl_xcalloc(n + 1, sizeof(*c));
+	for (i = 0; i < n; i++)
+		c[i] = bl_xstrdup(v[i]);
+	return c;
+}
+
+/* bl_list_free - free a NULL-terminated list; NULL is fine */
+void
+bl_list_free(char **v)
+{
+	size_t i;
+
+	for (i = 0; v && v[i]; i++)
+		free(v[i]);
+	free(v);
+}
+
+static char **
+list_add(char **v, const char *s)
+{
+	size_t n = 0;
+
+	while (v && v[n])
+		n++;
+	v = bl_xreallocarray(v, n + 2, sizeof(*v));
+	v[n] = bl_xstrdup(s);
+	v[n + 1] = NULL;
+	return v;
+}
+
+/* bl_confs_new - forced: --config FILE (or NULL); none: --no-config */
+struct bl_confs *
+bl_confs_new(const char *forced, bool none)
+{
+	struct bl_confs *c = bl_xcalloc(1, sizeof(*c));
+
+	c->forced = forced ? bl_xstrdup(forced) : NULL;
+	c->none = none;
+	return c;
+}
+
+/* bl_confs_free - free every parsed file; NULL is fine */
+void
+bl_confs_free(struct bl_confs *c)
+{
+	size_t i;
+
+	if (c == NULL)
+		return;
+	for (i = 0; i < c->n; i++) {
+		free(c->v[i].path);
+		free(c->v[i].dir);
+		if (c->v[i].cfg)
+			cfg_free(c->v[i].cfg);
+	}
+	free(c->v);
+	free(c->forced);
+	free(c);
+}
+
+static struct bl_diags *err_diags;
+static const char *err_file;
+
+static void
+on_error(cfg_t *cfg, const char *fmt, va_list ap)
+{
+	struct bl_buf b;
+
+	bl_buf_init(&b);
+	bl_buf_vprintf(&b, fmt, ap);
+	bl_diags_add(err_diags, BL_LEVEL_ERROR, err_file,
+		     cfg ? (unsigned)cfg->line : 0, 0, "%s", b.data);
+	bl_buf_finish(&b);
+}
+
+static int
+validate_level(cfg_t *cfg, cfg_opt_t *opt)
+{
+	const char *v = cfg_opt_getnstr(opt, cfg_opt_size(opt) - 1);
+
+	if (strcmp(v, "info") && strcmp(v, "warning") && strcmp(v, "error")) {
+		cfg_error(cfg, "%s must be info, warning or error, not \"%s\"",
+			  cfg_opt_name(opt), v);
+		return -1;
+	}
+	return 0;
+}
+
+#define COMMON_OPTS                                                        \
+	CFG_STR("fail-on", NULL, CFGF_NONE),                               \
+		CFG_STR_LIST("select", NULL, CFGF_NONE),                   \
+		CFG_STR_LIST("ignore", NULL, CFGF_NONE),                   \
+		CFG_STR("hostname", NULL, CFGF_NONE),                      \
+		CFG_STR_LIST("ip", NULL, CFGF_NONE),                       \
+		CFG_STR_LIST("allow-hostname", NULL, CFGF_NONE),           \
+		CFG_STR_LIST("internal-suffix", NULL, CFGF_NONE)
+
+static cfg_t *
+parse_file(const char *path, struct bl_diags *diags)
+{
+	static cfg_opt_t severity_opts[] = {
+		CFG_STR("level", NULL, CFGF_NONE),
+		CFG_END(),
+	};
+	static cfg_opt_t path_opts[] = {
+		COMMON_OPTS,
+		CFG_END(),
+	};
+	static cfg_opt_t opts[] = {
+		COMMON_OPTS,
+		CFG_STR("rules-dir", NULL, CFGF_NONE),
+		CFG_BOOL("no-inline-suppressions", cfg_false, CFGF_NONE),
+		CFG_SEC("severity", severity_opts, CFGF_MULTI | CFGF_TITLE),
+		CFG_SEC("path", path_opts, CFGF_MULTI | CFGF_TITLE),
+		CFG_END(),
+	};
+	cfg_t *cfg = cfg_init(opts, CFGF_NONE);
+	int rc;
+
+	err_diags = diags;
+	err_file = path;
+	cfg_set_error_function(cfg, on_error);
+	cfg_set_validate_func(cfg, "fail-on", validate_level);
+	cfg_set_validate_func(cfg, "path|fail-on", validate_level);
+	cfg_set_validate_func(cfg, "severity|level", validate_level);
+	rc = cfg_parse(cfg, path);
+	if (rc == CFG_FILE_ERROR) {
+		bl_diags_add(diags, BL_LEVEL_ERROR, path, 0, 0,
+			     "cannot read the configuration file");
+		cfg_free(cfg);
+		return NULL;
+	}
+	if (rc != CFG_SUCCESS) {
+		cfg_free(cfg);
+		return NULL;
+	}
+	return cfg;
+}
+
+static struct conf_file *
+get_file(struct bl_confs *c, const char *path, struct bl_diags *diags)
+{
+	struct conf_file *f;
+	char real[PATH_MAX], *slash;
+	size_t i;
+
+	for (i = 0; i < c->n; i++)
+		if (strcmp(c->v[i].path, path) == 0)
+			return &c->v[i];
+	c->v = bl_xreallocarray(c->v, c->n + 1, sizeof(*c->v));
+	f = &c->v[c->n++];
+	memset(f, 0, sizeof(*f));
+	f->path = bl_xstrdup(path);
+	if (realpath(path, real) == NULL) {
+		bl_diags_add(diags, BL_LEVEL_ERROR, path, 0, 0,
+			     "cannot read the configuration file");
+		f->bad = true;
+		return f;
+	}
+	slash = strrchr(real, '/');
+	f->dir = bl_xstrndup(real, slash && slash != real
+					   ? (size_t)(slash - real)
+					   : 1);
+	f->cfg = parse_file(path, diags);
+	f->bad = f->cfg == NULL;
+	return f;
+}
+
+static bool
+exists(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0;
+}
+
+/* The nearest .bannerlint.conf above dir, up to the repository root. */
+static char *
+discover(const char *start)
+{
+	char buf[PATH_MAX], *p, *probe;
+
+	if (realpath(start, buf) == NULL)
+		return NULL;
+	for (;;) {
+		probe = bl_xasprintf("%s/.bannerlint.conf",
+				     strcmp(buf, "/") ? buf : "");
+		if (exists(probe))
+			return probe;
+		free(probe);
+		probe = bl_xasprintf("%s/.git", strcmp(buf, "/") ? buf : "");
+		if (exists(probe)) {
+			free(probe);
+			return NULL;
+		}
+		free(probe);
+		p = strrchr(buf, '/');
+		if (p == NULL || p == buf)
+			return NULL;
+		*p = '\0';
+	}
+}
+
+static enum bl_level
+level_of(const char *s)
+{
+	return strcmp(s, "error") == 0	   ? BL_LEVEL_ERROR
+	       : strcmp(s, "warning") == 0 ? BL_LEVEL_WARNING
+					   : BL_LEVEL_NOTE;
+}
+
+/* Merge one section's options into e (single values replace, lists add). */
+static void
+merge(struct bl_effective *e, cfg_t *sec)
+{
+	static const char *const lists[] = {"select", "ignore", "ip",
+					    "allow-hostname",
+					    "internal-suffix"};
+	char ***targets[] = {&e->select, &e->ignore, &e->ip,
+			     &e->allow_hostname, &e->internal_suffix};
+	const char *s;
+	unsigned i, k;
+
+	if ((s = cfg_getstr(sec, "fail-on")) != NULL)
+		e->fail_on = level_of(s);
+	if ((s = cfg_getstr(sec, "hostname")) != NULL) {
+		free(e->hostname);
+		e->hostname = bl_xstrdup(s);
+	}
+	for (k = 0; k < BL_ARRAY_LEN(lists); k++)
+		for (i = 0; i < cfg_size(sec, lists[k]); i++)
+			*targets[k] = list_add(*targets[k],
+					       cfg_getnstr(sec, lists[k], i));
+}
+
+/* Does any file of the instance match the pattern, relative to dir? */
+static bool
+matches(const struct bl_config *cfg, const char *dir, const char *pattern)
+{
+	char real[PATH_MAX];
+	size_t i, n = strlen(dir);
+	const char *rel;
+
+	for (i = 0; i < cfg->nsources; i++) {
+		if (realpath(cfg->sources[i]->path, real) == NULL)
+			continue;
+		if (strcmp(dir, "/") == 0)
+			rel = real + 1;
+		else if (strncmp(real, dir, n) == 0 && real[n] == '/')
+			rel = real + n + 1;
+		else
+			continue;
+		if (fnmatch(pattern, rel, 0) == 0)
+			return true;
+		/* "hosts/mx1" names the directory of its files too */
+		if (strchr(rel, '/') != NULL) {
+			char *d = bl_xstrndup(rel, (size_t)(strrchr(rel, '/') -
+							    rel));
+			bool m = fnmatch(pattern, d, 0) == 0;
+
+			free(d);
+			if (m)
+				return true;
+		}
+	}
+	return false;
+}
+
+static char *
+instance_dir(const struct bl_config *cfg)
+{
+	struct stat st;
+	const char *slash;
+
+	if (stat(cfg->name, &st) == 0 && S_ISDIR(st.st_mode))
+		return bl_xstrdup(cfg->name);
+	if (cfg->nsources > 0) {
+		slash = strrchr(cfg->sources[0]->path, '/');
+		if (slash != NULL)
+			return bl_xstrndup(cfg->sources[0]->path,
+					   (size_t)(slash -
+						    cfg->sources[0]->path));
+	}
+	return bl_xstrdup(".");
+}
+
+/* bl_confs_for - the effective options of an instance (see conf.h) */
+int
+bl_confs_for(struct bl_confs *c, const struct bl_config *cfg,
+	     const struct bl_effective *base, struct bl_effective *out,
+	     struct bl_diags *diags)
+{
+	struct conf_file *f = NULL;
+	char *path = NULL, *dir;
+	const char *s;
+	unsigned i;
+
+	memset(out, 0, sizeof(*out));
+	out->fail_on = BL_LEVEL_WARNING;
+	if (!c->none) {
+		if (c->forced) {
+			path = bl_xstrdup(c->forced);
+		} else {
+			dir = instance_dir(cfg);
+			path = discover(dir);
+			free(dir);
+		}
+	}
+	if (path != NULL) {
+		f = get_file(c, path, diags);
+		free(path);
+		if (f->bad)
+			return -1;
+		out->conf_path = f->path;
+		merge(out, f->cfg);
+		if ((s = cfg_getstr(f->cfg, "rules-dir")) != NULL)
+			out->rules_dir = s[0] == '/'
+						 ? bl_xstrdup(s)
+						 : bl_xasprintf("%s/%s", f->dir,
+								s);
+		out->no_inline = cfg_getbool(f->cfg, "no-inline-suppressions");
+		out->nseverity = cfg_size(f->cfg, "severity");
+		out->severity_ids =
+			bl_xcalloc(out->nseverity + 1, sizeof(char *));
+		out->severity_levels =
+			bl_xcalloc(out->nseverity + 1, sizeof(enum bl_level));
+		for (i = 0; i < out->nseverity; i++) {
+			cfg_t *sec = cfg_getnsec(f->cfg, "severity", i);
+
+			out->severity_ids[i] = bl_xstrdup(cfg_title(sec));
+			s = cfg_getstr(sec, "level");
+			out->severity_levels[i] =
+				level_of(s ? s : "warning");
+		}
+		for (i = 0; i < cfg_size(f->cfg, "path"); i++) {
+			cfg_t *sec = cfg_getnsec(f->cfg, "path", i);
+
+			if (!matches(cfg, f->dir, cfg_title(sec)))
+				continue;
+			merge(out, sec);
+			out->sections = list_add(out->sections, cfg_title(sec));
+		}
+	}
+	/* The command line wins. */
+	if (base->fail_on != (enum bl_level)-1)
+		out->fail_on = base->fail_on;
+	if (base->select) {
+		bl_list_free(out->select);
+		out->select = bl_list_dup(base->select);
+	}
+	for (i = 0; base->ignore && base->ignore[i]; i++)
+		out->ignore = list_add(out->ignore, base->ignore[i]);
+	if (base->hostname) {
+		free(out->hostname);
+		out->hostname = bl_xstrdup(base->hostname);
+	}
+	if (base->ip) {
+		bl_list_free(out->ip);
+		out->ip = bl_list_dup(base->ip);
+	}
+	if (base->no_inline)
+		out->no_inline = true;
+	return 0;
+}
+
+/* bl_effective_finish - free what the effective options own */
+void
+bl_effective_finish(struct bl_effective *e)
+{
+	size_t i;
+
+	bl_list_free(e->select);
+	bl_list_free(e->ignore);
+	bl_list_free(e->ip);
+	bl_list_free(e->allow_hostname);
+	bl_list_free(e->internal_suffix);
+	bl_list_free(e->sections);
+	free(e->hostname);
+	free(e->rules_dir);
+	for (i = 0; i < e->nseverity; i++)
+		free(e->severity_ids[i]);
+	free(e->severity_ids);
+	free(e->severity_levels);
+	memset(e, 0, sizeof(*e));
+}
+
+static void
+print_list(FILE *fp, const char *name, char **v)
+{
+	size_t i;
+
+	if (v == NULL)
+		return;
+	fprintf(fp, "  %s = {", name);
+	for (i = 0; v[i]; i++)
+		fprintf(fp, "%s\"%s\"", i ? ", " : "", v[i]);
+	fputs("}\n", fp);
+}
+
+/* bl_effective_print - the options in .bannerlint.conf syntax */
+void
+bl_effective_print(FILE *fp, const struct bl_config *cfg,
+		   const struct bl_effective *e)
+{
+	static const char *const lv[] = {"info", "warning", "error"};
+	size_t i;
+
+	fprintf(fp, "# %s instance %s: configuration %s\n", cfg->mta,
+		cfg->name, e->conf_path ? e->conf_path : "(none)");
+	for (i = 0; e->sections && e->sections[i]; i++)
+		fprintf(fp, "#   path section \"%s\" applies\n", e->sections[i]);
+	fprintf(fp, "  fail-on = \"%s\"\n", lv[e->fail_on]);
+	print_list(fp, "select", e->select);
+	print_list(fp, "ignore", e->ignore);
+	if (e->hostname)
+		fprintf(fp, "  hostname = \"%s\"\n", e->hostname);
+	print_list(fp, "ip", e->ip);
+	print_list(fp, "allow-hostname", e->allow_hostname);
+	print_list(fp, "internal-suffix", e->internal_suffix);
+	if (e->rules_dir)
+		fprintf(fp, "  rules-dir = \"%s\"\n", e->rules_dir);
+	fprintf(fp, "  no-inline-suppressions = %s\n",
+		e->no_inline ? "true" : "false");
+	for (i = 0; i < e->nseverity; i++)
+		fprintf(fp, "  severity %s { level = \"%s\" }\n",
+			e->severity_ids[i], lv[e->severity_levels[i]]);
+}
