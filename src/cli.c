@@ -263,6 +263,32 @@ rulesets_finish(struct rulesets *r)
 	free(r->dirs);
 }
 
+/* Rule ids in a configuration file that name no rule: errors there. */
+static int
+unknown_ids(const struct bl_ruleset *rs, char **list, const char *file,
+	    struct bl_diags *diags)
+{
+	size_t i, j;
+	bool ok;
+	int status = 0;
+
+	for (i = 0; list && list[i]; i++) {
+		ok = bl_ruleset_find(rs, list[i]) != NULL;
+		for (j = 0; !ok && j < rs->nrules; j++)
+			ok = strlen(list[i]) < 5 &&
+			     strncasecmp(list[i], rs->rules[j].id,
+					 strlen(list[i])) == 0;
+		if (!ok) {
+			bl_diags_add(diags, BL_LEVEL_ERROR, file, 0, 0,
+				     "no rule \"%s\" (see 'bannerlint "
+				     "rules')",
+				     list[i]);
+			status = 1;
+		}
+	}
+	return status;
+}
+
 static int
 cmd_check(struct opts *o, char **paths, int npaths)
 {
@@ -304,6 +330,12 @@ cmd_check(struct opts *o, char **paths, int npaths)
 		if (o->show_config)
 			bl_effective_print(stdout, in.v[i], &eff);
 		rs = ruleset_for(&rsets, eff.rules_dir, &diags);
+		if (rs != NULL && eff.conf_path != NULL &&
+		    (unknown_ids(rs, eff.select, eff.conf_path, &diags) |
+		     unknown_ids(rs, eff.ignore, eff.conf_path, &diags) |
+		     unknown_ids(rs, eff.severity_ids, eff.conf_path,
+				 &diags)) != 0)
+			rs = NULL;
 		if (rs == NULL) {
 			status = -1;
 			bl_effective_finish(&eff);

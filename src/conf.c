@@ -397,8 +397,10 @@ bl_confs_for(struct bl_confs *c, const struct bl_config *cfg,
 		bl_list_free(out->select);
 		out->select = bl_list_dup(base->select);
 	}
-	for (i = 0; base->ignore && base->ignore[i]; i++)
-		out->ignore = list_add(out->ignore, base->ignore[i]);
+	if (base->ignore) {
+		bl_list_free(out->ignore);
+		out->ignore = bl_list_dup(base->ignore);
+	}
 	if (base->hostname) {
 		free(out->hostname);
 		out->hostname = bl_xstrdup(base->hostname);

@@ -138,6 +138,9 @@ place_setting(struct bl_finding *f, const struct bl_setting *s, size_t off,
 
 	f->key = s->key;
 	f->scope = s->scope;
+	f->setting = s;
+	f->raw_off = off;
+	f->raw_len = len;
 	if (s->src == NULL)
 		return;
 	a = bl_setting_src_offset(s, off);
@@ -236,7 +239,20 @@ blame_at(struct bl_finding *f, const struct bl_surface *sf, size_t ms,
 			return;
 		}
 	}
+	/* Defaults all the way: nothing in the files to point at. */
 	f->key = sf->key;
+	if (sf->origin[0].setting->is_default && p->top_len > 0 && note) {
+		const struct bl_setting *d = sf->origin[0].setting;
+		char *m = bl_xasprintf("%s (%s is not set: its default is "
+				       "\"%s\")",
+				       f->message, d->key, d->raw);
+
+		free(f->message);
+		f->message = m;
+		f->setting = d;
+		f->raw_off = p->top_off;
+		f->raw_len = p->top_len;
+	}
 }
 
 static const char *
@@ -275,7 +291,8 @@ pattern_rule(struct run *x, const struct bl_rule *r,
 
 	if (r->target == BL_TARGET_HOSTNAME) {
 		/* allow-hostname: the user vouches for this name */
-		if (in_list(x->o->allow_hostname, sf->hostname))
+		if (strcmp(r->name, "hostname-placeholder") == 0 &&
+		    in_list(x->o->allow_hostname, sf->hostname))
 			return;
 		base = host_offset(sf);
 	}
@@ -608,7 +625,7 @@ instance_checks(struct run *x, const struct bl_rule *r,
 		}
 	} else if (strcmp(r->check, "helo-banner-mismatch") == 0) {
 		if (mb == NULL || !mb->valid || !is_name(mb->hostname) ||
-		    !public_listener(cfg, mb))
+		    banner_without_host(mb) || !public_listener(cfg, mb))
 			return;
 		for (i = 0; i < cfg->nsurfaces; i++) {
 			const struct bl_surface *sf = &cfg->surfaces[i];
@@ -639,37 +656,62 @@ instance_checks(struct run *x, const struct bl_rule *r,
 			bl_source_position(s->src, f->off, &f->line, &f->col);
 		}
 	} else if (strcmp(r->check, "listener-banners-differ") == 0) {
-		const struct bl_surface *ps = NULL;
+		const struct bl_surface *ref = NULL;
+		const char *rv = NULL;
 
-		for (i = 0; i < cfg->nsurfaces; i++)
-			if (strcmp(cfg->surfaces[i].key,
-				   "postscreen_greet_banner") == 0)
-				ps = &cfg->surfaces[i];
-		if (ps == NULL || !ps->valid)
-			return;
-		for (k = 0; k < cfg->nsurfaces; k++) {
-			const struct bl_surface *sf = &cfg->surfaces[k];
-			const char *t = strrchr(sf->scope, '/');
-			const char *last = strrchr(ps->greeting, '\n');
+		/* Every public listener against the first one; postscreen's
+		 * pre-greeting and its own 220 line both count. */
+		for (i = 0; i < cfg->nsurfaces; i++) {
+			const struct bl_surface *sf = &cfg->surfaces[i];
+			const char *lines[2];
+			size_t nl = 0;
 
 			if (sf->kind != BL_SURFACE_BANNER || !sf->valid ||
-			    t == NULL || strcmp(t, "/pass") != 0)
+			    sf->scope_obj == NULL || !public_listener(cfg, sf))
 				continue;
-			last = last ? last + 5 : ps->greeting + 4;
-			if (strcmp(last, sf->value) == 0 &&
-			    (*ps->value == '\0' ||
-			     strcmp(ps->value, sf->value) == 0))
-				continue;
-			f = add(x, r, cfg, sf,
-				format_message(r->message, ps->scope,
-					       sf->value, sf->hostname));
-			blame(f, sf, 0, strlen(sf->value));
+			if (strcmp(sf->key, "postscreen_greet_banner") == 0) {
+				const char *last = strrchr(sf->greeting, '\n');
+
+				if (*sf->value != '\0')
+					lines[nl++] = sf->value;
+				lines[nl++] = last ? last + 5 : sf->greeting + 4;
+			} else {
+				lines[nl++] = sf->value;
+			}
+			for (k = 0; k < nl; k++) {
+				if (ref == NULL) {
+					ref = sf;
+					rv = lines[k];
+					continue;
+				}
+				if (strcmp(rv, lines[k]) == 0)
+					continue;
+				f = add(x, r, cfg, sf,
+					format_message(r->message, ref->scope,
+						       sf->value,
+						       sf->hostname));
+				/* The listener's own banner setting. */
+				if (sf->origin[0].setting->src != NULL)
+					place_setting(f, sf->origin[0].setting,
+						      0,
+						      sf->origin[0]
+							      .setting->raw_len);
+				else
+					blame(f, sf, 0, strlen(sf->value));
+				break;
+			}
 		}
 	} else if (strcmp(r->check, "override-whitespace") == 0) {
 		for (i = 0; i < cfg->nscopes; i++) {
 			const struct bl_scope *sc = cfg->scopes[i];
 
-			if (sc->stray == NULL || sc->shadowed)
+			/* pipe(8) and others take attribute arguments;
+			 * the SMTP daemons and clients exit on them. */
+			if (sc->stray == NULL || sc->shadowed ||
+			    (strcmp(sc->role, "smtpd") != 0 &&
+			     strcmp(sc->role, "postscreen") != 0 &&
+			     strcmp(sc->role, "smtp") != 0 &&
+			     strcmp(sc->role, "lmtp") != 0))
 				continue;
 			f = add(x, r, cfg, NULL,
 				format_message(r->message, sc->stray, sc->name,
@@ -724,8 +766,11 @@ dedupe(struct bl_findings *out, size_t first)
 			struct bl_finding *p = &out->v[k - 1];
 
 			if (p->rule == f->rule && p->src == f->src &&
-			    p->src != NULL && p->off == f->off &&
-			    p->len == f->len) {
+			    ((p->src != NULL && p->off == f->off &&
+			      p->len == f->len) ||
+			     (p->src == NULL &&
+			      strcmp(p->file, f->file) == 0 &&
+			      strcmp(p->message, f->message) == 0))) {
 				p->also++;
 				free(f->message);
 				continue;
@@ -794,6 +839,42 @@ apply_suppressions(struct run *x, const struct bl_config *cfg, size_t first,
 	bl_suppressions_finish(&sup);
 }
 
+/*
+ * The fix hint of a "drop-match" rule: the banner setting without the
+ * blamed text (and one blank beside it), keeping the host name first. Only
+ * for text in the surface's own setting: renaming mail_name is never
+ * offered (it renames the software in headers too).
+ */
+static char *
+drop_hint(const struct bl_finding *f)
+{
+	const struct bl_setting *s = f->setting;
+	size_t a, b;
+	struct bl_buf out;
+
+	if (f->rule->fix == NULL || strcmp(f->rule->fix, "drop-match") != 0 ||
+	    s == NULL || (s->src == NULL && !s->is_default) ||
+	    f->surface == NULL ||
+	    strcmp(s->key, f->surface->key) != 0 || f->raw_len == 0 ||
+	    f->raw_off + f->raw_len > s->raw_len)
+		return NULL;
+	a = f->raw_off;
+	b = a + f->raw_len;
+	if (a > 0 && (s->raw[a - 1] == ' ' || s->raw[a - 1] == '\t'))
+		a--;
+	else if (b < s->raw_len && (s->raw[b] == ' ' || s->raw[b] == '\t'))
+		b++;
+	if (a == 0)
+		return NULL; /* the host name must stay first */
+	bl_buf_init(&out);
+	bl_buf_printf(&out, "%s = ", s->key);
+	bl_buf_add(&out, s->raw, a);
+	bl_buf_add(&out, s->raw + b, s->raw_len - b);
+	if (s->is_default)
+		bl_buf_adds(&out, "  (add this line)");
+	return bl_buf_steal(&out);
+}
+
 /* bl_engine_run - append the findings of one instance, in file order */
 void
 bl_engine_run(const struct bl_ruleset *rs, const struct bl_config *cfg,
@@ -835,6 +916,8 @@ bl_engine_run(const struct bl_ruleset *rs, const struct bl_config *cfg,
 	dedupe(out, first);
 	apply_suppressions(&x, cfg, first, diags);
 	qsort(out->v + first, out->n - first, sizeof(*out->v), by_place);
+	for (k = first; k < out->n; k++)
+		out->v[k].hint = drop_hint(&out->v[k]);
 	/* Severity overrides from the configuration. */
 	for (k = first; k < out->n; k++)
 		for (j = 0; j < o->nseverity; j++)
@@ -851,8 +934,10 @@ bl_findings_finish(struct bl_findings *f)
 {
 	size_t i;
 
-	for (i = 0; i < f->n; i++)
+	for (i = 0; i < f->n; i++) {
 		free(f->v[i].message);
+		free(f->v[i].hint);
+	}
 	free(f->v);
 	memset(f, 0, sizeof(*f));
 }

@@ -24,6 +24,9 @@ struct bl_finding {
 	size_t off, len;                  /* span in src */
 	unsigned line, col;
 	size_t also; /* other surfaces with the same finding at this place */
+	const struct bl_setting *setting; /* the setting blamed, or NULL */
+	size_t raw_off, raw_len;          /* the span in its raw value */
+	char *hint; /* the setting as the fix would write it, or NULL */
 };
 
 struct bl_findings {

@@ -18,6 +18,8 @@ struct bl_report_opts {
 	bool quiet;
 };
 
+/* bl_print_visible - print n bytes, control characters as \\xNN */
+void bl_print_visible(FILE *fp, const char *s, size_t n);
 /* bl_report_diags - every diagnostic, compiler style, to fp */
 void bl_report_diags(FILE *fp, const struct bl_diags *d,
 		     const struct bl_instances *in,

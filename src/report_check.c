@@ -68,8 +68,7 @@ bl_report_check_text(FILE *fp, const struct bl_findings *fs, bool gcc,
 		if (f->src != NULL && f->line > 0) {
 			text = bl_source_line(f->src, f->line, &len);
 			fprintf(fp, "%5u | ", f->line);
-			for (k = 0; k < len; k++)
-				fputc(text[k] == '\t' ? ' ' : text[k], fp);
+			bl_print_visible(fp, text, len);
 			fputs("\n      | ", fp);
 			for (k = 1; k < f->col; k++)
 				fputc(' ', fp);
@@ -83,20 +82,31 @@ bl_report_check_text(FILE *fp, const struct bl_findings *fs, bool gcc,
 			fprintf(fp, "%s\n", col(color, C_RESET));
 		}
 		if (f->surface != NULL) {
+			char also[48] = "";
 			const char *g = f->surface->kind == BL_SURFACE_BANNER
 						? f->surface->greeting
 						: f->surface->value;
 			const char *nl = strchr(g, '\n');
 
-			fprintf(fp, "      = surface: %s of %s%s  ->  %s%.*s\n",
+			if (f->also > 0)
+				snprintf(also, sizeof(also), " and %zu more",
+					 f->also);
+
+			fprintf(fp, "      = surface: %s of %s%s  ->  %s",
 				bl_surface_kind_name(f->surface->kind),
 				f->surface->scope,
-				f->also == 0 ? ""
-				: f->also == 1 ? " and 1 more listener"
-					       : " and more listeners",
+				also,
 				f->surface->kind == BL_SURFACE_HELO ? "EHLO "
-								     : "",
-				nl ? (int)(nl - g) : (int)strlen(g), g);
+								     : "");
+			bl_print_visible(fp, g, nl ? (size_t)(nl - g) : strlen(g));
+			fputc('\n', fp);
+		}
+		if (f->hint != NULL) {
+			fprintf(fp, "      = fix (%s): ",
+				f->rule->fix_safety ? f->rule->fix_safety
+						    : "safe");
+			bl_print_visible(fp, f->hint, strlen(f->hint));
+			fputc('\n', fp);
 		}
 	}
 	if (quiet || gcc)
@@ -141,6 +151,17 @@ bl_report_check_json(FILE *fp, const struct bl_findings *fs)
 		json_object_set_new(o, "scope", json_string(f->scope));
 		if (f->key)
 			json_object_set_new(o, "key", json_string(f->key));
+		if (f->hint) {
+			json_t *fx = json_object();
+
+			json_object_set_new(fx, "safety",
+					    json_string(f->rule->fix_safety
+								? f->rule->fix_safety
+								: "safe"));
+			json_object_set_new(fx, "replacement",
+					    bl_json_str(f->hint));
+			json_object_set_new(o, "fix", fx);
+		}
 		if (f->surface) {
 			json_t *s = json_object();
 

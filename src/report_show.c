@@ -42,9 +42,9 @@ find_source(const struct bl_instances *in, const char *path)
 	return NULL;
 }
 
-/* Print a line of text, making control characters visible. */
-static void
-print_visible(FILE *fp, const char *s, size_t n)
+/* bl_print_visible - print text, making control characters visible */
+void
+bl_print_visible(FILE *fp, const char *s, size_t n)
 {
 	size_t i;
 
@@ -96,7 +96,7 @@ bl_report_diags(FILE *fp, const struct bl_diags *d,
 			continue;
 		text = bl_source_line(src, g->line, &len);
 		fprintf(fp, "%5u | ", g->line);
-		print_visible(fp, text, len);
+		bl_print_visible(fp, text, len);
 		fputc('\n', fp);
 		if (g->col > 0 && g->col <= len + 1) {
 			fputs("      | ", fp);
@@ -163,7 +163,7 @@ bl_report_show_text(FILE *fp, const struct bl_instances *in,
 					nl = strchr(g, '\n');
 					fputs("    ", fp);
 					fputs(col(o, C_GREEN), fp);
-					print_visible(fp, g,
+					bl_print_visible(fp, g,
 						      nl ? (size_t)(nl - g)
 							 : strlen(g));
 					fprintf(fp, "%s\n", col(o, C_RESET));
@@ -174,7 +174,7 @@ bl_report_show_text(FILE *fp, const struct bl_instances *in,
 					col(o, C_RESET));
 			}
 			fprintf(fp, "    configured  ");
-			print_visible(fp, sf->configured,
+			bl_print_visible(fp, sf->configured,
 				      strlen(sf->configured));
 			fputc('\n', fp);
 			for (j = 0; j < sf->norigin; j++) {

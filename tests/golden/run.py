@@ -5,9 +5,16 @@ expected outputs kept beside the inputs.
 
 A case is a directory fixtures/<dialect>/<case>/ holding the input files under
 their real names, and:
-  args              optional: the arguments, one per line (default: "show .")
-  expect.show.out   text output of `show` (stdout, then stderr, then "[exit N]")
-  expect.show.json  `show --format json` output
+  args              optional: extra arguments for both commands, one per line
+  expect.show.out   text output of `show .` (stdout, stderr, "[exit N]")
+  expect.show.json  `show --format json .` output
+  expect.check.out  text output of `check .` (stdout, stderr, "[exit N]")
+  expect.check.FMT  `check --format FMT .` for FMT in json, gcc, sarif,
+                    checkstyle, github: for cases whose name starts with
+                    "rule-" and ends with "-fires", and for cases holding
+                    a file named "formats"
+SARIF's absolute repository root (originalUriBaseIds) is replaced by
+"file:///REPO/" so the expectation holds on any machine.
 The command runs with the case directory as working directory, so paths in
 the output are relative to it.
 
@@ -19,6 +26,7 @@ Prints TAP-like lines and a final "N passed, N failed"; exit 1 on failure.
 import argparse
 import difflib
 import os
+import re
 import subprocess
 import sys
 
@@ -34,18 +42,33 @@ def run(binary, case, args):
         p.stderr.decode("utf-8", "replace")
 
 
+FORMATS = ["json", "gcc", "sarif", "checkstyle", "github"]
+
+
 def outputs(binary, case):
-    args = ["show", "."]
+    extra = []
     path = os.path.join(case, "args")
     if os.path.exists(path):
         with open(path) as f:
-            args = [a for a in f.read().split("\n") if a != ""]
-    rc, out, err = run(binary, case, args + ["--color", "never"])
-    text = out + err + "[exit %d]\n" % rc
-    rc2, out2, _ = run(binary, case, args + ["--format", "json"])
-    if rc2 != rc:
-        text += "[json exit %d differs]\n" % rc2
-    return {"expect.show.out": text, "expect.show.json": out2}
+            extra = [a for a in f.read().split("\n") if a != ""]
+    got = {}
+    for cmd in ("show", "check"):
+        rc, out, err = run(binary, case,
+                           [cmd, "--color", "never"] + extra + ["."])
+        got["expect.%s.out" % cmd] = out + err + "[exit %d]\n" % rc
+    rc, out, _ = run(binary, case, ["show", "--format", "json"] + extra + ["."])
+    got["expect.show.json"] = out
+    name = os.path.basename(os.path.normpath(case))
+    if (name.startswith("rule-") and name.endswith("-fires")) or \
+            os.path.exists(os.path.join(case, "formats")):
+        for fmt in FORMATS:
+            rc, out, _ = run(binary, case,
+                             ["check", "--format", fmt] + extra + ["."])
+            if fmt == "sarif":
+                out = re.sub(r'"uri": "file://[^"]*"', '"uri": "file:///REPO/"',
+                             out)
+            got["expect.check.%s" % fmt] = out + "[exit %d]\n" % rc
+    return got
 
 
 def main():
@@ -61,10 +84,10 @@ def main():
             n += 1
             path = os.path.join(case, name)
             if regen:
-                with open(path, "w") as f:
+                with open(path, "w", newline="") as f:
                     f.write(text)
             try:
-                with open(path) as f:
+                with open(path, newline="") as f:
                     want = f.read()
             except FileNotFoundError:
                 want = None
