@@ -38,6 +38,43 @@ on_error(cfg_t *cfg, const char *fmt, va_list ap)
 	bl_buf_finish(&b);
 }
 
+/* The text of the file being loaded, to find the line of a rule's parts
+ * (libconfuse reports a section's last line). */
+static const char *cur_text;
+
+/* Line of the first line at or after `from` that starts with word. */
+static unsigned
+line_of(unsigned from, const char *word, const char *title)
+{
+	const char *p = cur_text;
+	unsigned line = 1;
+	size_t n = strlen(word);
+
+	if (p == NULL)
+		return from;
+	for (; *p; line++) {
+		const char *q = p;
+
+		while (*q == ' ' || *q == '\t')
+			q++;
+		if (line >= from && strncmp(q, word, n) == 0 &&
+		    (q[n] == ' ' || q[n] == '\t' || q[n] == '=')) {
+			if (title == NULL)
+				return line;
+			q += n;
+			while (*q == ' ' || *q == '\t')
+				q++;
+			if (strncmp(q, title, strlen(title)) == 0)
+				return line;
+		}
+		p = strchr(p, '\n');
+		if (p == NULL)
+			break;
+		p++;
+	}
+	return from;
+}
+
 static char *
 dup_or_null(cfg_t *sec, const char *name)
 {
@@ -134,6 +171,7 @@ load_rule(struct bl_ruleset *rs, cfg_t *sec, const char *file,
 	r = &rs->rules[rs->nrules];
 	memset(r, 0, sizeof(*r));
 	r->id = bl_xstrdup(cfg_title(sec));
+	line = line_of(1, "rule", r->id);
 	r->file = bl_xstrdup(file);
 	r->line = line;
 	rs->nrules++;
@@ -158,6 +196,7 @@ load_rule(struct bl_ruleset *rs, cfg_t *sec, const char *file,
 	s = cfg_getstr(sec, "severity");
 	if (s == NULL)
 		BAD("rule %s needs a severity", r->id);
+	line = line_of(r->line, "severity", NULL);
 	if (strcmp(s, "error") == 0)
 		r->severity = BL_LEVEL_ERROR;
 	else if (strcmp(s, "warning") == 0)
@@ -180,6 +219,7 @@ load_rule(struct bl_ruleset *rs, cfg_t *sec, const char *file,
 	}
 	if (r->applies == 0)
 		BAD("rule %s: applies names no surface", r->id);
+	line = r->line;
 	r->mta = str_list(sec, "mta", NULL);
 	r->refs = str_list(sec, "refs", &r->nrefs);
 	r->fix = dup_or_null(sec, "fix");
@@ -204,6 +244,7 @@ load_rule(struct bl_ruleset *rs, cfg_t *sec, const char *file,
 	}
 	if ((s = cfg_getstr(sec, "check")) != NULL) {
 		ways++;
+		line = line_of(r->line, "check", NULL);
 		if (!known_check(s))
 			BAD("rule %s: no built-in check named \"%s\"", r->id,
 			    s);
@@ -213,7 +254,10 @@ load_rule(struct bl_ruleset *rs, cfg_t *sec, const char *file,
 		BAD("rule %s needs exactly one of match, require or check",
 		    r->id);
 	if (pat != NULL &&
-	    (r->re = compile(pat, file, line, diags)) == NULL)
+	    (r->re = compile(pat, file,
+			     line_of(r->line, r->require ? "require" : "match",
+				     NULL),
+			     diags)) == NULL)
 		return -1;
 #undef BAD
 	return 0;
@@ -232,14 +276,25 @@ load_generic(struct bl_ruleset *rs, cfg_t *sec, const char *file,
 	memset(g, 0, sizeof(*g));
 	g->id = bl_xstrdup(cfg_title(sec));
 	g->description = dup_or_null(sec, "description");
+	for (size_t i = 0; i + 1 < rs->ngenerics; i++)
+		if (strcmp(rs->generics[i].id, g->id) == 0) {
+			bl_diags_add(diags, BL_LEVEL_ERROR, file,
+				     line_of(1, "generic", g->id), 0,
+				     "generic pattern %s is defined twice",
+				     g->id);
+			return -1;
+		}
 	if (pat == NULL || g->description == NULL) {
-		bl_diags_add(diags, BL_LEVEL_ERROR, file, (unsigned)sec->line,
+		bl_diags_add(diags, BL_LEVEL_ERROR, file,
+			     line_of(1, "generic", g->id),
 			     0, "generic %s needs pattern and description",
 			     g->id);
 		return -1;
 	}
 	g->pattern = bl_xstrdup(pat);
-	g->re = compile(pat, file, (unsigned)sec->line, diags);
+	g->re = compile(pat, file,
+			line_of(line_of(1, "generic", g->id), "pattern", NULL),
+			diags);
 	return g->re ? 0 : -1;
 }
 
@@ -282,9 +337,11 @@ load_text(struct bl_ruleset *rs, const char *file, const char *text,
 		bl_fatal("cannot initialise libconfuse");
 	err_diags = diags;
 	err_file = file;
+	cur_text = text;
 	cfg_set_error_function(cfg, on_error);
 	rc = cfg_parse_buf(cfg, text);
 	if (rc != CFG_SUCCESS) {
+		cur_text = NULL;
 		if (rc != CFG_PARSE_ERROR)
 			bl_diags_add(diags, BL_LEVEL_ERROR, file, 0, 0,
 				     "cannot parse the rule file");
@@ -301,6 +358,7 @@ load_text(struct bl_ruleset *rs, const char *file, const char *text,
 				 diags) < 0)
 			status = -1;
 	cfg_free(cfg);
+	cur_text = NULL;
 	return status;
 }
 

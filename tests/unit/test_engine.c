@@ -1,0 +1,268 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* test_engine.c - rules on surfaces: blame, checks, roles, suppressions */
+#include "config.h"
+
+#include <stdlib.h>
+
+#include "engine.h"
+#include "helpers.h"
+
+static struct bl_ruleset *rs;
+
+static int
+setup(void **state)
+{
+	struct bl_diags d;
+
+	(void)state;
+	bl_diags_init(&d);
+	rs = bl_ruleset_new(NULL, &d);
+	bl_diags_finish(&d);
+	return rs ? 0 : -1;
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	bl_ruleset_free(rs);
+	return 0;
+}
+
+struct result {
+	struct bl_config *cfg;
+	struct bl_findings fs;
+	struct bl_diags d;
+};
+
+static void
+run(struct result *r, const char *main_cf, const char *master_cf,
+    const struct bl_engine_opts *o)
+{
+	struct bl_engine_opts none;
+
+	memset(&none, 0, sizeof(none));
+	memset(r, 0, sizeof(*r));
+	bl_diags_init(&r->d);
+	r->cfg = pf_config(main_cf, master_cf, &r->d);
+	bl_engine_run(rs, r->cfg, o ? o : &none, &r->fs, &r->d);
+}
+
+static void
+done(struct result *r)
+{
+	bl_findings_finish(&r->fs);
+	bl_config_free(r->cfg);
+	bl_diags_finish(&r->d);
+}
+
+static const struct bl_finding *
+find(const struct result *r, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < r->fs.n; i++)
+		if (strcmp(r->fs.v[i].rule->id, id) == 0)
+			return &r->fs.v[i];
+	return NULL;
+}
+
+static size_t
+count(const struct result *r, const char *id)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < r->fs.n; i++)
+		n += strcmp(r->fs.v[i].rule->id, id) == 0;
+	return n;
+}
+
+static void
+test_blame_through_default(void **state)
+{
+	struct result r;
+	const struct bl_finding *f;
+
+	(void)state;
+	run(&r,
+	    "myhostname = mx1.mail-host.net\n"
+	    "smtpd_banner = $myhostname ESMTP $mail_name (Debian/GNU)\n",
+	    "smtp inet n - y - - smtpd\nsubmission inet n - y - - smtpd\n",
+	    NULL);
+	f = find(&r, "BL101");
+	assert_non_null(f);
+	/* the "$mail_name" token, not the mail_name default */
+	assert_int_equal(f->line, 2);
+	assert_int_equal(f->col, 34);
+	assert_int_equal(f->len, 10);
+	assert_non_null(strstr(f->message, "default"));
+	/* three listeners, one finding */
+	assert_int_equal(count(&r, "BL101"), 1);
+	assert_int_equal(f->also, 2);
+	assert_string_equal(f->hint,
+			    "smtpd_banner = $myhostname ESMTP (Debian/GNU)");
+	f = find(&r, "BL103");
+	assert_int_equal(f->col, 45);
+	assert_int_equal(f->len, 12);
+	done(&r);
+}
+
+static void
+test_hostname_checks(void **state)
+{
+	struct result r;
+	const struct bl_finding *f;
+
+	(void)state;
+	run(&r, "myhostname = mx1\nsmtpd_banner = $myhostname ESMTP\n", NULL,
+	    NULL);
+	f = find(&r, "BL202");
+	assert_non_null(f);
+	/* a bad name points at the myhostname line */
+	assert_int_equal(f->line, 1);
+	assert_int_equal(f->col, 14);
+	done(&r);
+
+	run(&r, "myhostname = 192.0.2.7\nsmtpd_banner = $myhostname ESMTP\n",
+	    NULL, NULL);
+	assert_int_equal(find(&r, "BL204")->severity, BL_LEVEL_ERROR);
+	assert_null(find(&r, "BL202"));
+	done(&r);
+
+	run(&r, "myhostname = mx1.mail-host.net\n"
+		"smtpd_banner = $myhostname ESMTP\n"
+		"smtp_helo_name = [192.0.2.7]\n",
+	    NULL, NULL);
+	assert_int_equal(find(&r, "BL204")->severity, BL_LEVEL_WARNING);
+	done(&r);
+
+	run(&r, "myhostname = mx_1.mail-host.net\nsmtpd_banner = $myhostname "
+		"ESMTP\n",
+	    NULL, NULL);
+	assert_non_null(find(&r, "BL206"));
+	done(&r);
+
+	run(&r, "myhostname = mail.corp.lan\nsmtpd_banner = $myhostname "
+		"ESMTP\n",
+	    NULL, NULL);
+	assert_non_null(find(&r, "BL203"));
+	done(&r);
+
+	run(&r, "smtpd_banner = SMTP Server Ready\n"
+		"myhostname = mx1.mail-host.net\n",
+	    NULL, NULL);
+	assert_non_null(find(&r, "BL105"));
+	assert_null(find(&r, "BL202"));
+	assert_null(find(&r, "BL301"));
+	done(&r);
+}
+
+static void
+test_roles(void **state)
+{
+	struct result r;
+
+	(void)state;
+	/* outbound only: helo rules, no banner rules */
+	run(&r, "inet_interfaces = loopback-only\nmyhostname = mx1\n", NULL,
+	    NULL);
+	assert_null(find(&r, "BL101"));
+	assert_non_null(find(&r, "BL202"));
+	done(&r);
+	/* a master.cf without an smtpd inet service: likewise */
+	run(&r, "myhostname = mx1.mail-host.net\n",
+	    "pickup unix n - y 60 1 pickup\nsmtp unix - - y - - smtp\n", NULL);
+	assert_null(find(&r, "BL101"));
+	done(&r);
+}
+
+static void
+test_consistency(void **state)
+{
+	struct result r;
+	struct bl_engine_opts o;
+
+	(void)state;
+	run(&r, "myhostname = mx1.mail-host.net\nsmtpd_banner = $myhostname "
+		"ESMTP\nsmtp_helo_name = out.mail-host.net\n",
+	    NULL, NULL);
+	assert_int_equal(count(&r, "BL301"), 1); /* smtp, not lmtp */
+	done(&r);
+
+	memset(&o, 0, sizeof(o));
+	o.hostname = "mx2.mail-host.net";
+	run(&r, "myhostname = mx1.mail-host.net\nsmtpd_banner = $myhostname "
+		"ESMTP\n",
+	    NULL, &o);
+	assert_non_null(strstr(find(&r, "BL301")->message, "mx2.mail-host"));
+	done(&r);
+
+	run(&r, "smtpd_banner = a\nmyhostname = mx1.mail-host.net\n"
+		"smtpd_banner = $myhostname ESMTP\n",
+	    NULL, NULL);
+	assert_int_equal(find(&r, "BL302")->line, 1);
+	done(&r);
+
+	run(&r, "myhostname = mx1.mail-host.net\nsmtpd_banner = $myhostname "
+		"ESMTP\n",
+	    "smtp inet n - y - - smtpd -o smtpd_banner=$myhostname ESMTP\n"
+	    "x unix - n n - - pipe flags=F user=u argv=/bin/true\n",
+	    NULL);
+	assert_int_equal(count(&r, "BL304"), 1);
+	assert_int_equal(find(&r, "BL304")->col, 55);
+	done(&r);
+}
+
+static void
+test_suppressions_and_overrides(void **state)
+{
+	struct result r;
+	struct bl_engine_opts o;
+	char *ids[] = {"BL103", NULL};
+	enum bl_level levels[] = {BL_LEVEL_ERROR};
+
+	(void)state;
+	run(&r,
+	    "myhostname = mx1.mail-host.net\n"
+	    "# bannerlint: disable=BL103 -- the OS tag is policy\n"
+	    "smtpd_banner = $myhostname ESMTP $mail_name (Debian/GNU)\n"
+	    "# bannerlint: disable=BL204 -- nothing here\n"
+	    "mail_owner = postfix\n"
+	    "# bannerlint: disable=BL101\n"
+	    "relayhost =\n",
+	    NULL, NULL);
+	assert_null(find(&r, "BL103"));
+	assert_non_null(find(&r, "BL101"));
+	assert_int_equal(count(&r, "BL001"), 1);
+	assert_int_equal(find(&r, "BL001")->line, 4);
+	assert_int_equal(r.d.warnings, 1); /* the one without a reason */
+	done(&r);
+
+	memset(&o, 0, sizeof(o));
+	o.no_inline = true;
+	o.severity_ids = ids;
+	o.severity_levels = levels;
+	o.nseverity = 1;
+	run(&r,
+	    "myhostname = mx1.mail-host.net\n"
+	    "# bannerlint: disable=BL103 -- the OS tag is policy\n"
+	    "smtpd_banner = $myhostname ESMTP (Debian/GNU)\n",
+	    NULL, &o);
+	assert_int_equal(find(&r, "BL103")->severity, BL_LEVEL_ERROR);
+	assert_null(find(&r, "BL001"));
+	done(&r);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_blame_through_default),
+		cmocka_unit_test(test_hostname_checks),
+		cmocka_unit_test(test_roles),
+		cmocka_unit_test(test_consistency),
+		cmocka_unit_test(test_suppressions_and_overrides),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
