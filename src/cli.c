@@ -202,27 +202,6 @@ load_rules(struct opts *o)
 	return rs;
 }
 
-/* Unknown ids in --select/--ignore are usage errors, not silence. */
-static int
-check_ids(const struct bl_ruleset *rs, char **list)
-{
-	size_t i, j;
-	bool ok;
-
-	for (i = 0; list && list[i]; i++) {
-		ok = bl_ruleset_find(rs, list[i]) != NULL;
-		for (j = 0; !ok && j < rs->nrules; j++)
-			ok = strlen(list[i]) < 5 &&
-			     strncasecmp(list[i], rs->rules[j].id,
-					 strlen(list[i])) == 0;
-		if (!ok)
-			return usage_error("no rule \"%s\" (see 'bannerlint "
-					   "rules')",
-					   list[i]);
-	}
-	return 0;
-}
-
 /* The rulesets in use, one per rules-dir (NULL: the embedded catalogue). */
 struct rulesets {
 	struct bl_ruleset **v;
@@ -263,30 +242,20 @@ rulesets_finish(struct rulesets *r)
 	free(r->dirs);
 }
 
-/* Rule ids in a configuration file that name no rule: errors there. */
-static int
-unknown_ids(const struct bl_ruleset *rs, char **list, const char *file,
-	    struct bl_diags *diags)
+/* Is id a rule id, id prefix or name of the ruleset ctx? */
+static bool
+known_id(const char *id, void *ctx)
 {
-	size_t i, j;
-	bool ok;
-	int status = 0;
+	const struct bl_ruleset *rs = ctx;
+	size_t j;
 
-	for (i = 0; list && list[i]; i++) {
-		ok = bl_ruleset_find(rs, list[i]) != NULL;
-		for (j = 0; !ok && j < rs->nrules; j++)
-			ok = strlen(list[i]) < 5 &&
-			     strncasecmp(list[i], rs->rules[j].id,
-					 strlen(list[i])) == 0;
-		if (!ok) {
-			bl_diags_add(diags, BL_LEVEL_ERROR, file, 0, 0,
-				     "no rule \"%s\" (see 'bannerlint "
-				     "rules')",
-				     list[i]);
-			status = 1;
-		}
-	}
-	return status;
+	if (bl_ruleset_find(rs, id) != NULL)
+		return true;
+	for (j = 0; j < rs->nrules; j++)
+		if (strlen(id) < 5 &&
+		    strncasecmp(id, rs->rules[j].id, strlen(id)) == 0)
+			return true;
+	return false;
 }
 
 static int
@@ -304,8 +273,7 @@ cmd_check(struct opts *o, char **paths, int npaths)
 	size_t i, first;
 
 	bl_diags_init(&diags);
-	if ((rs = ruleset_for(&rsets, NULL, &diags)) == NULL ||
-	    check_ids(rs, o->select) || check_ids(rs, o->ignore)) {
+	if ((rs = ruleset_for(&rsets, NULL, &diags)) == NULL) {
 		ro.color = use_color(o->color, stderr);
 		bl_report_diags(stderr, &diags, NULL, &ro);
 		bl_diags_finish(&diags);
@@ -328,13 +296,11 @@ cmd_check(struct opts *o, char **paths, int npaths)
 			continue;
 		}
 		if (o->show_config)
-			bl_effective_print(stdout, in.v[i], &eff);
+			bl_effective_print(stderr, in.v[i], &eff);
 		rs = ruleset_for(&rsets, eff.rules_dir, &diags);
 		if (rs != NULL && eff.conf_path != NULL &&
-		    (unknown_ids(rs, eff.select, eff.conf_path, &diags) |
-		     unknown_ids(rs, eff.ignore, eff.conf_path, &diags) |
-		     unknown_ids(rs, eff.severity_ids, eff.conf_path,
-				 &diags)) != 0)
+		    bl_confs_validate(confs, eff.conf_path, known_id, rs,
+				      &diags) < 0)
 			rs = NULL;
 		if (rs == NULL) {
 			status = -1;
@@ -358,6 +324,26 @@ cmd_check(struct opts *o, char **paths, int npaths)
 				rc = BL_EXIT_FINDINGS;
 		bl_effective_finish(&eff);
 	}
+	/* Rule ids on the command line must name a rule of some ruleset. */
+	for (i = 0; i < 2; i++) {
+		char **list = i == 0 ? o->select : o->ignore;
+		size_t j, k;
+
+		for (j = 0; list && list[j]; j++) {
+			bool ok = false;
+
+			for (k = 0; k < rsets.n && !ok; k++)
+				ok = known_id(list[j], rsets.v[k]);
+			if (!ok) {
+				bl_diags_add(&diags, BL_LEVEL_ERROR, NULL, 0, 0,
+					     "--%s: no rule \"%s\" (see "
+					     "'bannerlint rules')",
+					     i == 0 ? "select" : "ignore",
+					     list[j]);
+				status = -1;
+			}
+		}
+	}
 	/* Diagnostics a rule reports as a finding are not said twice. */
 	bl_diags_init(&shown);
 	for (i = 0; i < diags.n; i++)
@@ -380,7 +366,8 @@ cmd_check(struct opts *o, char **paths, int npaths)
 		bl_report_github(stdout, &fs);
 	else
 		bl_report_check_text(stdout, &fs, o->format == FORMAT_GCC,
-				     use_color(o->color, stdout), o->quiet);
+				     use_color(o->color, stdout), o->quiet,
+				     status < 0 || diags.errors > 0);
 	if (fflush(stdout) != 0 || ferror(stdout))
 		status = -1;
 	if (status < 0 || diags.errors > 0)

@@ -10,6 +10,7 @@
  */
 #include "config.h"
 
+#include <arpa/inet.h>
 #include <confuse.h>
 #include <fnmatch.h>
 #include <limits.h>
@@ -23,10 +24,12 @@
 #include "util.h"
 
 struct conf_file {
-	char *path;
+	char *path; /* as shown: relative to the working directory if inside */
+	char *text; /* the file's bytes, for finding lines */
 	char *dir; /* real path of its directory */
 	cfg_t *cfg;
 	bool bad;
+	bool validated;
 };
 
 struct bl_confs {
@@ -98,6 +101,7 @@ bl_confs_free(struct bl_confs *c)
 		return;
 	for (i = 0; i < c->n; i++) {
 		free(c->v[i].path);
+		free(c->v[i].text);
 		free(c->v[i].dir);
 		if (c->v[i].cfg)
 			cfg_free(c->v[i].cfg);
@@ -145,7 +149,7 @@ validate_level(cfg_t *cfg, cfg_opt_t *opt)
 		CFG_STR_LIST("internal-suffix", NULL, CFGF_NONE)
 
 static cfg_t *
-parse_file(const char *path, struct bl_diags *diags)
+parse_file(const char *path, char **text, struct bl_diags *diags)
 {
 	static cfg_opt_t severity_opts[] = {
 		CFG_STR("level", NULL, CFGF_NONE),
@@ -172,18 +176,41 @@ parse_file(const char *path, struct bl_diags *diags)
 	cfg_set_validate_func(cfg, "fail-on", validate_level);
 	cfg_set_validate_func(cfg, "path|fail-on", validate_level);
 	cfg_set_validate_func(cfg, "severity|level", validate_level);
-	rc = cfg_parse(cfg, path);
-	if (rc == CFG_FILE_ERROR) {
-		bl_diags_add(diags, BL_LEVEL_ERROR, path, 0, 0,
-			     "cannot read the configuration file");
-		cfg_free(cfg);
-		return NULL;
+	{
+		struct bl_source *src;
+		char *clean;
+
+		if (bl_source_load(&src, path, 0, diags) < 0) {
+			cfg_free(cfg);
+			return NULL;
+		}
+		clean = bl_confuse_text(src->data);
+		rc = cfg_parse_buf(cfg, clean);
+		free(clean);
+		*text = src->data;
+		src->data = bl_xstrdup("");
+		bl_source_free(src);
 	}
 	if (rc != CFG_SUCCESS) {
 		cfg_free(cfg);
 		return NULL;
 	}
 	return cfg;
+}
+
+/* A path relative to the working directory when it is inside it. */
+static char *
+display_path(const char *path)
+{
+	char cwd[PATH_MAX];
+	size_t n;
+
+	if (path[0] == '/' && getcwd(cwd, sizeof(cwd)) != NULL) {
+		n = strlen(cwd);
+		if (strncmp(path, cwd, n) == 0 && path[n] == '/')
+			return bl_xstrdup(path + n + 1);
+	}
+	return bl_xstrdup(path);
 }
 
 static struct conf_file *
@@ -193,13 +220,18 @@ get_file(struct bl_confs *c, const char *path, struct bl_diags *diags)
 	char real[PATH_MAX], *slash;
 	size_t i;
 
+	char *shown = display_path(path);
+
 	for (i = 0; i < c->n; i++)
-		if (strcmp(c->v[i].path, path) == 0)
+		if (strcmp(c->v[i].path, shown) == 0) {
+			free(shown);
 			return &c->v[i];
+		}
+	free(shown);
 	c->v = bl_xreallocarray(c->v, c->n + 1, sizeof(*c->v));
 	f = &c->v[c->n++];
 	memset(f, 0, sizeof(*f));
-	f->path = bl_xstrdup(path);
+	f->path = display_path(path);
 	if (realpath(path, real) == NULL) {
 		bl_diags_add(diags, BL_LEVEL_ERROR, path, 0, 0,
 			     "cannot read the configuration file");
@@ -210,7 +242,7 @@ get_file(struct bl_confs *c, const char *path, struct bl_diags *diags)
 	f->dir = bl_xstrndup(real, slash && slash != real
 					   ? (size_t)(slash - real)
 					   : 1);
-	f->cfg = parse_file(path, diags);
+	f->cfg = parse_file(f->path, &f->text, diags);
 	f->bad = f->cfg == NULL;
 	return f;
 }
@@ -362,11 +394,14 @@ bl_confs_for(struct bl_confs *c, const struct bl_config *cfg,
 			return -1;
 		out->conf_path = f->path;
 		merge(out, f->cfg);
-		if ((s = cfg_getstr(f->cfg, "rules-dir")) != NULL)
-			out->rules_dir = s[0] == '/'
-						 ? bl_xstrdup(s)
-						 : bl_xasprintf("%s/%s", f->dir,
-								s);
+		if ((s = cfg_getstr(f->cfg, "rules-dir")) != NULL) {
+			char *abs = s[0] == '/' ? bl_xstrdup(s)
+						: bl_xasprintf("%s/%s", f->dir,
+							       s);
+
+			out->rules_dir = display_path(abs);
+			free(abs);
+		}
 		out->no_inline = cfg_getbool(f->cfg, "no-inline-suppressions");
 		out->nseverity = cfg_size(f->cfg, "severity");
 		out->severity_ids =
@@ -475,4 +510,128 @@ bl_effective_print(FILE *fp, const struct bl_config *cfg,
 	for (i = 0; i < e->nseverity; i++)
 		fprintf(fp, "  severity %s { level = \"%s\" }\n",
 			e->severity_ids[i], lv[e->severity_levels[i]]);
+}
+
+/* The line of the first occurrence of needle in text, or 0. */
+static unsigned
+line_of(const char *text, const char *needle)
+{
+	const char *p = text ? strstr(text, needle) : NULL;
+	unsigned line = 1;
+
+	if (p == NULL)
+		return 0;
+	for (; text < p; text++)
+		line += *text == '\n';
+	return line;
+}
+
+static int
+check_list(struct conf_file *f, cfg_t *sec, const char *name,
+	   bool (*known)(const char *, void *), void *ctx,
+	   struct bl_diags *diags)
+{
+	unsigned i;
+	int status = 0;
+
+	for (i = 0; i < cfg_size(sec, name); i++) {
+		const char *id = cfg_getnstr(sec, name, i);
+		char *q = bl_xasprintf("\"%s\"", id);
+
+		if (!known(id, ctx)) {
+			bl_diags_add(diags, BL_LEVEL_ERROR, f->path,
+				     line_of(f->text, q), 0,
+				     "%s: no rule \"%s\" (see 'bannerlint "
+				     "rules')",
+				     name, id);
+			status = -1;
+		}
+		free(q);
+	}
+	return status;
+}
+
+static int
+check_section(struct conf_file *f, cfg_t *sec,
+	      bool (*known)(const char *, void *), void *ctx,
+	      struct bl_diags *diags)
+{
+	unsigned char buf[16];
+	const char *h;
+	unsigned i;
+	int status = 0;
+
+	status |= check_list(f, sec, "select", known, ctx, diags);
+	status |= check_list(f, sec, "ignore", known, ctx, diags);
+	for (i = 0; i < cfg_size(sec, "ip"); i++) {
+		const char *ip = cfg_getnstr(sec, "ip", i);
+		char *q = bl_xasprintf("\"%s\"", ip);
+
+		if (inet_pton(AF_INET, ip, buf) != 1 &&
+		    inet_pton(AF_INET6, ip, buf) != 1) {
+			bl_diags_add(diags, BL_LEVEL_ERROR, f->path,
+				     line_of(f->text, q), 0,
+				     "ip: \"%s\" is not an IPv4 or IPv6 "
+				     "address",
+				     ip);
+			status = -1;
+		}
+		free(q);
+	}
+	h = cfg_getstr(sec, "hostname");
+	if (h != NULL && (h[0] == '\0' || strpbrk(h, " \t/:@") != NULL)) {
+		char *q = bl_xasprintf("\"%s\"", h);
+
+		bl_diags_add(diags, BL_LEVEL_ERROR, f->path, line_of(f->text, q),
+			     0, "hostname: \"%s\" is not a host name", h);
+		free(q);
+		status = -1;
+	}
+	return status;
+}
+
+/* bl_confs_validate - check every section of the file conf_path, once */
+int
+bl_confs_validate(struct bl_confs *c, const char *conf_path,
+		  bool (*known)(const char *id, void *ctx), void *ctx,
+		  struct bl_diags *diags)
+{
+	struct conf_file *f = NULL;
+	unsigned i, k;
+	int status = 0;
+
+	for (i = 0; i < c->n; i++)
+		if (strcmp(c->v[i].path, conf_path) == 0)
+			f = &c->v[i];
+	if (f == NULL || f->bad || f->validated)
+		return f && f->bad ? -1 : 0;
+	f->validated = true;
+	status |= check_section(f, f->cfg, known, ctx, diags);
+	for (i = 0; i < cfg_size(f->cfg, "path"); i++)
+		status |= check_section(f, cfg_getnsec(f->cfg, "path", i),
+					known, ctx, diags);
+	for (i = 0; i < cfg_size(f->cfg, "severity"); i++) {
+		const char *id = cfg_title(cfg_getnsec(f->cfg, "severity", i));
+		char *q = bl_xasprintf("severity %s", id);
+
+		if (!known(id, ctx)) {
+			bl_diags_add(diags, BL_LEVEL_ERROR, f->path,
+				     line_of(f->text, q), 0,
+				     "severity: no rule \"%s\"", id);
+			status = -1;
+		}
+		for (k = 0; k < i; k++)
+			if (strcasecmp(id, cfg_title(cfg_getnsec(
+						   f->cfg, "severity", k))) ==
+			    0) {
+				bl_diags_add(diags, BL_LEVEL_ERROR, f->path,
+					     line_of(f->text, q), 0,
+					     "severity %s is given twice", id);
+				status = -1;
+			}
+		free(q);
+	}
+	if (status != 0)
+		f->bad = true;
+	return status ? -1 : 0;
 }

@@ -44,6 +44,14 @@ int bl_confs_for(struct bl_confs *c, const struct bl_config *cfg,
 		 const struct bl_effective *base, struct bl_effective *out,
 		 struct bl_diags *diags);
 void bl_effective_finish(struct bl_effective *e);
+/*
+ * bl_confs_validate - check every section of an already loaded file, not
+ * only those that matched: rule ids (known() says which exist), addresses,
+ * host names, repeated severity sections. Errors at file:line; once a file.
+ */
+int bl_confs_validate(struct bl_confs *c, const char *conf_path,
+		      bool (*known)(const char *id, void *ctx), void *ctx,
+		      struct bl_diags *diags);
 /* bl_effective_print - the options in .bannerlint.conf syntax */
 void bl_effective_print(FILE *fp, const struct bl_config *cfg,
 			const struct bl_effective *e);

@@ -781,6 +781,44 @@ dedupe(struct bl_findings *out, size_t first)
 	out->n = k;
 }
 
+/*
+ * Did any of these rules run on the instance? A suppression of a rule that
+ * was not selected, or of a banner rule where no banner is public, is not
+ * "unused": it may matter in another run.
+ */
+static bool
+any_ran(const struct run *x, const struct bl_config *cfg, char **names)
+{
+	size_t i, j, k;
+	bool banners = false;
+
+	for (k = 0; k < cfg->nsurfaces; k++)
+		if (cfg->surfaces[k].kind == BL_SURFACE_BANNER &&
+		    public_listener(cfg, &cfg->surfaces[k]))
+			banners = true;
+	for (i = 0; names[i]; i++)
+		for (j = 0; j < x->rs->nrules; j++) {
+			const struct bl_rule *r = &x->rs->rules[j];
+
+			if (strcasecmp(names[i], "all") != 0 &&
+			    strcasecmp(names[i], r->id) != 0 &&
+			    strcmp(names[i], r->name) != 0)
+				continue;
+			if (!enabled(x, r) || !mta_ok(r, cfg->mta))
+				continue;
+			if ((r->check && instance_check(r->check)) ||
+			    (r->applies & BL_APPLIES_HELO) ||
+			    ((r->applies & BL_APPLIES_BANNER) && banners))
+				return true;
+		}
+	/* A name that is no rule at all: the suppression is a mistake. */
+	for (i = 0; names[i]; i++)
+		if (strcasecmp(names[i], "all") != 0 &&
+		    bl_ruleset_find(x->rs, names[i]) == NULL)
+			return true;
+	return false;
+}
+
 static void
 apply_suppressions(struct run *x, const struct bl_config *cfg, size_t first,
 		   struct bl_diags *diags)
@@ -819,7 +857,7 @@ apply_suppressions(struct run *x, const struct bl_config *cfg, size_t first,
 		char *names;
 		struct bl_buf b;
 
-		if (sup.v[j].used)
+		if (sup.v[j].used || !any_ran(x, cfg, sup.v[j].rules))
 			continue;
 		bl_buf_init(&b);
 		for (i = 0; sup.v[j].rules[i]; i++)
@@ -867,6 +905,21 @@ drop_hint(const struct bl_finding *f)
 	if (a == 0)
 		return NULL; /* the host name must stay first */
 	bl_buf_init(&out);
+	if (strcmp(s->scope, "main") != 0) {
+		/* A master.cf override: write it as master.cf wants it. */
+		struct bl_buf v;
+		bool blank;
+
+		bl_buf_init(&v);
+		bl_buf_add(&v, s->raw, a);
+		bl_buf_add(&v, s->raw + b, s->raw_len - b);
+		blank = strpbrk(v.data, " \t") != NULL;
+		bl_buf_printf(&out, blank ? "-o { %s = %s }" : "-o %s=%s",
+			      s->key, v.data);
+		bl_buf_printf(&out, "  (in %s)", s->scope);
+		bl_buf_finish(&v);
+		return bl_buf_steal(&out);
+	}
 	bl_buf_printf(&out, "%s = ", s->key);
 	bl_buf_add(&out, s->raw, a);
 	bl_buf_add(&out, s->raw + b, s->raw_len - b);

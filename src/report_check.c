@@ -53,7 +53,7 @@ head(FILE *fp, const struct bl_finding *f, bool c)
 /* bl_report_check_text - findings with source lines and a summary */
 void
 bl_report_check_text(FILE *fp, const struct bl_findings *fs, bool gcc,
-		     bool color, bool quiet)
+		     bool color, bool quiet, bool incomplete)
 {
 	size_t i, k, len, n[3] = {0, 0, 0}, w;
 	const char *text;
@@ -111,7 +111,11 @@ bl_report_check_text(FILE *fp, const struct bl_findings *fs, bool gcc,
 	}
 	if (quiet || gcc)
 		return;
-	if (fs->n == 0)
+	if (fs->n == 0 && incomplete)
+		fputs("no findings, but the check is incomplete: see the "
+		      "errors above\n",
+		      fp);
+	else if (fs->n == 0)
 		fputs("no problems found\n", fp);
 	else
 		fprintf(fp, "%zu problem%s (%zu error%s, %zu warning%s, %zu "

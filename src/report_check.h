@@ -10,7 +10,7 @@
 
 const char *bl_severity_name(enum bl_level l);
 void bl_report_check_text(FILE *fp, const struct bl_findings *fs, bool gcc,
-			  bool color, bool quiet);
+			  bool color, bool quiet, bool incomplete);
 int bl_report_check_json(FILE *fp, const struct bl_findings *fs);
 int bl_report_sarif(FILE *fp, const struct bl_findings *fs,
 		    const struct bl_ruleset *const *sets, size_t nsets);

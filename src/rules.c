@@ -114,10 +114,34 @@ free_list(char **v)
 	free(v);
 }
 
+/*
+ * A compiled pattern. JIT compilation costs more than a few interpreted
+ * matches, so it is done once a pattern has been used often enough to pay
+ * for it: a single small file stays fast, a tree of thousands goes JIT.
+ */
+struct pattern {
+	pcre2_code *code;
+	unsigned uses;
+};
+
+#define JIT_AFTER 32
+
+static void
+pattern_free(void *p)
+{
+	struct pattern *pt = p;
+
+	if (pt == NULL)
+		return;
+	pcre2_code_free(pt->code);
+	free(pt);
+}
+
 static void *
 compile(const char *pattern, const char *file, unsigned line,
 	struct bl_diags *diags)
 {
+	struct pattern *pt;
 	PCRE2_UCHAR msg[256];
 	PCRE2_SIZE eoff;
 	pcre2_code *re;
@@ -133,9 +157,9 @@ compile(const char *pattern, const char *file, unsigned line,
 			     (char *)msg);
 		return NULL;
 	}
-	/* JIT is an optimisation: without it the interpreter still works. */
-	(void)pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
-	return re;
+	pt = bl_xcalloc(1, sizeof(*pt));
+	pt->code = re;
+	return pt;
 }
 
 static const char *const checks[] = {
@@ -339,7 +363,12 @@ load_text(struct bl_ruleset *rs, const char *file, const char *text,
 	err_file = file;
 	cur_text = text;
 	cfg_set_error_function(cfg, on_error);
-	rc = cfg_parse_buf(cfg, text);
+	{
+		char *clean = bl_confuse_text(text);
+
+		rc = cfg_parse_buf(cfg, clean);
+		free(clean);
+	}
 	if (rc != CFG_SUCCESS) {
 		cur_text = NULL;
 		if (rc != CFG_PARSE_ERROR)
@@ -445,14 +474,14 @@ bl_ruleset_free(struct bl_ruleset *rs)
 		free(r->file);
 		free_list(r->mta);
 		free_list(r->refs);
-		pcre2_code_free(r->re);
+		pattern_free(r->re);
 	}
 	free(rs->rules);
 	for (i = 0; i < rs->ngenerics; i++) {
 		free(rs->generics[i].id);
 		free(rs->generics[i].description);
 		free(rs->generics[i].pattern);
-		pcre2_code_free(rs->generics[i].re);
+		pattern_free(rs->generics[i].re);
 	}
 	free(rs->generics);
 	pcre2_match_context_free(rs->match_ctx);
@@ -474,15 +503,19 @@ bl_ruleset_find(const struct bl_ruleset *rs, const char *id)
 
 /* bl_rule_search - first match of a compiled pattern (see rules.h) */
 bool
-bl_rule_search(const struct bl_ruleset *rs, const void *re, const char *s,
+bl_rule_search(const struct bl_ruleset *rs, void *re, const char *s,
 	       size_t start, size_t *ms, size_t *me)
 {
+	struct pattern *pt = re; /* its use count is a cache */
 	pcre2_match_data *md;
 	PCRE2_SIZE *ov;
 	int rc;
 
-	md = pcre2_match_data_create_from_pattern(re, NULL);
-	rc = pcre2_match(re, (PCRE2_SPTR)s, strlen(s), start, 0, md,
+	/* JIT is an optimisation: without it the interpreter still works. */
+	if (++pt->uses == JIT_AFTER)
+		(void)pcre2_jit_compile(pt->code, PCRE2_JIT_COMPLETE);
+	md = pcre2_match_data_create_from_pattern(pt->code, NULL);
+	rc = pcre2_match(pt->code, (PCRE2_SPTR)s, strlen(s), start, 0, md,
 			 rs->match_ctx);
 	if (rc > 0) {
 		ov = pcre2_get_ovector_pointer(md);

@@ -68,7 +68,7 @@ const struct bl_rule *bl_ruleset_find(const struct bl_ruleset *rs,
 				      const char *id);
 /* bl_rule_search - first match of the rule's (or a generic's) pattern in
  * s at or after start; true with [*ms, *me) set */
-bool bl_rule_search(const struct bl_ruleset *rs, const void *re,
+bool bl_rule_search(const struct bl_ruleset *rs, void *re,
 		    const char *s, size_t start, size_t *ms, size_t *me);
 
 /* The catalogue compiled into the binary (rules_data.c, generated). */

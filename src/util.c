@@ -292,3 +292,45 @@ bl_arena_strdup(struct bl_arena *a, const char *s)
 {
 	return bl_arena_strndup(a, s, strlen(s));
 }
+
+/*
+ * bl_confuse_text - text with libconfuse comments (#, //, / * * /) blanked
+ * out, newlines kept (caller frees). libconfuse 3.3 counts a comment's
+ * line twice, so its error lines drift after every comment; without
+ * comments they are right.
+ */
+char *
+bl_confuse_text(const char *text)
+{
+	char *s = bl_xstrdup(text), *p;
+	char quote = 0;
+
+	for (p = s; *p; p++) {
+		if (quote) {
+			if (*p == '\\' && p[1] != '\0')
+				p++;
+			else if (*p == quote)
+				quote = 0;
+			continue;
+		}
+		if (*p == '"' || *p == '\'') {
+			quote = *p;
+		} else if (*p == '#' || (*p == '/' && p[1] == '/')) {
+			while (*p && *p != '\n')
+				*p++ = ' ';
+			if (*p == '\0')
+				break;
+		} else if (*p == '/' && p[1] == '*') {
+			*p++ = ' ';
+			*p = ' ';
+			for (p++; *p && !(*p == '*' && p[1] == '/'); p++)
+				if (*p != '\n')
+					*p = ' ';
+			if (*p == '\0')
+				break;
+			*p++ = ' ';
+			*p = ' ';
+		}
+	}
+	return s;
+}

@@ -60,6 +60,9 @@ void *bl_arena_alloc(struct bl_arena *a, size_t n);
 char *bl_arena_strndup(struct bl_arena *a, const char *s, size_t n);
 char *bl_arena_strdup(struct bl_arena *a, const char *s);
 
+/* bl_confuse_text - text without libconfuse comments, lines kept (caller frees) */
+char *bl_confuse_text(const char *text);
+
 /* bl_is_space - blank as Postfix's readlline sees it (space, tab, CR, ...) */
 static inline bool
 bl_is_space(int c)
