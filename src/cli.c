@@ -353,13 +353,13 @@ cmd_check(struct opts *o, char **paths, int npaths)
 				     diags.v[i].message);
 	ro.color = use_color(o->color, stderr);
 	bl_report_diags(stderr, &shown, &in, &ro);
-	bl_diags_finish(&shown);
 	if (o->format == FORMAT_JSON)
 		bl_report_check_json(stdout, &fs);
 	else if (o->format == FORMAT_SARIF)
 		bl_report_sarif(stdout, &fs,
 				(const struct bl_ruleset *const *)rsets.v,
-				rsets.n);
+				rsets.n, &shown,
+				status >= 0 && diags.errors == 0);
 	else if (o->format == FORMAT_CHECKSTYLE)
 		bl_report_checkstyle(stdout, &fs);
 	else if (o->format == FORMAT_GITHUB)
@@ -372,6 +372,7 @@ cmd_check(struct opts *o, char **paths, int npaths)
 		status = -1;
 	if (status < 0 || diags.errors > 0)
 		rc = BL_EXIT_ERROR;
+	bl_diags_finish(&shown);
 	bl_findings_finish(&fs);
 	bl_instances_finish(&in);
 	bl_diags_finish(&diags);

@@ -13,7 +13,8 @@ void bl_report_check_text(FILE *fp, const struct bl_findings *fs, bool gcc,
 			  bool color, bool quiet, bool incomplete);
 int bl_report_check_json(FILE *fp, const struct bl_findings *fs);
 int bl_report_sarif(FILE *fp, const struct bl_findings *fs,
-		    const struct bl_ruleset *const *sets, size_t nsets);
+		    const struct bl_ruleset *const *sets, size_t nsets,
+		    const struct bl_diags *diags, bool success);
 void bl_report_checkstyle(FILE *fp, const struct bl_findings *fs);
 void bl_report_github(FILE *fp, const struct bl_findings *fs);
 

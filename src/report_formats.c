@@ -175,7 +175,8 @@ sarif_rule(const struct bl_rule *r)
 /* bl_report_sarif - SARIF 2.1.0 for code scanning; -1 on error */
 int
 bl_report_sarif(FILE *fp, const struct bl_findings *fs,
-		const struct bl_ruleset *const *sets, size_t nsets)
+		const struct bl_ruleset *const *sets, size_t nsets,
+		const struct bl_diags *diags, bool success)
 {
 	const struct bl_rule **all = NULL;
 	size_t nall = 0, s, j;
@@ -272,6 +273,49 @@ bl_report_sarif(FILE *fp, const struct bl_findings *fs,
 		free(u);
 	}
 	json_object_set_new(run, "originalUriBaseIds", base);
+	{
+		/* Problems with the input itself, so a failed run shows why. */
+		json_t *inv = json_object(), *notes = json_array();
+
+		for (i = 0; diags && i < diags->n; i++) {
+			const struct bl_diag *g = &diags->v[i];
+			json_t *n = json_object();
+
+			if (g->level == BL_LEVEL_NOTE)
+				continue;
+			json_object_set_new(n, "level",
+					    json_string(sarif_level(g->level)));
+			json_object_set_new(n, "message",
+					    json_pack("{s:o}", "text",
+						      bl_json_str(g->message)));
+			if (g->file != NULL) {
+				char *r = relative_to(root_dir, g->file);
+				char *u = uri_escape(r);
+				json_t *reg = json_object();
+
+				json_object_set_new(reg, "startLine",
+						    json_integer(g->line ? g->line
+									 : 1));
+				if (g->col > 0)
+					json_object_set_new(reg, "startColumn",
+							    json_integer(g->col));
+				json_object_set_new(
+					n, "locations",
+					json_pack("[{s:{s:{s:o,s:s},s:o}}]",
+						  "physicalLocation",
+						  "artifactLocation", "uri",
+						  bl_json_str(u), "uriBaseId",
+						  "SRCROOT", "region", reg));
+				free(u);
+				free(r);
+			}
+			json_array_append_new(notes, n);
+		}
+		json_object_set_new(inv, "executionSuccessful",
+				    json_boolean(success));
+		json_object_set_new(inv, "toolExecutionNotifications", notes);
+		json_object_set_new(run, "invocations", json_pack("[o]", inv));
+	}
 	json_object_set_new(run, "results", results);
 	root = json_object();
 	json_object_set_new(root, "$schema",

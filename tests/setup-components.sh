@@ -13,7 +13,8 @@
 #   3. `apt-get download` of the MTA packages that conflict with the installed Postfix (Exim,
 #      sendmail-cf) and of postfix itself, into tests/.cache/debs/, each unpacked with `dpkg -x`
 #      into tests/.cache/pkgs/<name>/ (the oracle and the benchmarks use these trees);
-#   4. the Debian-exim system user that the unpacked exim4 binary needs.
+#   4. the Debian-exim system user that the unpacked exim4 binary needs;
+#   5. the Microsoft SARIF Multitool from npm into tests/.cache/npm/ (for the lint suite).
 # Any failure stops it with a non-zero status and a message saying which step failed.
 #
 # Environment:
@@ -237,22 +238,56 @@ check_components() {
 
 # ---------------------------------------------------------------------------------------------
 # Microsoft SARIF Multitool (npm @microsoft/sarif-multitool), for the `lint` suite's SARIF
-# validation. NOT CALLED YET: a later issue enables it (add `install_sarif_multitool` to main
-# below). It installs into $cache/npm so nothing global changes; the binary is then
-# $cache/npm/node_modules/.bin/sarif-multitool.
+# validation (tests/lint/sarif_validate.py). It installs into $cache/npm so nothing global
+# changes; the command is then $cache/npm/node_modules/.bin/sarif-multitool (a node wrapper
+# around the self-contained .NET binary
+# node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool, about 100 MB).
+# The download is about 104 MB and takes a few seconds on a fast link.
+# The .NET binary needs libicu unless DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1 is set (without
+# either it aborts with "Couldn't find a valid ICU package"); the test sets that variable, and
+# so does the check here, so libicu is not required.
+SARIF_MULTITOOL_PKG=@microsoft/sarif-multitool
+sarif_multitool_works() {
+  local bin="$1" out
+  [ -x "$bin" ] || return 1
+  out=$(DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 \
+        "$bin" --version </dev/null 2>&1) || return 1
+  case $out in *"SARIF Multitool"*) return 0 ;; *) return 1 ;; esac
+}
 install_sarif_multitool() {
-  step="npm install @microsoft/sarif-multitool"
+  step="npm install $SARIF_MULTITOOL_PKG"
   local dir="$cache/npm"
-  if [ -x "$dir/node_modules/.bin/sarif-multitool" ]; then
-    say "sarif-multitool already installed in $dir"
+  local bin="$dir/node_modules/.bin/sarif-multitool"
+  local native="$dir/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool"
+  if sarif_multitool_works "$bin"; then
+    say "sarif-multitool already installed: $bin"
     return 0
   fi
-  command -v npm >/dev/null 2>&1 || die "npm not found"
-  mkdir -p "$dir"
-  say "installing @microsoft/sarif-multitool into $dir"
-  (cd "$dir" && npm install --no-audit --no-fund --prefix "$dir" @microsoft/sarif-multitool </dev/null) \
-    || die "npm install @microsoft/sarif-multitool failed"
-  [ -x "$dir/node_modules/.bin/sarif-multitool" ] || die "sarif-multitool binary missing after npm install"
+  command -v node >/dev/null 2>&1 || die "node not found: the sarif-multitool wrapper needs node (apt-get install nodejs)"
+  command -v npm >/dev/null 2>&1 || die "npm not found: cannot install $SARIF_MULTITOOL_PKG (apt-get install npm)"
+  case $(uname -s)/$(uname -m) in
+    Linux/x86_64) ;;
+    *) die "$SARIF_MULTITOOL_PKG ships a Linux binary for x86_64 only, not $(uname -s)/$(uname -m)" ;;
+  esac
+  mkdir -p "$dir" || die "cannot create $dir"
+  # a package.json of our own, so that npm installs here and never walks up to a parent project
+  [ -f "$dir/package.json" ] || printf '{ "private": true }\n' >"$dir/package.json"
+  say "installing $SARIF_MULTITOOL_PKG into $dir (about 104 MB download)"
+  local t0=$SECONDS
+  (cd "$dir" && npm install --no-audit --no-fund --prefix "$dir" "$SARIF_MULTITOOL_PKG" </dev/null) \
+    || die "npm install $SARIF_MULTITOOL_PKG failed (is the npm registry reachable? see the npm output above)"
+  # the package's postinstall only does 'chmod u+x Sarif.Multitool'; npm may skip install
+  # scripts (ignore-scripts, or npm's allowScripts policy), so do it here
+  if [ -f "$native" ] && [ ! -x "$native" ]; then
+    chmod u+x "$native" || die "cannot make $native executable"
+  fi
+  [ -x "$bin" ] || die "npm install finished but $bin is missing"
+  [ -x "$native" ] || die "npm install finished but the Linux binary $native is missing (optional dependency not installed?)"
+  if ! sarif_multitool_works "$bin"; then
+    DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1 "$bin" --version </dev/null >&2 || true
+    die "sarif-multitool is installed but '$bin --version' fails (output above)"
+  fi
+  say "sarif-multitool installed in $((SECONDS - t0)) s: $bin"
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -262,7 +297,7 @@ main() {
   download_debs
   unpack_debs
   ensure_exim_user
-  # install_sarif_multitool   # enabled by a later issue
+  install_sarif_multitool
   check_components
   step=""
   say "done"
