@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "conf.h"
+#include "rules.h"
 #include "util.h"
 
 struct conf_file {
@@ -111,21 +112,6 @@ bl_confs_free(struct bl_confs *c)
 	free(c);
 }
 
-static struct bl_diags *err_diags;
-static const char *err_file;
-
-static void
-on_error(cfg_t *cfg, const char *fmt, va_list ap)
-{
-	struct bl_buf b;
-
-	bl_buf_init(&b);
-	bl_buf_vprintf(&b, fmt, ap);
-	bl_diags_add(err_diags, BL_LEVEL_ERROR, err_file,
-		     cfg ? (unsigned)cfg->line : 0, 0, "%s", b.data);
-	bl_buf_finish(&b);
-}
-
 static int
 validate_level(cfg_t *cfg, cfg_opt_t *opt)
 {
@@ -170,9 +156,8 @@ parse_file(const char *path, char **text, struct bl_diags *diags)
 	cfg_t *cfg = cfg_init(opts, CFGF_NONE);
 	int rc;
 
-	err_diags = diags;
-	err_file = path;
-	cfg_set_error_function(cfg, on_error);
+	bl_confuse_errors_to(diags, path);
+	cfg_set_error_function(cfg, bl_confuse_on_error);
 	cfg_set_validate_func(cfg, "fail-on", validate_level);
 	cfg_set_validate_func(cfg, "path|fail-on", validate_level);
 	cfg_set_validate_func(cfg, "severity|level", validate_level);

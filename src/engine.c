@@ -752,6 +752,15 @@ by_place(const void *a, const void *b)
 	return strcmp(x->rule->id, y->rule->id);
 }
 
+/* Sort the findings from first on (none yet: no array to sort). */
+static void
+sort_findings(struct bl_findings *out, size_t first)
+{
+	if (out->n > first + 1)
+		qsort(out->v + first, out->n - first, sizeof(*out->v),
+		      by_place);
+}
+
 /* One finding per rule and place: the same text seen by several listeners
  * is one problem to fix. */
 static void
@@ -965,10 +974,10 @@ bl_engine_run(const struct bl_ruleset *rs, const struct bl_config *cfg,
 				pattern_rule(&x, r, cfg, sf);
 		}
 	}
-	qsort(out->v + first, out->n - first, sizeof(*out->v), by_place);
+	sort_findings(out, first);
 	dedupe(out, first);
 	apply_suppressions(&x, cfg, first, diags);
-	qsort(out->v + first, out->n - first, sizeof(*out->v), by_place);
+	sort_findings(out, first);
 	for (k = first; k < out->n; k++)
 		out->v[k].hint = drop_hint(&out->v[k]);
 	/* Severity overrides from the configuration. */

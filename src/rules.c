@@ -26,8 +26,17 @@
 static struct bl_diags *err_diags;
 static const char *err_file;
 
-static void
-on_error(cfg_t *cfg, const char *fmt, va_list ap)
+/* bl_confuse_errors_to - where bl_confuse_on_error reports, for now */
+void
+bl_confuse_errors_to(struct bl_diags *diags, const char *file)
+{
+	err_diags = diags;
+	err_file = file;
+}
+
+/* bl_confuse_on_error - a libconfuse error as a diagnostic at file:line */
+void
+bl_confuse_on_error(cfg_t *cfg, const char *fmt, va_list ap)
 {
 	struct bl_buf b;
 
@@ -359,10 +368,9 @@ load_text(struct bl_ruleset *rs, const char *file, const char *text,
 	cfg = cfg_init(opts, CFGF_NONE);
 	if (cfg == NULL)
 		bl_fatal("cannot initialise libconfuse");
-	err_diags = diags;
-	err_file = file;
+	bl_confuse_errors_to(diags, file);
 	cur_text = text;
-	cfg_set_error_function(cfg, on_error);
+	cfg_set_error_function(cfg, bl_confuse_on_error);
 	{
 		char *clean = bl_confuse_text(text);
 

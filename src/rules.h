@@ -9,6 +9,7 @@
 #define BL_RULES_H
 
 #include <stdbool.h>
+#include <stdarg.h>
 #include <stddef.h>
 
 #include "diag.h"
@@ -70,6 +71,13 @@ const struct bl_rule *bl_ruleset_find(const struct bl_ruleset *rs,
  * s at or after start; true with [*ms, *me) set */
 bool bl_rule_search(const struct bl_ruleset *rs, void *re,
 		    const char *s, size_t start, size_t *ms, size_t *me);
+
+/* libconfuse errors as diagnostics (shared with conf.c); one file at a
+ * time: set the target, then install bl_confuse_on_error on the cfg_t. */
+struct cfg_t;
+void bl_confuse_errors_to(struct bl_diags *diags, const char *file);
+void bl_confuse_on_error(struct cfg_t *cfg, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
 
 /* The catalogue compiled into the binary (rules_data.c, generated). */
 struct bl_embedded_rules {
