@@ -22,6 +22,16 @@ struct bl_parser {
 	const char *name;
 	/* classify - what a file is by its name, or BL_ROLE_NONE */
 	enum bl_file_role (*classify)(const char *basename);
+	/* detect - what a file named on the command line is by its content,
+	 * or BL_ROLE_NONE; may be NULL */
+	enum bl_file_role (*detect)(const struct bl_source *src);
+	/* the role of a file --type names this dialect for */
+	enum bl_file_role default_role;
+	/* file names that make one instance with those beside them, in the
+	 * order they are parsed; NULL-terminated, or NULL: a file alone */
+	const char *const *siblings;
+	/* is_template - a config-management template, not a configuration */
+	bool (*is_template)(const struct bl_source *src, unsigned *line);
 	/* parse - add the settings of src (the config takes src) */
 	int (*parse)(struct bl_config *cfg, struct bl_source *src,
 		     enum bl_file_role role, struct bl_diags *diags);
@@ -30,6 +40,8 @@ struct bl_parser {
 };
 
 extern const struct bl_parser bl_parser_postfix;
+/* Every dialect, NULL-terminated. */
+extern const struct bl_parser *const bl_parsers[];
 
 /* bl_parser_find - the parser named name, or NULL */
 const struct bl_parser *bl_parser_find(const char *name);

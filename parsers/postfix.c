@@ -7,6 +7,7 @@
 
 #include <string.h>
 
+#include "detect.h"
 #include "postfix.h"
 #include "resolve.h"
 
@@ -35,25 +36,15 @@ parse(struct bl_config *cfg, struct bl_source *src, enum bl_file_role role,
 	return bl_postfix_parse_main(cfg, src, diags);
 }
 
+static const char *const siblings[] = {"main.cf", "master.cf", NULL};
+
 const struct bl_parser bl_parser_postfix = {
 	.name = "postfix",
 	.classify = classify,
+	.detect = bl_detect_content,
+	.default_role = BL_ROLE_POSTFIX_MAIN,
+	.siblings = siblings,
+	.is_template = bl_pf_is_template,
 	.parse = parse,
 	.resolve = bl_resolve_postfix,
 };
-
-static const struct bl_parser *const parsers[] = {
-	&bl_parser_postfix,
-};
-
-/* bl_parser_find - the parser named name, or NULL */
-const struct bl_parser *
-bl_parser_find(const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(parsers) / sizeof(parsers[0]); i++)
-		if (strcmp(parsers[i]->name, name) == 0)
-			return parsers[i];
-	return NULL;
-}

@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <fts.h>
 #include <libgen.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,12 +27,19 @@
 #include "parser.h"
 #include "util.h"
 
+struct file {
+	char *path;
+	enum bl_file_role role;
+	int order;               /* place in the dialect's sibling list */
+	struct bl_source *src;   /* read already (standard input), or NULL */
+};
+
 struct pending {
-	char *key;  /* directory (or file path for odd names) */
+	char *key;  /* directory (or file path for a file alone) */
 	char *name; /* instance name shown to the user */
 	const struct bl_parser *parser;
-	char *file[2]; /* main, master */
-	struct bl_source *src[2];
+	struct file *files;
+	size_t nfiles;
 };
 
 struct plan {
@@ -58,6 +66,18 @@ pending_for(struct plan *p, const char *key, const char *name,
 	p->v[p->n].name = bl_xstrdup(name);
 	p->v[p->n].parser = parser;
 	return &p->v[p->n++];
+}
+
+/* The sibling index of a file name in its dialect, or -1. */
+static int
+sibling_index(const struct bl_parser *parser, const char *base)
+{
+	int i;
+
+	for (i = 0; parser->siblings && parser->siblings[i]; i++)
+		if (strcmp(parser->siblings[i], base) == 0)
+			return i;
+	return -1;
 }
 
 static char *
@@ -98,18 +118,60 @@ is_file(const char *path)
 static bool
 is_template_name(const char *base)
 {
+	static const char *const exts[] = {".j2", ".jinja", ".jinja2",
+					   ".tmpl", ".erb", ".tpl"};
 	const char *dot = strrchr(base, '.');
+	size_t i, k, n;
 
 	if (dot == NULL)
 		return false;
-	return (strncmp(base, "main.cf.", 8) == 0 ||
-		strncmp(base, "master.cf.", 10) == 0) &&
-	       (strcmp(dot, ".j2") == 0 || strcmp(dot, ".jinja") == 0 ||
-		strcmp(dot, ".jinja2") == 0 || strcmp(dot, ".tmpl") == 0 ||
-		strcmp(dot, ".erb") == 0 || strcmp(dot, ".tpl") == 0);
+	for (i = 0; i < BL_ARRAY_LEN(exts); i++)
+		if (strcmp(dot, exts[i]) == 0)
+			break;
+	if (i == BL_ARRAY_LEN(exts))
+		return false;
+	n = (size_t)(dot - base);
+	for (i = 0; bl_parsers[i] != NULL; i++)
+		for (k = 0; bl_parsers[i]->siblings &&
+			    bl_parsers[i]->siblings[k];
+		     k++)
+			if (strlen(bl_parsers[i]->siblings[k]) == n &&
+			    strncmp(bl_parsers[i]->siblings[k], base, n) == 0)
+				return true;
+	return false;
 }
 
-/* Place a file in its instance: exact names group by directory. */
+static bool
+has_file(const struct pending *pd, const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < pd->nfiles; i++)
+		if (strcmp(pd->files[i].path, path) == 0)
+			return true;
+	return false;
+}
+
+static void
+add_to(struct pending *pd, const char *path, enum bl_file_role role,
+       int order, struct bl_source *src)
+{
+	struct file *f;
+
+	pd->files = bl_xreallocarray(pd->files, pd->nfiles + 1,
+				     sizeof(*pd->files));
+	f = &pd->files[pd->nfiles++];
+	f->path = bl_xstrdup(path);
+	f->role = role;
+	f->order = order;
+	f->src = src;
+}
+
+/*
+ * Place a file in its instance. Files named like a dialect's siblings
+ * (main.cf, master.cf) group by directory and, when named on the command
+ * line, bring their siblings; other names stand alone.
+ */
 static void
 place(struct plan *p, const char *path, enum bl_file_role role,
       const struct bl_parser *parser, bool siblings,
@@ -117,29 +179,41 @@ place(struct plan *p, const char *path, enum bl_file_role role,
 {
 	const char *base = base_of(path);
 	struct pending *pd;
-	char *dir, *key, *sib;
-	int slot = role == BL_ROLE_POSTFIX_MASTER ? 1 : 0;
-	bool exact = strcmp(base, "main.cf") == 0 ||
-		     strcmp(base, "master.cf") == 0;
+	char *dir, *sib;
+	int order = sibling_index(parser, base), k;
 
 	dir = dir_of(path);
-	key = exact ? bl_xstrdup(dir) : bl_xstrdup(path);
-	pd = pending_for(p, key, exact ? dir : path, parser);
-	if (pd->file[slot] == NULL) {
-		pd->file[slot] = bl_xstrdup(path);
-		pd->src[slot] = preloaded;
-	} else {
+	pd = order >= 0 ? pending_for(p, dir, dir, parser)
+			: pending_for(p, path, path, parser);
+	if (!has_file(pd, path))
+		add_to(pd, path, role, order, preloaded);
+	else
 		bl_source_free(preloaded);
-	}
-	if (exact && siblings) {
-		sib = join(dir, slot == 0 ? "master.cf" : "main.cf");
-		if (pd->file[1 - slot] == NULL && is_file(sib))
-			pd->file[1 - slot] = sib;
-		else
-			free(sib);
+	for (k = 0; order >= 0 && siblings && parser->siblings[k]; k++) {
+		if (k == order)
+			continue;
+		sib = join(dir, parser->siblings[k]);
+		if (!has_file(pd, sib) && is_file(sib))
+			add_to(pd, sib, parser->classify(parser->siblings[k]),
+			       k, NULL);
+		free(sib);
 	}
 	free(dir);
-	free(key);
+}
+
+/* The dialect that recognises a file name, and the file's role. */
+static const struct bl_parser *
+classify(const char *base, enum bl_file_role *role)
+{
+	size_t i;
+
+	for (i = 0; bl_parsers[i] != NULL; i++) {
+		*role = bl_parsers[i]->classify(base);
+		if (*role != BL_ROLE_NONE)
+			return bl_parsers[i];
+	}
+	*role = BL_ROLE_NONE;
+	return NULL;
 }
 
 static int
@@ -153,6 +227,7 @@ walk(struct plan *p, const char *root, struct bl_diags *diags,
      size_t *skipped)
 {
 	char *argv[] = {(char *)root, NULL};
+	const struct bl_parser *parser;
 	FTS *fts;
 	FTSENT *e;
 	size_t before = p->n;
@@ -188,16 +263,16 @@ walk(struct plan *p, const char *root, struct bl_diags *diags,
 			(*skipped)++;
 			continue;
 		}
-		if (strcmp(e->fts_name, "main.cf") != 0 &&
-		    strcmp(e->fts_name, "master.cf") != 0)
+		/* A walk takes only the names a dialect groups by. */
+		parser = classify(e->fts_name, &role);
+		if (parser == NULL || sibling_index(parser, e->fts_name) < 0)
 			continue;
-		role = bl_parser_postfix.classify(e->fts_name);
 		/* Walking ".": show "main.cf", not "./main.cf". */
 		place(p,
 		      strcmp(root, ".") == 0 && strncmp(e->fts_path, "./", 2) == 0
 			      ? e->fts_path + 2
 			      : e->fts_path,
-		      role, &bl_parser_postfix, false, NULL);
+		      role, parser, false, NULL);
 	}
 	fts_close(fts);
 	if (p->n == before && status == 0 && *skipped == 0) {
@@ -254,18 +329,36 @@ static int
 add_file(struct plan *p, const char *path, struct bl_source *src,
 	 const struct bl_load_opts *o, struct bl_diags *diags)
 {
-	const char *base = base_of(path);
-	enum bl_file_role role = bl_parser_postfix.classify(base);
+	const struct bl_parser *parser = NULL, *forced = NULL;
+	enum bl_file_role role = BL_ROLE_NONE;
+	bool preloaded = src != NULL;
+	size_t i;
 
-	if (role == BL_ROLE_NONE && src == NULL &&
+	if (o->type != NULL)
+		forced = bl_parser_find(o->type);
+	if (forced == NULL || forced->classify(base_of(path)) != BL_ROLE_NONE)
+		parser = classify(base_of(path), &role);
+	if (forced != NULL && parser != forced) {
+		parser = NULL;
+		role = BL_ROLE_NONE;
+	}
+	if (parser == NULL && src == NULL &&
 	    bl_source_load(&src, path, o->max_size, diags) < 0)
 		return -1;
-	if (role == BL_ROLE_NONE) {
-		role = bl_detect_content(src);
-		if (role == BL_ROLE_NONE && o->type != NULL)
-			role = BL_ROLE_POSTFIX_MAIN;
+	for (i = 0; parser == NULL && bl_parsers[i] != NULL; i++) {
+		if (forced != NULL && bl_parsers[i] != forced)
+			continue;
+		if (bl_parsers[i]->detect == NULL)
+			continue;
+		role = bl_parsers[i]->detect(src);
+		if (role != BL_ROLE_NONE)
+			parser = bl_parsers[i];
 	}
-	if (role == BL_ROLE_NONE) {
+	if (parser == NULL && forced != NULL) {
+		parser = forced;
+		role = forced->default_role;
+	}
+	if (parser == NULL) {
 		bl_diags_add(diags, BL_LEVEL_ERROR, path, 0, 0,
 			     "cannot tell which mail server this "
 			     "configuration is for: name it main.cf or "
@@ -273,9 +366,21 @@ add_file(struct plan *p, const char *path, struct bl_source *src,
 		bl_source_free(src);
 		return -1;
 	}
-	place(p, path, role, &bl_parser_postfix, src == NULL || path != NULL,
-	      src);
+	place(p, path, role, parser, !preloaded, src);
 	return 0;
+}
+
+static int
+by_order(const void *a, const void *b)
+{
+	const struct file *x = a, *y = b;
+	int ox = x->order < 0 ? INT_MAX : x->order;
+	int oy = y->order < 0 ? INT_MAX : y->order;
+
+	/* Known sibling names first, in the dialect's order, then by role. */
+	if (ox != oy)
+		return ox < oy ? -1 : 1;
+	return (int)x->role - (int)y->role;
 }
 
 static int
@@ -284,23 +389,25 @@ build(struct bl_instances *out, struct pending *pd,
 {
 	struct bl_config *cfg;
 	struct bl_source *src;
-	enum bl_file_role roles[2] = {BL_ROLE_POSTFIX_MAIN,
-				      BL_ROLE_POSTFIX_MASTER};
 	unsigned line;
-	int status = 0, k, parsed = 0;
+	int status = 0, parsed = 0;
+	size_t k;
 
+	if (pd->nfiles > 1)
+		qsort(pd->files, pd->nfiles, sizeof(*pd->files), by_order);
 	cfg = bl_config_new(pd->parser->name, pd->name);
-	for (k = 0; k < 2; k++) {
-		if (pd->file[k] == NULL)
-			continue;
-		src = pd->src[k];
-		pd->src[k] = NULL;
+	for (k = 0; k < pd->nfiles; k++) {
+		struct file *f = &pd->files[k];
+
+		src = f->src;
+		f->src = NULL;
 		if (src == NULL &&
-		    bl_source_load(&src, pd->file[k], o->max_size, diags) < 0) {
+		    bl_source_load(&src, f->path, o->max_size, diags) < 0) {
 			status = -1;
 			continue;
 		}
-		if (bl_pf_is_template(src, &line)) {
+		if (pd->parser->is_template != NULL &&
+		    pd->parser->is_template(src, &line)) {
 			bl_diags_add(diags, BL_LEVEL_WARNING, src->path, line, 0,
 				     "looks like a configuration-management "
 				     "template (Jinja \"{{\" or \"{%%\"), not "
@@ -310,7 +417,7 @@ build(struct bl_instances *out, struct pending *pd,
 			bl_source_free(src);
 			continue;
 		}
-		if (pd->parser->parse(cfg, src, roles[k], diags) < 0)
+		if (pd->parser->parse(cfg, src, f->role, diags) < 0)
 			status = -1;
 		parsed++;
 	}
@@ -339,9 +446,17 @@ bl_load(struct bl_instances *out, char *const *paths, size_t npaths,
 	memset(out, 0, sizeof(*out));
 	memset(&p, 0, sizeof(p));
 	if (o->type != NULL && bl_parser_find(o->type) == NULL) {
+		struct bl_buf names;
+		size_t k;
+
+		bl_buf_init(&names);
+		for (k = 0; bl_parsers[k] != NULL; k++)
+			bl_buf_printf(&names, "%s%s", k ? ", " : "",
+				      bl_parsers[k]->name);
 		bl_diags_add(diags, BL_LEVEL_ERROR, NULL, 0, 0,
-			     "unknown --type \"%s\" (supported: postfix)",
-			     o->type);
+			     "unknown --type \"%s\" (supported: %s)", o->type,
+			     names.data);
+		bl_buf_finish(&names);
 		return -1;
 	}
 	for (i = 0; i < npaths; i++) {
@@ -374,12 +489,13 @@ bl_load(struct bl_instances *out, char *const *paths, size_t npaths,
 	for (i = 0; i < p.n; i++) {
 		if (build(out, &p.v[i], o, diags) < 0)
 			status = -1;
+		for (size_t k = 0; k < p.v[i].nfiles; k++) {
+			free(p.v[i].files[k].path);
+			bl_source_free(p.v[i].files[k].src);
+		}
+		free(p.v[i].files);
 		free(p.v[i].key);
 		free(p.v[i].name);
-		free(p.v[i].file[0]);
-		free(p.v[i].file[1]);
-		bl_source_free(p.v[i].src[0]);
-		bl_source_free(p.v[i].src[1]);
 	}
 	free(p.v);
 	return status;
