@@ -10,6 +10,7 @@
 #include "parser.h"
 
 const struct bl_parser *const bl_parsers[] = {
+	&bl_parser_exim, /* before postfix: its content test is sharper */
 	&bl_parser_postfix,
 	NULL,
 };

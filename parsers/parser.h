@@ -16,6 +16,7 @@ enum bl_file_role {
 	BL_ROLE_NONE,
 	BL_ROLE_POSTFIX_MAIN,
 	BL_ROLE_POSTFIX_MASTER,
+	BL_ROLE_EXIM_MAIN,
 };
 
 struct bl_parser {
@@ -40,6 +41,7 @@ struct bl_parser {
 };
 
 extern const struct bl_parser bl_parser_postfix;
+extern const struct bl_parser bl_parser_exim;
 /* Every dialect, NULL-terminated. */
 extern const struct bl_parser *const bl_parsers[];
 

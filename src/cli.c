@@ -347,7 +347,7 @@ cmd_check(struct opts *o, char **paths, int npaths)
 	/* Diagnostics a rule reports as a finding are not said twice. */
 	bl_diags_init(&shown);
 	for (i = 0; i < diags.n; i++)
-		if (diags.v[i].rule == NULL || diags.v[i].level == BL_LEVEL_ERROR)
+		if (diags.v[i].rule == NULL)
 			bl_diags_add(&shown, diags.v[i].level, diags.v[i].file,
 				     diags.v[i].line, diags.v[i].col, "%s",
 				     diags.v[i].message);

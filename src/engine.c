@@ -241,7 +241,7 @@ blame_at(struct bl_finding *f, const struct bl_surface *sf, size_t ms,
 	}
 	/* Defaults all the way: nothing in the files to point at. */
 	f->key = sf->key;
-	if (sf->origin[0].setting->is_default && p->top_len > 0 && note) {
+	if (sf->origin[0].setting->is_default && note) {
 		const struct bl_setting *d = sf->origin[0].setting;
 		char *m = bl_xasprintf("%s (%s is not set: its default is "
 				       "\"%s\")",
@@ -250,8 +250,14 @@ blame_at(struct bl_finding *f, const struct bl_surface *sf, size_t ms,
 		free(f->message);
 		f->message = m;
 		f->setting = d;
-		f->raw_off = p->top_off;
-		f->raw_len = p->top_len;
+		if (p->top_len > 0) {
+			f->raw_off = p->top_off;
+			f->raw_len = p->top_len;
+		} else {
+			/* literal text of the default itself */
+			f->raw_off = p->src_off + (ms - p->off);
+			f->raw_len = me - ms;
+		}
 	}
 }
 
@@ -649,6 +655,9 @@ instance_checks(struct run *x, const struct bl_rule *r,
 			f = add(x, r, cfg, NULL,
 				format_message(r->message, s->key, s->raw,
 					       ""));
+			/* Postfix uses the last; Exim refuses to start. */
+			if (strcmp(cfg->mta, "postfix") != 0)
+				f->severity = BL_LEVEL_ERROR;
 			/* Blame the earlier one: removing it is the fix. */
 			place_setting(f, s->shadows, 0, 0);
 			f->len = s->shadows->key_len;

@@ -182,6 +182,8 @@ place(struct plan *p, const char *path, enum bl_file_role role,
 	char *dir, *sib;
 	int order = sibling_index(parser, base), k;
 
+	if (parser->siblings == NULL)
+		order = -1;
 	dir = dir_of(path);
 	pd = order >= 0 ? pending_for(p, dir, dir, parser)
 			: pending_for(p, path, path, parser);
@@ -265,7 +267,8 @@ walk(struct plan *p, const char *root, struct bl_diags *diags,
 		}
 		/* A walk takes only the names a dialect groups by. */
 		parser = classify(e->fts_name, &role);
-		if (parser == NULL || sibling_index(parser, e->fts_name) < 0)
+		if (parser == NULL || (parser->siblings != NULL &&
+				       sibling_index(parser, e->fts_name) < 0))
 			continue;
 		/* Walking ".": show "main.cf", not "./main.cf". */
 		place(p,

@@ -125,7 +125,9 @@ print_origin(FILE *fp, const struct bl_origin *or,
 	} else {
 		fprintf(fp, "%s:%u", s->src->path, s->line);
 		if (strcmp(s->scope, "main") != 0)
-			fprintf(fp, "  (-o in %s)", s->scope);
+			fprintf(fp, "  (%sin %s)",
+				strstr(s->src->path, "master.cf") ? "-o " : "",
+				s->scope);
 	}
 	fputc('\n', fp);
 }

@@ -9,6 +9,9 @@
 /* bl_resolve_postfix - compute every banner and HELO surface (0 or -1) */
 int bl_resolve_postfix(struct bl_config *cfg, struct bl_diags *diags);
 
+/* bl_resolve_exim - the banner and each smtp/lmtp transport's HELO name */
+int bl_resolve_exim(struct bl_config *cfg, struct bl_diags *diags);
+
 /* bl_resolve_postfix_lookup - the setting in effect for key in scope, or
  * NULL when neither the scope nor main.cf sets it (borrowed) */
 const struct bl_setting *

@@ -1,0 +1,389 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * resolve_exim.c - Exim's defaults and the part of its string expansion a
+ * greeting needs, with provenance: the banner of the main section (or the
+ * connect ACL's accept message that replaces it) and helo_data of every
+ * smtp and lmtp transport.
+ *
+ * Expansion handles $name and ${name}, the backslash escapes of the
+ * expander (\n makes a multi-line greeting, \$ a dollar sign), Exim's
+ * variables for host names and versions, and placeholders for what only a
+ * connection knows (<tod_full>, <version_number>, <received_ip_address>).
+ * Expansion items such as ${if ...} or ${lookup ...} become "<expansion>":
+ * their value depends on the connection. primary_hostname is not expanded,
+ * as in Exim.
+ */
+#include "config.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag.h"
+#include "model.h"
+#include "resolve.h"
+#include "util.h"
+
+struct ex_ctx {
+	struct bl_config *cfg;
+	const struct bl_scope *scope;
+	struct bl_surface *sf;
+	struct bl_buf *out;
+	size_t top_off, top_len;
+	int level;
+};
+
+static const struct bl_setting *
+make_default(struct ex_ctx *x, const char *key, const char *value,
+	     bool placeholder)
+{
+	struct bl_setting *s = bl_arena_alloc(&x->cfg->arena, sizeof(*s));
+
+	s->key = bl_arena_strdup(&x->cfg->arena, key);
+	s->raw = bl_arena_strdup(&x->cfg->arena, value);
+	s->raw_len = strlen(value);
+	s->scope = "main";
+	s->is_default = true;
+	s->placeholder = placeholder;
+	return s;
+}
+
+static const struct bl_setting *
+main_setting(const struct bl_config *cfg, const char *key)
+{
+	return bl_config_lookup(cfg, key);
+}
+
+static size_t
+add_origin(struct ex_ctx *x, const struct bl_setting *s, size_t via,
+	   size_t ref_off, size_t ref_len)
+{
+	struct bl_surface *sf = x->sf;
+	struct bl_origin *o;
+	size_t i;
+
+	for (i = 0; i < sf->norigin; i++)
+		if (sf->origin[i].setting == s ||
+		    (s->is_default && sf->origin[i].setting->is_default &&
+		     strcmp(sf->origin[i].key, s->key) == 0))
+			return i;
+	if ((sf->norigin & (sf->norigin - 1)) == 0)
+		sf->origin = bl_xreallocarray(sf->origin,
+					      sf->norigin ? sf->norigin * 2 : 4,
+					      sizeof(*sf->origin));
+	o = &sf->origin[sf->norigin];
+	o->key = s->key;
+	o->setting = s;
+	o->scope = s->scope;
+	o->via = via;
+	o->ref_off = ref_off;
+	o->ref_len = ref_len;
+	o->placeholder = s->placeholder;
+	return sf->norigin++;
+}
+
+static void
+emit(struct ex_ctx *x, size_t hidx, const char *p, size_t n)
+{
+	struct bl_surface *sf = x->sf;
+	const struct bl_setting *h = sf->origin[hidx].setting;
+	struct bl_piece *pc;
+	uintptr_t a = (uintptr_t)p, r0 = (uintptr_t)h->raw;
+
+	if (n == 0)
+		return;
+	if ((sf->npieces & (sf->npieces - 1)) == 0)
+		sf->pieces = bl_xreallocarray(sf->pieces,
+					      sf->npieces ? sf->npieces * 2 : 4,
+					      sizeof(*sf->pieces));
+	pc = &sf->pieces[sf->npieces++];
+	pc->off = x->out->len;
+	pc->len = n;
+	pc->origin = hidx;
+	pc->src_off = a >= r0 && a + n <= r0 + h->raw_len ? (size_t)(a - r0) : 0;
+	pc->top_off = x->top_off;
+	pc->top_len = x->top_len;
+	bl_buf_add(x->out, p, n);
+}
+
+static void expand(struct ex_ctx *x, const struct bl_setting *h, size_t hidx);
+
+/* The setting that gives a variable its value in this context. */
+static const struct bl_setting *
+variable(struct ex_ctx *x, const char *name, bool *expand_it)
+{
+	const struct bl_setting *s;
+	char *ph;
+
+	*expand_it = false;
+	if (strcmp(name, "primary_hostname") == 0) {
+		s = main_setting(x->cfg, "primary_hostname");
+		return s ? s : make_default(x, name, "<system-hostname>", true);
+	}
+	if (strcmp(name, "smtp_active_hostname") == 0) {
+		s = main_setting(x->cfg, "smtp_active_hostname");
+		*expand_it = true;
+		return s && s->raw_len > 0
+			       ? s
+			       : make_default(x, name, "$primary_hostname",
+					      false);
+	}
+	if (strcmp(name, "version_number") == 0 ||
+	    strcmp(name, "exim_version") == 0) {
+		s = main_setting(x->cfg, "exim_version");
+		if (s != NULL)
+			return s;
+	}
+	ph = bl_xasprintf("<%s>", name);
+	s = make_default(x, name, ph, true);
+	free(ph);
+	return s;
+}
+
+static bool
+is_name_char(int c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') || c == '_';
+}
+
+/* Expand holder's raw value into x->out. */
+static void
+expand(struct ex_ctx *x, const struct bl_setting *h, size_t hidx)
+{
+	const char *p = h->raw, *end = h->raw + h->raw_len, *lit = p, *q;
+	const struct bl_setting *v;
+	size_t save_off, save_len, vidx;
+	char *name;
+	bool sub;
+	int level;
+
+	if (++x->level > 50) {
+		x->level--;
+		return;
+	}
+	while (p < end) {
+		if (*p == '\\' && p + 1 < end) {
+			emit(x, hidx, lit, (size_t)(p - lit));
+			switch (p[1]) {
+			case 'n':
+				emit(x, hidx, "\n", 1);
+				break;
+			case 't':
+				emit(x, hidx, "\t", 1);
+				break;
+			case 'r':
+				emit(x, hidx, "\r", 1);
+				break;
+			default:
+				emit(x, hidx, p + 1, 1);
+				break;
+			}
+			p += 2;
+			lit = p;
+			continue;
+		}
+		if (*p != '$') {
+			p++;
+			continue;
+		}
+		emit(x, hidx, lit, (size_t)(p - lit));
+		q = p + 1;
+		save_off = x->top_off;
+		save_len = x->top_len;
+		if (q < end && *q == '{') {
+			const char *b = q + 1, *e;
+
+			for (e = b; e < end && is_name_char((unsigned char)*e);
+			     e++)
+				;
+			if (e < end && *e == '}' && e > b) {
+				name = bl_xstrndup(b, (size_t)(e - b));
+				q = e + 1;
+			} else {
+				/* An expansion item: its value depends on the
+				 * connection. Skip to the balancing brace. */
+				for (level = 1, e = b; e < end && level > 0; e++)
+					if (*e == '\\' && e + 1 < end)
+						e++;
+					else if (*e == '{')
+						level++;
+					else if (*e == '}')
+						level--;
+				if (hidx == 0 && x->top_len == 0) {
+					x->top_off = (size_t)(p - h->raw);
+					x->top_len = (size_t)(e - p);
+				}
+				emit(x, hidx, "<expansion>", 11);
+				x->top_off = save_off;
+				x->top_len = save_len;
+				p = lit = e;
+				continue;
+			}
+		} else {
+			for (; q < end && is_name_char((unsigned char)*q); q++)
+				;
+			if (q == p + 1) {
+				emit(x, hidx, "$", 1);
+				p = lit = q;
+				continue;
+			}
+			name = bl_xstrndup(p + 1, (size_t)(q - p - 1));
+		}
+		if (hidx == 0 && x->top_len == 0) {
+			x->top_off = (size_t)(p - h->raw);
+			x->top_len = (size_t)(q - p);
+		}
+		v = variable(x, name, &sub);
+		free(name);
+		vidx = add_origin(x, v, hidx, (size_t)(p - h->raw),
+				  (size_t)(q - p));
+		if (sub)
+			expand(x, v, vidx);
+		else
+			emit(x, vidx, v->raw, v->raw_len);
+		x->top_off = save_off;
+		x->top_len = save_len;
+		p = lit = q;
+	}
+	emit(x, hidx, lit, (size_t)(end - lit));
+	x->level--;
+}
+
+static const char *
+first_word(struct bl_arena *a, const char *v)
+{
+	const char *e;
+
+	while (*v == ' ' || *v == '\t')
+		v++;
+	for (e = v; *e && *e != ' ' && *e != '\t' && *e != '\r' && *e != '\n';
+	     e++)
+		;
+	return bl_arena_strndup(a, v, (size_t)(e - v));
+}
+
+static void
+compute(struct bl_config *cfg, struct bl_surface *sf, const struct bl_scope *sc,
+	const struct bl_setting *s)
+{
+	struct ex_ctx x;
+	struct bl_buf out;
+
+	memset(&x, 0, sizeof(x));
+	x.cfg = cfg;
+	x.scope = sc;
+	x.sf = sf;
+	bl_buf_init(&out);
+	x.out = &out;
+	add_origin(&x, s, BL_NO_ORIGIN, 0, 0);
+	expand(&x, s, 0);
+	sf->value = bl_arena_strndup(&cfg->arena, out.data, out.len);
+	sf->hostname = first_word(&cfg->arena, sf->value);
+	sf->valid = true;
+	bl_buf_finish(&out);
+}
+
+/* The connect ACL's "accept message = ...", which replaces the banner. */
+static const struct bl_setting *
+connect_message(const struct bl_config *cfg)
+{
+	const struct bl_setting *a = bl_config_lookup(cfg, "acl_smtp_connect");
+	struct bl_buf name;
+	const struct bl_setting *m = NULL;
+	size_t i;
+
+	if (a == NULL)
+		return NULL;
+	bl_buf_init(&name);
+	bl_buf_printf(&name, "acl/%s", a->raw);
+	for (i = 0; i < cfg->nscopes && m == NULL; i++) {
+		const struct bl_scope *st = cfg->scopes[i];
+
+		if (st->shadows != NULL && strcmp(st->shadows->name, name.data) == 0 &&
+		    strcmp(st->role, "accept") == 0)
+			m = bl_scope_lookup(st, "message");
+	}
+	bl_buf_finish(&name);
+	return m;
+}
+
+static void
+greeting(struct bl_config *cfg, struct bl_surface *sf)
+{
+	struct bl_buf g;
+	const char *p = sf->value, *nl;
+
+	bl_buf_init(&g);
+	for (;;) {
+		nl = strchr(p, '\n');
+		bl_buf_printf(&g, "%s%.*s", nl ? "220-" : "220 ",
+			      nl ? (int)(nl - p) : (int)strlen(p), p);
+		if (nl == NULL)
+			break;
+		bl_buf_addc(&g, '\n');
+		p = nl + 1;
+	}
+	sf->greeting = bl_arena_strdup(&cfg->arena, g.data);
+	bl_buf_finish(&g);
+}
+
+/* bl_resolve_exim - the banner and every smtp/lmtp transport's HELO */
+int
+bl_resolve_exim(struct bl_config *cfg, struct bl_diags *diags)
+{
+	struct bl_surface *sf;
+	const struct bl_setting *s, *msg;
+	struct ex_ctx x;
+	size_t i;
+
+	memset(&x, 0, sizeof(x));
+	x.cfg = cfg;
+	sf = bl_config_add_surface(cfg);
+	sf->kind = BL_SURFACE_BANNER;
+	sf->mta = "exim";
+	sf->scope = "main";
+	sf->file = cfg->main_src ? cfg->main_src->path : NULL;
+	sf->key = "smtp_banner";
+	s = main_setting(cfg, "smtp_banner");
+	if (s == NULL)
+		s = make_default(&x, "smtp_banner",
+				 "$smtp_active_hostname ESMTP Exim "
+				 "$version_number $tod_full",
+				 false);
+	sf->configured = s->raw;
+	msg = connect_message(cfg);
+	if (msg != NULL) {
+		/* The connect ACL speaks first: its message is the banner. */
+		compute(cfg, sf, NULL, msg);
+		bl_diags_add(diags, BL_LEVEL_NOTE, msg->src->path, msg->line,
+			     msg->col,
+			     "the connect ACL's accept message replaces "
+			     "smtp_banner as the greeting");
+	} else {
+		compute(cfg, sf, NULL, s);
+	}
+	greeting(cfg, sf);
+	for (i = 0; i < cfg->nscopes; i++) {
+		const struct bl_scope *sc = cfg->scopes[i];
+
+		if (strncmp(sc->name, "transport/", 10) != 0 ||
+		    (strcmp(sc->role, "smtp") != 0 &&
+		     strcmp(sc->role, "lmtp") != 0))
+			continue;
+		sf = bl_config_add_surface(cfg);
+		sf->kind = BL_SURFACE_HELO;
+		sf->mta = "exim";
+		sf->scope = sc->name;
+		sf->scope_obj = sc;
+		sf->file = sc->src->path;
+		sf->key = "helo_data";
+		s = bl_scope_lookup(sc, "helo_data");
+		if (s == NULL)
+			s = make_default(&x, "helo_data", "$primary_hostname",
+					 false);
+		sf->configured = s->raw;
+		compute(cfg, sf, sc, s);
+	}
+	return 0;
+}
