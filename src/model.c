@@ -7,6 +7,7 @@
  */
 #include "config.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -164,4 +165,75 @@ const char *
 bl_surface_kind_name(enum bl_surface_kind kind)
 {
 	return kind == BL_SURFACE_BANNER ? "banner" : "helo";
+}
+
+/* bl_config_default - a built-in default as a setting (config owns) */
+const struct bl_setting *
+bl_config_default(struct bl_config *cfg, const char *key, const char *value,
+		  bool placeholder)
+{
+	struct bl_setting *s = bl_arena_alloc(&cfg->arena, sizeof(*s));
+
+	s->key = bl_arena_strdup(&cfg->arena, key);
+	s->raw = bl_arena_strdup(&cfg->arena, value);
+	s->raw_len = strlen(value);
+	s->scope = "main";
+	s->is_default = true;
+	s->placeholder = placeholder;
+	return s;
+}
+
+static bool
+same_setting(const struct bl_setting *a, const struct bl_setting *b)
+{
+	if (a == b)
+		return true;
+	/* Defaults are made per lookup: equal when key and value agree. */
+	return a->is_default && b->is_default && strcmp(a->key, b->key) == 0 &&
+	       strcmp(a->raw, b->raw) == 0;
+}
+
+/* bl_surface_add_origin - index of s among the origins, added if new */
+size_t
+bl_surface_add_origin(struct bl_surface *sf, const struct bl_setting *s,
+		      size_t via, size_t ref_off, size_t ref_len)
+{
+	struct bl_origin *o;
+	size_t i;
+
+	for (i = 0; i < sf->norigin; i++)
+		if (same_setting(sf->origin[i].setting, s))
+			return i;
+	sf->origin = grow(sf->origin, sf->norigin, sizeof(*sf->origin));
+	o = &sf->origin[sf->norigin];
+	o->key = s->key;
+	o->setting = s;
+	o->scope = s->scope;
+	o->via = via;
+	o->ref_off = ref_off;
+	o->ref_len = ref_len;
+	o->placeholder = s->placeholder;
+	return sf->norigin++;
+}
+
+/* bl_surface_add_piece - record value[off, off+n) as text p of origin */
+void
+bl_surface_add_piece(struct bl_surface *sf, size_t off, size_t origin,
+		     const char *p, size_t n, size_t top_off, size_t top_len)
+{
+	const struct bl_setting *h = sf->origin[origin].setting;
+	uintptr_t a = (uintptr_t)p, r0 = (uintptr_t)h->raw;
+	struct bl_piece *pc;
+
+	sf->pieces = grow(sf->pieces, sf->npieces, sizeof(*sf->pieces));
+	pc = &sf->pieces[sf->npieces++];
+	pc->off = off;
+	pc->len = n;
+	pc->origin = origin;
+	/* Text not taken from the raw value ("true" of a bare relational,
+	 * "<expansion>") points at its start. */
+	pc->src_off = a >= r0 && a + n <= r0 + h->raw_len ? (size_t)(a - r0)
+							  : 0;
+	pc->top_off = top_off;
+	pc->top_len = top_len;
 }

@@ -145,6 +145,20 @@ void bl_scope_add_setting(struct bl_config *cfg, struct bl_scope *scope,
 			  const struct bl_setting *s);
 struct bl_surface *bl_config_add_surface(struct bl_config *cfg);
 
+/* bl_config_default - a built-in default as a setting (config owns) */
+const struct bl_setting *bl_config_default(struct bl_config *cfg,
+					   const char *key, const char *value,
+					   bool placeholder);
+/* bl_surface_add_origin - index of s among sf's origins, added if new
+ * (defaults count as one origin per key and value) */
+size_t bl_surface_add_origin(struct bl_surface *sf, const struct bl_setting *s,
+			     size_t via, size_t ref_off, size_t ref_len);
+/* bl_surface_add_piece - value[off, off+n) is text p of origin, reached
+ * through the reference [top_off, top_off+top_len) */
+void bl_surface_add_piece(struct bl_surface *sf, size_t off, size_t origin,
+			  const char *p, size_t n, size_t top_off,
+			  size_t top_len);
+
 /* bl_config_lookup - last effective global setting for key, or NULL (borrowed) */
 const struct bl_setting *bl_config_lookup(const struct bl_config *cfg,
 					  const char *key);

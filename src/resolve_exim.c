@@ -33,20 +33,6 @@ struct ex_ctx {
 	int level;
 };
 
-static const struct bl_setting *
-make_default(struct ex_ctx *x, const char *key, const char *value,
-	     bool placeholder)
-{
-	struct bl_setting *s = bl_arena_alloc(&x->cfg->arena, sizeof(*s));
-
-	s->key = bl_arena_strdup(&x->cfg->arena, key);
-	s->raw = bl_arena_strdup(&x->cfg->arena, value);
-	s->raw_len = strlen(value);
-	s->scope = "main";
-	s->is_default = true;
-	s->placeholder = placeholder;
-	return s;
-}
 
 static const struct bl_setting *
 main_setting(const struct bl_config *cfg, const char *key)
@@ -54,55 +40,14 @@ main_setting(const struct bl_config *cfg, const char *key)
 	return bl_config_lookup(cfg, key);
 }
 
-static size_t
-add_origin(struct ex_ctx *x, const struct bl_setting *s, size_t via,
-	   size_t ref_off, size_t ref_len)
-{
-	struct bl_surface *sf = x->sf;
-	struct bl_origin *o;
-	size_t i;
-
-	for (i = 0; i < sf->norigin; i++)
-		if (sf->origin[i].setting == s ||
-		    (s->is_default && sf->origin[i].setting->is_default &&
-		     strcmp(sf->origin[i].key, s->key) == 0))
-			return i;
-	if ((sf->norigin & (sf->norigin - 1)) == 0)
-		sf->origin = bl_xreallocarray(sf->origin,
-					      sf->norigin ? sf->norigin * 2 : 4,
-					      sizeof(*sf->origin));
-	o = &sf->origin[sf->norigin];
-	o->key = s->key;
-	o->setting = s;
-	o->scope = s->scope;
-	o->via = via;
-	o->ref_off = ref_off;
-	o->ref_len = ref_len;
-	o->placeholder = s->placeholder;
-	return sf->norigin++;
-}
 
 static void
 emit(struct ex_ctx *x, size_t hidx, const char *p, size_t n)
 {
-	struct bl_surface *sf = x->sf;
-	const struct bl_setting *h = sf->origin[hidx].setting;
-	struct bl_piece *pc;
-	uintptr_t a = (uintptr_t)p, r0 = (uintptr_t)h->raw;
-
 	if (n == 0)
 		return;
-	if ((sf->npieces & (sf->npieces - 1)) == 0)
-		sf->pieces = bl_xreallocarray(sf->pieces,
-					      sf->npieces ? sf->npieces * 2 : 4,
-					      sizeof(*sf->pieces));
-	pc = &sf->pieces[sf->npieces++];
-	pc->off = x->out->len;
-	pc->len = n;
-	pc->origin = hidx;
-	pc->src_off = a >= r0 && a + n <= r0 + h->raw_len ? (size_t)(a - r0) : 0;
-	pc->top_off = x->top_off;
-	pc->top_len = x->top_len;
+	bl_surface_add_piece(x->sf, x->out->len, hidx, p, n, x->top_off,
+			     x->top_len);
 	bl_buf_add(x->out, p, n);
 }
 
@@ -118,14 +63,14 @@ variable(struct ex_ctx *x, const char *name, bool *expand_it)
 	*expand_it = false;
 	if (strcmp(name, "primary_hostname") == 0) {
 		s = main_setting(x->cfg, "primary_hostname");
-		return s ? s : make_default(x, name, "<system-hostname>", true);
+		return s ? s : bl_config_default(x->cfg, name, "<system-hostname>", true);
 	}
 	if (strcmp(name, "smtp_active_hostname") == 0) {
 		s = main_setting(x->cfg, "smtp_active_hostname");
 		*expand_it = true;
 		return s && s->raw_len > 0
 			       ? s
-			       : make_default(x, name, "$primary_hostname",
+			       : bl_config_default(x->cfg, name, "$primary_hostname",
 					      false);
 	}
 	if (strcmp(name, "version_number") == 0 ||
@@ -135,7 +80,7 @@ variable(struct ex_ctx *x, const char *name, bool *expand_it)
 			return s;
 	}
 	ph = bl_xasprintf("<%s>", name);
-	s = make_default(x, name, ph, true);
+	s = bl_config_default(x->cfg, name, ph, true);
 	free(ph);
 	return s;
 }
@@ -236,7 +181,7 @@ expand(struct ex_ctx *x, const struct bl_setting *h, size_t hidx)
 		}
 		v = variable(x, name, &sub);
 		free(name);
-		vidx = add_origin(x, v, hidx, (size_t)(p - h->raw),
+		vidx = bl_surface_add_origin(x->sf, v, hidx, (size_t)(p - h->raw),
 				  (size_t)(q - p));
 		if (sub)
 			expand(x, v, vidx);
@@ -276,7 +221,7 @@ compute(struct bl_config *cfg, struct bl_surface *sf, const struct bl_scope *sc,
 	x.sf = sf;
 	bl_buf_init(&out);
 	x.out = &out;
-	add_origin(&x, s, BL_NO_ORIGIN, 0, 0);
+	bl_surface_add_origin(sf, s, BL_NO_ORIGIN, 0, 0);
 	expand(&x, s, 0);
 	sf->value = bl_arena_strndup(&cfg->arena, out.data, out.len);
 	sf->hostname = first_word(&cfg->arena, sf->value);
@@ -347,7 +292,7 @@ bl_resolve_exim(struct bl_config *cfg, struct bl_diags *diags)
 	sf->key = "smtp_banner";
 	s = main_setting(cfg, "smtp_banner");
 	if (s == NULL)
-		s = make_default(&x, "smtp_banner",
+		s = bl_config_default(cfg, "smtp_banner",
 				 "$smtp_active_hostname ESMTP Exim "
 				 "$version_number $tod_full",
 				 false);
@@ -380,7 +325,7 @@ bl_resolve_exim(struct bl_config *cfg, struct bl_diags *diags)
 		sf->key = "helo_data";
 		s = bl_scope_lookup(sc, "helo_data");
 		if (s == NULL)
-			s = make_default(&x, "helo_data", "$primary_hostname",
+			s = bl_config_default(cfg, "helo_data", "$primary_hostname",
 					 false);
 		sf->configured = s->raw;
 		compute(cfg, sf, sc, s);

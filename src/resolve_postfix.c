@@ -97,21 +97,6 @@ seen_once(struct pf_seen *seen, const struct bl_setting *s, size_t off)
 	return true;
 }
 
-/* A built-in default as a setting (config owns). */
-static const struct bl_setting *
-make_default(struct pf_ctx *x, const char *key, const char *value,
-	     bool placeholder)
-{
-	struct bl_setting *s = bl_arena_alloc(&x->cfg->arena, sizeof(*s));
-
-	s->key = bl_arena_strdup(&x->cfg->arena, key);
-	s->raw = bl_arena_strdup(&x->cfg->arena, value);
-	s->raw_len = strlen(value);
-	s->scope = "main";
-	s->is_default = true;
-	s->placeholder = placeholder;
-	return s;
-}
 
 static void expand(struct pf_ctx *x, const struct bl_setting *holder,
 		   size_t hidx, const char *p, size_t n);
@@ -132,8 +117,6 @@ expand_scratch(struct pf_ctx *x, const struct bl_setting *s, size_t hidx)
 	return bl_buf_steal(&tmp);
 }
 
-static size_t add_origin(struct pf_ctx *x, const struct bl_setting *s,
-			 size_t via, size_t ref_off, size_t ref_len);
 
 /* The default of mydomain: myhostname without its first label. */
 static const struct bl_setting *
@@ -146,16 +129,16 @@ default_mydomain(struct pf_ctx *x)
 
 	h = bl_resolve_postfix_lookup(x->cfg, x->scope, "myhostname");
 	if (h == NULL)
-		h = make_default(x, "myhostname", "<system-hostname>", true);
-	hidx = add_origin(x, h, BL_NO_ORIGIN, 0, 0);
+		h = bl_config_default(x->cfg, "myhostname", "<system-hostname>", true);
+	hidx = bl_surface_add_origin(x->sf, h, BL_NO_ORIGIN, 0, 0);
 	host = expand_scratch(x, h, hidx);
 	if (strstr(host, "<system-hostname>") != NULL) {
 		free(host);
-		return make_default(x, "mydomain", "<system-domain>", true);
+		return bl_config_default(x->cfg, "mydomain", "<system-domain>", true);
 	}
 	dot = strchr(host, '.');
 	v = dot ? dot + 1 : "localdomain";
-	h = make_default(x, "mydomain", v, false);
+	h = bl_config_default(x->cfg, "mydomain", v, false);
 	free(host);
 	return h;
 }
@@ -192,88 +175,31 @@ lookup(struct pf_ctx *x, const char *name)
 
 		if (svc != NULL && strrchr(svc, '/') != NULL)
 			*strrchr(svc, '/') = '\0';
-		d = make_default(x, name, svc ? svc : "", false);
+		d = bl_config_default(x->cfg, name, svc ? svc : "", false);
 		free(svc);
 		return d;
 	}
 	if (strcmp(name, "process_name") == 0)
-		return make_default(x, name, x->process, false);
+		return bl_config_default(x->cfg, name, x->process, false);
 	if (strcmp(name, "config_directory") == 0)
-		return make_default(x, name, x->cfg->name, false);
+		return bl_config_default(x->cfg, name, x->cfg->name, false);
 	for (i = 0; i < BL_ARRAY_LEN(pf_defaults); i++)
 		if (strcmp(pf_defaults[i].key, name) == 0)
-			return make_default(x, name, pf_defaults[i].value,
+			return bl_config_default(x->cfg, name, pf_defaults[i].value,
 					    pf_defaults[i].placeholder);
 	return NULL;
 }
 
-static bool
-same_setting(const struct bl_setting *a, const struct bl_setting *b)
-{
-	if (a == b)
-		return true;
-	/* Defaults are made per lookup: equal when key and value agree. */
-	return a->is_default && b->is_default && strcmp(a->key, b->key) == 0 &&
-	       strcmp(a->raw, b->raw) == 0;
-}
 
-static size_t
-add_origin(struct pf_ctx *x, const struct bl_setting *s, size_t via,
-	   size_t ref_off, size_t ref_len)
-{
-	struct bl_surface *sf = x->sf;
-	struct bl_origin *o;
-	size_t i;
-
-	for (i = 0; i < sf->norigin; i++)
-		if (same_setting(sf->origin[i].setting, s))
-			return i;
-	if ((sf->norigin & (sf->norigin - 1)) == 0)
-		sf->origin = bl_xreallocarray(
-			sf->origin, sf->norigin ? sf->norigin * 2 : 4,
-			sizeof(*sf->origin));
-	o = &sf->origin[sf->norigin];
-	o->key = s->key;
-	o->setting = s;
-	o->scope = s->scope;
-	o->via = via;
-	o->ref_off = ref_off;
-	o->ref_len = ref_len;
-	o->placeholder = s->placeholder;
-	return sf->norigin++;
-}
 
 static void
 emit(struct pf_ctx *x, size_t hidx, const char *p, size_t n)
 {
-	struct bl_surface *sf = x->sf;
-	struct bl_piece *pc;
-
 	if (n == 0)
 		return;
-	if (x->record) {
-		if ((sf->npieces & (sf->npieces - 1)) == 0)
-			sf->pieces = bl_xreallocarray(
-				sf->pieces, sf->npieces ? sf->npieces * 2 : 4,
-				sizeof(*sf->pieces));
-		pc = &sf->pieces[sf->npieces++];
-		pc->off = x->out->len;
-		pc->len = n;
-		pc->origin = hidx;
-		{
-			const char *raw = sf->origin[hidx].setting->raw;
-			size_t rl = sf->origin[hidx].setting->raw_len;
-
-			/* "true" of a bare relational is not in any raw text */
-			uintptr_t a = (uintptr_t)p, r0 = (uintptr_t)raw;
-
-			pc->src_off = a >= r0 && a + n <= r0 + rl
-					      ? (size_t)(a - r0)
-					      : 0;
-		}
-		pc->top_off = x->top_off;
-		pc->top_len = x->top_len;
-	}
+	if (x->record)
+		bl_surface_add_piece(x->sf, x->out->len, hidx, p, n, x->top_off,
+				     x->top_len);
 	bl_buf_add(x->out, p, n);
 }
 
@@ -522,7 +448,7 @@ expression(struct pf_ctx *x, const struct bl_setting *holder, size_t hidx,
 			ch = *q++;
 		s = lookup(x, name);
 		if (s != NULL) {
-			sidx = add_origin(x, s, hidx,
+			sidx = bl_surface_add_origin(x->sf, s, hidx,
 					  (size_t)(tok - holder->raw), toklen);
 		} else if (ch == 0) {
 			char *msg = bl_xasprintf(
@@ -706,7 +632,7 @@ compute(struct bl_config *cfg, struct bl_diags *diags, struct pf_seen *seen,
 		bl_buf_finish(&out);
 		return 0;
 	}
-	add_origin(&x, s, BL_NO_ORIGIN, 0, 0);
+	bl_surface_add_origin(sf, s, BL_NO_ORIGIN, 0, 0);
 	sf->configured = s->raw;
 	expand(&x, s, 0, s->raw, s->raw_len);
 	sf->valid = !x.failed;
