@@ -24,6 +24,13 @@
 #include "resolve.h"
 #include "util.h"
 
+struct exim_option {
+	const char *name;
+	bool boolean;
+};
+
+#include "exim_names.inc"
+
 #define MAX_INCLUDE 16
 #define MAX_IFDEF 64
 
@@ -45,6 +52,8 @@ struct reader {
 	int depth;
 	struct macro *macros;
 	size_t nmacros;
+	char **lists; /* named lists: "domainlist NAME" */
+	size_t nlists;
 	/* conditionals: for each level, is this branch live, was one taken */
 	bool live[MAX_IFDEF], taken[MAX_IFDEF];
 	int nif;
@@ -605,6 +614,161 @@ macro_definition(struct reader *r, const struct text *t)
 	free(value);
 }
 
+static const struct exim_option *
+find_option(const struct exim_option *tab, size_t n, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(tab[i].name, name) == 0)
+			return &tab[i];
+	return NULL;
+}
+
+/* The option table of a section or driver; NULL when bannerlint does not
+ * know the driver's options (routers, authenticators, other transports). */
+static const struct exim_option *
+option_table(const char *scope, const char *driver, size_t *n)
+{
+	if (strcmp(scope, "main") == 0) {
+		*n = BL_ARRAY_LEN(exim_main_options);
+		return exim_main_options;
+	}
+	if (strncmp(scope, "transport/", 10) != 0 || driver == NULL)
+		return NULL;
+	if (strcmp(driver, "smtp") == 0) {
+		*n = BL_ARRAY_LEN(exim_smtp_options);
+		return exim_smtp_options;
+	}
+	if (strcmp(driver, "lmtp") == 0) {
+		*n = BL_ARRAY_LEN(exim_lmtp_options);
+		return exim_lmtp_options;
+	}
+	return NULL;
+}
+
+/* Is KEY (as written, "no_x" included) an option of this table? Reports
+ * what Exim reports when it is not. */
+static void
+check_option(struct reader *r, const struct bl_setting *s, const char *scope,
+	     const char *driver, bool has_value)
+{
+	const struct exim_option *tab, *o;
+	const char *name = s->key;
+	size_t n;
+
+	tab = option_table(scope, driver, &n);
+	if (tab == NULL)
+		return;
+	o = find_option(tab, n, name);
+	if (o == NULL && !has_value) {
+		if (strncmp(name, "no_", 3) == 0)
+			name += 3;
+		else if (strncmp(name, "not_", 4) == 0)
+			name += 4;
+		o = find_option(tab, n, name);
+		if (o != NULL && !o->boolean)
+			o = NULL;
+	}
+	if (o == NULL) {
+		bl_diags_add(r->diags, BL_LEVEL_ERROR, s->src->path, s->line,
+			     s->col,
+			     "%s option \"%s\" unknown (Exim %s)%s: Exim "
+			     "refuses to start",
+			     strcmp(scope, "main") == 0 ? "main" : driver,
+			     s->key, EXIM_OPTIONS_VERSION,
+			     strcmp(s->key, "helo_data") == 0
+				     ? "; the lmtp driver always sends LHLO "
+				       "$primary_hostname, the smtp driver with "
+				       "protocol = lmtp has helo_data"
+				     : "");
+		r->status = -1;
+		return;
+	}
+	if (!has_value && !o->boolean) {
+		bl_diags_add(r->diags, BL_LEVEL_ERROR, s->src->path, s->line,
+			     s->col,
+			     "missing \"=\" after \"%s\": only a boolean option "
+			     "may stand alone",
+			     s->key);
+		r->status = -1;
+	}
+}
+
+/* "[hide] domainlist|hostlist|addresslist|localpartlist NAME = list" in the
+ * main section. Returns false when the line is not a named list. */
+static bool
+named_list(struct reader *r, const struct text *t)
+{
+	static const char *const kinds[] = {"domainlist", "hostlist",
+					    "addresslist", "localpartlist"};
+	const char *d = t->b.data;
+	size_t n = t->b.len, p = 0, k, i;
+	char *name;
+
+	if (starts_word(d, n, "hide"))
+		for (p = 4; p < n && (d[p] == ' ' || d[p] == '\t'); p++)
+			;
+	for (i = 0; i < BL_ARRAY_LEN(kinds); i++)
+		if (starts_word(d + p, n - p, kinds[i]))
+			break;
+	if (i == BL_ARRAY_LEN(kinds))
+		return false;
+	for (p += strlen(kinds[i]); p < n && (d[p] == ' ' || d[p] == '\t'); p++)
+		;
+	for (k = p; k < n && d[k] != '=' && d[k] != ' ' && d[k] != '\t'; k++)
+		;
+	name = bl_xasprintf("%s %.*s", kinds[i], (int)(k - p), d + p);
+	while (k < n && (d[k] == ' ' || d[k] == '\t'))
+		k++;
+	if (k >= n || d[k] != '=') {
+		error(r, t->src, t->line, "missing \"=\" after the name of a "
+					  "named list");
+		free(name);
+		return true;
+	}
+	for (i = 0; i < r->nlists; i++)
+		if (strcmp(r->lists[i], name) == 0)
+			break;
+	if (i < r->nlists) {
+		error(r, t->src, t->line, "duplicate name for a named list: "
+					  "Exim refuses to start");
+		free(name);
+		return true;
+	}
+	r->lists = bl_xreallocarray(r->lists, r->nlists + 1,
+				    sizeof(*r->lists));
+	r->lists[r->nlists++] = name;
+	return true;
+}
+
+/* Was the option written with "=" (rather than as a bare boolean)? */
+static bool
+has_value(const struct bl_setting *s)
+{
+	size_t from = s->key_off + s->key_len;
+	size_t end = s->stmt_off + s->stmt_len;
+
+	return end > from && memchr(s->src->data + from, '=', end - from) != NULL;
+}
+
+/* At the end of a transport block, when its driver is known. */
+static void
+check_block(struct reader *r, const struct bl_scope *sc)
+{
+	const struct bl_setting *drv;
+	size_t i;
+
+	if (sc == NULL || strncmp(sc->name, "transport/", 10) != 0)
+		return;
+	drv = bl_scope_lookup(sc, "driver");
+	if (drv == NULL)
+		return;
+	for (i = 0; i < sc->nsettings; i++)
+		check_option(r, sc->settings[i], sc->name, drv->raw,
+			     has_value(sc->settings[i]));
+}
+
 /* An option line: "[hide] name = value", "name", "no_name", "not_name". */
 static void
 option(struct reader *r, const struct text *t, const char *scope,
@@ -618,6 +782,10 @@ option(struct reader *r, const struct text *t, const char *scope,
 
 	if (starts_word(d, n, "hide"))
 		for (k0 = 4; k0 < n && (d[k0] == ' ' || d[k0] == '\t'); k0++)
+			;
+	else if (n > 0 && d[0] == '!' && strcmp(scope, "main") != 0)
+		/* a negated ACL condition: "!verify = sender" */
+		for (k0 = 1; k0 < n && (d[k0] == ' ' || d[k0] == '\t'); k0++)
 			;
 	for (k = k0; k < n && (is_name((unsigned char)d[k]) || d[k] == '-');
 	     k++)
@@ -651,8 +819,13 @@ option(struct reader *r, const struct text *t, const char *scope,
 	}
 	s = make_setting(r, t, scope, k0, k, v, e, value, vlen);
 	free(value);
+	if (strcmp(scope, "main") == 0)
+		check_option(r, s, scope, NULL, has_value(s));
 	/* Exim refuses an option set twice in the same place. */
-	for (i = 0; i + 1 < r->cfg->nsettings; i++) {
+	/* An ACL statement may repeat its modifiers ("control = a",
+	 * "control = b"); options are set once. */
+	for (i = 0; strncmp(scope, "acl/", 4) != 0 && i + 1 < r->cfg->nsettings;
+	     i++) {
 		struct bl_setting *o = r->cfg->settings[i];
 
 		if (!o->shadowed && strcmp(o->scope, scope) == 0 &&
@@ -713,6 +886,7 @@ parse(struct bl_config *cfg, struct bl_source *src, enum bl_file_role role,
 							    section[i] <= 'Z'
 						    ? section[i] + 32
 						    : section[i]);
+			check_block(&r, sc);
 			sc = NULL;
 			acl_stmt = NULL;
 			scope = "main";
@@ -723,7 +897,8 @@ parse(struct bl_config *cfg, struct bl_source *src, enum bl_file_role role,
 			continue;
 		}
 		if (strcmp(section, "main") == 0) {
-			option(&r, &t, "main", NULL);
+			if (!named_list(&r, &t))
+				option(&r, &t, "main", NULL);
 			continue;
 		}
 		if (strcmp(section, "retry") == 0 ||
@@ -736,7 +911,10 @@ parse(struct bl_config *cfg, struct bl_source *src, enum bl_file_role role,
 						     "TUVWXYZ0123456789_-") ==
 						n - 1) {
 			struct bl_buf nb;
-			const char *kind = strcmp(section, "transports") == 0
+			const char *kind;
+
+			check_block(&r, sc);
+			kind = strcmp(section, "transports") == 0
 						   ? "transport"
 					   : strcmp(section, "routers") == 0
 						   ? "router"
@@ -819,6 +997,7 @@ parse(struct bl_config *cfg, struct bl_source *src, enum bl_file_role role,
 				sc->role = drv->raw;
 		}
 	}
+	check_block(&r, sc);
 	while (r.nif > 0) {
 		r.nif--;
 		bl_diags_add(diags, BL_LEVEL_ERROR, r.if_src[r.nif]->path,
@@ -833,6 +1012,9 @@ parse(struct bl_config *cfg, struct bl_source *src, enum bl_file_role role,
 		free(r.macros[i].value);
 	}
 	free(r.macros);
+	for (i = 0; i < r.nlists; i++)
+		free(r.lists[i]);
+	free(r.lists);
 	return r.status;
 }
 

@@ -652,17 +652,26 @@ instance_checks(struct run *x, const struct bl_rule *r,
 
 			if (s->shadows == NULL || s->src == NULL)
 				continue;
-			f = add(x, r, cfg, NULL,
-				format_message(r->message, s->key, s->raw,
-					       ""));
 			/* Postfix uses the last; Exim refuses to start. */
-			if (strcmp(cfg->mta, "postfix") != 0)
+			if (strcmp(cfg->mta, "exim") == 0) {
+				char *m = bl_xasprintf("'%s' is set more than "
+						       "once: Exim refuses to "
+						       "start",
+						       s->key);
+
+				f = add(x, r, cfg, NULL, m);
 				f->severity = BL_LEVEL_ERROR;
+			} else {
+				f = add(x, r, cfg, NULL,
+					format_message(r->message, s->key,
+						       s->raw, ""));
+			}
 			/* Blame the earlier one: removing it is the fix. */
 			place_setting(f, s->shadows, 0, 0);
 			f->len = s->shadows->key_len;
 			f->off = s->shadows->key_off;
-			bl_source_position(s->src, f->off, &f->line, &f->col);
+			bl_source_position(s->shadows->src, f->off, &f->line,
+					   &f->col);
 		}
 	} else if (strcmp(r->check, "listener-banners-differ") == 0) {
 		const struct bl_surface *ref = NULL;

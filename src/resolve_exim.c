@@ -24,6 +24,21 @@
 #include "resolve.h"
 #include "util.h"
 
+struct exim_option {
+	const char *name;
+	bool boolean;
+};
+
+#include "exim_names.inc"
+
+/* Expansion items: "${NAME" followed by blanks or "{". */
+static const char *const exim_items[] = {
+	"acl", "authresults", "certextract", "dlfunc", "env", "extract",
+	"filter", "hash", "hmac", "if", "imapfolder", "length", "listextract",
+	"listquote", "lookup", "map", "nhash", "perl", "prvs", "prvscheck",
+	"readfile", "readsocket", "reduce", "run", "sg", "sort", "srs_encode",
+	"substr", "tr"};
+
 struct ex_ctx {
 	struct bl_config *cfg;
 	const struct bl_scope *scope;
@@ -31,6 +46,10 @@ struct ex_ctx {
 	struct bl_buf *out;
 	size_t top_off, top_len;
 	int level;
+	struct bl_diags *diags;
+	const struct bl_setting *checked[16]; /* syntax-checked already */
+	size_t nchecked;
+	bool failed;
 };
 
 
@@ -52,6 +71,162 @@ emit(struct ex_ctx *x, size_t hidx, const char *p, size_t n)
 }
 
 static void expand(struct ex_ctx *x, const struct bl_setting *h, size_t hidx);
+
+static bool
+is_name_char(int c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') || c == '_';
+}
+
+static bool
+in_list(const char *const *v, size_t n, const char *name, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strlen(v[i]) == len && strncmp(v[i], name, len) == 0)
+			return true;
+	return false;
+}
+
+/* A variable Exim knows: its table, or one of the families it recognises
+ * by prefix ($acl_c0, $acl_m_x, $auth1, $r_x, $0-$9, header forms). */
+static bool
+known_variable(const char *name, size_t len)
+{
+	static const char *const header_prefixes[] = {
+		"h_", "header_", "rh_", "rheader_", "bh_", "bheader_", "lh_",
+		"lheader_"};
+	size_t i;
+
+	if (in_list(exim_variables, BL_ARRAY_LEN(exim_variables), name, len))
+		return true;
+	if (len > 5 && (strncmp(name, "acl_c", 5) == 0 ||
+			strncmp(name, "acl_m", 5) == 0))
+		return (name[5] >= '0' && name[5] <= '9') || name[5] == '_';
+	if (len == 5 && strncmp(name, "auth", 4) == 0)
+		return name[4] >= '1' && name[4] <= '3';
+	if (len > 2 && strncmp(name, "r_", 2) == 0)
+		return true;
+	for (i = 0; i < len && name[i] >= '0' && name[i] <= '9'; i++)
+		;
+	if (i == len)
+		return true;
+	for (i = 0; i < BL_ARRAY_LEN(header_prefixes); i++)
+		if (len >= strlen(header_prefixes[i]) &&
+		    strncmp(name, header_prefixes[i],
+			    strlen(header_prefixes[i])) == 0)
+			return true;
+	return false;
+}
+
+static void
+syntax_error(struct ex_ctx *x, const struct bl_setting *h, size_t off,
+	     char *what)
+{
+	unsigned line, col;
+
+	bl_source_position(h->src, bl_setting_src_offset(h, off), &line, &col);
+	bl_diags_add(x->diags, BL_LEVEL_ERROR, h->src->path, line, col,
+		     "%s does not expand: %s; Exim cannot %s", h->key, what,
+		     strcmp(h->key, "helo_data") == 0
+			     ? "deliver through this transport"
+			     : "greet clients");
+	free(what);
+	x->failed = true;
+}
+
+/* What Exim's expander rejects before it needs a connection: "$" not
+ * followed by a name or "{", an unknown variable, "${name" that is
+ * neither a variable, an operator nor an item, and a missing "}". One
+ * report per setting. */
+static void
+check_syntax(struct ex_ctx *x, const struct bl_setting *h)
+{
+	const char *s = h->raw, *end = h->raw + h->raw_len, *p, *n;
+	size_t i;
+	int level = 0;
+
+	if (h->is_default || h->src == NULL)
+		return;
+	for (i = 0; i < x->nchecked; i++)
+		if (x->checked[i] == h)
+			return;
+	if (x->nchecked < BL_ARRAY_LEN(x->checked))
+		x->checked[x->nchecked++] = h;
+	for (p = s; p < end; p++) {
+		if (*p == '\\') {
+			p++;
+			continue;
+		}
+		if (*p == '}' && level > 0) {
+			level--;
+			continue;
+		}
+		if (*p != '$')
+			continue;
+		if (p + 1 < end && p[1] == '{') {
+			for (n = p + 2; n < end && is_name_char((unsigned char)*n); n++)
+				;
+			if (n < end && *n == '}') {
+				if (!known_variable(p + 2, (size_t)(n - p - 2))) {
+					syntax_error(x, h, (size_t)(p - s),
+						     bl_xasprintf("unknown variable in "
+								  "\"${%.*s}\"",
+								  (int)(n - p - 2),
+								  p + 2));
+					return;
+				}
+				p = n;
+				continue;
+			}
+			if (n < end && *n == ':') { /* an operator */
+				level++;
+				p = n;
+				continue;
+			}
+			{
+				const char *b = n;
+
+				while (b < end && (*b == ' ' || *b == '\t' ||
+						   *b == '\n'))
+					b++;
+				if (in_list(exim_items, BL_ARRAY_LEN(exim_items),
+					    p + 2, (size_t)(n - p - 2)) &&
+				    (b == end || *b == '{' || b > n)) {
+					level++;
+					p = n - 1;
+					continue;
+				}
+			}
+			syntax_error(x, h, (size_t)(p - s),
+				     bl_xasprintf("\"${%.*s\" is not a known "
+						  "operator (or a } is missing "
+						  "in a variable reference)",
+						  (int)(n - p - 2), p + 2));
+			return;
+		}
+		for (n = p + 1; n < end && is_name_char((unsigned char)*n); n++)
+			;
+		if (n == p + 1) {
+			syntax_error(x, h, (size_t)(p - s),
+				     bl_xstrdup("$ not followed by letter, "
+						"digit, or {"));
+			return;
+		}
+		if (!known_variable(p + 1, (size_t)(n - p - 1))) {
+			syntax_error(x, h, (size_t)(p - s),
+				     bl_xasprintf("unknown variable name \"%.*s\"",
+						  (int)(n - p - 1), p + 1));
+			return;
+		}
+		p = n - 1;
+	}
+	if (level > 0)
+		syntax_error(x, h, h->raw_len,
+			     bl_xstrdup("missing } at end of string"));
+}
 
 /* The setting that gives a variable its value in this context. */
 static const struct bl_setting *
@@ -85,13 +260,6 @@ variable(struct ex_ctx *x, const char *name, bool *expand_it)
 	return s;
 }
 
-static bool
-is_name_char(int c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	       (c >= '0' && c <= '9') || c == '_';
-}
-
 /* Expand holder's raw value into x->out. */
 static void
 expand(struct ex_ctx *x, const struct bl_setting *h, size_t hidx)
@@ -107,6 +275,7 @@ expand(struct ex_ctx *x, const struct bl_setting *h, size_t hidx)
 		x->level--;
 		return;
 	}
+	check_syntax(x, h);
 	while (p < end) {
 		if (*p == '\\' && p + 1 < end) {
 			emit(x, hidx, lit, (size_t)(p - lit));
@@ -208,25 +377,53 @@ first_word(struct bl_arena *a, const char *v)
 	return bl_arena_strndup(a, v, (size_t)(e - v));
 }
 
+/* Exim removes trailing white space (newlines included) from the expanded
+ * banner before it writes the 220 lines (smtp_in.c). */
 static void
-compute(struct bl_config *cfg, struct bl_surface *sf, const struct bl_scope *sc,
+trim_banner(struct bl_surface *sf, struct bl_buf *out)
+{
+	size_t i, n = out->len;
+
+	while (n > 0 && (out->data[n - 1] == ' ' || out->data[n - 1] == '\t' ||
+			 out->data[n - 1] == '\n' || out->data[n - 1] == '\r' ||
+			 out->data[n - 1] == '\v' || out->data[n - 1] == '\f'))
+		n--;
+	out->len = n;
+	out->data[n] = '\0';
+	for (i = 0; i < sf->npieces; i++) {
+		struct bl_piece *pc = &sf->pieces[i];
+
+		if (pc->off >= n)
+			pc->len = 0;
+		else if (pc->off + pc->len > n)
+			pc->len = n - pc->off;
+	}
+}
+
+static void
+compute(struct ex_ctx *base, struct bl_surface *sf, const struct bl_scope *sc,
 	const struct bl_setting *s)
 {
-	struct ex_ctx x;
+	struct ex_ctx x = *base;
 	struct bl_buf out;
 
-	memset(&x, 0, sizeof(x));
-	x.cfg = cfg;
 	x.scope = sc;
 	x.sf = sf;
+	x.level = 0;
+	x.top_off = x.top_len = 0;
 	bl_buf_init(&out);
 	x.out = &out;
 	bl_surface_add_origin(sf, s, BL_NO_ORIGIN, 0, 0);
 	expand(&x, s, 0);
-	sf->value = bl_arena_strndup(&cfg->arena, out.data, out.len);
-	sf->hostname = first_word(&cfg->arena, sf->value);
+	if (sf->kind == BL_SURFACE_BANNER)
+		trim_banner(sf, &out);
+	sf->value = bl_arena_strndup(&x.cfg->arena, out.data, out.len);
+	sf->hostname = first_word(&x.cfg->arena, sf->value);
 	sf->valid = true;
 	bl_buf_finish(&out);
+	memcpy(base->checked, x.checked, sizeof(x.checked));
+	base->nchecked = x.nchecked;
+	base->failed = x.failed;
 }
 
 /* The connect ACL's "accept message = ...", which replaces the banner. */
@@ -284,6 +481,7 @@ bl_resolve_exim(struct bl_config *cfg, struct bl_diags *diags)
 
 	memset(&x, 0, sizeof(x));
 	x.cfg = cfg;
+	x.diags = diags;
 	sf = bl_config_add_surface(cfg);
 	sf->kind = BL_SURFACE_BANNER;
 	sf->mta = "exim";
@@ -300,13 +498,13 @@ bl_resolve_exim(struct bl_config *cfg, struct bl_diags *diags)
 	msg = connect_message(cfg);
 	if (msg != NULL) {
 		/* The connect ACL speaks first: its message is the banner. */
-		compute(cfg, sf, NULL, msg);
+		compute(&x, sf, NULL, msg);
 		bl_diags_add(diags, BL_LEVEL_NOTE, msg->src->path, msg->line,
 			     msg->col,
 			     "the connect ACL's accept message replaces "
 			     "smtp_banner as the greeting");
 	} else {
-		compute(cfg, sf, NULL, s);
+		compute(&x, sf, NULL, s);
 	}
 	greeting(cfg, sf);
 	for (i = 0; i < cfg->nscopes; i++) {
@@ -328,7 +526,7 @@ bl_resolve_exim(struct bl_config *cfg, struct bl_diags *diags)
 			s = bl_config_default(cfg, "helo_data", "$primary_hostname",
 					 false);
 		sf->configured = s->raw;
-		compute(cfg, sf, sc, s);
+		compute(&x, sf, sc, s);
 	}
-	return 0;
+	return x.failed ? -1 : 0;
 }
