@@ -17,6 +17,8 @@ enum bl_file_role {
 	BL_ROLE_POSTFIX_MAIN,
 	BL_ROLE_POSTFIX_MASTER,
 	BL_ROLE_EXIM_MAIN,
+	BL_ROLE_SENDMAIL_MC,
+	BL_ROLE_SENDMAIL_CF,
 };
 
 struct bl_parser {
@@ -42,6 +44,12 @@ struct bl_parser {
 
 extern const struct bl_parser bl_parser_postfix;
 extern const struct bl_parser bl_parser_exim;
+extern const struct bl_parser bl_parser_sendmail;
+
+/* bl_sendmail_cf_dir - the sendmail-cf tree (m4/cf.m4, ostype/, ...) that
+ * OSTYPE, DOMAIN and HACK read from; NULL: found from the .mc's include
+ * of cf.m4, else /usr/share/sendmail/cf */
+void bl_sendmail_set_cf_dir(const char *dir);
 /* Every dialect, NULL-terminated. */
 extern const struct bl_parser *const bl_parsers[];
 

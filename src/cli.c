@@ -23,6 +23,7 @@
 #include "report.h"
 #include "report_check.h"
 #include "rules.h"
+#include "parser.h"
 #include "util.h"
 
 enum format {
@@ -85,7 +86,10 @@ static const char usage_text[] =
 	"      --show-config         print the configuration each instance uses\n"
 	"      --no-inline-suppressions\n"
 	"                            ignore '# bannerlint: disable=' comments\n"
-	"      --type DIALECT        treat files as DIALECT (postfix)\n"
+	"      --type DIALECT        treat files as DIALECT (postfix, exim,\n"
+	"                            sendmail)\n"
+	"      --sendmail-cf DIR     the sendmail-cf tree (m4/cf.m4, ostype/)\n"
+	"                            that OSTYPE, DOMAIN and HACK read\n"
 	"      --stdin-filename NAME name to use for standard input\n"
 	"      --color WHEN          auto (default), always or never; NO_COLOR\n"
 	"                            in the environment means never\n"
@@ -434,6 +438,7 @@ bl_cli_main(int argc, char **argv)
 		{"format", required_argument, NULL, 'f'},
 		{"type", required_argument, NULL, 't'},
 		{"stdin-filename", required_argument, NULL, 's'},
+		{"sendmail-cf", required_argument, NULL, 'M'},
 		{"color", required_argument, NULL, 'c'},
 		{"colour", required_argument, NULL, 'c'},
 		{"quiet", no_argument, NULL, 'q'},
@@ -492,6 +497,9 @@ bl_cli_main(int argc, char **argv)
 			break;
 		case 's':
 			o.load.stdin_filename = optarg;
+			break;
+		case 'M':
+			bl_sendmail_set_cf_dir(optarg);
 			break;
 		case 'c':
 			if (strcmp(optarg, "auto") != 0 &&

@@ -673,6 +673,43 @@ instance_checks(struct run *x, const struct bl_rule *r,
 			bl_source_position(s->shadows->src, f->off, &f->line,
 					   &f->col);
 		}
+	} else if (strcmp(r->check, "sendmail-define-overridden") == 0) {
+		/* events of the m4 reader: a define an OSTYPE/DOMAIN/HACK file
+		 * overwrote, a "#" line m4 expanded after cf.m4 */
+		for (i = 0; i < cfg->nevents; i++) {
+			const struct bl_event *e = &cfg->events[i];
+			char *m;
+
+			if (e->src == NULL)
+				continue;
+			if (strcmp(e->kind, "define-overridden") == 0)
+				m = bl_xasprintf("this define of %s has no effect: "
+						 "a later OSTYPE, DOMAIN or HACK "
+						 "file defines it again; move it "
+						 "after that line",
+						 e->arg);
+			else if (strcmp(e->kind, "local-config-overridden") == 0)
+				m = bl_xstrdup("this LOCAL_CONFIG greeting has no "
+					       "effect: the O SmtpGreetingMessage "
+					       "line cf.m4 writes after it wins; "
+					       "define confSMTP_LOGIN_MSG "
+					       "instead");
+			else if (strcmp(e->kind, "hash-line-expanded") == 0)
+				m = bl_xasprintf("'#' is no comment after cf.m4: "
+						 "m4 expands %s on this line; "
+						 "write 'dnl #' instead",
+						 e->arg);
+			else
+				continue;
+			f = add(x, r, cfg, NULL, m);
+			f->src = e->src;
+			f->file = e->src->path;
+			f->off = e->off;
+			f->len = e->len;
+			f->line = e->line;
+			f->col = e->col;
+			f->key = e->arg;
+		}
 	} else if (strcmp(r->check, "listener-banners-differ") == 0) {
 		const struct bl_surface *ref = NULL;
 		const char *rv = NULL;
@@ -750,6 +787,7 @@ instance_check(const char *name)
 {
 	return strcmp(name, "helo-banner-mismatch") == 0 ||
 	       strcmp(name, "duplicate-setting") == 0 ||
+	       strcmp(name, "sendmail-define-overridden") == 0 ||
 	       strcmp(name, "listener-banners-differ") == 0 ||
 	       strcmp(name, "override-whitespace") == 0 ||
 	       strcmp(name, "unused-suppression") == 0;
@@ -947,7 +985,23 @@ drop_hint(const struct bl_finding *f)
 		bl_buf_finish(&v);
 		return bl_buf_steal(&out);
 	}
-	bl_buf_printf(&out, "%s = ", s->key);
+	if (strcmp(f->cfg->mta, "sendmail") == 0 &&
+	    strncmp(s->key, "conf", 4) == 0) {
+		/* sendmail.mc: an m4 define, after OSTYPE and DOMAIN when
+		 * the value came from the cf tree or its default */
+		bl_buf_printf(&out, "define(`%s', `", s->key);
+		bl_buf_add(&out, s->raw, a);
+		bl_buf_add(&out, s->raw + b, s->raw_len - b);
+		bl_buf_adds(&out, "')dnl");
+		if (s->is_default || s->src != f->cfg->main_src)
+			bl_buf_adds(&out, "  (add this line after OSTYPE and "
+					  "DOMAIN, then rebuild sendmail.cf)");
+		return bl_buf_steal(&out);
+	}
+	if (strcmp(f->cfg->mta, "sendmail") == 0)
+		bl_buf_printf(&out, "O %s=", s->key);
+	else
+		bl_buf_printf(&out, "%s = ", s->key);
 	bl_buf_add(&out, s->raw, a);
 	bl_buf_add(&out, s->raw + b, s->raw_len - b);
 	if (s->is_default)

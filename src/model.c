@@ -37,6 +37,7 @@ bl_config_free(struct bl_config *cfg)
 		bl_source_free(cfg->sources[i]);
 	free(cfg->sources);
 	free(cfg->settings);
+	free(cfg->events);
 	for (i = 0; i < cfg->nscopes; i++)
 		free(cfg->scopes[i]->settings);
 	free(cfg->scopes);
@@ -111,6 +112,26 @@ bl_config_add_surface(struct bl_config *cfg)
 	sf = &cfg->surfaces[cfg->nsurfaces++];
 	memset(sf, 0, sizeof(*sf));
 	return sf;
+}
+
+void
+bl_config_add_event(struct bl_config *cfg, const char *kind,
+		    const struct bl_source *src, size_t off, size_t len,
+		    const char *arg)
+{
+	struct bl_event *e;
+
+	cfg->events = bl_xreallocarray(cfg->events, cfg->nevents + 1,
+				       sizeof(*cfg->events));
+	e = &cfg->events[cfg->nevents++];
+	memset(e, 0, sizeof(*e));
+	e->kind = bl_arena_strdup(&cfg->arena, kind);
+	e->src = src;
+	e->off = off;
+	e->len = len;
+	e->arg = arg ? bl_arena_strdup(&cfg->arena, arg) : NULL;
+	if (src != NULL)
+		bl_source_position(src, off, &e->line, &e->col);
 }
 
 /* bl_config_lookup - last effective global setting for key, or NULL (borrowed) */
@@ -224,7 +245,19 @@ bl_surface_add_piece(struct bl_surface *sf, size_t off, size_t origin,
 	const struct bl_setting *h = sf->origin[origin].setting;
 	uintptr_t a = (uintptr_t)p, r0 = (uintptr_t)h->raw;
 	struct bl_piece *pc;
+	size_t src_off = a >= r0 && a + n <= r0 + h->raw_len ? (size_t)(a - r0)
+							     : 0;
 
+	/* a run that continues the previous one extends it */
+	if (sf->npieces > 0 && n > 0 && src_off > 0) {
+		pc = &sf->pieces[sf->npieces - 1];
+		if (pc->origin == origin && pc->top_off == top_off &&
+		    pc->top_len == top_len && pc->off + pc->len == off &&
+		    pc->src_off + pc->len == src_off) {
+			pc->len += n;
+			return;
+		}
+	}
 	sf->pieces = grow(sf->pieces, sf->npieces, sizeof(*sf->pieces));
 	pc = &sf->pieces[sf->npieces++];
 	pc->off = off;
@@ -232,8 +265,7 @@ bl_surface_add_piece(struct bl_surface *sf, size_t off, size_t origin,
 	pc->origin = origin;
 	/* Text not taken from the raw value ("true" of a bare relational,
 	 * "<expansion>") points at its start. */
-	pc->src_off = a >= r0 && a + n <= r0 + h->raw_len ? (size_t)(a - r0)
-							  : 0;
+	pc->src_off = src_off;
 	pc->top_off = top_off;
 	pc->top_len = top_len;
 }

@@ -119,6 +119,16 @@ struct bl_surface {
 	bool valid; /* false: the value could not be computed (see diags) */
 };
 
+/* A fact a parser saw that only a rule can judge (e.g. an m4 define that
+ * a later OSTYPE file overwrote). */
+struct bl_event {
+	const char *kind; /* "define-overridden", "hash-line-expanded" */
+	const struct bl_source *src;
+	size_t off, len;
+	unsigned line, col;
+	const char *arg; /* the macro concerned */
+};
+
 struct bl_config {
 	struct bl_arena arena;
 	const char *mta;  /* "postfix", ... */
@@ -131,6 +141,8 @@ struct bl_config {
 	size_t nscopes;
 	struct bl_surface *surfaces;
 	size_t nsurfaces;
+	struct bl_event *events;
+	size_t nevents;
 	const struct bl_source *main_src;   /* Postfix main.cf */
 	const struct bl_source *master_src; /* Postfix master.cf */
 };
@@ -158,6 +170,11 @@ size_t bl_surface_add_origin(struct bl_surface *sf, const struct bl_setting *s,
 void bl_surface_add_piece(struct bl_surface *sf, size_t off, size_t origin,
 			  const char *p, size_t n, size_t top_off,
 			  size_t top_len);
+
+/* bl_config_add_event - record a parser's event (strings copied) */
+void bl_config_add_event(struct bl_config *cfg, const char *kind,
+			 const struct bl_source *src, size_t off, size_t len,
+			 const char *arg);
 
 /* bl_config_lookup - last effective global setting for key, or NULL (borrowed) */
 const struct bl_setting *bl_config_lookup(const struct bl_config *cfg,

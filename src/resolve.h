@@ -12,6 +12,9 @@ int bl_resolve_postfix(struct bl_config *cfg, struct bl_diags *diags);
 /* bl_resolve_exim - the banner and each smtp/lmtp transport's HELO name */
 int bl_resolve_exim(struct bl_config *cfg, struct bl_diags *diags);
 
+/* bl_resolve_sendmail - the greeting and HELO name of a .mc or .cf */
+int bl_resolve_sendmail(struct bl_config *cfg, struct bl_diags *diags);
+
 /* bl_resolve_postfix_lookup - the setting in effect for key in scope, or
  * NULL when neither the scope nor main.cf sets it (borrowed) */
 const struct bl_setting *

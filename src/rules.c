@@ -176,7 +176,7 @@ static const char *const checks[] = {
 	"internal-domain", "generic-name",     "placeholder-name",
 	"helo-banner-mismatch", "duplicate-setting",
 	"listener-banners-differ", "override-whitespace", "hostname-first",
-	"banner-empty", "unused-suppression",
+	"banner-empty", "unused-suppression", "sendmail-define-overridden",
 };
 
 static bool
