@@ -20,6 +20,7 @@
 #include <strings.h>
 #include <stdio.h>
 
+#include "exim_debian.h"
 #include "parser.h"
 #include "resolve.h"
 #include "util.h"
@@ -31,7 +32,8 @@ struct exim_option {
 
 #include "exim_names.inc"
 
-#define MAX_INCLUDE 16
+#define MAX_INCLUDE 16 /* nested .include */
+#define MAX_FRAMES 512 /* Debian: the conf.d files, then includes */
 #define MAX_IFDEF 64
 
 struct macro {
@@ -48,7 +50,9 @@ struct frame {
 struct reader {
 	struct bl_config *cfg;
 	struct bl_diags *diags;
-	struct frame stack[MAX_INCLUDE];
+	struct frame stack[MAX_FRAMES];
+	int base; /* frames of concatenated files under the includes */
+	const struct bl_source *macros_src; /* Debian generated macros */
 	int depth;
 	struct macro *macros;
 	size_t nmacros;
@@ -244,7 +248,7 @@ include(struct reader *r, const struct bl_source *from, unsigned line,
 			free(path);
 			return;
 		}
-	if (r->depth == MAX_INCLUDE) {
+	if (r->depth - r->base >= MAX_INCLUDE || r->depth == MAX_FRAMES) {
 		error(r, from, line, ".include nested too deeply");
 		free(path);
 		return;
@@ -849,6 +853,74 @@ option(struct reader *r, const struct text *t, const char *scope,
 		bl_scope_add_setting(r->cfg, sc, s);
 }
 
+/*
+ * Debian's /etc/exim4: the reader's stack gets the files update-exim4.conf
+ * concatenates, the first on top, so they are read one after the other;
+ * the generated macros are pushed after the UPEX4CmacrosUPEX4C line.
+ */
+static int
+debian_sources(struct reader *r, struct bl_source *conf)
+{
+	struct bl_exim_debian plan;
+	struct bl_source *s;
+	size_t i;
+	int status = 0;
+
+	bl_exim_debian_plan(conf, &plan, r->diags);
+	r->depth = 0;
+	if (plan.exim4_conf != NULL) {
+		/* Debian's Exim reads /etc/exim4/exim4.conf before the
+		 * generated file: it is the configuration */
+		bl_diags_add(r->diags, BL_LEVEL_NOTE, plan.exim4_conf, 0, 0,
+			     "exim4.conf is here: Debian's Exim reads it and "
+			     "ignores what update-exim4.conf generates");
+		for (i = 0; i < plan.npaths; i++)
+			free(plan.paths[i]);
+		plan.paths = bl_xreallocarray(plan.paths, 1,
+					      sizeof(*plan.paths));
+		plan.paths[0] = plan.exim4_conf;
+		plan.exim4_conf = NULL;
+		plan.npaths = 1;
+		bl_source_free(plan.macros);
+		plan.macros = NULL;
+	}
+	if (plan.npaths == 0) {
+		bl_diags_add(r->diags, BL_LEVEL_ERROR, conf->path, 0, 0,
+			     "no configuration to assemble: %s",
+			     plan.split ? "conf.d/ has no files"
+					: "no exim4.conf.template beside it");
+		bl_exim_debian_finish(&plan);
+		return -1;
+	}
+	if (plan.npaths > MAX_FRAMES - MAX_INCLUDE - 2) {
+		bl_diags_add(r->diags, BL_LEVEL_ERROR, conf->path, 0, 0,
+			     "too many configuration files (%zu)", plan.npaths);
+		bl_exim_debian_finish(&plan);
+		return -1;
+	}
+	for (i = plan.npaths; i-- > 0;) {
+		if (bl_source_load(&s, plan.paths[i], 0, r->diags) < 0) {
+			status = -1;
+			continue;
+		}
+		bl_config_add_source(r->cfg, s);
+		r->stack[r->depth].src = s;
+		r->stack[r->depth].pos = 0;
+		r->stack[r->depth].line = 1;
+		r->depth++;
+	}
+	r->base = r->depth;
+	if (r->depth > 0)
+		r->cfg->main_src = r->stack[r->depth - 1].src;
+	if (plan.macros != NULL) {
+		bl_config_add_source(r->cfg, plan.macros);
+		r->macros_src = plan.macros;
+		plan.macros = NULL;
+	}
+	bl_exim_debian_finish(&plan);
+	return status;
+}
+
 static int
 parse(struct bl_config *cfg, struct bl_source *src, enum bl_file_role role,
       struct bl_diags *diags)
@@ -860,7 +932,6 @@ parse(struct bl_config *cfg, struct bl_source *src, enum bl_file_role role,
 	const char *scope = "main";
 	size_t i;
 
-	(void)role;
 	memset(&r, 0, sizeof(r));
 	r.cfg = cfg;
 	r.diags = diags;
@@ -869,6 +940,8 @@ parse(struct bl_config *cfg, struct bl_source *src, enum bl_file_role role,
 	r.stack[0].src = src;
 	r.stack[0].line = 1;
 	r.depth = 1;
+	if (role == BL_ROLE_EXIM_DEBIAN && debian_sources(&r, src) < 0)
+		return -1;
 	text_init(&t);
 	while (logical(&r, &t)) {
 		const char *d = t.b.data;
@@ -894,6 +967,16 @@ parse(struct bl_config *cfg, struct bl_source *src, enum bl_file_role role,
 		}
 		if (is_upper((unsigned char)d[0]) && sc == NULL) {
 			macro_definition(&r, &t);
+			/* update-exim4.conf puts its macros after this line */
+			if (r.macros_src != NULL && r.depth < MAX_FRAMES &&
+			    strncmp(d, "UPEX4CmacrosUPEX4C", 18) == 0 &&
+			    (t.off[0] == 0 ||
+			     t.src->data[t.off[0] - 1] == '\n')) {
+				r.stack[r.depth].src = r.macros_src;
+				r.stack[r.depth].pos = 0;
+				r.stack[r.depth].line = 1;
+				r.depth++;
+			}
 			continue;
 		}
 		if (strcmp(section, "main") == 0) {
@@ -1021,6 +1104,8 @@ parse(struct bl_config *cfg, struct bl_source *src, enum bl_file_role role,
 static enum bl_file_role
 classify(const char *base)
 {
+	if (strcmp(base, "update-exim4.conf.conf") == 0)
+		return BL_ROLE_EXIM_DEBIAN;
 	if (strcmp(base, "exim.conf") == 0 || strcmp(base, "exim4.conf") == 0 ||
 	    strcmp(base, "exim4.conf.template") == 0)
 		return BL_ROLE_EXIM_MAIN;
@@ -1048,6 +1133,7 @@ const struct bl_parser bl_parser_exim = {
 	.detect = detect,
 	.default_role = BL_ROLE_EXIM_MAIN,
 	.siblings = NULL,
+	.dir_marker = "update-exim4.conf.conf",
 	.is_template = NULL,
 	.parse = parse,
 	.resolve = bl_resolve_exim,

@@ -17,6 +17,7 @@ enum bl_file_role {
 	BL_ROLE_POSTFIX_MAIN,
 	BL_ROLE_POSTFIX_MASTER,
 	BL_ROLE_EXIM_MAIN,
+	BL_ROLE_EXIM_DEBIAN, /* update-exim4.conf.conf: its directory */
 	BL_ROLE_SENDMAIL_MC,
 	BL_ROLE_SENDMAIL_CF,
 };
@@ -33,6 +34,10 @@ struct bl_parser {
 	/* file names that make one instance with those beside them, in the
 	 * order they are parsed; NULL-terminated, or NULL: a file alone */
 	const char *const *siblings;
+	/* a file whose presence makes its whole directory one instance,
+	 * read by parse() from that file (Debian's update-exim4.conf.conf:
+	 * /etc/exim4 as update-exim4.conf assembles it); NULL: none */
+	const char *dir_marker;
 	/* is_template - a config-management template, not a configuration */
 	bool (*is_template)(const struct bl_source *src, unsigned *line);
 	/* parse - add the settings of src (the config takes src) */

@@ -79,6 +79,8 @@ void
 sm_text_append(struct sm_text *t, const struct sm_text *o, size_t from,
 	       size_t n)
 {
+	if (n == 0)
+		return;
 	reserve(t, n);
 	memcpy(t->src + t->b.len, o->src + from, n * sizeof(*t->src));
 	memcpy(t->off + t->b.len, o->off + from, n * sizeof(*t->off));

@@ -619,6 +619,16 @@ do_define(struct m4 *m, const struct args *a, bool push)
 
 	if (a->n < 2 || name->b.len == 0)
 		return;
+	if (a->n > 3 && m->call_src != NULL) {
+		unsigned line, col;
+
+		bl_source_position(m->call_src, m->call_off, &line, &col);
+		bl_diags_add(m->diags, BL_LEVEL_WARNING, m->call_src->path, line,
+			     col,
+			     "m4: excess arguments to define ignored: the value "
+			     "ends at the first unquoted comma (quote it: "
+			     "`...')");
+	}
 	for (i = m->depth - 1; i >= 0; i--)
 		if (m->stack[i].is_file) {
 			cf_tree = m->stack[i].from_cf_tree;
@@ -1269,10 +1279,20 @@ final_value(struct m4 *m, const char *name, struct sm_text *out)
 
 	if (mc == NULL || mc->top->builtin)
 		return;
-	push_text(m, &mc->top->body, 0, mc->top->body.b.len);
+	{
+		/* proto.m4 calls the macro without arguments: $1.. go */
+		struct args a;
+		struct sm_text nm;
+
+		sm_text_init(&nm);
+		sm_text_add(&nm, name, strlen(name), NULL, 0);
+		a.v = &nm;
+		a.n = 1;
+		substitute(m, mc->top, &a);
+		sm_text_finish(&nm);
+	}
 	if (m->depth == base)
 		return;
-	m->stack[m->depth - 1].is_file = false;
 	sm_text_init(&tok);
 	while (m->depth > base) {
 		struct frame *f = &m->stack[m->depth - 1];

@@ -185,8 +185,12 @@ place(struct plan *p, const char *path, enum bl_file_role role,
 	if (parser->siblings == NULL)
 		order = -1;
 	dir = dir_of(path);
-	pd = order >= 0 ? pending_for(p, dir, dir, parser)
-			: pending_for(p, path, path, parser);
+	if (parser->dir_marker != NULL && strcmp(base, parser->dir_marker) == 0)
+		/* the directory is the instance */
+		pd = pending_for(p, path, dir, parser);
+	else
+		pd = order >= 0 ? pending_for(p, dir, dir, parser)
+				: pending_for(p, path, path, parser);
 	if (!has_file(pd, path))
 		add_to(pd, path, role, order, preloaded);
 	else
@@ -248,6 +252,32 @@ walk(struct plan *p, const char *root, struct bl_diags *diags,
 			fts_set(fts, e, FTS_SKIP);
 			continue;
 		}
+		if (e->fts_info == FTS_D) {
+			/* a directory a dialect takes whole (/etc/exim4) */
+			size_t k;
+
+			for (k = 0; bl_parsers[k] != NULL; k++) {
+				const struct bl_parser *dp = bl_parsers[k];
+				char *m;
+
+				if (dp->dir_marker == NULL)
+					continue;
+				m = join(strcmp(root, ".") == 0 &&
+							 e->fts_level == 0
+						 ? "."
+						 : e->fts_path,
+					 dp->dir_marker);
+				if (is_file(m)) {
+					place(p, m, dp->classify(dp->dir_marker),
+					      dp, false, NULL);
+					fts_set(fts, e, FTS_SKIP);
+					free(m);
+					break;
+				}
+				free(m);
+			}
+			continue;
+		}
 		if (e->fts_info == FTS_DNR || e->fts_info == FTS_ERR) {
 			bl_diags_add(diags, BL_LEVEL_ERROR, e->fts_path, 0, 0,
 				     "cannot read: %s",
@@ -281,7 +311,9 @@ walk(struct plan *p, const char *root, struct bl_diags *diags,
 	if (p->n == before && status == 0 && *skipped == 0) {
 		bl_diags_add(diags, BL_LEVEL_ERROR, root, 0, 0,
 			     "no mail server configuration found here "
-			     "(looked for main.cf and master.cf)");
+			     "(looked for main.cf, master.cf, exim.conf, "
+			     "exim4.conf, update-exim4.conf.conf, *.mc and "
+			     "sendmail.cf)");
 		status = -1;
 	}
 	return status;

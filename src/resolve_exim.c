@@ -494,6 +494,8 @@ bl_resolve_exim(struct bl_config *cfg, struct bl_diags *diags)
 				 "$smtp_active_hostname ESMTP Exim "
 				 "$version_number $tod_full",
 				 false);
+	if (s->src != NULL)
+		sf->file = s->src->path; /* Debian: the conf.d file */
 	sf->configured = s->raw;
 	msg = connect_message(cfg);
 	if (msg != NULL) {

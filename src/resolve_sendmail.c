@@ -223,7 +223,7 @@ render(struct sm_ctx *x, const struct bl_setting *h, size_t hidx, bool munch)
 		char op;
 		char *name;
 
-		if (t[i] != '$' || i + 1 >= k) {
+		if (t[i] != '$' || i + 1 >= k || blank((unsigned char)t[i + 1])) {
 			if (on)
 				emit_byte(x, hidx, h->raw + at[i], t[i]);
 			nx = i + 1;
