@@ -396,8 +396,9 @@ add_file(struct plan *p, const char *path, struct bl_source *src,
 	if (parser == NULL) {
 		bl_diags_add(diags, BL_LEVEL_ERROR, path, 0, 0,
 			     "cannot tell which mail server this "
-			     "configuration is for: name it main.cf or "
-			     "master.cf, or give --type postfix");
+			     "configuration is for: name it as the mail "
+			     "server does (main.cf, exim.conf, sendmail.mc, "
+			     "...), or give --type postfix|exim|sendmail");
 		bl_source_free(src);
 		return -1;
 	}

@@ -269,3 +269,25 @@ bl_surface_add_piece(struct bl_surface *sf, size_t off, size_t origin,
 	pc->top_off = top_off;
 	pc->top_len = top_len;
 }
+
+/* bl_surface_set_greeting - the 220 lines of a multi-line value */
+void
+bl_surface_set_greeting(struct bl_config *cfg, struct bl_surface *sf,
+			const char *value)
+{
+	struct bl_buf g;
+	const char *p = value, *nl;
+
+	bl_buf_init(&g);
+	for (;;) {
+		nl = strchr(p, '\n');
+		bl_buf_printf(&g, "%s%.*s", nl ? "220-" : "220 ",
+			      nl ? (int)(nl - p) : (int)strlen(p), p);
+		if (nl == NULL)
+			break;
+		bl_buf_addc(&g, '\n');
+		p = nl + 1;
+	}
+	sf->greeting = bl_arena_strdup(&cfg->arena, g.data);
+	bl_buf_finish(&g);
+}

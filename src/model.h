@@ -176,6 +176,11 @@ void bl_config_add_event(struct bl_config *cfg, const char *kind,
 			 const struct bl_source *src, size_t off, size_t len,
 			 const char *arg);
 
+/* bl_surface_set_greeting - sf->greeting: "220-" before every line of
+ * value but the last, "220 " before the last */
+void bl_surface_set_greeting(struct bl_config *cfg, struct bl_surface *sf,
+			     const char *value);
+
 /* bl_config_lookup - last effective global setting for key, or NULL (borrowed) */
 const struct bl_setting *bl_config_lookup(const struct bl_config *cfg,
 					  const char *key);

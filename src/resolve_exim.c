@@ -450,26 +450,6 @@ connect_message(const struct bl_config *cfg)
 	return m;
 }
 
-static void
-greeting(struct bl_config *cfg, struct bl_surface *sf)
-{
-	struct bl_buf g;
-	const char *p = sf->value, *nl;
-
-	bl_buf_init(&g);
-	for (;;) {
-		nl = strchr(p, '\n');
-		bl_buf_printf(&g, "%s%.*s", nl ? "220-" : "220 ",
-			      nl ? (int)(nl - p) : (int)strlen(p), p);
-		if (nl == NULL)
-			break;
-		bl_buf_addc(&g, '\n');
-		p = nl + 1;
-	}
-	sf->greeting = bl_arena_strdup(&cfg->arena, g.data);
-	bl_buf_finish(&g);
-}
-
 /* bl_resolve_exim - the banner and every smtp/lmtp transport's HELO */
 int
 bl_resolve_exim(struct bl_config *cfg, struct bl_diags *diags)
@@ -508,7 +488,7 @@ bl_resolve_exim(struct bl_config *cfg, struct bl_diags *diags)
 	} else {
 		compute(&x, sf, NULL, s);
 	}
-	greeting(cfg, sf);
+	bl_surface_set_greeting(cfg, sf, sf->value);
 	for (i = 0; i < cfg->nscopes; i++) {
 		const struct bl_scope *sc = cfg->scopes[i];
 

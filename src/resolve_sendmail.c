@@ -320,11 +320,10 @@ shift_pieces(struct bl_surface *sf, size_t pos, int n)
 static char *
 greeting_text(struct bl_config *cfg, struct bl_surface *sf, const char *v)
 {
-	struct bl_buf g, val;
+	struct bl_buf val;
 	const char *p = v, *nl, *sp;
 	bool first = true;
 
-	bl_buf_init(&g);
 	bl_buf_init(&val);
 	for (;;) {
 		size_t n;
@@ -358,19 +357,7 @@ greeting_text(struct bl_config *cfg, struct bl_surface *sf, const char *v)
 			break;
 		p = nl + 1;
 	}
-	/* the 220 lines */
-	p = val.data ? val.data : "";
-	for (;;) {
-		nl = strchr(p, '\n');
-		bl_buf_printf(&g, "%s%.*s", nl ? "220-" : "220 ",
-			      nl ? (int)(nl - p) : (int)strlen(p), p);
-		if (nl == NULL)
-			break;
-		bl_buf_addc(&g, '\n');
-		p = nl + 1;
-	}
-	sf->greeting = bl_arena_strdup(&cfg->arena, g.data);
-	bl_buf_finish(&g);
+	bl_surface_set_greeting(cfg, sf, val.data ? val.data : "");
 	{
 		char *r = bl_xstrdup(val.data ? val.data : "");
 
