@@ -98,18 +98,17 @@ update-exim4.conf script, or not running as root, is a failure, not a skip.
 Python 3 standard library only.
 """
 
-import argparse
-import concurrent.futures
-import json
 import os
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+from common import (Case, Tap, arg_parser, case_dirs,  # noqa: E402
+                    check_error_reported, check_json, decode, diagnostics,
+                    each_surface, run, run_cases, show)
 import exim_oracle as eo  # noqa: E402  (Runner, Exim, parsing helpers)
 
 ROOT = eo.ROOT
@@ -125,8 +124,6 @@ HAND_CONF = "exim4.conf"
 STUB_FQDN = "Stub-Host.Bannerlint.TEST"
 MAILNAME = "Mail.Example.ORG"
 SAFE_PATH = "/usr/sbin:/usr/bin:/sbin:/bin"
-TIMEOUT = eo.TIMEOUT
-IN_CI = eo.IN_CI
 
 SECOND_TIME = "option set for the second time"
 RULE = re.compile(r"^#{20,}$")
@@ -151,14 +148,10 @@ exec "$@"
 '''
 
 
-def show(s):
-    return eo.show(s)
-
-
 def read_text(path):
     try:
         with open(path, "rb") as f:
-            return eo.decode(f.read())
+            return decode(f.read())
     except OSError:
         return None
 
@@ -211,23 +204,12 @@ class Generator:
             if self.patched:
                 self.mode = "patched"
 
-    def _run(self, argv):
-        try:
-            p = subprocess.run(argv, stdin=subprocess.DEVNULL,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               timeout=TIMEOUT)
-        except subprocess.TimeoutExpired:
-            return 124, "", "timed out: %s" % argv
-        except OSError as e:
-            return 127, "", "cannot run %s: %s" % (argv[0], e)
-        return p.returncode, eo.decode(p.stdout), eo.decode(p.stderr)
-
     def in_namespace(self, tree, argv):
         scratch = tempfile.mkdtemp(prefix="ns-", dir=self.workdir)
         try:
-            return self._run(["unshare", "--mount", "--propagation", "private",
-                              "sh", "-c", NS_SETUP, "ns-setup", scratch, tree,
-                              MAILNAME] + argv)
+            return run(["unshare", "--mount", "--propagation", "private",
+                        "sh", "-c", NS_SETUP, "ns-setup", scratch, tree,
+                        MAILNAME] + argv)
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
 
@@ -272,7 +254,7 @@ class Generator:
         opts = ["-o", out] + (["--keepcomments"] if keepcomments else [])
         if self.mode == "namespace":
             return self.in_namespace(tree, self.env + ["sh", self.script] + opts)
-        return self._run(self.env + ["sh", self.patched, "-d", tree] + opts)
+        return run(self.env + ["sh", self.patched, "-d", tree] + opts)
 
 
 # ------------------------------------------- generated line -> source line --
@@ -612,11 +594,7 @@ def run_case(g, r, base_sysvals, etc_exim4, case, dump):
         c.dump.append("update-exim4.conf says: %s" % m)
 
     # 3. bannerlint
-    brc, bout, berr = r.run([r.bannerlint, "show", "--format", "json", "."], cwd=tree)
-    try:
-        doc = json.loads(bout) if bout.strip() else None
-    except ValueError:
-        doc = None
+    brc, doc, bout, berr = r.bannerlint_json(["."], cwd=tree)
 
     bad_name = case.name.startswith("bad-")
     case.check("exim %s the assembled configuration (a case is named bad-* "
@@ -644,19 +622,11 @@ def run_case(g, r, base_sysvals, etc_exim4, case, dump):
     c.dump.append("placeholders: %s" % ", ".join(
         "%s=%s" % kv for kv in sorted(sysvals.items())))
 
-    case.check("bannerlint exits 0 like exim", 0, brc)
-    if brc != 0 and berr.strip():
-        case.note("bannerlint stderr: %s" % berr.strip().splitlines()[0])
-    if not isinstance(doc, dict):
-        case.fail("bannerlint prints JSON", "a JSON object", show(bout[:200]))
+    surfaces = check_json(case, brc, doc, bout, berr, "exim",
+                          "bannerlint exits 0 like exim")
+    if surfaces is None:
         emit_dump(case, c, dump)
         return case
-    case.check("JSON version", 1, doc.get("version"))
-    surfaces = [s for s in doc.get("surfaces", []) or []
-                if isinstance(s, dict) and s.get("mta") == "exim"]
-    got = {}
-    for s in surfaces:
-        got.setdefault((s.get("scope"), s.get("key")), []).append(s)
     exp = eo.expected_surfaces(ex)
     want_scopes = sorted(s for s, _ in exp if s != "main")
     got_scopes = sorted({str(s.get("scope")) for s in surfaces
@@ -664,14 +634,7 @@ def run_case(g, r, base_sysvals, etc_exim4, case, dump):
     case.check("transport scopes match exim's smtp/lmtp transports",
                want_scopes, got_scopes)
     tods = eo.TOD_FULL.findall("\n".join(ex.greeting))
-    for (scope, key) in sorted(exp, key=lambda k: (k[0] != "main", k)):
-        kind = exp[(scope, key)]
-        label = "%s %s" % (scope, key)
-        ss = got.get((scope, key), [])
-        if len(ss) != 1:
-            case.fail("%s surface present" % label, "exactly one surface", "%d" % len(ss))
-            continue
-        s = ss[0]
+    for scope, key, kind, label, s in each_surface(case, exp, surfaces):
         case.check("%s kind" % label, kind, s.get("kind"))
         rel = inside(tree, s.get("file"))
         if rel in readable:
@@ -689,10 +652,6 @@ def run_case(g, r, base_sysvals, etc_exim4, case, dump):
             if ex.transports[name][0] == "smtp":
                 check_located(case, tree, s, label, "helo_data", probes.helo(name))
         check_other_origins(case, tree, s, label, readable, probes)
-    for (scope, key), ss in sorted(got.items(), key=str):
-        if (scope, key) not in exp:
-            case.fail("unexpected surface %s %s" % (scope, key), "none",
-                      show(ss[0].get("value")))
     emit_dump(case, c, dump)
     return case
 
@@ -853,15 +812,9 @@ def check_bad(case, c, r, ex, conf_kc, smap, tree, rc, doc, stderr):
         what, erc, msg.replace(conf_kc, "GEN"),
         "" if where is None else " [%s line %d]" % where))
     case.check("bannerlint exits 2 like exim (%s)" % msg, 2, rc)
-    diags = doc.get("diagnostics", []) if isinstance(doc, dict) else []
-    diags = [x for x in diags if isinstance(x, dict)]
-    errs = [x for x in diags if x.get("level") == "error"]
+    diags, errs = diagnostics(doc)
     if where is None:
-        if errs or re.search(r"\berror\b", stderr):
-            case.ok("bannerlint reports an error diagnostic")
-        else:
-            case.fail("bannerlint reports an error diagnostic",
-                      "a diagnostic with level error", show(diags or stderr.strip()))
+        check_error_reported(case, diags, errs, stderr)
         return
     efile, eline = where
     lines = file_lines(os.path.join(tree, efile)) or []
@@ -883,82 +836,49 @@ def check_bad(case, c, r, ex, conf_kc, smap, tree, rc, doc, stderr):
 # ------------------------------------------------------------------- main --
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--bannerlint", required=True, help="the bannerlint binary")
-    ap.add_argument("--fixtures", required=True,
-                    help="directory of overlay case directories (tests/oracle/exim-debian)")
-    ap.add_argument("--exim", default=None,
+    args = arg_parser(
+        __doc__,
+        fixtures="directory of overlay case directories (tests/oracle/exim-debian)",
+        inputs=[("--exim", dict(
+                    default=None,
                     help="exim binary (default: %s; else exim4 or exim from PATH)"
-                    % os.path.relpath(eo.DEFAULT_EXIM, ROOT))
-    ap.add_argument("--exim4-config", default=DEFAULT_EXIM4_CONFIG,
+                         % os.path.relpath(eo.DEFAULT_EXIM, ROOT))),
+                ("--exim4-config", dict(
+                    default=DEFAULT_EXIM4_CONFIG,
                     help="the unpacked exim4-config package (default: %s)"
-                    % os.path.relpath(DEFAULT_EXIM4_CONFIG, ROOT))
-    ap.add_argument("--case", action="append", default=[],
-                    help="run only this case (repeatable)")
-    ap.add_argument("--mode", choices=("auto", "namespace", "patched"), default="auto",
-                    help="how update-exim4.conf is made hermetic (default auto: "
-                         "namespace if permitted, else patched)")
-    ap.add_argument("--dump", action="store_true",
-                    help="print what update-exim4.conf and exim say for each case")
-    ap.add_argument("--keep", action="store_true",
-                    help="keep the scratch directory (printed) for inspection")
-    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
-    args = ap.parse_args()
+                         % os.path.relpath(DEFAULT_EXIM4_CONFIG, ROOT)))],
+        case="run only this case (repeatable)",
+        after_case=[("--mode", dict(
+                        choices=("auto", "namespace", "patched"), default="auto",
+                        help="how update-exim4.conf is made hermetic (default auto: "
+                             "namespace if permitted, else patched)")),
+                    ("--dump", dict(
+                        action="store_true",
+                        help="print what update-exim4.conf and exim say for each case")),
+                    ("--keep", dict(
+                        action="store_true",
+                        help="keep the scratch directory (printed) for inspection"))],
+    ).parse_args()
+    tap = Tap()
 
-    sys.stdout.reconfigure(encoding="utf-8", errors="backslashreplace")
-    n = {"ok": 0, "fail": 0, "skip": 0}
-
-    def emit(status, text, detail=None):
-        num = sum(n.values()) + 1
-        n[status] += 1
-        if status == "ok":
-            print("ok %d - %s" % (num, text))
-        elif status == "skip":
-            print("ok %d - %s # SKIP %s" % (num, text, detail))
-        else:
-            print("not ok %d - %s (%s)" % (num, text, detail))
-        sys.stdout.flush()
-
-    def finish():
-        print("1..%d" % sum(n.values()))
-        tail = ", %d skipped" % n["skip"] if n["skip"] else ""
-        print("%d passed, %d failed%s" % (n["ok"], n["fail"], tail))
-        return 1 if n["fail"] else 0
-
-    def missing(what):
-        if IN_CI:
-            emit("fail", "setup: %s" % what, "required when CI=true")
-        else:
-            emit("skip", "setup: %s" % what, "not available outside CI")
-
-    exim = args.exim
+    exim = eo.find_exim(tap, args.exim)
     if not exim:
-        for cand in (eo.DEFAULT_EXIM, shutil.which("exim4"), shutil.which("exim")):
-            if cand and os.access(cand, os.X_OK):
-                exim = cand
-                break
-    if not exim or not os.path.isfile(exim) or not os.access(exim, os.X_OK):
-        missing("exim binary found (%s; run tests/setup-components.sh)" %
-                (exim or eo.DEFAULT_EXIM))
-        return finish()
-    exim = os.path.abspath(exim)
+        return tap.finish()
     pkg = os.path.abspath(args.exim4_config)
     etc_exim4 = os.path.join(pkg, ETC_REL)
     if not os.path.isfile(os.path.join(pkg, UE4C_REL)) or \
             not os.path.isdir(os.path.join(etc_exim4, "conf.d")) or \
             not os.path.isfile(os.path.join(etc_exim4, TEMPLATE)):
-        missing("Debian exim4-config unpacked in %s (%s, %s; run "
-                "tests/setup-components.sh)" % (pkg, UE4C_REL, ETC_REL))
-        return finish()
-    bl = args.bannerlint
-    if not (os.path.isfile(bl) and os.access(bl, os.X_OK)):
-        missing("bannerlint binary %s exists" % bl)
-        return finish()
-    bl = os.path.abspath(bl)
+        tap.missing("Debian exim4-config unpacked in %s (%s, %s; run "
+                    "tests/setup-components.sh)" % (pkg, UE4C_REL, ETC_REL))
+        return tap.finish()
+    bl = tap.bannerlint(args.bannerlint)
+    if not bl:
+        return tap.finish()
     if os.geteuid() != 0:
-        missing("running as root (update-exim4.conf chowns to Debian-exim; %s)"
-                % eo.NOT_ROOT_REASON)
-        return finish()
+        tap.missing("running as root (update-exim4.conf chowns to Debian-exim; %s)"
+                    % eo.NOT_ROOT_REASON)
+        return tap.finish()
     r = eo.Runner(exim, bl)
 
     workdir = tempfile.mkdtemp(prefix="exim-debian-oracle-")
@@ -967,53 +887,28 @@ def main():
         if g.note:
             print("# %s" % g.note)
         if g.mode is None:
-            emit("fail", "setup: run update-exim4.conf hermetically (--mode %s)" % args.mode,
-                 g.patch_error or g.note or "no mode available")
-            return finish()
+            tap.emit("fail", "setup: run update-exim4.conf hermetically (--mode %s)"
+                     % args.mode, g.patch_error or g.note or "no mode available")
+            return tap.finish()
         print("# update-exim4.conf: %s (%s mode); hostname --fqdn stub: %s; "
               "/etc/mailname: %s" % (os.path.relpath(g.script, ROOT), g.mode,
                                      STUB_FQDN, MAILNAME))
 
-        empty = os.path.join(workdir, "empty.conf")
-        with open(empty, "w") as f:
-            f.write("# empty configuration: every option at its default\n")
-        rc, out, err = r.ex(empty, "-bV")
-        m = re.search(r"^Exim version (\S+)", out, re.M)
-        if rc != 0 or not m:
-            emit("fail", "setup: %s -bV" % exim, "exit %d: %s" % (
-                rc, (err.strip() or out.strip())[:300]))
-            return finish()
-        version = m.group(1)
-        rc, out, err = r.ex(empty, "-bP", "primary_hostname")
-        host = eo.bp_value(out, "primary_hostname")
-        if rc != 0 or host is None:
-            emit("fail", "setup: %s -bP primary_hostname" % exim,
-                 "exit %d: %s" % (rc, (err.strip() or out.strip())[:300]))
-            return finish()
-        sysvals = {"<version_number>": version, "<exim_version>": version,
-                   "<system-hostname>": host}
+        sysvals = eo.machine_values(tap, r, workdir)
+        if sysvals is None:
+            return tap.finish()
         print("# exim %s (%s); <system-hostname>=%s (unset primary_hostname) or "
-              "%s (dc_minimaldns)" % (version, exim, host, STUB_FQDN.lower()))
+              "%s (dc_minimaldns)" % (sysvals["<exim_version>"], exim,
+                                      sysvals["<system-hostname>"], STUB_FQDN.lower()))
 
-        fixtures = os.path.abspath(args.fixtures)
-        names = sorted(d for d in os.listdir(fixtures)
-                       if os.path.isdir(os.path.join(fixtures, d))
-                       and not d.startswith(".")) if os.path.isdir(fixtures) else []
-        if not names:
-            emit("fail", "setup: case directories under %s" % args.fixtures,
-                 "expected at least one, got none")
-            return finish()
-        wanted = set(args.case)
-        for u in sorted(wanted - set(names)):
-            emit("fail", "setup: case %s" % u, "expected it to exist, got nothing")
-        cases = []
-        for name in names:
-            if wanted and name not in wanted:
-                continue
-            c = eo.Case(name, os.path.join(fixtures, name))
-            c.work = os.path.join(workdir, "cases", name)
+        found = case_dirs(os.path.abspath(args.fixtures), hidden=False)
+        if not found:
+            tap.no_cases(args.fixtures)
+            return tap.finish()
+        cases = tap.only([Case(name, path) for name, path in found], set(args.case))
+        for c in cases:
+            c.work = os.path.join(workdir, "cases", c.name)
             os.makedirs(c.work)
-            cases.append(c)
 
         def one(c):
             try:
@@ -1023,19 +918,13 @@ def main():
                     type(e).__name__, e))
                 return c
 
-        with concurrent.futures.ThreadPoolExecutor(max(1, args.jobs)) as pool:
-            done = list(pool.map(one, cases))
-        for c in done:
-            for text in c.comments:
-                print("# %s: %s" % (c.name, text))
-            for status, what, detail in c.checks:
-                emit(status, "%s: %s" % (c.name, what), detail)
+        tap.report(run_cases(one, cases, args.jobs))
     finally:
         if args.keep:
             print("# scratch kept in %s" % workdir)
         else:
             shutil.rmtree(workdir, ignore_errors=True)
-    return finish()
+    return tap.finish()
 
 
 if __name__ == "__main__":

@@ -74,25 +74,25 @@ a failure, not a skip.
 Python 3 standard library only.
 """
 
-import argparse
-import concurrent.futures
-import json
 import os
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from common import (Case, Tap, arg_parser, case_dirs,  # noqa: E402
+                    check_error_reported, check_json, decode, diagnostics,
+                    each_surface, run_cases, show)
+import common  # noqa: E402
+
 ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
 CACHE = os.environ.get("BANNERLINT_CACHE_DIR") or os.path.join(ROOT, "tests", ".cache")
 DEFAULT_EXIM = os.path.join(CACHE, "pkgs", "exim4-daemon-light", "usr", "sbin", "exim4")
 DEBIAN_TEMPLATE = os.path.join(CACHE, "pkgs", "exim4-config", "etc", "exim4",
                                "exim4.conf.template")
 
-TIMEOUT = 120
-IN_CI = os.environ.get("CI") == "true"
 HELO_DRIVERS = ("smtp", "lmtp")
 CLIENT_IP = "192.0.2.1"
 # Exim's tod_full (tod.c): "%a, " "%02d " "%b %Y %H:%M:%S" " %+03d%02d"
@@ -105,14 +105,6 @@ CONFIG_ERROR_NOLINE = re.compile(r"Exim configuration error:\s*\n\s*(.*)")
 NOT_DISPLAYABLE = "<value not displayable>"
 NOT_ROOT_REASON = ("not root: Exim shows hidden options as <value not displayable>; "
                    "run as root")
-
-
-def show(s):
-    return json.dumps(s, ensure_ascii=False)
-
-
-def decode(b):
-    return b.decode("utf-8", errors="surrogateescape")
 
 
 def exim_printing(s):
@@ -135,23 +127,10 @@ def exim_printing(s):
 
 # ---------------------------------------------------------------- running --
 
-class Runner:
+class Runner(common.Runner):
     def __init__(self, exim, bannerlint):
+        super().__init__(bannerlint)
         self.exim = exim
-        self.bannerlint = bannerlint
-        self.env = dict(os.environ)
-
-    def run(self, argv, stdin=None, cwd=None):
-        try:
-            p = subprocess.run(argv, input=stdin,
-                               stdin=None if stdin is not None else subprocess.DEVNULL,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               env=self.env, cwd=cwd, timeout=TIMEOUT)
-        except subprocess.TimeoutExpired:
-            return 124, "", "timed out after %ds: %s" % (TIMEOUT, argv)
-        except OSError as e:
-            return 127, "", "cannot run %s: %s" % (argv[0], e)
-        return p.returncode, decode(p.stdout), decode(p.stderr)
 
     def ex(self, conf, *args, stdin=None):
         return self.run([self.exim, "-C", conf] + list(args), stdin=stdin)
@@ -256,34 +235,6 @@ def expected_surfaces(ex):
 
 
 # ------------------------------------------------------------------ a case --
-
-class Case:
-    def __init__(self, name, path, builtin=False):
-        self.name = name
-        self.path = path
-        self.builtin = builtin    # built at run time (Debian), not a fixture
-        self.checks = []          # (status, what, detail)  status: ok|fail|skip
-        self.comments = []
-
-    def ok(self, what):
-        self.checks.append(("ok", what, None))
-
-    def fail(self, what, expected, got):
-        self.checks.append(("fail", what,
-                            "expected %s, got %s" % (expected, got)))
-
-    def skip(self, what, reason):
-        self.checks.append(("skip", what, reason))
-
-    def check(self, what, expected, got):
-        if expected == got:
-            self.ok(what)
-        else:
-            self.fail(what, show(expected), show(got))
-
-    def note(self, text):
-        self.comments.append(text)
-
 
 def read_lines(path):
     try:
@@ -396,11 +347,7 @@ def run_case(r, sysvals, case):
         return case
     ex = Exim(r, conf)
 
-    rc, out, err = r.run([r.bannerlint, "show", "--format", "json", "."], cwd=d)
-    try:
-        doc = json.loads(out) if out.strip() else None
-    except ValueError:
-        doc = None
+    rc, doc, out, err = r.bannerlint_json(["."], cwd=d)
 
     bad_name = case.name.startswith("bad-")
     if not case.builtin:
@@ -412,18 +359,10 @@ def run_case(r, sysvals, case):
         check_bad(case, ex, d, rc, doc, err)
         return case
 
-    case.check("bannerlint exits 0 like exim", 0, rc)
-    if rc != 0 and err.strip():
-        case.note("bannerlint stderr: %s" % err.strip().splitlines()[0])
-    if not isinstance(doc, dict):
-        case.fail("bannerlint prints JSON", "a JSON object", show(out[:200]))
+    surfaces = check_json(case, rc, doc, out, err, "exim",
+                          "bannerlint exits 0 like exim")
+    if surfaces is None:
         return case
-    case.check("JSON version", 1, doc.get("version"))
-    surfaces = [s for s in doc.get("surfaces", []) or []
-                if isinstance(s, dict) and s.get("mta") == "exim"]
-    got = {}
-    for s in surfaces:
-        got.setdefault((s.get("scope"), s.get("key")), []).append(s)
 
     exp = expected_surfaces(ex)
     want_scopes = sorted(s for s, _ in exp if s != "main")
@@ -433,15 +372,7 @@ def run_case(r, sysvals, case):
                want_scopes, got_scopes)
 
     tods = TOD_FULL.findall("\n".join(ex.greeting))
-    for (scope, key) in sorted(exp, key=lambda k: (k[0] != "main", k)):
-        kind = exp[(scope, key)]
-        label = "%s %s" % (scope, key)
-        ss = got.get((scope, key), [])
-        if len(ss) != 1:
-            case.fail("%s surface present" % label, "exactly one surface",
-                      "%d" % len(ss))
-            continue
-        s = ss[0]
+    for scope, key, kind, label, s in each_surface(case, exp, surfaces):
         case.check("%s kind" % label, kind, s.get("kind"))
         f = s.get("file")
         fpath = None if not isinstance(f, str) else (
@@ -458,10 +389,6 @@ def run_case(r, sysvals, case):
             compare_banner(r, case, ex, s, label, sysvals, tods)
         else:
             compare_helo(case, ex, s, scope[len("transport/"):], label, sysvals)
-    for (scope, key), ss in sorted(got.items(), key=str):
-        if (scope, key) not in exp:
-            case.fail("unexpected surface %s %s" % (scope, key), "none",
-                      show(ss[0].get("value")))
     return case
 
 
@@ -474,15 +401,9 @@ def check_bad(case, ex, d, rc, doc, stderr):
         "" if eline is None else " [%s line %d]" % (
             os.path.relpath(efile, d) if os.path.isabs(efile) else efile, eline)))
     case.check("bannerlint exits 2 like exim (%s)" % shown, 2, rc)
-    diags = doc.get("diagnostics", []) if isinstance(doc, dict) else []
-    diags = [x for x in diags if isinstance(x, dict)]
-    errs = [x for x in diags if x.get("level") == "error"]
+    diags, errs = diagnostics(doc)
     if eline is None:
-        if errs or re.search(r"\berror\b", stderr):
-            case.ok("bannerlint reports an error diagnostic")
-        else:
-            case.fail("bannerlint reports an error diagnostic",
-                      "a diagnostic with level error", show(diags or stderr.strip()))
+        check_error_reported(case, diags, errs, stderr)
         return
     ok_lines = accepted_lines(msg, efile, eline)
     rel = os.path.relpath(efile, d) if os.path.isabs(efile) else efile
@@ -595,140 +516,104 @@ def debian_case(workdir):
 
 # ------------------------------------------------------------------- main --
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--bannerlint", required=True, help="the bannerlint binary")
-    ap.add_argument("--fixtures", required=True,
-                    help="directory of case directories (e.g. fixtures/exim)")
-    ap.add_argument("--exim", default=None,
-                    help="exim binary (default: the one tests/setup-components.sh "
-                         "unpacks, %s; else exim4 or exim from PATH)" %
-                    os.path.relpath(DEFAULT_EXIM, ROOT))
-    ap.add_argument("--case", action="append", default=[],
-                    help="run only this case (repeatable; the Debian case is "
-                         "debian-exim4-conf-template)")
-    ap.add_argument("--skip-debian", action="store_true",
-                    help="do not build the case from Debian's exim4-config "
-                         "(refused when CI=true)")
-    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
-    args = ap.parse_args()
-
-    sys.stdout.reconfigure(encoding="utf-8", errors="backslashreplace")
-    n_pass = n_fail = n_skip = 0
-
-    def emit(status, text, detail=None):
-        nonlocal n_pass, n_fail, n_skip
-        num = n_pass + n_fail + n_skip + 1
-        if status == "ok":
-            n_pass += 1
-            print("ok %d - %s" % (num, text))
-        elif status == "skip":
-            n_skip += 1
-            print("ok %d - %s # SKIP %s" % (num, text, detail))
-        else:
-            n_fail += 1
-            print("not ok %d - %s (%s)" % (num, text, detail))
-        sys.stdout.flush()
-
-    def finish():
-        print("1..%d" % (n_pass + n_fail + n_skip))
-        tail = ", %d skipped" % n_skip if n_skip else ""
-        print("%d passed, %d failed%s" % (n_pass, n_fail, tail))
-        return 1 if n_fail else 0
-
-    def missing(what):
-        if IN_CI:
-            emit("fail", "setup: %s" % what, "required when CI=true")
-        else:
-            emit("skip", "setup: %s" % what, "not available outside CI")
-
-    exim = args.exim
+def find_exim(tap, given):
+    """The absolute path of the exim binary (GIVEN, else the unpacked one,
+    else exim4 or exim from PATH), or None (reported as missing)."""
+    exim = given
     if not exim:
         for c in (DEFAULT_EXIM, shutil.which("exim4"), shutil.which("exim")):
             if c and os.access(c, os.X_OK):
                 exim = c
                 break
     if not exim or not os.path.isfile(exim) or not os.access(exim, os.X_OK):
-        missing("exim binary found (%s; run tests/setup-components.sh)" %
-                (exim or DEFAULT_EXIM))
-        return finish()
-    exim = os.path.abspath(exim)
-    bl = args.bannerlint
-    if not (os.path.isfile(bl) and os.access(bl, os.X_OK)):
-        missing("bannerlint binary %s exists" % bl)
-        return finish()
-    bl = os.path.abspath(bl)
+        tap.missing("exim binary found (%s; run tests/setup-components.sh)" %
+                    (exim or DEFAULT_EXIM))
+        return None
+    return os.path.abspath(exim)
+
+
+def machine_values(tap, r, workdir):
+    """What Exim computes from the machine (an empty configuration in
+    WORKDIR): the placeholders {"<version_number>": ..., "<exim_version>":
+    ..., "<system-hostname>": ...}, or None (reported as a failure)."""
+    empty = os.path.join(workdir, "empty.conf")
+    with open(empty, "w") as f:
+        f.write("# empty configuration: every option at its default\n")
+    rc, out, err = r.ex(empty, "-bV")
+    m = re.search(r"^Exim version (\S+)", out, re.M)
+    if rc != 0 or not m:
+        tap.emit("fail", "setup: %s -bV" % r.exim, "exit %d: %s" % (
+            rc, (err.strip() or out.strip())[:300]))
+        return None
+    version = m.group(1)
+    rc, out, err = r.ex(empty, "-bP", "primary_hostname")
+    host = bp_value(out, "primary_hostname")
+    if rc != 0 or host is None:
+        tap.emit("fail", "setup: %s -bP primary_hostname" % r.exim,
+                 "exit %d: %s" % (rc, (err.strip() or out.strip())[:300]))
+        return None
+    return {"<version_number>": version, "<exim_version>": version,
+            "<system-hostname>": host}
+
+
+def main():
+    args = arg_parser(
+        __doc__,
+        fixtures="directory of case directories (e.g. fixtures/exim)",
+        inputs=[("--exim", dict(
+            default=None,
+            help="exim binary (default: the one tests/setup-components.sh "
+                 "unpacks, %s; else exim4 or exim from PATH)" %
+                 os.path.relpath(DEFAULT_EXIM, ROOT)))],
+        case="run only this case (repeatable; the Debian case is "
+             "debian-exim4-conf-template)",
+        after_case=[("--skip-debian", dict(
+            action="store_true",
+            help="do not build the case from Debian's exim4-config "
+                 "(refused when CI=true)"))]).parse_args()
+    tap = Tap()
+
+    exim = find_exim(tap, args.exim)
+    if not exim:
+        return tap.finish()
+    bl = tap.bannerlint(args.bannerlint)
+    if not bl:
+        return tap.finish()
     if os.geteuid() != 0:
-        missing("running as root (%s)" % NOT_ROOT_REASON)
+        tap.missing("running as root (%s)" % NOT_ROOT_REASON)
     r = Runner(exim, bl)
 
     workdir = tempfile.mkdtemp(prefix="exim-oracle-")
     try:
-        # What Exim computes from the machine: an empty configuration.
-        empty = os.path.join(workdir, "empty.conf")
-        with open(empty, "w") as f:
-            f.write("# empty configuration: every option at its default\n")
-        rc, out, err = r.ex(empty, "-bV")
-        m = re.search(r"^Exim version (\S+)", out, re.M)
-        if rc != 0 or not m:
-            emit("fail", "setup: %s -bV" % exim, "exit %d: %s" % (
-                rc, (err.strip() or out.strip())[:300]))
-            return finish()
-        version = m.group(1)
-        rc, out, err = r.ex(empty, "-bP", "primary_hostname")
-        host = bp_value(out, "primary_hostname")
-        if rc != 0 or host is None:
-            emit("fail", "setup: %s -bP primary_hostname" % exim,
-                 "exit %d: %s" % (rc, (err.strip() or out.strip())[:300]))
-            return finish()
-        sysvals = {"<version_number>": version, "<exim_version>": version,
-                   "<system-hostname>": host}
+        sysvals = machine_values(tap, r, workdir)
+        if sysvals is None:
+            return tap.finish()
         print("# exim %s (%s); placeholders: %s, <tod_full>/<date> from each "
-              "greeting" % (version, exim, ", ".join(
+              "greeting" % (sysvals["<exim_version>"], exim, ", ".join(
                   "%s=%s" % kv for kv in sysvals.items())))
 
-        fixtures = os.path.abspath(args.fixtures)
-        cases = []
-        if os.path.isfile(os.path.join(fixtures, "exim.conf")):
-            cases.append(Case(os.path.basename(fixtures), fixtures))
-        else:
-            for dname in sorted(os.listdir(fixtures)) if os.path.isdir(fixtures) else []:
-                if os.path.isdir(os.path.join(fixtures, dname)):
-                    cases.append(Case(dname, os.path.join(fixtures, dname)))
+        cases = [Case(n, d) for n, d in
+                 case_dirs(os.path.abspath(args.fixtures), single="exim.conf")]
         if not cases:
-            emit("fail", "setup: case directories under %s" % args.fixtures,
-                 "expected at least one, got none")
-            return finish()
+            tap.no_cases(args.fixtures)
+            return tap.finish()
 
         wanted = set(args.case)
         debian_wanted = not wanted or "debian-exim4-conf-template" in wanted
-        if args.skip_debian and IN_CI:
-            emit("fail", "setup: Debian package case", "--skip-debian is refused when CI=true")
-        elif args.skip_debian or not debian_wanted:
-            if not wanted:
-                emit("skip", "setup: Debian package case", "--skip-debian")
-        else:
+        if not tap.skip_debian(args.skip_debian, "Debian package case",
+                               report=not wanted) and debian_wanted:
             dc, why = debian_case(workdir)
             if dc:
                 print("# Debian case from %s" % os.path.relpath(DEBIAN_TEMPLATE, ROOT))
                 cases.append(dc)
             else:
-                missing("Debian exim4-config package (%s)" % why)
-        if wanted:
-            for u in sorted(wanted - {c.name for c in cases}):
-                emit("fail", "setup: case %s" % u, "expected it to exist, got nothing")
-            cases = [c for c in cases if c.name in wanted]
+                tap.missing("Debian exim4-config package (%s)" % why)
+        cases = tap.only(cases, wanted)
 
-        with concurrent.futures.ThreadPoolExecutor(max(1, args.jobs)) as pool:
-            done = list(pool.map(lambda c: run_case(r, sysvals, c), cases))
-        for c in done:
-            for text in c.comments:
-                print("# %s: %s" % (c.name, text))
-            for status, what, detail in c.checks:
-                emit(status, "%s: %s" % (c.name, what), detail)
+        tap.report(run_cases(lambda c: run_case(r, sysvals, c), cases, args.jobs))
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
-    return finish()
+    return tap.finish()
 
 
 if __name__ == "__main__":

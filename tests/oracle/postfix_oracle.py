@@ -61,16 +61,19 @@ postconf, bannerlint or Debian package is a failure, not a skip.
 Python 3 standard library only.
 """
 
-import argparse
-import concurrent.futures
 import glob
-import json
 import os
 import re
 import shutil
 import subprocess
 import sys
 import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from common import (Case, Tap, arg_parser, case_dirs,  # noqa: E402
+                    check_error_reported, check_json, decode, diagnostics,
+                    each_surface, run_cases, show)
+import common  # noqa: E402
 
 MAIN_SURFACES = [("banner", "smtpd_banner"),
                  ("helo", "smtp_helo_name"),
@@ -86,8 +89,6 @@ SERVICE_TYPES = ("inet", "unix", "unix-dgram", "fifo", "pass")
 P_LINE = re.compile(r"^(.*)/(%s)/(\S+) =(?: (.*))?$" % "|".join(
     re.escape(t) for t in SERVICE_TYPES))
 FATAL_LOCATION = re.compile(r"([^\s:,]+)(?:,|:) line (\d+)")
-TIMEOUT = 120
-IN_CI = os.environ.get("CI") == "true"
 
 ATTACHED_O_REASON = ("postconf 3.7.11 -P mis-normalises attached -oNAME=VALUE "
                      "(e.g. -omyhostname=x.example comes out as '-o myh', "
@@ -104,32 +105,13 @@ def norm(s):
     return re.sub(r"[ \t\r\n]+", " ", s).strip(" ")
 
 
-def show(s):
-    return json.dumps(s, ensure_ascii=False)
-
-
-def decode(b):
-    return b.decode("utf-8", errors="surrogateescape")
-
-
 # ---------------------------------------------------------------- running --
 
-class Runner:
+class Runner(common.Runner):
     def __init__(self, postconf, bannerlint):
+        super().__init__(bannerlint, env={k: v for k, v in os.environ.items()
+                                          if k != "MAIL_CONFIG"})
         self.postconf = postconf
-        self.bannerlint = bannerlint
-        self.env = {k: v for k, v in os.environ.items() if k != "MAIL_CONFIG"}
-
-    def run(self, argv):
-        try:
-            p = subprocess.run(argv, stdin=subprocess.DEVNULL,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               env=self.env, timeout=TIMEOUT)
-        except subprocess.TimeoutExpired:
-            return 124, "", "timed out after %ds: %s" % (TIMEOUT, argv)
-        except OSError as e:
-            return 127, "", "cannot run %s: %s" % (argv[0], e)
-        return p.returncode, decode(p.stdout), decode(p.stderr)
 
     def pc(self, d, *args):
         return self.run([self.postconf, "-c", d] + list(args))
@@ -250,33 +232,6 @@ def attached_o_scopes(master_text):
 
 
 # ------------------------------------------------------------------ a case --
-
-class Case:
-    def __init__(self, name, path):
-        self.name = name
-        self.path = path
-        self.checks = []      # (status, what, detail)  status: ok|fail|skip
-        self.comments = []
-
-    def ok(self, what):
-        self.checks.append(("ok", what, None))
-
-    def fail(self, what, expected, got):
-        self.checks.append(("fail", what,
-                            "expected %s, got %s" % (expected, got)))
-
-    def skip(self, what, reason):
-        self.checks.append(("skip", what, reason))
-
-    def check(self, what, expected, got):
-        if expected == got:
-            self.ok(what)
-        else:
-            self.fail(what, show(expected), show(got))
-
-    def note(self, text):
-        self.comments.append(text)
-
 
 class Postconf:
     """Everything postconf says about one configuration directory."""
@@ -452,11 +407,7 @@ def _run_case(r, sysvals, case, pc, attached, attached_pc):
                 pc.errors.append(("postconf -o ... -xh %s (%s)" % (key, scope),
                                   rc, err))
 
-    rc, out, err = r.run([r.bannerlint, "show", "--format", "json", d])
-    try:
-        doc = json.loads(out) if out.strip() else None
-    except ValueError:
-        doc = None
+    rc, doc, out, err = r.bannerlint_json([d])
 
     if pc.errors:
         what, prc, perr = pc.errors[0]
@@ -464,15 +415,9 @@ def _run_case(r, sysvals, case, pc, attached, attached_pc):
         msg = re.sub(r"^\S*postconf: ", "", msg).replace(d + "/", "")
         case.note("postconf fails (%s, exit %d): %s" % (what, prc, msg))
         case.check("bannerlint exits 2 like postconf (%s)" % msg, 2, rc)
-        diags = doc.get("diagnostics", []) if isinstance(doc, dict) else []
-        diags = [x for x in diags if isinstance(x, dict)]
-        errs = [x for x in diags if x.get("level") == "error"]
+        diags, errs = diagnostics(doc)
         if fline is None:
-            if errs or re.search(r"\berror\b", err):
-                case.ok("bannerlint reports an error diagnostic")
-            else:
-                case.fail("bannerlint reports an error diagnostic",
-                          "a diagnostic with level error", show(diags or err.strip()))
+            check_error_reported(case, diags, errs, err)
         else:
             hit = [x for x in errs if x.get("line") == fline and
                    os.path.basename(str(x.get("file", ""))) == ffile]
@@ -487,33 +432,17 @@ def _run_case(r, sysvals, case, pc, attached, attached_pc):
                           show("error at " + where), show(got or err.strip()))
         return case
 
-    case.check("bannerlint exits 0 like postconf", 0, rc)
-    if rc != 0 and err.strip():
-        case.note("bannerlint stderr: %s" % err.strip().splitlines()[0])
-    if not isinstance(doc, dict):
-        case.fail("bannerlint prints JSON", "a JSON object", show(out[:200]))
+    surfaces = check_json(case, rc, doc, out, err, "postfix",
+                          "bannerlint exits 0 like postconf")
+    if surfaces is None:
         return case
-    case.check("JSON version", 1, doc.get("version"))
-    surfaces = [s for s in doc.get("surfaces", []) or []
-                if isinstance(s, dict) and s.get("mta") == "postfix"]
-    got = {}
-    for s in surfaces:
-        got.setdefault((s.get("scope"), s.get("key")), []).append(s)
 
     want_scopes = sorted({s for s, _ in exp if s != "main"})
     got_scopes = sorted({s.get("scope") for s in surfaces
                          if s.get("scope") != "main"}, key=str)
     case.check("service scopes match postconf -M", want_scopes, got_scopes)
 
-    for (scope, key) in sorted(exp, key=lambda k: (k[0] != "main", k)):
-        kind = exp[(scope, key)]
-        label = "%s %s" % (scope, key)
-        ss = got.get((scope, key), [])
-        if len(ss) != 1:
-            case.fail("%s surface present" % label, "exactly one surface",
-                      "%d" % len(ss))
-            continue
-        s = ss[0]
+    for scope, key, kind, label, s in each_surface(case, exp, surfaces):
         shape = (s.get("kind"), os.path.basename(str(s.get("file", ""))))
         case.check("%s kind and file" % label,
                    (kind, "main.cf" if scope == "main" else "master.cf"), shape)
@@ -522,10 +451,6 @@ def _run_case(r, sysvals, case, pc, attached, attached_pc):
         else:
             compare_service(r, pc, case, s, scope, key, label, sysvals,
                             attached, svc_p)
-    for (scope, key), ss in sorted(got.items(), key=str):
-        if (scope, key) not in exp:
-            case.fail("unexpected surface %s %s" % (scope, key), "none",
-                      show(ss[0].get("value")))
     return case
 
 
@@ -741,60 +666,28 @@ def debian_cases(workdir):
 # ------------------------------------------------------------------- main --
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--bannerlint", required=True, help="the bannerlint binary")
-    ap.add_argument("--fixtures", required=True,
-                    help="directory of case directories (e.g. fixtures/postfix)")
-    ap.add_argument("--postconf", default=None,
-                    help="postconf binary (default: from PATH, else /usr/sbin/postconf)")
-    ap.add_argument("--case", action="append", default=[],
-                    help="run only this case (repeatable; the Debian cases are "
-                         "debian-main-cf-debian and debian-main-cf-dist)")
-    ap.add_argument("--skip-debian", action="store_true",
-                    help="do not build the cases from Debian's package "
-                         "(refused when CI=true)")
-    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
-    args = ap.parse_args()
-
-    sys.stdout.reconfigure(encoding="utf-8", errors="backslashreplace")
-    n_pass = n_fail = n_skip = 0
-
-    def emit(status, text, detail=None):
-        nonlocal n_pass, n_fail, n_skip
-        num = n_pass + n_fail + n_skip + 1
-        if status == "ok":
-            n_pass += 1
-            print("ok %d - %s" % (num, text))
-        elif status == "skip":
-            n_skip += 1
-            print("ok %d - %s # SKIP %s" % (num, text, detail))
-        else:
-            n_fail += 1
-            print("not ok %d - %s (%s)" % (num, text, detail))
-        sys.stdout.flush()
-
-    def finish():
-        print("1..%d" % (n_pass + n_fail + n_skip))
-        tail = ", %d skipped" % n_skip if n_skip else ""
-        print("%d passed, %d failed%s" % (n_pass, n_fail, tail))
-        return 1 if n_fail else 0
-
-    def missing(what):
-        if IN_CI:
-            emit("fail", "setup: %s" % what, "required when CI=true")
-        else:
-            emit("skip", "setup: %s" % what, "not available outside CI")
+    args = arg_parser(
+        __doc__,
+        fixtures="directory of case directories (e.g. fixtures/postfix)",
+        inputs=[("--postconf", dict(
+            default=None,
+            help="postconf binary (default: from PATH, else /usr/sbin/postconf)"))],
+        case="run only this case (repeatable; the Debian cases are "
+             "debian-main-cf-debian and debian-main-cf-dist)",
+        after_case=[("--skip-debian", dict(
+            action="store_true",
+            help="do not build the cases from Debian's package "
+                 "(refused when CI=true)"))]).parse_args()
+    tap = Tap()
 
     postconf = args.postconf or shutil.which("postconf") or (
         "/usr/sbin/postconf" if os.access("/usr/sbin/postconf", os.X_OK) else None)
     if not postconf or not os.access(postconf, os.X_OK):
-        missing("postconf found")
-        return finish()
-    bl = args.bannerlint
-    if not (os.path.isfile(bl) and os.access(bl, os.X_OK)):
-        missing("bannerlint binary %s exists" % bl)
-        return finish()
-    bl = os.path.abspath(bl)
+        tap.missing("postconf found")
+        return tap.finish()
+    bl = tap.bannerlint(args.bannerlint)
+    if not bl:
+        return tap.finish()
     r = Runner(postconf, bl)
 
     sysvals = {}
@@ -803,58 +696,38 @@ def main():
                     ("<mail_version>", "mail_version")):
         rc, out, err = r.run([postconf, "-d", "-h", key])
         if rc != 0:
-            emit("fail", "setup: postconf -d -h %s" % key, "exit %d: %s" % (rc, err.strip()))
-            return finish()
+            tap.emit("fail", "setup: postconf -d -h %s" % key,
+                     "exit %d: %s" % (rc, err.strip()))
+            return tap.finish()
         sysvals[ph] = out.strip()
     print("# postconf %s; placeholders: %s" % (
         sysvals["<mail_version>"],
         ", ".join("%s=%s" % kv for kv in sysvals.items())))
 
-    fixtures = os.path.abspath(args.fixtures)
-    cases = []
-    if os.path.isfile(os.path.join(fixtures, "main.cf")):
-        cases.append(Case(os.path.basename(fixtures), fixtures))
-    else:
-        for d in sorted(os.listdir(fixtures)) if os.path.isdir(fixtures) else []:
-            if os.path.isdir(os.path.join(fixtures, d)):
-                cases.append(Case(d, os.path.join(fixtures, d)))
+    cases = [Case(n, d) for n, d in
+             case_dirs(os.path.abspath(args.fixtures), single="main.cf")]
     if not cases:
-        emit("fail", "setup: case directories under %s" % args.fixtures,
-             "expected at least one, got none")
-        return finish()
+        tap.no_cases(args.fixtures)
+        return tap.finish()
 
     workdir = tempfile.mkdtemp(prefix="pf-oracle-")
     try:
         wanted = set(args.case)
         debian_wanted = not wanted or any(c.startswith("debian-") for c in wanted)
-        if args.skip_debian and IN_CI:
-            emit("fail", "setup: Debian package cases", "--skip-debian is refused when CI=true")
-        elif args.skip_debian or not debian_wanted:
-            if not wanted:
-                emit("skip", "setup: Debian package cases", "--skip-debian")
-        else:
+        if not tap.skip_debian(args.skip_debian, "Debian package cases",
+                               report=not wanted) and debian_wanted:
             deb_cases, why = debian_cases(workdir)
             if deb_cases:
                 print("# Debian cases %s" % why)
                 cases.extend(deb_cases)
             else:
-                missing("Debian postfix package (%s)" % why)
-        if wanted:
-            unknown = wanted - {c.name for c in cases}
-            for u in sorted(unknown):
-                emit("fail", "setup: case %s" % u, "expected it to exist, got nothing")
-            cases = [c for c in cases if c.name in wanted]
+                tap.missing("Debian postfix package (%s)" % why)
+        cases = tap.only(cases, wanted)
 
-        with concurrent.futures.ThreadPoolExecutor(max(1, args.jobs)) as ex:
-            done = list(ex.map(lambda c: run_case(r, sysvals, c), cases))
-        for c in done:
-            for text in c.comments:
-                print("# %s: %s" % (c.name, text))
-            for status, what, detail in c.checks:
-                emit(status, "%s: %s" % (c.name, what), detail)
+        tap.report(run_cases(lambda c: run_case(r, sysvals, c), cases, args.jobs))
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
-    return finish()
+    return tap.finish()
 
 
 if __name__ == "__main__":

@@ -86,9 +86,6 @@ every case, runs no bannerlint and checks nothing.
 Python 3 standard library only.  See tests/oracle/README.md ("Sendmail").
 """
 
-import argparse
-import concurrent.futures
-import json
 import os
 import re
 import shutil
@@ -97,15 +94,18 @@ import sys
 import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from common import (Tap, arg_parser, case_dirs,  # noqa: E402
+                    check_error_reported, check_json, decode, diagnostics,
+                    run_cases, show)
+import common  # noqa: E402
+
 ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
 CACHE = os.environ.get("BANNERLINT_CACHE_DIR") or os.path.join(ROOT, "tests", ".cache")
 DEFAULT_TREE = os.path.join(CACHE, "pkgs", "sendmail-cf", "usr", "share", "sendmail", "cf")
 PKG_CF_DIR = "/usr/share/sendmail/cf"
 DEBIAN_CASE = "debian-sendmail-mc"
 DEBIAN_STUBS = ("/etc/mail/m4/dialup.m4", "/etc/mail/m4/provider.m4")
-
-TIMEOUT = 120
-IN_CI = os.environ.get("CI") == "true"
 
 BANNER_MC, HELO_MC = "confSMTP_LOGIN_MSG", "confHELO_NAME"
 BANNER_CF, HELO_CF = "SmtpGreetingMessage", "HeloName"
@@ -121,14 +121,6 @@ TRACED = ("define", "undefine", "pushdef", "popdef")
 # "m4:FILE:LINE: message"; m4 prefixes its argv[0], e.g. "/usr/bin/m4:"
 M4_MSG = re.compile(r"^(?:[^\s:]*/)?m4:(.+?):(\d+): (.*)$", re.M)
 C_SPACE = " \t\n\v\f\r"
-
-
-def show(s):
-    return json.dumps(s, ensure_ascii=False)
-
-
-def decode(b):
-    return b.decode("utf-8", errors="surrogateescape")
 
 
 def read_text(path):
@@ -314,21 +306,10 @@ class CfRead:
 
 # ------------------------------------------------------------ running m4 --
 
-class Runner:
+class Runner(common.Runner):
     def __init__(self, m4, bannerlint, tree):
-        self.m4, self.bannerlint, self.tree = m4, bannerlint, tree
-        self.env = dict(os.environ)
-
-    def run(self, argv, cwd=None):
-        try:
-            p = subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, env=self.env, cwd=cwd,
-                               timeout=TIMEOUT)
-        except subprocess.TimeoutExpired:
-            return 124, "", "timed out after %ds: %s" % (TIMEOUT, argv)
-        except OSError as e:
-            return 127, "", "cannot run %s: %s" % (argv[0], e)
-        return p.returncode, decode(p.stdout), decode(p.stderr)
+        super().__init__(bannerlint)
+        self.m4, self.tree = m4, tree
 
     def m4_argv(self, mc_text, extra=()):
         """Debian style (the .mc includes cf.m4 itself) or upstream style."""
@@ -337,15 +318,6 @@ class Runner:
         return [self.m4] + list(extra) + ["-D_CF_DIR_=%s/" % self.tree,
                                           os.path.join(self.tree, "m4", "cf.m4"),
                                           "sendmail.mc"]
-
-    def bannerlint_json(self, args, cwd):
-        rc, out, err = self.run([self.bannerlint, "show", "--format", "json"] + args,
-                                cwd=cwd)
-        try:
-            doc = json.loads(out) if out.strip() else None
-        except ValueError:
-            doc = None
-        return rc, doc, out, err
 
 
 def includes_cf_m4(text):
@@ -418,12 +390,12 @@ def call_span(path, n):
     return {n}
 
 
-class Case:
-    """One case: a .mc case (filled in by run_m4) or a .cf case."""
+class Case(common.Case):
+    """One case: a .mc case (filled in by run_m4) or a .cf case.  path: the
+    fixture directory (the package's sendmail.mc for the Debian case)."""
 
-    def __init__(self, name, src, builtin=False):
-        self.name, self.src, self.builtin = name, src, builtin
-        self.checks, self.comments = [], []
+    def __init__(self, name, path, builtin=False):
+        super().__init__(name, path, builtin)
         self.dir = None            # scratch copy (m4 and bannerlint input)
         self.cf_path = None
         self.style = None
@@ -432,25 +404,6 @@ class Case:
         self.cf = None             # CfRead of the generated cf
         self.origins = {}
         self.setup_error = None
-
-    # TAP bookkeeping (same shape as the other oracles)
-    def ok(self, what):
-        self.checks.append(("ok", what, None))
-
-    def fail(self, what, expected, got):
-        self.checks.append(("fail", what, "expected %s, got %s" % (expected, got)))
-
-    def skip(self, what, reason):
-        self.checks.append(("skip", what, reason))
-
-    def check(self, what, expected, got):
-        if expected == got:
-            self.ok(what)
-        else:
-            self.fail(what, show(expected), show(got))
-
-    def note(self, text):
-        self.comments.append(text)
 
 
 def copy_rewrite(src_dir, dst_dir, replacements):
@@ -478,7 +431,7 @@ def run_m4(r, case, workdir):
     """Generate the cf of a case and everything expected from it."""
     mc = os.path.join(case.dir, "sendmail.mc")
     if not os.path.isfile(mc):
-        case.setup_error = "no sendmail.mc in %s" % case.src
+        case.setup_error = "no sendmail.mc in %s" % case.path
         return
     text = read_text(mc)
     case.style = "debian" if includes_cf_m4(text) else "upstream"
@@ -533,13 +486,6 @@ def rel(p, case):
 RUN = {"tree": None}
 
 
-def sendmail_surfaces(doc):
-    if not isinstance(doc, dict):
-        return None
-    return [s for s in doc.get("surfaces", []) or []
-            if isinstance(s, dict) and s.get("mta") == "sendmail"]
-
-
 def pick(case, label, surfaces, kind, key):
     ss = [s for s in surfaces if s.get("kind") == kind]
     if len(ss) != 1:
@@ -553,14 +499,10 @@ def pick(case, label, surfaces, kind, key):
 
 
 def check_shape(case, label, rc, doc, out, err):
-    case.check("%s: bannerlint exits 0" % label, 0, rc)
-    if rc != 0 and err.strip():
-        case.note("%s: bannerlint stderr: %s" % (label, err.strip().splitlines()[0]))
-    if not isinstance(doc, dict):
-        case.fail("%s: bannerlint prints JSON" % label, "a JSON object", show(out[:200]))
+    surfaces = check_json(case, rc, doc, out, err, "sendmail",
+                          "bannerlint exits 0", prefix=label + ": ")
+    if surfaces is None:
         return None
-    case.check("%s: JSON version" % label, 1, doc.get("version"))
-    surfaces = sendmail_surfaces(doc)
     case.check("%s: two sendmail surfaces" % label, 2, len(surfaces))
     return surfaces
 
@@ -700,15 +642,9 @@ def check_bad(case, rc, doc, stderr, cwd):
     case.note("m4 fails (exit %d): %s%s" % (mrc, emsg, "" if eline is None else
                                             " [%s line %d]" % (efile, eline)))
     case.check("bannerlint exits 2 like m4 (%s)" % emsg, 2, rc)
-    diags = doc.get("diagnostics", []) if isinstance(doc, dict) else []
-    diags = [x for x in diags if isinstance(x, dict)]
-    errs = [x for x in diags if x.get("level") == "error"]
+    diags, errs = diagnostics(doc)
     if eline is None:
-        if errs or re.search(r"\berror\b", stderr):
-            case.ok("bannerlint reports an error diagnostic")
-        else:
-            case.fail("bannerlint reports an error diagnostic",
-                      "a diagnostic with level error", show(diags or stderr.strip()))
+        check_error_reported(case, diags, errs, stderr)
         return
     where = "%s line %d" % (efile, eline)
     hit = [x for x in errs if x.get("line") == eline and real(cwd, x.get("file")) == epath]
@@ -723,15 +659,15 @@ def check_bad(case, rc, doc, stderr, cwd):
 
 
 def run_cf_case(r, case):
-    path = os.path.join(case.src, "sendmail.cf")
+    path = os.path.join(case.path, "sendmail.cf")
     if not os.path.isfile(path):
         case.fail("has sendmail.cf", "a sendmail.cf file", "none")
         return case
     cf = CfRead(read_text(path))
     exp = cf.expected("<cf_version>", is_cf=True)
-    parent = os.path.dirname(case.src)
+    parent = os.path.dirname(case.path)
     label = ".cf"
-    rc, doc, out, err = r.bannerlint_json([os.path.basename(case.src)], parent)
+    rc, doc, out, err = r.bannerlint_json([os.path.basename(case.path)], parent)
     surfaces = check_shape(case, label, rc, doc, out, err)
     if surfaces is None:
         return case
@@ -797,7 +733,7 @@ def dump_mc(case):
 
 
 def dump_cf(case):
-    path = os.path.join(case.src, "sendmail.cf")
+    path = os.path.join(case.path, "sendmail.cf")
     print("== %s" % case.name)
     if not os.path.isfile(path):
         print("   no sendmail.cf")
@@ -815,73 +751,37 @@ def dump_cf(case):
 
 # ------------------------------------------------------------------- main --
 
-def list_cases(d):
-    if not d or not os.path.isdir(d):
-        return []
-    return [(n, os.path.join(d, n)) for n in sorted(os.listdir(d))
-            if os.path.isdir(os.path.join(d, n))]
-
-
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--bannerlint", help="the bannerlint binary (not needed with --dump)")
-    ap.add_argument("--fixtures", help="directory of .mc case directories (fixtures/sendmail)")
-    ap.add_argument("--cf-fixtures", help="directory of .cf case directories "
-                    "(fixtures/sendmail-cf)")
-    ap.add_argument("--cf-tree", default=DEFAULT_TREE,
+    ap = arg_parser(
+        __doc__, required=False,
+        bannerlint="the bannerlint binary (not needed with --dump)",
+        fixtures="directory of .mc case directories (fixtures/sendmail)",
+        inputs=[("--cf-fixtures", dict(help="directory of .cf case directories "
+                                            "(fixtures/sendmail-cf)")),
+                ("--cf-tree", dict(
+                    default=DEFAULT_TREE,
                     help="the sendmail-cf tree (holding m4/cf.m4; default %s)" %
-                    os.path.relpath(DEFAULT_TREE, ROOT))
-    ap.add_argument("--m4", default=None, help="GNU m4 (default: m4 from PATH)")
-    ap.add_argument("--case", action="append", default=[],
-                    help="run only this case (repeatable; a .cf case also as cf/NAME; "
-                         "the Debian case is %s)" % DEBIAN_CASE)
-    ap.add_argument("--skip-debian", action="store_true",
-                    help="do not build the case from the package's debian/sendmail.mc "
-                         "(refused when CI=true)")
-    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
-    ap.add_argument("--dump", action="store_true",
-                    help="print what m4 generates and the expected values; no checks")
+                         os.path.relpath(DEFAULT_TREE, ROOT))),
+                ("--m4", dict(default=None, help="GNU m4 (default: m4 from PATH)"))],
+        case="run only this case (repeatable; a .cf case also as cf/NAME; "
+             "the Debian case is %s)" % DEBIAN_CASE,
+        after_case=[("--skip-debian", dict(
+            action="store_true",
+            help="do not build the case from the package's debian/sendmail.mc "
+                 "(refused when CI=true)"))],
+        after_jobs=[("--dump", dict(
+            action="store_true",
+            help="print what m4 generates and the expected values; no checks"))])
     args = ap.parse_args()
     if not args.fixtures and not args.cf_fixtures:
         ap.error("give --fixtures and/or --cf-fixtures")
-
-    sys.stdout.reconfigure(encoding="utf-8", errors="backslashreplace")
-    n_pass = n_fail = n_skip = 0
-
-    def emit(status, text, detail=None):
-        nonlocal n_pass, n_fail, n_skip
-        num = n_pass + n_fail + n_skip + 1
-        if status == "ok":
-            n_pass += 1
-            print("ok %d - %s" % (num, text))
-        elif status == "skip":
-            n_skip += 1
-            print("ok %d - %s # SKIP %s" % (num, text, detail))
-        else:
-            n_fail += 1
-            print("not ok %d - %s (%s)" % (num, text, detail))
-        sys.stdout.flush()
-
-    def finish():
-        if args.dump:
-            return 1 if n_fail else 0
-        print("1..%d" % (n_pass + n_fail + n_skip))
-        tail = ", %d skipped" % n_skip if n_skip else ""
-        print("%d passed, %d failed%s" % (n_pass, n_fail, tail))
-        return 1 if n_fail else 0
-
-    def missing(what):
-        if IN_CI:
-            emit("fail", "setup: %s" % what, "required when CI=true")
-        else:
-            emit("skip", "setup: %s" % what, "not available outside CI")
+    tap = Tap(summary=not args.dump)
 
     bl = args.bannerlint
     if not args.dump:
-        if not bl or not (os.path.isfile(bl) and os.access(bl, os.X_OK)):
-            missing("bannerlint binary %s exists" % bl)
-            return finish()
-        bl = os.path.abspath(bl)
+        bl = tap.bannerlint(bl)
+        if not bl:
+            return tap.finish()
 
     wanted = set(args.case)
 
@@ -890,21 +790,21 @@ def main():
 
     mc_cases, cf_cases = [], []
     if args.cf_fixtures:
-        cf_cases = [Case("cf/" + n, p) for n, p in list_cases(os.path.abspath(args.cf_fixtures))
+        cf_cases = [Case("cf/" + n, p) for n, p in case_dirs(os.path.abspath(args.cf_fixtures))
                     if want(n, cf=True)]
     if args.fixtures:
-        mc_cases = [Case(n, p) for n, p in list_cases(os.path.abspath(args.fixtures))
+        mc_cases = [Case(n, p) for n, p in case_dirs(os.path.abspath(args.fixtures))
                     if want(n)]
 
     m4 = args.m4 or shutil.which("m4")
     need_m4 = bool(args.fixtures)
     tree_src = os.path.abspath(args.cf_tree)
     if need_m4 and (not m4 or not os.access(m4, os.X_OK)):
-        missing("GNU m4 found (%s)" % (m4 or "m4 in PATH"))
+        tap.missing("GNU m4 found (%s)" % (m4 or "m4 in PATH"))
         need_m4 = False
         mc_cases = []
     if need_m4 and not os.path.isfile(os.path.join(tree_src, "m4", "cf.m4")):
-        missing("sendmail-cf tree %s (run tests/setup-components.sh)" % tree_src)
+        tap.missing("sendmail-cf tree %s (run tests/setup-components.sh)" % tree_src)
         need_m4 = False
         mc_cases = []
 
@@ -926,17 +826,13 @@ def main():
         os.makedirs(os.path.join(workdir, "generated"))
         for c in mc_cases:
             c.dir = os.path.join(cases_dir, c.name)
-            copy_rewrite(c.src, c.dir, [(PKG_CF_DIR, tree)])
+            copy_rewrite(c.path, c.dir, [(PKG_CF_DIR, tree)])
 
         if need_m4 and args.fixtures and (not wanted or DEBIAN_CASE in wanted):
-            if args.skip_debian and IN_CI:
-                emit("fail", "setup: Debian package case", "--skip-debian is refused when CI=true")
-            elif args.skip_debian:
-                emit("skip", "setup: Debian package case", "--skip-debian")
-            else:
+            if not tap.skip_debian(args.skip_debian, "Debian package case"):
                 pristine = os.path.join(tree_src, "debian", "sendmail.mc")
                 if not os.path.isfile(pristine):
-                    missing("Debian sendmail.mc (%s)" % pristine)
+                    tap.missing("Debian sendmail.mc (%s)" % pristine)
                 else:
                     c = Case(DEBIAN_CASE, pristine, builtin=True)
                     c.dir = os.path.join(cases_dir, DEBIAN_CASE)
@@ -957,36 +853,26 @@ def main():
         if wanted:
             known = {c.name for c in mc_cases} | {c.name for c in cf_cases} | \
                     {c.name[3:] for c in cf_cases}
-            for u in sorted(wanted - known):
-                emit("fail", "setup: case %s" % u, "expected it to exist, got nothing")
+            tap.unknown_cases(wanted - known)
         if args.fixtures and not args.case and not [c for c in mc_cases if not c.builtin] \
                 and need_m4:
-            emit("fail", "setup: case directories under %s" % args.fixtures,
-                 "expected at least one, got none")
+            tap.no_cases(args.fixtures)
         if args.cf_fixtures and not args.case and not cf_cases:
-            emit("fail", "setup: case directories under %s" % args.cf_fixtures,
-                 "expected at least one, got none")
+            tap.no_cases(args.cf_fixtures)
 
         if args.dump:
-            with concurrent.futures.ThreadPoolExecutor(max(1, args.jobs)) as pool:
-                list(pool.map(lambda c: run_m4(r, c, workdir), mc_cases))
+            run_cases(lambda c: run_m4(r, c, workdir), mc_cases, args.jobs)
             for c in mc_cases:
                 dump_mc(c)
             for c in cf_cases:
                 dump_cf(c)
-            return finish()
+            return tap.finish()
 
-        with concurrent.futures.ThreadPoolExecutor(max(1, args.jobs)) as pool:
-            done = list(pool.map(lambda c: run_mc_case(r, c, workdir), mc_cases))
-            done += list(pool.map(lambda c: run_cf_case(r, c), cf_cases))
-        for c in done:
-            for text in c.comments:
-                print("# %s: %s" % (c.name, text))
-            for status, what, detail in c.checks:
-                emit(status, "%s: %s" % (c.name, what), detail)
+        tap.report(run_cases(lambda c: run_mc_case(r, c, workdir), mc_cases, args.jobs)
+                   + run_cases(lambda c: run_cf_case(r, c), cf_cases, args.jobs))
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
-    return finish()
+    return tap.finish()
 
 
 if __name__ == "__main__":
