@@ -462,6 +462,15 @@ token(struct m4 *m, struct sm_text *t)
 	int c;
 
 	sm_text_reset(t);
+	/* a token starts after the end of an included file or expansion:
+	 * drop the finished frames first (the bottom file stays) */
+	while (m->depth > 1) {
+		struct frame *f = &m->stack[m->depth - 1];
+
+		if (f->pos < (f->is_file ? f->src->len : f->text.b.len))
+			break;
+		pop(m);
+	}
 	c = peek_at(m, 0, &src, &off);
 	if (c < 0) {
 		c = next(m, &src, &off); /* crosses frame ends */
