@@ -12,6 +12,23 @@
 /* Exit status for a system failure (out of memory, write error). */
 #define BL_EXIT_SYSTEM 2
 
+/*
+ * Limits on hostile input (DESIGN.md §11). Every reader and resolver uses
+ * these, and reaching one is an error diagnostic at the file:line of the
+ * setting or construct concerned, never a crash or a silent truncation.
+ */
+/* one expanded value (a banner, a HELO name, a macro's text): far above
+ * any real greeting */
+#define BL_VALUE_MAX (64u * 1024)
+/* bytes produced by expansion (macro substitution, $name, m4 calls) in one
+ * instance, all values together */
+#define BL_WORK_MAX (32u * 1024 * 1024)
+/* nesting of any recursive construct: calls inside calls, parentheses,
+ * conditionals, expansions within expansions */
+#define BL_DEPTH_MAX 256
+/* diagnostics kept per file; the rest are counted ("... and N more") */
+#define BL_DIAGS_PER_FILE 100
+
 void *bl_xmalloc(size_t n);
 void *bl_xcalloc(size_t nmemb, size_t size);
 void *bl_xrealloc(void *p, size_t n);
