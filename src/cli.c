@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "escape.h"
 #include "load.h"
 #include "conf.h"
 #include "engine.h"
@@ -111,12 +112,17 @@ static int usage_error(const char *fmt, ...)
 static int
 usage_error(const char *fmt, ...)
 {
+	struct bl_buf b;
 	va_list ap;
 
-	fputs("bannerlint: ", stderr);
+	/* the arguments are the user's words: escaped like any input */
+	bl_buf_init(&b);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	bl_buf_vprintf(&b, fmt, ap);
 	va_end(ap);
+	fputs("bannerlint: ", stderr);
+	bl_escape_print(stderr, b.data, b.len, 0);
+	bl_buf_finish(&b);
 	fputs("\nTry 'bannerlint --help'.\n", stderr);
 	return BL_EXIT_ERROR;
 }
@@ -396,13 +402,19 @@ cmd_rules(struct opts *o)
 
 	if (rs == NULL)
 		return BL_EXIT_ERROR;
-	for (i = 0; i < rs->nrules; i++)
-		printf("%s  %-30s %-7s %s\n", rs->rules[i].id,
-		       rs->rules[i].name,
+	for (i = 0; i < rs->nrules; i++) {
+		/* rule files may come from a rules-dir: escaped like any input */
+		char *id = bl_escape_str(rs->rules[i].id, 0);
+		char *name = bl_escape_str(rs->rules[i].name, 0);
+
+		printf("%s  %-30s %-7s %s\n", id, name,
 		       bl_severity_name(rs->rules[i].severity),
 		       rs->rules[i].applies == BL_APPLIES_BANNER ? "banner"
 		       : rs->rules[i].applies == BL_APPLIES_HELO ? "helo"
 								 : "banner,helo");
+		free(id);
+		free(name);
+	}
 	bl_ruleset_free(rs);
 	return BL_EXIT_OK;
 }
@@ -422,12 +434,20 @@ cmd_explain(struct opts *o, const char *id)
 		return usage_error("no rule \"%s\" (see 'bannerlint rules')",
 				   id);
 	}
-	printf("%s %s (%s)\n\n%s\n", r->id, r->name,
-	       bl_severity_name(r->severity), r->explain);
+	bl_escape_puts(stdout, r->id);
+	putchar(' ');
+	bl_escape_puts(stdout, r->name);
+	printf(" (%s)\n\n", bl_severity_name(r->severity));
+	bl_escape_print(stdout, r->explain, strlen(r->explain),
+			BL_ESC_KEEP_NL);
+	putchar('\n');
 	if (r->nrefs > 0) {
 		printf("\nReferences:\n");
-		for (i = 0; i < r->nrefs; i++)
-			printf("  - %s\n", r->refs[i]);
+		for (i = 0; i < r->nrefs; i++) {
+			fputs("  - ", stdout);
+			bl_escape_puts(stdout, r->refs[i]);
+			putchar('\n');
+		}
 	}
 	bl_ruleset_free(rs);
 	return BL_EXIT_OK;

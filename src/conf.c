@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "conf.h"
+#include "escape.h"
 #include "rules.h"
 #include "util.h"
 
@@ -455,6 +456,15 @@ bl_effective_finish(struct bl_effective *e)
 	memset(e, 0, sizeof(*e));
 }
 
+/* put - an option's string, escaped like every input (static) */
+static void
+put(FILE *fp, const char *before, const char *v, const char *after)
+{
+	fputs(before, fp);
+	bl_escape_puts(fp, v);
+	fputs(after, fp);
+}
+
 static void
 print_list(FILE *fp, const char *name, char **v)
 {
@@ -464,7 +474,7 @@ print_list(FILE *fp, const char *name, char **v)
 		return;
 	fprintf(fp, "  %s = {", name);
 	for (i = 0; v[i]; i++)
-		fprintf(fp, "%s\"%s\"", i ? ", " : "", v[i]);
+		put(fp, i ? ", \"" : "\"", v[i], "\"");
 	fputs("}\n", fp);
 }
 
@@ -476,25 +486,27 @@ bl_effective_print(FILE *fp, const struct bl_config *cfg,
 	static const char *const lv[] = {"info", "warning", "error"};
 	size_t i;
 
-	fprintf(fp, "# %s instance %s: configuration %s\n", cfg->mta,
-		cfg->name, e->conf_path ? e->conf_path : "(none)");
+	fprintf(fp, "# %s instance ", cfg->mta);
+	put(fp, "", cfg->name, ": configuration ");
+	put(fp, "", e->conf_path ? e->conf_path : "(none)", "\n");
 	for (i = 0; e->sections && e->sections[i]; i++)
-		fprintf(fp, "#   path section \"%s\" applies\n", e->sections[i]);
+		put(fp, "#   path section \"", e->sections[i], "\" applies\n");
 	fprintf(fp, "  fail-on = \"%s\"\n", lv[e->fail_on]);
 	print_list(fp, "select", e->select);
 	print_list(fp, "ignore", e->ignore);
 	if (e->hostname)
-		fprintf(fp, "  hostname = \"%s\"\n", e->hostname);
+		put(fp, "  hostname = \"", e->hostname, "\"\n");
 	print_list(fp, "ip", e->ip);
 	print_list(fp, "allow-hostname", e->allow_hostname);
 	print_list(fp, "internal-suffix", e->internal_suffix);
 	if (e->rules_dir)
-		fprintf(fp, "  rules-dir = \"%s\"\n", e->rules_dir);
+		put(fp, "  rules-dir = \"", e->rules_dir, "\"\n");
 	fprintf(fp, "  no-inline-suppressions = %s\n",
 		e->no_inline ? "true" : "false");
-	for (i = 0; i < e->nseverity; i++)
-		fprintf(fp, "  severity %s { level = \"%s\" }\n",
-			e->severity_ids[i], lv[e->severity_levels[i]]);
+	for (i = 0; i < e->nseverity; i++) {
+		put(fp, "  severity ", e->severity_ids[i], " { level = \"");
+		fprintf(fp, "%s\" }\n", lv[e->severity_levels[i]]);
+	}
 }
 
 /* The line of the first occurrence of needle in text, or 0. */

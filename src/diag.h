@@ -20,9 +20,20 @@ struct bl_diag {
 	const char *rule; /* a rule that reports the same problem, or NULL */
 };
 
+/* How many diagnostics a file has had, for the per-file cap. */
+struct bl_diag_file {
+	char *file;     /* owned; NULL: a free slot */
+	size_t kept;    /* diagnostics in the list */
+	size_t dropped; /* past BL_DIAGS_PER_FILE: counted, not kept */
+	size_t summary; /* index of the "... and N more" diagnostic */
+};
+
 /*
  * A list of diagnostics. Parsers add to it and go on; the caller decides
- * the exit status from the counts once everything has been read.
+ * the exit status from the counts once everything has been read. A file
+ * keeps its first BL_DIAGS_PER_FILE diagnostics; the rest still count
+ * (errors, warnings) and are summed up in one "... and N more" line, so a
+ * hostile file cannot flood the output.
  */
 struct bl_diags {
 	struct bl_diag *v;
@@ -30,6 +41,8 @@ struct bl_diags {
 	size_t cap;
 	size_t errors;
 	size_t warnings;
+	struct bl_diag_file *files; /* open addressing, by file name */
+	size_t nfiles, filecap;
 };
 
 void bl_diags_init(struct bl_diags *d);

@@ -347,15 +347,12 @@ read_stdin(const char *name, size_t cap, struct bl_diags *diags)
 		bl_buf_finish(&b);
 		return NULL;
 	}
-	if (memchr(b.data, '\0', b.len) != NULL) {
-		bl_diags_add(diags, BL_LEVEL_ERROR, name, 0, 0,
-			     "binary data (a NUL byte): not a configuration "
-			     "file");
-		bl_buf_finish(&b);
-		return NULL;
-	}
 	src = bl_source_from_mem(name, b.data, b.len);
 	bl_buf_finish(&b);
+	if (bl_source_check_text(src, diags) < 0) {
+		bl_source_free(src);
+		return NULL;
+	}
 	return src;
 }
 

@@ -10,8 +10,11 @@
 #include "load.h"
 
 struct json_t;
-/* bl_json_str - a JSON string of s; invalid UTF-8 shown as \\xNN */
+/* bl_json_str - a JSON string of s; bytes that are not UTF-8 as \\xNN */
 struct json_t *bl_json_str(const char *s);
+/* bl_json_dump - a JSON document, made safe to print (bl_escape_json),
+ * and a newline; -1 on error */
+int bl_json_dump(FILE *fp, const struct json_t *root);
 
 struct bl_report_opts {
 	bool color;

@@ -9,6 +9,7 @@
 #include <jansson.h>
 #include <string.h>
 
+#include "escape.h"
 #include "report.h"
 #include "report_check.h"
 #include "util.h"
@@ -42,12 +43,18 @@ head(FILE *fp, const struct bl_finding *f, bool c)
 			 : f->severity == BL_LEVEL_WARNING ? C_YELLOW
 							   : C_CYAN;
 
-	fprintf(fp, "%s%s", col(c, C_BOLD), f->file);
+	fputs(col(c, C_BOLD), fp);
+	bl_escape_puts(fp, f->file);
 	if (f->line > 0)
 		fprintf(fp, ":%u:%u", f->line, f->col);
-	fprintf(fp, ": %s%s%s: %s%s%s [%s %s]\n", col(c, lc),
-		bl_severity_name(f->severity), col(c, C_RESET), col(c, C_BOLD),
-		f->message, col(c, C_RESET), f->rule->id, f->rule->name);
+	fprintf(fp, ": %s%s%s: %s", col(c, lc), bl_severity_name(f->severity),
+		col(c, C_RESET), col(c, C_BOLD));
+	bl_escape_puts(fp, f->message);
+	fprintf(fp, "%s [", col(c, C_RESET));
+	bl_escape_puts(fp, f->rule->id);
+	fputc(' ', fp);
+	bl_escape_puts(fp, f->rule->name);
+	fputs("]\n", fp);
 }
 
 /* bl_report_check_text - findings with source lines and a summary */
@@ -55,7 +62,7 @@ void
 bl_report_check_text(FILE *fp, const struct bl_findings *fs, bool gcc,
 		     bool color, bool quiet, bool incomplete)
 {
-	size_t i, k, len, n[3] = {0, 0, 0}, w;
+	size_t i, k, len, n[3] = {0, 0, 0}, w, start, pad;
 	const char *text;
 
 	for (i = 0; i < fs->n; i++) {
@@ -70,11 +77,17 @@ bl_report_check_text(FILE *fp, const struct bl_findings *fs, bool gcc,
 			fprintf(fp, "%5u | ", f->line);
 			bl_print_visible(fp, text, len);
 			fputs("\n      | ", fp);
-			for (k = 1; k < f->col; k++)
-				fputc(' ', fp);
+			/* the caret goes under the escaped text */
 			w = f->len;
 			if (f->col + w > len + 1)
 				w = len + 1 >= f->col ? len + 1 - f->col : 1;
+			start = f->col - 1 <= len ? f->col - 1 : len;
+			pad = bl_escape_width(text, start, BL_ESC_TAB_SPACE);
+			w = start + w <= len ? bl_escape_width(text + start, w,
+							       BL_ESC_TAB_SPACE)
+					     : 1;
+			for (k = 0; k < pad; k++)
+				fputc(' ', fp);
 			fputs(col(color, C_GREEN), fp);
 			fputc('^', fp);
 			for (k = 1; k < w; k++)
@@ -92,19 +105,21 @@ bl_report_check_text(FILE *fp, const struct bl_findings *fs, bool gcc,
 				snprintf(also, sizeof(also), " and %zu more",
 					 f->also);
 
-			fprintf(fp, "      = surface: %s of %s%s  ->  %s",
-				bl_surface_kind_name(f->surface->kind),
-				f->surface->scope,
-				also,
+			fprintf(fp, "      = surface: %s of ",
+				bl_surface_kind_name(f->surface->kind));
+			bl_escape_puts(fp, f->surface->scope);
+			fprintf(fp, "%s  ->  %s", also,
 				f->surface->kind == BL_SURFACE_HELO ? "EHLO "
 								     : "");
 			bl_print_visible(fp, g, nl ? (size_t)(nl - g) : strlen(g));
 			fputc('\n', fp);
 		}
 		if (f->hint != NULL) {
-			fprintf(fp, "      = fix (%s): ",
-				f->rule->fix_safety ? f->rule->fix_safety
-						    : "safe");
+			fputs("      = fix (", fp);
+			bl_escape_puts(fp, f->rule->fix_safety
+						   ? f->rule->fix_safety
+						   : "safe");
+			fputs("): ", fp);
 			bl_print_visible(fp, f->hint, strlen(f->hint));
 			fputc('\n', fp);
 		}
@@ -140,26 +155,26 @@ bl_report_check_json(FILE *fp, const struct bl_findings *fs)
 		json_t *o = json_object();
 
 		n[f->severity]++;
-		json_object_set_new(o, "rule", json_string(f->rule->id));
-		json_object_set_new(o, "name", json_string(f->rule->name));
+		json_object_set_new(o, "rule", bl_json_str(f->rule->id));
+		json_object_set_new(o, "name", bl_json_str(f->rule->name));
 		json_object_set_new(o, "severity",
 				    json_string(bl_severity_name(f->severity)));
 		json_object_set_new(o, "message", bl_json_str(f->message));
-		json_object_set_new(o, "mta", json_string(f->cfg->mta));
+		json_object_set_new(o, "mta", bl_json_str(f->cfg->mta));
 		json_object_set_new(o, "instance", bl_json_str(f->cfg->name));
 		json_object_set_new(o, "file", bl_json_str(f->file));
 		json_object_set_new(o, "line", json_integer(f->line));
 		json_object_set_new(o, "column", json_integer(f->col));
 		json_object_set_new(o, "offset", json_integer((json_int_t)f->off));
 		json_object_set_new(o, "length", json_integer((json_int_t)f->len));
-		json_object_set_new(o, "scope", json_string(f->scope));
+		json_object_set_new(o, "scope", bl_json_str(f->scope));
 		if (f->key)
-			json_object_set_new(o, "key", json_string(f->key));
+			json_object_set_new(o, "key", bl_json_str(f->key));
 		if (f->hint) {
 			json_t *fx = json_object();
 
 			json_object_set_new(fx, "safety",
-					    json_string(f->rule->fix_safety
+					    bl_json_str(f->rule->fix_safety
 								? f->rule->fix_safety
 								: "safe"));
 			json_object_set_new(fx, "replacement",
@@ -174,7 +189,7 @@ bl_report_check_json(FILE *fp, const struct bl_findings *fs)
 				json_string(bl_surface_kind_name(
 					f->surface->kind)));
 			json_object_set_new(s, "scope",
-					    json_string(f->surface->scope));
+					    bl_json_str(f->surface->scope));
 			json_object_set_new(s, "value",
 					    bl_json_str(f->surface->value));
 			json_object_set_new(o, "surface", s);
@@ -187,8 +202,7 @@ bl_report_check_json(FILE *fp, const struct bl_findings *fs)
 	json_object_set_new(sum, "warnings", json_integer((json_int_t)n[1]));
 	json_object_set_new(sum, "info", json_integer((json_int_t)n[0]));
 	json_object_set_new(root, "summary", sum);
-	status = json_dumpf(root, fp, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	fputc('\n', fp);
+	status = bl_json_dump(fp, root);
 	json_decref(root);
 	return status;
 }

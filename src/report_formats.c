@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "escape.h"
 #include "report.h"
 #include "report_check.h"
 #include "util.h"
@@ -145,10 +146,10 @@ sarif_rule(const struct bl_rule *r)
 	struct bl_buf help;
 	size_t i;
 
-	json_object_set_new(o, "id", json_string(r->id));
-	json_object_set_new(o, "name", json_string(r->name));
+	json_object_set_new(o, "id", bl_json_str(r->id));
+	json_object_set_new(o, "name", bl_json_str(r->name));
 	json_object_set_new(o, "shortDescription",
-			    json_pack("{s:s}", "text", r->name));
+			    json_pack("{s:o}", "text", bl_json_str(r->name)));
 	json_object_set_new(o, "fullDescription",
 			    json_pack("{s:o}", "text", bl_json_str(first)));
 	bl_buf_init(&help);
@@ -211,7 +212,7 @@ bl_report_sarif(FILE *fp, const struct bl_findings *fs,
 				break;
 		rel = relative_to(root_dir, f->file);
 		uri = uri_escape(rel);
-		json_object_set_new(res, "ruleId", json_string(f->rule->id));
+		json_object_set_new(res, "ruleId", bl_json_str(f->rule->id));
 		json_object_set_new(res, "ruleIndex", json_integer((json_int_t)k));
 		json_object_set_new(res, "level",
 				    json_string(sarif_level(f->severity)));
@@ -279,10 +280,11 @@ bl_report_sarif(FILE *fp, const struct bl_findings *fs,
 
 		for (i = 0; diags && i < diags->n; i++) {
 			const struct bl_diag *g = &diags->v[i];
-			json_t *n = json_object();
+			json_t *n;
 
 			if (g->level == BL_LEVEL_NOTE)
 				continue;
+			n = json_object();
 			json_object_set_new(n, "level",
 					    json_string(sarif_level(g->level)));
 			json_object_set_new(n, "message",
@@ -323,8 +325,7 @@ bl_report_sarif(FILE *fp, const struct bl_findings *fs,
 					"sarif-2.1.0.json"));
 	json_object_set_new(root, "version", json_string("2.1.0"));
 	json_object_set_new(root, "runs", json_pack("[o]", run));
-	status = json_dumpf(root, fp, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	fputc('\n', fp);
+	status = bl_json_dump(fp, root);
 	json_decref(root);
 	free(uri);
 	free(root_dir);
@@ -332,25 +333,30 @@ bl_report_sarif(FILE *fp, const struct bl_findings *fs,
 	return status;
 }
 
+/* xml_escape - s as XML attribute text, made safe first as every output is */
 static void
-xml_escape(FILE *fp, const char *s)
+xml_escape(FILE *fp, const char *str)
 {
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
+	char *e = bl_escape_str(str, BL_ESC_KEEP_NL | BL_ESC_KEEP_TAB);
+	const char *s;
 
-		if (c == '&')
+	for (s = e; *s; s++) {
+		if (*s == '&')
 			fputs("&amp;", fp);
-		else if (c == '<')
+		else if (*s == '<')
 			fputs("&lt;", fp);
-		else if (c == '>')
+		else if (*s == '>')
 			fputs("&gt;", fp);
-		else if (c == '"')
+		else if (*s == '"')
 			fputs("&quot;", fp);
-		else if (c < 0x20 && c != '\t' && c != '\n')
-			fprintf(fp, "&#xFFFD;");
+		else if (*s == '\n')
+			fputs("&#10;", fp);
+		else if (*s == '\t')
+			fputs("&#9;", fp);
 		else
-			fputc(c, fp);
+			fputc(*s, fp);
 	}
+	free(e);
 }
 
 /* bl_report_checkstyle - Checkstyle XML, one <file> per file */
@@ -378,22 +384,28 @@ bl_report_checkstyle(FILE *fp, const struct bl_findings *fs)
 			    "severity=\"%s\" message=\"",
 			f->line, f->col, bl_severity_name(f->severity));
 		xml_escape(fp, f->message);
-		fprintf(fp, "\" source=\"bannerlint.%s.%s\"/>\n", f->rule->id,
-			f->rule->name);
+		fputs("\" source=\"bannerlint.", fp);
+		xml_escape(fp, f->rule->id);
+		fputc('.', fp);
+		xml_escape(fp, f->rule->name);
+		fputs("\"/>\n", fp);
 	}
 	if (open != NULL)
 		fputs("  </file>\n", fp);
 	fputs("</checkstyle>\n", fp);
 }
 
+/* gh_escape - s as a workflow command's data or property, made safe first
+ * as every output is */
 static void
-gh_escape(FILE *fp, const char *s, bool property)
+gh_escape(FILE *fp, const char *str, bool property)
 {
-	for (; *s; s++) {
+	char *e = bl_escape_str(str, BL_ESC_KEEP_NL);
+	const char *s;
+
+	for (s = e; *s; s++) {
 		if (*s == '%')
 			fputs("%25", fp);
-		else if (*s == '\r')
-			fputs("%0D", fp);
 		else if (*s == '\n')
 			fputs("%0A", fp);
 		else if (property && *s == ':')
@@ -403,6 +415,7 @@ gh_escape(FILE *fp, const char *s, bool property)
 		else
 			fputc(*s, fp);
 	}
+	free(e);
 }
 
 /* bl_report_github - GitHub Actions workflow annotations */

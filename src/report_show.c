@@ -8,8 +8,10 @@
 #include "config.h"
 
 #include <jansson.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "escape.h"
 #include "report.h"
 #include "util.h"
 
@@ -42,22 +44,12 @@ find_source(const struct bl_instances *in, const char *path)
 	return NULL;
 }
 
-/* bl_print_visible - print text, making control characters visible */
+/* bl_print_visible - a source line: escaped, a tab as one space so that a
+ * caret under it stays in its column */
 void
 bl_print_visible(FILE *fp, const char *s, size_t n)
 {
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c == '\t')
-			fputc(' ', fp);
-		else if (c < 0x20 || c == 0x7f)
-			fprintf(fp, "\\x%02x", c);
-		else
-			fputc(c, fp);
-	}
+	bl_escape_print(fp, s, n, BL_ESC_TAB_SPACE);
 }
 
 /* bl_report_diags - every diagnostic, compiler style, to fp */
@@ -67,7 +59,7 @@ bl_report_diags(FILE *fp, const struct bl_diags *d,
 {
 	const struct bl_source *src;
 	const char *text, *lc;
-	size_t i, len, k;
+	size_t i, len, k, pad;
 
 	for (i = 0; i < d->n; i++) {
 		const struct bl_diag *g = &d->v[i];
@@ -79,7 +71,7 @@ bl_report_diags(FILE *fp, const struct bl_diags *d,
 						    : C_CYAN;
 		fputs(col(o, C_BOLD), fp);
 		if (g->file != NULL) {
-			fputs(g->file, fp);
+			bl_escape_puts(fp, g->file);
 			if (g->line > 0)
 				fprintf(fp, ":%u", g->line);
 			if (g->line > 0 && g->col > 0)
@@ -88,9 +80,10 @@ bl_report_diags(FILE *fp, const struct bl_diags *d,
 		} else {
 			fputs("bannerlint: ", fp);
 		}
-		fprintf(fp, "%s%s%s: %s%s%s\n", col(o, lc),
-			bl_level_name(g->level), col(o, C_RESET),
-			col(o, C_BOLD), g->message, col(o, C_RESET));
+		fprintf(fp, "%s%s%s: %s", col(o, lc), bl_level_name(g->level),
+			col(o, C_RESET), col(o, C_BOLD));
+		bl_escape_puts(fp, g->message);
+		fprintf(fp, "%s\n", col(o, C_RESET));
 		src = find_source(in, g->file);
 		if (src == NULL || g->line == 0)
 			continue;
@@ -100,7 +93,9 @@ bl_report_diags(FILE *fp, const struct bl_diags *d,
 		fputc('\n', fp);
 		if (g->col > 0 && g->col <= len + 1) {
 			fputs("      | ", fp);
-			for (k = 1; k < g->col; k++)
+			pad = bl_escape_width(text, g->col - 1,
+					      BL_ESC_TAB_SPACE);
+			for (k = 0; k < pad; k++)
 				fputc(' ', fp);
 			fprintf(fp, "%s^%s\n", col(o, C_GREEN),
 				col(o, C_RESET));
@@ -114,20 +109,29 @@ print_origin(FILE *fp, const struct bl_origin *or,
 {
 	const struct bl_setting *s = or->setting;
 
-	fprintf(fp, "%-24s ", or->key);
+	char *key = bl_escape_str(or->key, 0);
+
+	fprintf(fp, "%-24s ", key);
+	free(key);
 	if (s->is_default) {
-		fprintf(fp, "%sdefault%s", col(o, C_DIM), col(o, C_RESET));
-		if (or->placeholder)
-			fprintf(fp, "  %s (known only to the running server)",
-				s->raw);
-		else
-			fprintf(fp, "  \"%s\"", s->raw);
+		fprintf(fp, "%sdefault%s  ", col(o, C_DIM), col(o, C_RESET));
+		if (or->placeholder) {
+			bl_escape_puts(fp, s->raw);
+			fputs(" (known only to the running server)", fp);
+		} else {
+			fputc('"', fp);
+			bl_escape_puts(fp, s->raw);
+			fputc('"', fp);
+		}
 	} else {
-		fprintf(fp, "%s:%u", s->src->path, s->line);
-		if (strcmp(s->scope, "main") != 0)
-			fprintf(fp, "  (%sin %s)",
-				strstr(s->src->path, "master.cf") ? "-o " : "",
-				s->scope);
+		bl_escape_puts(fp, s->src->path);
+		fprintf(fp, ":%u", s->line);
+		if (strcmp(s->scope, "main") != 0) {
+			fprintf(fp, "  (%sin ",
+				strstr(s->src->path, "master.cf") ? "-o " : "");
+			bl_escape_puts(fp, s->scope);
+			fputc(')', fp);
+		}
 	}
 	fputc('\n', fp);
 }
@@ -145,14 +149,18 @@ bl_report_show_text(FILE *fp, const struct bl_instances *in,
 
 		if (i > 0)
 			fputc('\n', fp);
-		fprintf(fp, "%s%s instance %s%s\n", col(o, C_BOLD), cfg->mta,
-			cfg->name, col(o, C_RESET));
+		fprintf(fp, "%s%s instance ", col(o, C_BOLD), cfg->mta);
+		bl_escape_puts(fp, cfg->name);
+		fprintf(fp, "%s\n", col(o, C_RESET));
 		for (k = 0; k < cfg->nsurfaces; k++) {
 			const struct bl_surface *sf = &cfg->surfaces[k];
 
-			fprintf(fp, "\n  %s%s %s%s  (%s)\n", col(o, C_BOLD),
-				bl_surface_kind_name(sf->kind), sf->scope,
-				col(o, C_RESET), sf->key);
+			fprintf(fp, "\n  %s%s ", col(o, C_BOLD),
+				bl_surface_kind_name(sf->kind));
+			bl_escape_puts(fp, sf->scope);
+			fprintf(fp, "%s  (", col(o, C_RESET));
+			bl_escape_puts(fp, sf->key);
+			fputs(")\n", fp);
 			if (!sf->valid) {
 				fprintf(fp, "    %s(cannot be computed: see the "
 					    "errors above)%s\n",
@@ -171,9 +179,9 @@ bl_report_show_text(FILE *fp, const struct bl_instances *in,
 					fprintf(fp, "%s\n", col(o, C_RESET));
 				}
 			} else {
-				fprintf(fp, "    %sEHLO %s%s\n",
-					col(o, C_GREEN), sf->value,
-					col(o, C_RESET));
+				fprintf(fp, "    %sEHLO ", col(o, C_GREEN));
+				bl_escape_puts(fp, sf->value);
+				fprintf(fp, "%s\n", col(o, C_RESET));
 			}
 			fprintf(fp, "    configured  ");
 			bl_print_visible(fp, sf->configured,
@@ -189,26 +197,44 @@ bl_report_show_text(FILE *fp, const struct bl_instances *in,
 	}
 }
 
-/* bl_json_str - a JSON string of s; invalid UTF-8 bytes shown as \xNN */
+/* bl_json_str - a JSON string of s: the exact text when it is UTF-8, bytes
+ * that are not as \xNN; bl_json_dump makes the document safe to print */
 json_t *
 bl_json_str(const char *s)
 {
-	json_t *j = json_string(s);
-	struct bl_buf b;
-	const char *p;
+	char *e;
+	json_t *j;
 
+	if (s == NULL)
+		return json_null();
+	j = json_string(s);
 	if (j != NULL)
 		return j;
-	bl_buf_init(&b);
-	for (p = s; *p; p++) {
-		if ((unsigned char)*p < 0x80)
-			bl_buf_addc(&b, *p);
-		else
-			bl_buf_printf(&b, "\\x%02x", (unsigned char)*p);
-	}
-	j = json_string(b.data);
-	bl_buf_finish(&b);
+	e = bl_escape_str(s, BL_ESC_INVALID_ONLY);
+	j = json_string(e);
+	free(e);
 	return j;
+}
+
+/* bl_json_dump - root, indented, then a newline; escaped so that no
+ * control reaches a terminal (bl_escape_json); -1 on error */
+int
+bl_json_dump(FILE *fp, const json_t *root)
+{
+	char *text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	struct bl_buf b;
+	int status = 0;
+
+	if (text == NULL)
+		return -1;
+	bl_buf_init(&b);
+	bl_escape_json(&b, text, strlen(text));
+	bl_buf_addc(&b, '\n');
+	if (fwrite(b.data, 1, b.len, fp) != b.len)
+		status = -1;
+	bl_buf_finish(&b);
+	free(text);
+	return status;
 }
 
 static json_t *
@@ -317,8 +343,7 @@ bl_report_show_json(FILE *fp, const struct bl_instances *in,
 						&in->v[i]->surfaces[k]));
 	json_object_set_new(root, "surfaces", a);
 	json_object_set_new(root, "diagnostics", diags_json(d));
-	status = json_dumpf(root, fp, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	fputc('\n', fp);
+	status = bl_json_dump(fp, root);
 	json_decref(root);
 	return status;
 }

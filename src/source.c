@@ -38,6 +38,69 @@ build_line_map(struct bl_source *src)
 	src->nlines = k;
 }
 
+/* file_kind - what a non-regular file is, for the refusal (static) */
+static const char *
+file_kind(mode_t m)
+{
+	if (S_ISDIR(m))
+		return "a directory";
+	if (S_ISFIFO(m))
+		return "a FIFO";
+	if (S_ISCHR(m))
+		return "a character device";
+	if (S_ISBLK(m))
+		return "a block device";
+	if (S_ISSOCK(m))
+		return "a socket";
+	return "a special file";
+}
+
+/* is_binary_control - a byte no text configuration holds */
+static bool
+is_binary_control(unsigned char c)
+{
+	/* Blanks and line ends are text; ESC may colour a banner. */
+	if (c == '\t' || c == '\n' || c == '\v' || c == '\f' ||
+	    c == '\r' || c == 0x1b)
+		return false;
+	return c < 0x20 || c == 0x7f;
+}
+
+/* bl_source_check_text - refuse binary data (see source.h) */
+int
+bl_source_check_text(const struct bl_source *src, struct bl_diags *diags)
+{
+	const char *nul = memchr(src->data, '\0', src->len);
+	size_t i, n = 0, first = 0;
+	unsigned line, col;
+
+	if (nul != NULL) {
+		bl_source_position(src, (size_t)(nul - src->data), &line,
+				   &col);
+		bl_diags_add(diags, BL_LEVEL_ERROR, src->path, line, col,
+			     "binary data (a NUL byte): not a configuration "
+			     "file");
+		return -1;
+	}
+	for (i = 0; i < src->len; i++)
+		if (is_binary_control((unsigned char)src->data[i]) &&
+		    n++ == 0)
+			first = i;
+	/*
+	 * A stray control byte or two can be a real (if odd) value, and a
+	 * valid file is never an error; many of them are not text.
+	 */
+	if (n >= BL_BINARY_CONTROLS && n * 100 >= src->len) {
+		bl_source_position(src, first, &line, &col);
+		bl_diags_add(diags, BL_LEVEL_ERROR, src->path, line, col,
+			     "binary data (%zu control bytes, the first "
+			     "here): not a configuration file",
+			     n);
+		return -1;
+	}
+	return 0;
+}
+
 /* bl_source_from_mem - a source holding a copy of data (caller frees) */
 struct bl_source *
 bl_source_from_mem(const char *path, const char *data, size_t len)
@@ -71,28 +134,39 @@ bl_source_load(struct bl_source **out, const char *path, size_t cap,
 	struct bl_buf b;
 	struct stat st;
 	char chunk[65536];
-	const char *nul;
 	ssize_t n;
-	unsigned line, col;
 	int fd;
 
 	*out = NULL;
 	if (cap == 0)
 		cap = BL_SOURCE_MAX;
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	/*
+	 * O_NONBLOCK: opening a FIFO with no writer would block for ever.
+	 * Whatever is not a regular file is refused before a byte is read
+	 * (FIFOs, devices, sockets): standard input ("-") is the way to
+	 * feed a pipe.
+	 */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0) {
 		bl_diags_add(diags, BL_LEVEL_ERROR, path, 0, 0,
 			     "cannot open: %s", strerror(errno));
 		return -1;
 	}
-	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+	if (fstat(fd, &st) < 0) {
 		bl_diags_add(diags, BL_LEVEL_ERROR, path, 0, 0,
-			     "is a directory, expected a file");
+			     "cannot read: %s", strerror(errno));
 		close(fd);
 		return -1;
 	}
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
-	    (size_t)st.st_size > cap) {
+	if (!S_ISREG(st.st_mode)) {
+		bl_diags_add(diags, BL_LEVEL_ERROR, path, 0, 0,
+			     "is %s, not a regular file: refused (give "
+			     "\"-\" to read standard input)",
+			     file_kind(st.st_mode));
+		close(fd);
+		return -1;
+	}
+	if ((size_t)st.st_size > cap) {
 		bl_diags_add(diags, BL_LEVEL_ERROR, path, 0, 0,
 			     "file is %lld bytes, over the %zu byte limit for "
 			     "a configuration file",
@@ -130,13 +204,7 @@ bl_source_load(struct bl_source **out, const char *path, size_t cap,
 	(*out)->data = bl_buf_steal(&b);
 	build_line_map(*out);
 
-	nul = memchr((*out)->data, '\0', (*out)->len);
-	if (nul != NULL) {
-		bl_source_position(*out, (size_t)(nul - (*out)->data), &line,
-				   &col);
-		bl_diags_add(diags, BL_LEVEL_ERROR, path, line, col,
-			     "binary data (a NUL byte): not a configuration "
-			     "file");
+	if (bl_source_check_text(*out, diags) < 0) {
 		bl_source_free(*out);
 		*out = NULL;
 		return -1;

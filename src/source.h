@@ -25,6 +25,16 @@ struct bl_source {
  */
 int bl_source_load(struct bl_source **out, const char *path, size_t cap,
 		   struct bl_diags *diags);
+/*
+ * A file is binary, not text, when it holds a NUL byte, or at least this
+ * many control bytes (other than blanks, line ends and ESC) that make up
+ * 1% or more of it.
+ */
+#define BL_BINARY_CONTROLS 8
+/* bl_source_check_text - an error naming the place and -1 when src is
+ * binary data, else 0 */
+int bl_source_check_text(const struct bl_source *src, struct bl_diags *diags);
+
 /* bl_source_from_mem - a source holding a copy of data (caller frees) */
 struct bl_source *bl_source_from_mem(const char *path, const char *data,
 				     size_t len);
