@@ -361,9 +361,7 @@ cmd_check(struct opts *o, char **paths, int npaths)
 	bl_diags_init(&shown);
 	for (i = 0; i < diags.n; i++)
 		if (diags.v[i].rule == NULL)
-			bl_diags_add(&shown, diags.v[i].level, diags.v[i].file,
-				     diags.v[i].line, diags.v[i].col, "%s",
-				     diags.v[i].message);
+			bl_diags_push(&shown, &diags.v[i]);
 	ro.color = use_color(o->color, stderr);
 	bl_report_diags(stderr, &shown, &in, &ro);
 	if (o->format == FORMAT_JSON)
@@ -383,6 +381,9 @@ cmd_check(struct opts *o, char **paths, int npaths)
 				     status < 0 || diags.errors > 0);
 	if (fflush(stdout) != 0 || ferror(stdout))
 		status = -1;
+	/* "could not tell" (a search limit) and nothing worse: 3 */
+	if (rc == BL_EXIT_OK && fs.unknown > 0)
+		rc = BL_EXIT_INCOMPLETE;
 	if (status < 0 || diags.errors > 0)
 		rc = BL_EXIT_ERROR;
 	bl_diags_finish(&shown);

@@ -156,6 +156,20 @@ bl_diags_add(struct bl_diags *d, enum bl_level level, const char *file,
 	g->message = bl_buf_steal(&b);
 }
 
+/* bl_diags_push - a copy of g, counted, not capped again */
+void
+bl_diags_push(struct bl_diags *d, const struct bl_diag *g)
+{
+	struct bl_diag *n = append(d, g->level, g->file, g->line, g->col);
+
+	n->message = bl_xstrdup(g->message);
+	n->rule = g->rule;
+	if (g->level == BL_LEVEL_ERROR)
+		d->errors++;
+	else if (g->level == BL_LEVEL_WARNING)
+		d->warnings++;
+}
+
 /* bl_level_name - "error", "warning" or "note" (static) */
 const char *
 bl_level_name(enum bl_level level)

@@ -50,6 +50,9 @@ void bl_diags_finish(struct bl_diags *d);
 void bl_diags_add(struct bl_diags *d, enum bl_level level, const char *file,
 		  unsigned line, unsigned col, const char *fmt, ...)
 	__attribute__((format(printf, 6, 7)));
+/* bl_diags_push - a copy of g, counted, outside the per-file cap (g was
+ * kept or summed up in the list it comes from already) */
+void bl_diags_push(struct bl_diags *d, const struct bl_diag *g);
 const char *bl_level_name(enum bl_level level);
 
 #endif

@@ -26,6 +26,7 @@ struct run {
 	const struct bl_ruleset *rs;
 	const struct bl_engine_opts *o;
 	struct bl_findings *out;
+	struct bl_diags *diags;
 };
 
 static bool
@@ -285,13 +286,34 @@ host_offset(const struct bl_surface *sf)
 						: 0);
 }
 
+/* could_not_tell - a note that rule r could not judge sf (a search limit):
+ * neither a finding nor silence */
+static void
+could_not_tell(struct run *x, const struct bl_rule *r,
+	       const struct bl_surface *sf, const char *why)
+{
+	const struct bl_setting *s =
+		sf->norigin > 0 ? sf->origin[0].setting : NULL;
+	bool placed = s != NULL && !s->is_default && s->src != NULL;
+
+	x->out->unknown++;
+	bl_diags_add(x->diags, BL_LEVEL_NOTE,
+		     placed ? s->src->path : sf->file, placed ? s->line : 0,
+		     placed ? s->col : 0,
+		     "could not tell whether %s %s applies to the %s of %s: "
+		     "%s on its %zu-byte value; the rule was not applied",
+		     r->id, r->name, bl_surface_kind_name(sf->kind), sf->scope,
+		     why, strlen(sf->value));
+}
+
 static void
 pattern_rule(struct run *x, const struct bl_rule *r,
 	     const struct bl_config *cfg, const struct bl_surface *sf)
 {
 	const char *text = target_text(sf, r->target);
 	size_t ms, me, base = 0;
-	bool hit;
+	enum bl_match hit;
+	const char *why;
 	char *m;
 	struct bl_finding *f;
 
@@ -302,9 +324,13 @@ pattern_rule(struct run *x, const struct bl_rule *r,
 			return;
 		base = host_offset(sf);
 	}
-	hit = bl_rule_search(x->rs, r->re, text, 0, &ms, &me);
+	hit = bl_rule_search(x->rs, r->re, text, 0, &ms, &me, &why);
+	if (hit == BL_MATCH_UNKNOWN) {
+		could_not_tell(x, r, sf, why);
+		return;
+	}
 	if (r->require) {
-		if (hit)
+		if (hit == BL_MATCH_YES)
 			return;
 		f = add(x, r, cfg, sf,
 			format_message(r->message, "", sf->value,
@@ -312,7 +338,7 @@ pattern_rule(struct run *x, const struct bl_rule *r,
 		blame(f, sf, base, base + strlen(text));
 		return;
 	}
-	if (!hit)
+	if (hit == BL_MATCH_NO)
 		return;
 	m = bl_xstrndup(text + ms, me - ms);
 	f = add(x, r, cfg, sf,
@@ -477,7 +503,7 @@ static void
 check_surface(struct run *x, const struct bl_rule *r,
 	      const struct bl_config *cfg, const struct bl_surface *sf)
 {
-	const char *h = sf->hostname, *why;
+	const char *h = sf->hostname, *why, *limit;
 	char buf[128];
 	size_t i, ms, me;
 
@@ -542,7 +568,12 @@ check_surface(struct run *x, const struct bl_rule *r,
 		for (i = 0; i < x->rs->ngenerics; i++) {
 			const struct bl_generic *g = &x->rs->generics[i];
 
-			if (!bl_rule_search(x->rs, g->re, h, 0, &ms, &me))
+			enum bl_match hit = bl_rule_search(x->rs, g->re, h, 0,
+							   &ms, &me, &limit);
+
+			if (hit == BL_MATCH_UNKNOWN)
+				could_not_tell(x, r, sf, limit);
+			if (hit != BL_MATCH_YES)
 				continue;
 			snprintf(buf, sizeof(buf), "%s [%s]", g->description,
 				 g->id);
@@ -1015,7 +1046,7 @@ bl_engine_run(const struct bl_ruleset *rs, const struct bl_config *cfg,
 	      const struct bl_engine_opts *o, struct bl_findings *out,
 	      struct bl_diags *diags)
 {
-	struct run x = {.rs = rs, .o = o, .out = out};
+	struct run x = {.rs = rs, .o = o, .out = out, .diags = diags};
 	size_t first = out->n, k, j;
 
 	for (j = 0; j < rs->nrules; j++) {

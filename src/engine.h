@@ -33,6 +33,7 @@ struct bl_findings {
 	struct bl_finding *v;
 	size_t n;
 	size_t cap;
+	size_t unknown; /* checks that could not tell (a note each) */
 };
 
 struct bl_engine_opts {

@@ -130,6 +130,10 @@ bl_report_check_text(FILE *fp, const struct bl_findings *fs, bool gcc,
 		fputs("no findings, but the check is incomplete: see the "
 		      "errors above\n",
 		      fp);
+	else if (fs->n == 0 && fs->unknown > 0)
+		fprintf(fp, "no problems found, but %zu check%s could not "
+			    "tell: see the notes above\n",
+			fs->unknown, fs->unknown == 1 ? "" : "s");
 	else if (fs->n == 0)
 		fputs("no problems found\n", fp);
 	else

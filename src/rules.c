@@ -454,6 +454,7 @@ bl_ruleset_new(const char *rules_dir, struct bl_diags *diags)
 	rs->match_ctx = pcre2_match_context_create(NULL);
 	pcre2_set_match_limit(rs->match_ctx, 100000);
 	pcre2_set_depth_limit(rs->match_ctx, 1000);
+	pcre2_set_heap_limit(rs->match_ctx, 8192); /* KiB */
 	if (status < 0) {
 		bl_ruleset_free(rs);
 		return NULL;
@@ -510,15 +511,17 @@ bl_ruleset_find(const struct bl_ruleset *rs, const char *id)
 }
 
 /* bl_rule_search - first match of a compiled pattern (see rules.h) */
-bool
+enum bl_match
 bl_rule_search(const struct bl_ruleset *rs, void *re, const char *s,
-	       size_t start, size_t *ms, size_t *me)
+	       size_t start, size_t *ms, size_t *me, const char **why)
 {
 	struct pattern *pt = re; /* its use count is a cache */
 	pcre2_match_data *md;
 	PCRE2_SIZE *ov;
+	enum bl_match m = BL_MATCH_NO;
 	int rc;
 
+	*why = NULL;
 	/* JIT is an optimisation: without it the interpreter still works. */
 	if (++pt->uses == JIT_AFTER)
 		(void)pcre2_jit_compile(pt->code, PCRE2_JIT_COMPLETE);
@@ -529,7 +532,21 @@ bl_rule_search(const struct bl_ruleset *rs, void *re, const char *s,
 		ov = pcre2_get_ovector_pointer(md);
 		*ms = ov[0];
 		*me = ov[1];
+		m = BL_MATCH_YES;
+	} else if (rc == PCRE2_ERROR_MATCHLIMIT) {
+		*why = "the pattern reached PCRE2's match limit";
+		m = BL_MATCH_UNKNOWN;
+	} else if (rc == PCRE2_ERROR_DEPTHLIMIT) {
+		*why = "the pattern reached PCRE2's depth limit";
+		m = BL_MATCH_UNKNOWN;
+	} else if (rc == PCRE2_ERROR_HEAPLIMIT || rc == PCRE2_ERROR_NOMEMORY ||
+		   rc == PCRE2_ERROR_JIT_STACKLIMIT) {
+		*why = "the pattern ran out of PCRE2's memory limit";
+		m = BL_MATCH_UNKNOWN;
+	} else if (rc != PCRE2_ERROR_NOMATCH) {
+		*why = "PCRE2 could not run the pattern";
+		m = BL_MATCH_UNKNOWN;
 	}
 	pcre2_match_data_free(md);
-	return rc > 0;
+	return m;
 }

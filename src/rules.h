@@ -67,10 +67,19 @@ void bl_ruleset_free(struct bl_ruleset *rs);
 /* bl_ruleset_find - the rule with this id or name, or NULL (borrowed) */
 const struct bl_rule *bl_ruleset_find(const struct bl_ruleset *rs,
 				      const char *id);
+/* What a pattern search tells: three-valued, as a DNS answer will be. */
+enum bl_match {
+	BL_MATCH_NO,
+	BL_MATCH_YES,
+	BL_MATCH_UNKNOWN, /* a PCRE2 limit (match, depth, heap) was hit */
+};
+
 /* bl_rule_search - first match of the rule's (or a generic's) pattern in
- * s at or after start; true with [*ms, *me) set */
-bool bl_rule_search(const struct bl_ruleset *rs, void *re,
-		    const char *s, size_t start, size_t *ms, size_t *me);
+ * s at or after start: BL_MATCH_YES with [*ms, *me) set, BL_MATCH_NO, or
+ * BL_MATCH_UNKNOWN with *why (static) when a limit stopped the search */
+enum bl_match bl_rule_search(const struct bl_ruleset *rs, void *re,
+			     const char *s, size_t start, size_t *ms,
+			     size_t *me, const char **why);
 
 /* libconfuse errors as diagnostics (shared with conf.c); one file at a
  * time: set the target, then install bl_confuse_on_error on the cfg_t. */

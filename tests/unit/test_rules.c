@@ -110,15 +110,55 @@ test_extra_rule(void **state)
 			      " match = \"(?i)\\\\bwelcome\\\\b\"\n"
 			      " message = \"says %m\"\n explain = \"e\"\n}\n");
 	size_t ms, me;
+	const char *why;
 
 	(void)state;
 	bl_diags_init(&d);
 	rs = bl_ruleset_new(dir, &d);
 	assert_non_null(rs);
-	assert_true(bl_rule_search(rs, bl_ruleset_find(rs, "BL901")->re,
-				   "mx ESMTP Welcome!", 0, &ms, &me));
+	assert_int_equal(bl_rule_search(rs, bl_ruleset_find(rs, "BL901")->re,
+					"mx ESMTP Welcome!", 0, &ms, &me, &why),
+			 BL_MATCH_YES);
 	assert_int_equal(ms, 9);
 	assert_int_equal(me, 16);
+	assert_int_equal(bl_rule_search(rs, bl_ruleset_find(rs, "BL901")->re,
+					"mx ESMTP", 0, &ms, &me, &why),
+			 BL_MATCH_NO);
+	assert_null(why);
+	bl_ruleset_free(rs);
+	bl_diags_finish(&d);
+	remove_dir(dir);
+}
+
+/* A pattern that backtracks without end is "could not tell", every time
+ * (also after the lazy JIT compile), never a silent "no match". */
+static void
+test_match_limit(void **state)
+{
+	struct bl_diags d;
+	struct bl_ruleset *rs;
+	char *dir = write_dir("rule BL902 {\n name = \"backtracks\"\n"
+			      " severity = \"info\"\n applies = {\"banner\"}\n"
+			      " match = \"^(a|aa)+$\"\n"
+			      " message = \"m\"\n explain = \"e\"\n}\n");
+	char text[200];
+	size_t ms, me, i;
+	const char *why;
+
+	(void)state;
+	memset(text, 'a', sizeof(text) - 2);
+	text[sizeof(text) - 2] = 'b';
+	text[sizeof(text) - 1] = '\0';
+	bl_diags_init(&d);
+	rs = bl_ruleset_new(dir, &d);
+	assert_non_null(rs);
+	for (i = 0; i < 40; i++) {
+		assert_int_equal(bl_rule_search(rs,
+						bl_ruleset_find(rs, "BL902")->re,
+						text, 0, &ms, &me, &why),
+				 BL_MATCH_UNKNOWN);
+		assert_non_null(strstr(why, "limit"));
+	}
 	bl_ruleset_free(rs);
 	bl_diags_finish(&d);
 	remove_dir(dir);
@@ -131,6 +171,7 @@ main(void)
 		cmocka_unit_test(test_embedded),
 		cmocka_unit_test(test_bad_files),
 		cmocka_unit_test(test_extra_rule),
+		cmocka_unit_test(test_match_limit),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
