@@ -13,6 +13,19 @@
 
 #include "model.h"
 
+/*
+ * The lookup index: open addressing from a key to the last global setting
+ * with that key. It covers cfg->settings[0, done); settings added since are
+ * taken in at the next lookup, so its answers are those of a scan from the
+ * end, in constant time (a file of 40,000 settings is looked up thousands
+ * of times while its surfaces are resolved).
+ */
+struct bl_lookup_index {
+	const struct bl_setting **slots;
+	size_t cap, used, done;
+};
+
+
 /* bl_config_new - an empty instance (caller frees with bl_config_free) */
 struct bl_config *
 bl_config_new(const char *mta, const char *name)
@@ -47,6 +60,9 @@ bl_config_free(struct bl_config *cfg)
 		free(cfg->surfaces[i].overrides);
 	}
 	free(cfg->surfaces);
+	if (cfg->index != NULL)
+		free(cfg->index->slots);
+	free(cfg->index);
 	bl_arena_finish(&cfg->arena);
 	free(cfg);
 }
@@ -134,19 +150,98 @@ bl_config_add_event(struct bl_config *cfg, const char *kind,
 		bl_source_position(src, off, &e->line, &e->col);
 }
 
-/* bl_config_lookup - last effective global setting for key, or NULL (borrowed) */
-const struct bl_setting *
-bl_config_lookup(const struct bl_config *cfg, const char *key)
+static size_t
+key_hash(const char *s)
 {
+	size_t h = 14695981039346656037ull & SIZE_MAX;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * (size_t)1099511628211ull;
+	return h;
+}
+
+/* index_put - s is now the last global setting of its key */
+static void
+index_put(struct bl_lookup_index *x, const struct bl_setting *s)
+{
+	size_t k = key_hash(s->key) & (x->cap - 1);
+
+	while (x->slots[k] != NULL) {
+		if (strcmp(x->slots[k]->key, s->key) == 0) {
+			x->slots[k] = s;
+			return;
+		}
+		k = (k + 1) & (x->cap - 1);
+	}
+	x->slots[k] = s;
+	x->used++;
+}
+
+/* index_update - take in the settings added since the last lookup */
+static struct bl_lookup_index *
+index_update(struct bl_config *cfg)
+{
+	struct bl_lookup_index *x = cfg->index;
 	size_t i;
 
-	for (i = cfg->nsettings; i-- > 0;) {
+	if (x == NULL) {
+		x = cfg->index = bl_xcalloc(1, sizeof(*x));
+		x->cap = 64;
+		x->slots = bl_xcalloc(x->cap, sizeof(*x->slots));
+	}
+	for (; x->done < cfg->nsettings; x->done++) {
+		const struct bl_setting *s = cfg->settings[x->done];
+
+		/* a setting still being filled in is taken in next time */
+		if (s->key == NULL || s->scope == NULL)
+			break;
+		if (strcmp(s->scope, "main") != 0)
+			continue;
+		if ((x->used + 1) * 2 > x->cap) {
+			const struct bl_setting **old = x->slots;
+			size_t oldcap = x->cap;
+
+			x->cap *= 2;
+			x->used = 0;
+			x->slots = bl_xcalloc(x->cap, sizeof(*x->slots));
+			for (i = 0; i < oldcap; i++)
+				if (old[i] != NULL)
+					index_put(x, old[i]);
+			free(old);
+		}
+		index_put(x, s);
+	}
+	return x;
+}
+
+/* bl_config_lookup - last effective global setting for key, or NULL (borrowed) */
+const struct bl_setting *
+bl_config_lookup(const struct bl_config *ccfg, const char *key)
+{
+	/* the index is a cache inside the instance: updating it changes
+	 * no answer */
+	struct bl_config *cfg = (struct bl_config *)ccfg;
+	struct bl_lookup_index *x = index_update(cfg);
+	const struct bl_setting *found = NULL;
+	size_t i, k;
+
+	k = key_hash(key) & (x->cap - 1);
+	while (x->slots[k] != NULL) {
+		if (strcmp(x->slots[k]->key, key) == 0) {
+			found = x->slots[k];
+			break;
+		}
+		k = (k + 1) & (x->cap - 1);
+	}
+	/* settings not yet taken in (one being filled in) are newer */
+	for (i = cfg->nsettings; i-- > x->done;) {
 		const struct bl_setting *s = cfg->settings[i];
 
-		if (strcmp(s->scope, "main") == 0 && strcmp(s->key, key) == 0)
+		if (s->key != NULL && s->scope != NULL &&
+		    strcmp(s->scope, "main") == 0 && strcmp(s->key, key) == 0)
 			return s;
 	}
-	return NULL;
+	return found;
 }
 
 /* bl_scope_lookup - last setting for key in the scope, or NULL (borrowed) */

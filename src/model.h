@@ -145,6 +145,9 @@ struct bl_config {
 	size_t nevents;
 	const struct bl_source *main_src;   /* Postfix main.cf */
 	const struct bl_source *master_src; /* Postfix master.cf */
+	/* bl_config_lookup's index of the global settings by key, built as
+	 * settings are looked up (a cache: it never changes an answer) */
+	struct bl_lookup_index *index;
 };
 
 struct bl_config *bl_config_new(const char *mta, const char *name);
