@@ -294,10 +294,21 @@ merge(struct bl_effective *e, cfg_t *sec)
 		free(e->hostname);
 		e->hostname = bl_xstrdup(s);
 	}
-	for (k = 0; k < BL_ARRAY_LEN(lists); k++)
-		for (i = 0; i < cfg_size(sec, lists[k]); i++)
-			*targets[k] = list_add(*targets[k],
-					       cfg_getnstr(sec, lists[k], i));
+	/* one allocation per list: appending one by one is quadratic */
+	for (k = 0; k < BL_ARRAY_LEN(lists); k++) {
+		char **v = *targets[k];
+		size_t n = 0, add = cfg_size(sec, lists[k]);
+
+		if (add == 0)
+			continue;
+		while (v && v[n])
+			n++;
+		v = bl_xreallocarray(v, n + add + 1, sizeof(*v));
+		for (i = 0; i < add; i++)
+			v[n + i] = bl_xstrdup(cfg_getnstr(sec, lists[k], i));
+		v[n + add] = NULL;
+		*targets[k] = v;
+	}
 }
 
 /* Does any file of the instance match the pattern, relative to dir? */

@@ -928,14 +928,9 @@ apply_suppressions(struct run *x, const struct bl_config *cfg, size_t first,
 	for (i = first; i < x->out->n; i++) {
 		struct bl_finding *f = &x->out->v[i];
 
-		gone = false;
-		for (j = 0; j < sup.n && !x->o->no_inline; j++)
-			if (bl_suppression_covers(&sup.v[j], f->rule->id,
-						  f->rule->name, f->src,
-						  f->file, f->off)) {
-				sup.v[j].used = true;
-				gone = true;
-			}
+		gone = !x->o->no_inline &&
+		       bl_suppressions_apply(&sup, f->rule->id, f->rule->name,
+					     f->src, f->file, f->off);
 		if (gone) {
 			free(f->message);
 			continue;

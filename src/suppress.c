@@ -8,6 +8,7 @@
  */
 #include "config.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -35,33 +36,69 @@ add_rules(struct bl_suppression *s, const char *p, size_t n)
 }
 
 /* The next statement of src after off: [from, to). */
-static bool
-next_statement(const struct bl_config *cfg, const struct bl_source *src,
-	       size_t off, size_t *from, size_t *to)
+/* A statement's place in a file, for finding the one after a comment. */
+struct stmt {
+	size_t off, end;
+	size_t order; /* settings first, then scopes, as they are listed */
+};
+
+static int
+by_stmt(const void *a, const void *b)
 {
-	size_t i, best = (size_t)-1, end = 0;
+	const struct stmt *x = a, *y = b;
 
-	for (i = 0; i < cfg->nsettings; i++) {
-		const struct bl_setting *s = cfg->settings[i];
+	if (x->off != y->off)
+		return x->off < y->off ? -1 : 1;
+	return x->order < y->order ? -1 : x->order > y->order;
+}
 
-		if (s->src == src && s->stmt_off > off && s->stmt_off < best) {
-			best = s->stmt_off;
-			end = s->stmt_off + s->stmt_len;
+/* statements - every statement of src, sorted (caller frees) */
+static struct stmt *
+statements(const struct bl_config *cfg, const struct bl_source *src,
+	   size_t *n)
+{
+	struct stmt *v = bl_xreallocarray(NULL, cfg->nsettings + cfg->nscopes + 1,
+					  sizeof(*v));
+	size_t i, k = 0;
+
+	for (i = 0; i < cfg->nsettings; i++)
+		if (cfg->settings[i]->src == src) {
+			v[k].off = cfg->settings[i]->stmt_off;
+			v[k].end = v[k].off + cfg->settings[i]->stmt_len;
+			v[k].order = k;
+			k++;
 		}
-	}
-	for (i = 0; i < cfg->nscopes; i++) {
-		const struct bl_scope *sc = cfg->scopes[i];
-
-		if (sc->src == src && sc->stmt_off > off &&
-		    sc->stmt_off < best) {
-			best = sc->stmt_off;
-			end = sc->stmt_off + sc->stmt_len;
+	for (i = 0; i < cfg->nscopes; i++)
+		if (cfg->scopes[i]->src == src) {
+			v[k].off = cfg->scopes[i]->stmt_off;
+			v[k].end = v[k].off + cfg->scopes[i]->stmt_len;
+			v[k].order = k;
+			k++;
 		}
+	qsort(v, k, sizeof(*v), by_stmt);
+	*n = k;
+	return v;
+}
+
+/* next_statement - the first statement that starts after off (the first
+ * listed among those that start there) */
+static bool
+next_statement(const struct stmt *v, size_t n, size_t off, size_t *from,
+	       size_t *to)
+{
+	size_t lo = 0, hi = n, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (v[mid].off <= off)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
-	if (best == (size_t)-1)
+	if (lo == n)
 		return false;
-	*from = best;
-	*to = end;
+	*from = v[lo].off;
+	*to = v[lo].end;
 	return true;
 }
 
@@ -75,6 +112,8 @@ scan_source(struct bl_suppressions *out, const struct bl_config *cfg,
 	const char *t, *p, *e, *dash, *rules;
 	struct bl_suppression s;
 	bool file_wide;
+	struct stmt *stmts = NULL;
+	size_t nstmts = 0, cap = out->n;
 
 	for (ln = 1; ln <= src->nlines; ln++) {
 		t = bl_source_line(src, ln, &len);
@@ -144,17 +183,23 @@ scan_source(struct bl_suppressions *out, const struct bl_config *cfg,
 			free(s.rules);
 			continue;
 		}
+		if (!file_wide && stmts == NULL)
+			stmts = statements(cfg, src, &nstmts);
 		if (!file_wide &&
-		    !next_statement(cfg, src, s.off, &s.from, &s.to)) {
+		    !next_statement(stmts, nstmts, s.off, &s.from, &s.to)) {
 			bl_diags_add(diags, BL_LEVEL_WARNING, src->path, ln, 1,
 				     "suppression has no setting after it "
 				     "to apply to");
 			bl_list_free(s.rules);
 			continue;
 		}
-		out->v = bl_xreallocarray(out->v, out->n + 1, sizeof(*out->v));
+		if (out->n == cap) {
+			cap = cap ? cap * 2 : 8;
+			out->v = bl_xreallocarray(out->v, cap, sizeof(*out->v));
+		}
 		out->v[out->n++] = s;
 	}
+	free(stmts);
 }
 
 /* bl_suppressions_scan - every directive in the instance's files */
@@ -169,6 +214,213 @@ bl_suppressions_scan(struct bl_suppressions *out, const struct bl_config *cfg,
 		scan_source(out, cfg, cfg->sources[i], diags);
 }
 
+/*
+ * The index behind bl_suppressions_apply. Statement suppressions are
+ * sorted by (file, statement): a finding finds its statement's group by
+ * binary search. File-wide ones are hashed by (file, rule word), each
+ * bucket a list; a list is marked used once, by its first finding. So
+ * 50,000 suppressions and as many findings cost a few lookups each.
+ */
+struct bucket {
+	const char *path; /* the file */
+	char *word;       /* the rule word, lower case (owned) */
+	size_t *sups;     /* indices of the suppressions naming it */
+	size_t n;
+	bool marked;      /* every one is used already */
+};
+
+struct bl_sup_index {
+	size_t *line; /* statement suppressions, by (src, from) */
+	size_t nline;
+	struct bucket *buckets; /* open addressing */
+	size_t cap, used;
+	const struct bl_suppressions *of;
+};
+
+static size_t
+bucket_hash(const char *path, const char *word)
+{
+	size_t h = 2166136261u;
+
+	for (; *path; path++)
+		h = (h ^ (unsigned char)*path) * 16777619u;
+	h = (h ^ 0xff) * 16777619u;
+	for (; *word; word++)
+		h = (h ^ (unsigned char)*word) * 16777619u;
+	return h;
+}
+
+static char *
+lower(const char *w)
+{
+	char *l = bl_xstrdup(w), *p;
+
+	for (p = l; *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	return l;
+}
+
+/* bucket_find - the bucket of (path, word), or NULL; with add, made */
+static struct bucket *
+bucket_find(struct bl_sup_index *x, const char *path, const char *word,
+	    bool add)
+{
+	size_t k, i;
+
+	if (add && (x->used + 1) * 2 > x->cap) {
+		struct bucket *old = x->buckets;
+		size_t oldcap = x->cap;
+
+		x->cap = x->cap ? x->cap * 2 : 16;
+		x->buckets = bl_xcalloc(x->cap, sizeof(*x->buckets));
+		for (i = 0; i < oldcap; i++) {
+			if (old[i].word == NULL)
+				continue;
+			k = bucket_hash(old[i].path, old[i].word) &
+			    (x->cap - 1);
+			while (x->buckets[k].word != NULL)
+				k = (k + 1) & (x->cap - 1);
+			x->buckets[k] = old[i];
+		}
+		free(old);
+	}
+	if (x->cap == 0)
+		return NULL;
+	k = bucket_hash(path, word) & (x->cap - 1);
+	while (x->buckets[k].word != NULL) {
+		if (strcmp(x->buckets[k].path, path) == 0 &&
+		    strcmp(x->buckets[k].word, word) == 0)
+			return &x->buckets[k];
+		k = (k + 1) & (x->cap - 1);
+	}
+	if (!add)
+		return NULL;
+	x->buckets[k].path = path;
+	x->buckets[k].word = bl_xstrdup(word);
+	x->used++;
+	return &x->buckets[k];
+}
+
+static const struct bl_suppressions *sort_of; /* qsort has no context */
+
+static int
+by_place(const void *a, const void *b)
+{
+	const struct bl_suppression *x = &sort_of->v[*(const size_t *)a];
+	const struct bl_suppression *y = &sort_of->v[*(const size_t *)b];
+
+	if (x->src != y->src)
+		return (uintptr_t)x->src < (uintptr_t)y->src ? -1 : 1;
+	if (x->from != y->from)
+		return x->from < y->from ? -1 : 1;
+	return *(const size_t *)a < *(const size_t *)b ? -1 : 1;
+}
+
+static struct bl_sup_index *
+build_index(struct bl_suppressions *sup)
+{
+	struct bl_sup_index *x = bl_xcalloc(1, sizeof(*x));
+	size_t i, k;
+
+	x->line = bl_xreallocarray(NULL, sup->n + 1, sizeof(*x->line));
+	for (i = 0; i < sup->n; i++) {
+		const struct bl_suppression *s = &sup->v[i];
+
+		if (!s->file_wide) {
+			x->line[x->nline++] = i;
+			continue;
+		}
+		for (k = 0; s->rules[k]; k++) {
+			char *w = lower(s->rules[k]);
+			struct bucket *b = bucket_find(x, s->src->path, w, true);
+
+			/* a word twice in one directive: the index once */
+			if (b->n == 0 || b->sups[b->n - 1] != i) {
+				b->sups = bl_xreallocarray(b->sups, b->n + 1,
+							   sizeof(*b->sups));
+				b->sups[b->n++] = i;
+			}
+			free(w);
+		}
+	}
+	sort_of = sup;
+	qsort(x->line, x->nline, sizeof(*x->line), by_place);
+	sort_of = NULL;
+	return x;
+}
+
+/* file_wide - a file-wide suppression of path names word: mark them */
+static bool
+file_wide(struct bl_suppressions *sup, const char *path, const char *word)
+{
+	struct bucket *b = bucket_find(sup->index, path, word, false);
+	size_t i;
+
+	if (b == NULL)
+		return false;
+	if (!b->marked)
+		for (i = 0; i < b->n; i++)
+			sup->v[b->sups[i]].used = true;
+	b->marked = true;
+	return true;
+}
+
+/* bl_suppressions_apply - cover and mark (see suppress.h) */
+bool
+bl_suppressions_apply(struct bl_suppressions *sup, const char *id,
+		      const char *name, const struct bl_source *src,
+		      const char *file, size_t off)
+{
+	struct bl_sup_index *x;
+	const char *path = src != NULL ? src->path : file;
+	size_t lo, hi, mid, i;
+	bool covered = false;
+	char *w;
+
+	if (sup->n == 0)
+		return false;
+	if (sup->index == NULL)
+		sup->index = build_index(sup);
+	x = sup->index;
+	w = lower(id);
+	covered |= file_wide(sup, path, w);
+	free(w);
+	w = lower(name);
+	covered |= file_wide(sup, path, w);
+	free(w);
+	covered |= file_wide(sup, path, "all");
+	if (src == NULL)
+		return covered;
+	/* the last statement suppression at or before (src, off) */
+	lo = 0;
+	hi = x->nline;
+	while (lo < hi) {
+		const struct bl_suppression *s;
+
+		mid = lo + (hi - lo) / 2;
+		s = &sup->v[x->line[mid]];
+		if ((uintptr_t)s->src < (uintptr_t)src ||
+		    (s->src == src && s->from <= off))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	/* statements do not overlap: its group is every one with its from */
+	for (i = lo; i-- > 0;) {
+		struct bl_suppression *s = &sup->v[x->line[i]];
+
+		if (s->src != src || s->from != sup->v[x->line[lo - 1]].from ||
+		    off >= s->to)
+			break;
+		if (bl_suppression_covers(s, id, name, src, file, off)) {
+			s->used = true;
+			covered = true;
+		}
+	}
+	return covered;
+}
+
 /* bl_suppressions_finish - free the list */
 void
 bl_suppressions_finish(struct bl_suppressions *s)
@@ -178,6 +430,15 @@ bl_suppressions_finish(struct bl_suppressions *s)
 	for (i = 0; i < s->n; i++)
 		bl_list_free(s->v[i].rules);
 	free(s->v);
+	if (s->index != NULL) {
+		for (i = 0; i < s->index->cap; i++) {
+			free(s->index->buckets[i].word);
+			free(s->index->buckets[i].sups);
+		}
+		free(s->index->buckets);
+		free(s->index->line);
+		free(s->index);
+	}
 	memset(s, 0, sizeof(*s));
 }
 

@@ -22,9 +22,12 @@ struct bl_suppression {
 	bool used;
 };
 
+struct bl_sup_index;
+
 struct bl_suppressions {
 	struct bl_suppression *v;
 	size_t n;
+	struct bl_sup_index *index; /* built by the first bl_suppressions_apply */
 };
 
 /* bl_suppressions_scan - every directive in the instance's files;
@@ -32,6 +35,12 @@ struct bl_suppressions {
 void bl_suppressions_scan(struct bl_suppressions *out,
 			  const struct bl_config *cfg, struct bl_diags *diags);
 void bl_suppressions_finish(struct bl_suppressions *s);
+/* bl_suppressions_apply - does any suppression cover rule (id, name) at
+ * src/off (src NULL: a finding on file as a whole)? Every one that does
+ * is marked used. Time: a lookup, whatever the number of suppressions. */
+bool bl_suppressions_apply(struct bl_suppressions *sup, const char *id,
+			   const char *name, const struct bl_source *src,
+			   const char *file, size_t off);
 /* bl_suppression_covers - does s cover rule (id, name) at src/off? */
 bool bl_suppression_covers(const struct bl_suppression *s, const char *id,
 			   const char *name, const struct bl_source *src,
