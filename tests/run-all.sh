@@ -6,9 +6,14 @@
 #  1. tests/setup-components.sh (installs the build dependencies and test components);
 #  2. meson setup build (or --reconfigure), meson compile -C build;
 #  3. meson test -C build --print-errorlogs            (every suite);
-#  4. the sanitizer pass: build-asan with -Db_sanitize=address,undefined -Db_lundef=false,
-#     running the unit, golden and oracle suites with ASan/LSan/UBSan set to abort on error.
-# Then it prints, as its last line, the passed and failed counts of both meson runs added up:
+#  4. valgrind: meson test -C build --setup valgrind --suite unit --suite golden (memcheck
+#     around every unit test and every bannerlint the golden runner starts);
+#  5. the sanitizer pass: build-asan with -Db_sanitize=address,undefined -Db_lundef=false,
+#     running the unit, golden and oracle suites with ASan/LSan/UBSan set to abort on error;
+#  6. the fuzzers: build-fuzz with CC=clang -Dfuzz=true and the same sanitizers, running
+#     each libFuzzer harness of tests/fuzz/ (suite 'fuzz') for BANNERLINT_FUZZ_SECONDS on
+#     its seeds; reproducers are kept in build-fuzz/fuzz-artifacts/HARNESS/.
+# Then it prints, as its last line, the passed and failed counts of all meson runs added up:
 #
 #   N passed, N failed
 #
@@ -20,7 +25,10 @@
 # Environment:
 #   BANNERLINT_MESON_ARGS   extra arguments for both `meson setup` calls (word-split)
 #   BANNERLINT_TEST_ARGS    extra arguments for the main `meson test` run (e.g. "--suite unit")
+#   BANNERLINT_NO_VALGRIND=1  skip the valgrind pass (ignored when CI=true)
 #   BANNERLINT_NO_ASAN=1    skip the sanitizer pass (ignored when CI=true)
+#   BANNERLINT_NO_FUZZ=1    skip the fuzzers (ignored when CI=true)
+#   BANNERLINT_FUZZ_SECONDS how long each fuzz harness runs (default 60)
 #   BANNERLINT_NO_SETUP=1   skip tests/setup-components.sh (ignored when CI=true)
 #   CI=true                 skipped tests count as failed
 
@@ -36,6 +44,7 @@ case "${CI:-}" in true|TRUE|True|1|yes) ci=1 ;; esac
 read -r -a meson_args <<<"${BANNERLINT_MESON_ARGS:-}"
 read -r -a test_args <<<"${BANNERLINT_TEST_ARGS:-}"
 asan_suites=(unit golden oracle)
+valgrind_suites=(unit golden)
 
 passed=0
 failed=0
@@ -169,6 +178,41 @@ print(" ".join(w for w in want if w in have))
 ' "$@"
 }
 
+# skipping VAR STEP: true (and a note) when the environment variable VAR=1 skips STEP;
+# never in CI.
+skipping() {
+  if [ "$ci" -eq 0 ] && [ "${!1:-0}" = 1 ]; then
+    note "$1=1: skipping $2"
+    return 0
+  fi
+  return 1
+}
+
+# pick_suites DIR LABEL SUITE...: set the array suite_args to --suite S for each SUITE that
+# DIR defines (noting those it does not); status 1 when it defines none, 2 (a failed step)
+# when introspection fails.
+suite_args=()
+pick_suites() {
+  local dir=$1 label=$2 have s
+  shift 2
+  suite_args=()
+  if ! have=$(existing_suites "$dir" "$@"); then
+    problem "meson introspect --tests $dir"
+    return 2
+  fi
+  for s in "$@"; do
+    case " $have " in
+      *" $s "*) suite_args+=(--suite "$s") ;;
+      *) note "$label: suite '$s' is not defined (yet); nothing to run for it" ;;
+    esac
+  done
+  if [ "${#suite_args[@]}" -eq 0 ]; then
+    note "$label: none of the suites $* is defined"
+    return 1
+  fi
+  return 0
+}
+
 # --- 1. components ---------------------------------------------------------------------------
 if [ "$ci" -eq 0 ] && [ "${BANNERLINT_NO_SETUP:-0}" = 1 ]; then
   note "BANNERLINT_NO_SETUP=1: not running tests/setup-components.sh"
@@ -193,41 +237,67 @@ if ! meson compile -C build </dev/null; then
 fi
 run_meson_test main build "${test_args[@]+"${test_args[@]}"}"
 
-# --- 4. sanitizer pass -----------------------------------------------------------------------
-if [ "$ci" -eq 0 ] && [ "${BANNERLINT_NO_ASAN:-0}" = 1 ]; then
-  note "BANNERLINT_NO_ASAN=1: skipping the sanitizer pass"
-  finish
+# --- 4. valgrind ---------------------------------------------------------------------------
+if ! skipping BANNERLINT_NO_VALGRIND "the valgrind pass"; then
+  if ! command -v valgrind >/dev/null 2>&1; then
+    problem "valgrind is not installed (tests/setup-components.sh installs it)"
+  elif pick_suites build valgrind "${valgrind_suites[@]}"; then
+    run_meson_test valgrind build --setup valgrind "${suite_args[@]}"
+  fi
 fi
-banner "configure: meson setup build-asan -Db_sanitize=address,undefined -Db_lundef=false"
-if ! meson_setup build-asan -Db_sanitize=address,undefined -Db_lundef=false \
-      "${meson_args[@]+"${meson_args[@]}"}" </dev/null; then
-  problem "meson setup build-asan"
-  finish
-fi
-banner "compile: meson compile -C build-asan"
-if ! meson compile -C build-asan </dev/null; then
-  problem "meson compile -C build-asan"
-  finish
-fi
-if ! suites=$(existing_suites build-asan "${asan_suites[@]}"); then
-  problem "meson introspect --tests build-asan"
-  finish
-fi
-read -r -a suites <<<"$suites"
-for s in "${asan_suites[@]}"; do
-  case " ${suites[*]+"${suites[*]}"} " in
-    *" $s "*) ;;
-    *) note "sanitizer pass: suite '$s' is not defined (yet); nothing to run for it" ;;
-  esac
-done
-if [ "${#suites[@]}" -eq 0 ]; then
-  note "sanitizer pass: none of the suites ${asan_suites[*]} is defined"
-else
-  suite_args=()
-  for s in "${suites[@]}"; do suite_args+=(--suite "$s"); done
+
+# --- 5. sanitizer pass -----------------------------------------------------------------------
+asan_pass() {
+  banner "configure: meson setup build-asan -Db_sanitize=address,undefined -Db_lundef=false"
+  if ! meson_setup build-asan -Db_sanitize=address,undefined -Db_lundef=false \
+        "${meson_args[@]+"${meson_args[@]}"}" </dev/null; then
+    problem "meson setup build-asan"
+    return
+  fi
+  banner "compile: meson compile -C build-asan"
+  if ! meson compile -C build-asan </dev/null; then
+    problem "meson compile -C build-asan"
+    return
+  fi
+  pick_suites build-asan "sanitizer pass" "${asan_suites[@]}" || return
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
   UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
     run_meson_test asan build-asan --timeout-multiplier 3 "${suite_args[@]}"
-fi
+}
+skipping BANNERLINT_NO_ASAN "the sanitizer pass" || asan_pass
+
+# --- 6. fuzzers ------------------------------------------------------------------------------
+fuzz_pass() {
+  local fuzz_cc=${BANNERLINT_FUZZ_CC:-clang}
+  if ! command -v "$fuzz_cc" >/dev/null 2>&1; then
+    # a failure to build the fuzzers is a failure, in CI and out of it
+    problem "the fuzzers need $fuzz_cc and libFuzzer (apt-get install clang libclang-rt-14-dev)"
+    return
+  fi
+  banner "configure: CC=$fuzz_cc meson setup build-fuzz -Dfuzz=true -Dtests=false -Db_sanitize=address,undefined -Db_lundef=false"
+  if ! CC=$fuzz_cc meson_setup build-fuzz -Dfuzz=true -Dtests=false \
+        -Db_sanitize=address,undefined -Db_lundef=false \
+        "${meson_args[@]+"${meson_args[@]}"}" </dev/null; then
+    problem "meson setup build-fuzz"
+    return
+  fi
+  banner "compile: meson compile -C build-fuzz"
+  if ! meson compile -C build-fuzz </dev/null; then
+    problem "meson compile -C build-fuzz"
+    return
+  fi
+  pick_suites build-fuzz fuzz fuzz
+  case $? in
+    0) ;;
+    1) problem "build-fuzz defines no test of suite fuzz"; return ;;
+    *) return ;;
+  esac
+  note "fuzz: ${BANNERLINT_FUZZ_SECONDS:-60} s per harness; reproducers are kept in $root/build-fuzz/fuzz-artifacts/"
+  run_meson_test fuzz build-fuzz "${suite_args[@]}"
+  # one line per harness: executions, speed, coverage; and every reproducer
+  grep -h -E '^[a-z0-9_]+: (exit -?[0-9]+ after|REPRODUCER|  replay:|FAILED)' \
+    build-fuzz/meson-logs/testlog.txt 2>/dev/null | sed 's/^/run-all: fuzz: /'
+}
+skipping BANNERLINT_NO_FUZZ "the fuzzers" || fuzz_pass
 
 finish

@@ -18,6 +18,12 @@ SARIF's absolute repository root (originalUriBaseIds) is replaced by
 The command runs with the case directory as working directory, so paths in
 the output are relative to it.
 
+BANNERLINT_WRAPPER (word-split) goes in front of every bannerlint command,
+e.g. 'valgrind --error-exitcode=99 --leak-check=full --quiet' (what
+`meson test --setup valgrind` sets, through tests/valgrind-wrapper.sh).
+Exit status 99 or a valgrind report ("==PID==" lines) on standard error is
+a failure of the case of its own, and the report is not compared.
+
   run.py --bannerlint BIN CASE_DIR...      compare
   BANNERLINT_REGEN=1 run.py ...            rewrite the expectations (review
                                            the diff before committing)
@@ -27,19 +33,29 @@ import argparse
 import difflib
 import os
 import re
+import shlex
 import subprocess
 import sys
+
+WRAPPER = shlex.split(os.environ.get("BANNERLINT_WRAPPER", ""))
+WRAPPER_EXIT = 99
+WRAPPER_REPORT = re.compile(r"^==\d+== ", re.M)
+# problems the wrapper reported: (case, command, exit status, stderr)
+wrapper_problems = []
 
 
 def run(binary, case, args):
     env = dict(os.environ)
     env.pop("NO_COLOR", None)
+    env.pop("BANNERLINT_WRAPPER", None)
     env["LC_ALL"] = "C"
-    p = subprocess.run([binary] + args, cwd=case, env=env,
+    p = subprocess.run(WRAPPER + [binary] + args, cwd=case, env=env,
                        stdin=subprocess.DEVNULL, capture_output=True,
-                       timeout=60)
-    return p.returncode, p.stdout.decode("utf-8", "replace"), \
-        p.stderr.decode("utf-8", "replace")
+                       timeout=600 if WRAPPER else 60)
+    err = p.stderr.decode("utf-8", "replace")
+    if WRAPPER and (p.returncode == WRAPPER_EXIT or WRAPPER_REPORT.search(err)):
+        wrapper_problems.append((case, " ".join(args), p.returncode, err))
+    return p.returncode, p.stdout.decode("utf-8", "replace"), err
 
 
 FORMATS = ["json", "gcc", "sarif", "checkstyle", "github"]
@@ -79,7 +95,17 @@ def main():
     regen = os.environ.get("BANNERLINT_REGEN") == "1"
     passed = failed = n = 0
     for case in a.cases:
+        del wrapper_problems[:]
         got = outputs(os.path.abspath(a.bannerlint), case)
+        for case_, cmd, rc, err in wrapper_problems:
+            n += 1
+            failed += 1
+            print("not ok %d - %s %s: %s reported a problem (exit %d)"
+                  % (n, case_, cmd, WRAPPER[0], rc))
+            for line in err.splitlines():
+                print("# " + line)
+        if wrapper_problems:
+            continue
         for name, text in got.items():
             n += 1
             path = os.path.join(case, name)
