@@ -166,7 +166,7 @@ parse_file(const char *path, char **text, struct bl_diags *diags)
 		struct bl_source *src;
 		char *clean;
 
-		if (bl_source_load(&src, path, 0, diags) < 0) {
+		if (bl_source_load(&src, path, BL_CONF_FILE_MAX, diags) < 0) {
 			cfg_free(cfg);
 			return NULL;
 		}

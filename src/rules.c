@@ -48,40 +48,83 @@ bl_confuse_on_error(cfg_t *cfg, const char *fmt, va_list ap)
 }
 
 /* The text of the file being loaded, to find the line of a rule's parts
- * (libconfuse reports a section's last line). */
+ * (libconfuse reports a section's last line), with its line starts and
+ * where the last section header was found: sections come in file order,
+ * so each search starts there and the whole file is read once, not once
+ * per rule. */
 static const char *cur_text;
+static size_t *cur_lines; /* offset of each line's first byte */
+static unsigned cur_nlines;
+static unsigned cur_hint; /* line of the last header found */
+
+static void
+set_text(const char *text)
+{
+	size_t i, n = 1;
+
+	free(cur_lines);
+	cur_lines = NULL;
+	cur_nlines = 0;
+	cur_hint = 1;
+	cur_text = text;
+	if (text == NULL)
+		return;
+	for (i = 0; text[i]; i++)
+		if (text[i] == '\n')
+			n++;
+	cur_lines = bl_xreallocarray(NULL, n, sizeof(*cur_lines));
+	cur_lines[cur_nlines++] = 0;
+	for (i = 0; text[i]; i++)
+		if (text[i] == '\n')
+			cur_lines[cur_nlines++] = i + 1;
+}
+
+/* find_line - the first line in [from, to) that starts with word (and
+ * then title, when not NULL), or 0 */
+static unsigned
+find_line(unsigned from, unsigned to, const char *word, const char *title)
+{
+	size_t n = strlen(word);
+	unsigned line;
+
+	for (line = from; line < to && line <= cur_nlines; line++) {
+		const char *q = cur_text + cur_lines[line - 1];
+
+		while (*q == ' ' || *q == '\t')
+			q++;
+		if (strncmp(q, word, n) != 0 ||
+		    (q[n] != ' ' && q[n] != '\t' && q[n] != '='))
+			continue;
+		if (title == NULL)
+			return line;
+		q += n;
+		while (*q == ' ' || *q == '\t')
+			q++;
+		if (strncmp(q, title, strlen(title)) == 0)
+			return line;
+	}
+	return 0;
+}
 
 /* Line of the first line at or after `from` that starts with word. */
 static unsigned
 line_of(unsigned from, const char *word, const char *title)
 {
-	const char *p = cur_text;
-	unsigned line = 1;
-	size_t n = strlen(word);
+	unsigned line;
 
-	if (p == NULL)
+	if (cur_text == NULL || from == 0)
 		return from;
-	for (; *p; line++) {
-		const char *q = p;
-
-		while (*q == ' ' || *q == '\t')
-			q++;
-		if (line >= from && strncmp(q, word, n) == 0 &&
-		    (q[n] == ' ' || q[n] == '\t' || q[n] == '=')) {
-			if (title == NULL)
-				return line;
-			q += n;
-			while (*q == ' ' || *q == '\t')
-				q++;
-			if (strncmp(q, title, strlen(title)) == 0)
-				return line;
-		}
-		p = strchr(p, '\n');
-		if (p == NULL)
-			break;
-		p++;
+	if (title != NULL && from == 1) {
+		/* a section header: from the last one found, then the rest */
+		line = find_line(cur_hint, cur_nlines + 1, word, title);
+		if (line == 0)
+			line = find_line(1, cur_hint, word, title);
+		if (line != 0)
+			cur_hint = line;
+		return line ? line : from;
 	}
-	return from;
+	line = find_line(from, cur_nlines + 1, word, title);
+	return line ? line : from;
 }
 
 static char *
@@ -369,7 +412,7 @@ load_text(struct bl_ruleset *rs, const char *file, const char *text,
 	if (cfg == NULL)
 		bl_fatal("cannot initialise libconfuse");
 	bl_confuse_errors_to(diags, file);
-	cur_text = text;
+	set_text(text);
 	cfg_set_error_function(cfg, bl_confuse_on_error);
 	{
 		char *clean = bl_confuse_text(text);
@@ -378,7 +421,7 @@ load_text(struct bl_ruleset *rs, const char *file, const char *text,
 		free(clean);
 	}
 	if (rc != CFG_SUCCESS) {
-		cur_text = NULL;
+		set_text(NULL);
 		if (rc != CFG_PARSE_ERROR)
 			bl_diags_add(diags, BL_LEVEL_ERROR, file, 0, 0,
 				     "cannot parse the rule file");
@@ -395,7 +438,7 @@ load_text(struct bl_ruleset *rs, const char *file, const char *text,
 				 diags) < 0)
 			status = -1;
 	cfg_free(cfg);
-	cur_text = NULL;
+	set_text(NULL);
 	return status;
 }
 
@@ -425,7 +468,7 @@ load_dir(struct bl_ruleset *rs, const char *dir, struct bl_diags *diags)
 		if (len > 6 &&
 		    strcmp(names[i]->d_name + len - 6, ".rules") == 0) {
 			path = bl_xasprintf("%s/%s", dir, names[i]->d_name);
-			if (bl_source_load(&src, path, 0, diags) < 0 ||
+			if (bl_source_load(&src, path, BL_CONF_FILE_MAX, diags) < 0 ||
 			    load_text(rs, path, src->data, diags) < 0)
 				status = -1;
 			bl_source_free(src);

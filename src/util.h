@@ -26,6 +26,10 @@
 /* nesting of any recursive construct: calls inside calls, parentheses,
  * conditionals, expansions within expansions */
 #define BL_DEPTH_MAX 256
+/* a rule file or a .bannerlint.conf: libconfuse finds a titled section
+ * by a scan of those before it, so its time grows with the square of the
+ * sections; real files are a few KiB */
+#define BL_CONF_FILE_MAX (1024u * 1024)
 /* diagnostics kept per file; the rest are counted ("... and N more") */
 #define BL_DIAGS_PER_FILE 100
 

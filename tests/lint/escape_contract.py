@@ -113,7 +113,8 @@ def main():
             dd = os.path.join(a.fixtures, dialect)
             if os.path.isdir(dd):
                 cases += [os.path.join(dd, c).encode()
-                          for c in sorted(os.listdir(dd))]
+                          for c in sorted(os.listdir(dd))
+                          if os.path.isdir(os.path.join(dd, c))]
         runs = []
         for c in cases:
             for cmd in ("show", "check"):

@@ -22,7 +22,7 @@ call), so one call is several times faster than one call per file. It exits 0
 even when its input is invalid: the verdict is read from OUT.sarif. A case
 fails when OUT.sarif holds a result of level "error" for its file (printed with
 rule id, message and position), when bannerlint exits with another status than
-0, 1 or 2, prints nothing or prints something that is not JSON, or when the
+0, 1, 2 or 3, prints nothing or prints something that is not JSON, or when the
 multitool did not scan every file. Warning-level results do not fail; they are
 printed once at the end, grouped by rule and message.
 
@@ -482,8 +482,8 @@ def run_bannerlint(binary, cwd, args, out_path):
         return "cannot run bannerlint: %s" % e
     with open(out_path, "wb") as f:
         f.write(p.stdout)
-    if p.returncode not in (0, 1, 2):
-        return "bannerlint exited %d (expected 0, 1 or 2)\n%s" % (
+    if p.returncode not in (0, 1, 2, 3):
+        return "bannerlint exited %d (expected 0, 1, 2 or 3)\n%s" % (
             p.returncode, p.stderr.decode("utf-8", "replace").strip()[-2000:])
     if not p.stdout.strip():
         return "bannerlint printed nothing (exit %d)\n%s" % (
