@@ -29,6 +29,7 @@
 #   BANNERLINT_NO_ASAN=1    skip the sanitizer pass (ignored when CI=true)
 #   BANNERLINT_NO_FUZZ=1    skip the fuzzers (ignored when CI=true)
 #   BANNERLINT_FUZZ_SECONDS how long each fuzz harness runs (default 60)
+#   BANNERLINT_FUZZ_CC      the compiler of build-fuzz (default clang; it must be clang)
 #   BANNERLINT_NO_SETUP=1   skip tests/setup-components.sh (ignored when CI=true)
 #   CI=true                 skipped tests count as failed
 
