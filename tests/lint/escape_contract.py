@@ -106,6 +106,8 @@ def main():
     ap.add_argument("--bannerlint", required=True)
     ap.add_argument("--fixtures", required=True)
     a = ap.parse_args()
+    # each run has a case directory as its working directory
+    a.bannerlint = os.path.abspath(a.bannerlint)
     passed = failed = 0
     with tempfile.TemporaryDirectory() as tmp:
         cases = make_cases(tmp)
