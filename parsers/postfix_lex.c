@@ -139,15 +139,35 @@ bl_pf_next_line(struct bl_pf_reader *r, struct bl_pf_line *l)
 size_t
 bl_pf_line_src(const struct bl_pf_line *l, size_t off)
 {
-	size_t i;
+	size_t lo = 0, hi = l->nmap, mid;
 
-	for (i = 0; i < l->nmap; i++)
-		if (off >= l->map[i].raw_off &&
-		    off < l->map[i].raw_off + l->map[i].len)
-			return l->map[i].src_off + (off - l->map[i].raw_off);
+	/* The runs are in text order and tile the text: a binary search, as
+	 * a logical line may have a run per physical line (millions). */
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (off < l->map[mid].raw_off)
+			hi = mid;
+		else if (off >= l->map[mid].raw_off + l->map[mid].len)
+			lo = mid + 1;
+		else
+			return l->map[mid].src_off +
+			       (off - l->map[mid].raw_off);
+	}
 	if (l->nmap > 0)
 		return l->map[l->nmap - 1].src_off + l->map[l->nmap - 1].len;
 	return l->start;
+}
+
+/* Offset of the last "ab" in d[0, n), or n when there is none. */
+static size_t
+last_pair(const char *d, size_t n, char a, char b)
+{
+	size_t i;
+
+	for (i = n; i >= 2; i--)
+		if (d[i - 2] == a && d[i - 1] == b)
+			return i - 2;
+	return n;
 }
 
 /*
@@ -160,13 +180,18 @@ bool
 bl_pf_is_template(const struct bl_source *src, unsigned *line)
 {
 	const char *d = src->data, *p;
+	size_t n = strlen(d), pct, brace;
 	unsigned col;
 
+	/* Where the last closing marks are, so that each "{" is judged in
+	 * constant time (a search to the end for each was quadratic). */
+	pct = last_pair(d, n, '%', '}');
+	brace = last_pair(d, n, '}', '}');
 	for (p = d; (p = strchr(p, '{')) != NULL; p++) {
-		if (p[1] == '%' && strstr(p + 2, "%}") != NULL)
+		if (p[1] == '%' && pct != n && pct >= (size_t)(p - d) + 2)
 			break;
-		if (p[1] == '{' && (p == d || p[-1] != '$') &&
-		    strstr(p + 2, "}}") != NULL)
+		if (p[1] == '{' && (p == d || p[-1] != '$') && brace != n &&
+		    brace >= (size_t)(p - d) + 2)
 			break;
 	}
 	if (p == NULL)

@@ -12,6 +12,7 @@
  */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "postfix.h"
@@ -21,17 +22,23 @@ struct tok {
 	size_t off, len;
 };
 
-#define MAX_TOKENS 512
+/* The tokens of one service entry: as many as it has (master(8) has no
+ * limit; a fixed array dropped the rest silently). */
+struct toks {
+	struct tok *v;
+	size_t n, cap;
+};
 
 /* Split like mystrtokq(3): whitespace separates, {} groups. */
-static size_t
-tokenize(const char *t, size_t n, struct tok *tv, size_t max, bool *unbalanced)
+static void
+tokenize(const char *t, size_t n, struct toks *tv, bool *unbalanced)
 {
-	size_t i = 0, nt = 0, start;
-	int level;
+	size_t i = 0, start;
+	size_t level;
 
 	*unbalanced = false;
-	while (i < n && nt < max) {
+	tv->n = 0;
+	while (i < n) {
 		while (i < n && bl_is_space(t[i]))
 			i++;
 		if (i >= n)
@@ -48,11 +55,69 @@ tokenize(const char *t, size_t n, struct tok *tv, size_t max, bool *unbalanced)
 		}
 		if (level != 0)
 			*unbalanced = true;
-		tv[nt].off = start;
-		tv[nt].len = i - start;
-		nt++;
+		if (tv->n == tv->cap) {
+			tv->cap = tv->cap ? tv->cap * 2 : 16;
+			tv->v = bl_xreallocarray(tv->v, tv->cap,
+						 sizeof(*tv->v));
+		}
+		tv->v[tv->n].off = start;
+		tv->v[tv->n].len = i - start;
+		tv->n++;
 	}
-	return nt;
+}
+
+/*
+ * The last entry of each SERVICE/TYPE so far: open addressing keyed by
+ * name, as a master.cf may hold a hundred thousand services (a scan of
+ * the earlier ones for each was quadratic).
+ */
+struct last_svc {
+	struct bl_scope **v;
+	size_t cap, n;
+};
+
+static size_t
+hash_name(const char *s)
+{
+	size_t h = 2166136261u;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+/* svc_slot - the slot of name: its last entry, or an empty slot */
+static struct bl_scope **
+svc_slot(struct last_svc *t, const char *name)
+{
+	size_t k = hash_name(name) & (t->cap - 1);
+
+	while (t->v[k] != NULL && strcmp(t->v[k]->name, name) != 0)
+		k = (k + 1) & (t->cap - 1);
+	return &t->v[k];
+}
+
+/* svc_swap - the earlier entry of sc's name (NULL: none); sc is the last */
+static struct bl_scope *
+svc_swap(struct last_svc *t, struct bl_scope *sc)
+{
+	struct bl_scope **old = t->v, **slot, *prev;
+	size_t i, oldcap = t->cap;
+
+	if (t->n * 2 >= t->cap) {
+		t->cap = t->cap ? t->cap * 2 : 64;
+		t->v = bl_xcalloc(t->cap, sizeof(*t->v));
+		for (i = 0; i < oldcap; i++)
+			if (old[i] != NULL)
+				*svc_slot(t, old[i]->name) = old[i];
+		free(old);
+	}
+	slot = svc_slot(t, sc->name);
+	prev = *slot;
+	if (prev == NULL)
+		t->n++;
+	*slot = sc;
+	return prev;
 }
 
 static bool
@@ -116,18 +181,22 @@ add_override(struct bl_config *cfg, const struct bl_source *src,
 	bl_scope_add_setting(cfg, sc, s);
 }
 
+/* One service entry: its scope and its -o settings. */
 static void
 parse_service(struct bl_config *cfg, const struct bl_source *src,
-	      const struct bl_pf_line *l, struct bl_diags *diags, int *status)
+	      const struct bl_pf_line *l, struct toks *tk,
+	      struct last_svc *last, struct bl_diags *diags, int *status)
 {
 	const char *t = l->text.data;
-	struct tok tv[MAX_TOKENS];
-	struct bl_scope *sc;
+	struct bl_scope *sc, *o;
+	const struct tok *tv;
 	const char *cmd, *slash;
 	bool unbalanced, known = false, options = true;
-	size_t nt, i, j, c;
+	size_t nt, i, j, c, n0;
 
-	nt = tokenize(t, l->text.len, tv, MAX_TOKENS, &unbalanced);
+	tokenize(t, l->text.len, tk, &unbalanced);
+	tv = tk->v;
+	nt = tk->n;
 	if (unbalanced) {
 		bl_diags_add(diags, BL_LEVEL_ERROR, src->path, l->line, 1,
 			     "unbalanced '{' in service entry: the master "
@@ -219,20 +288,18 @@ parse_service(struct bl_config *cfg, const struct bl_source *src,
 		}
 	}
 	/* Same service and type again: the later entry wins. */
-	for (i = 0; i + 1 < cfg->nscopes; i++) {
-		struct bl_scope *o = cfg->scopes[i];
-
-		if (!o->shadowed && o->src == src &&
-		    strcmp(o->name, sc->name) == 0) {
-			o->shadowed = true;
-			sc->shadows = o;
-			bl_diags_add(diags, BL_LEVEL_WARNING, src->path, l->line,
-				     1,
-				     "service %s is defined again (first at "
-				     "line %u): the last entry wins",
-				     sc->name, o->line);
+	o = svc_swap(last, sc);
+	if (o != NULL) {
+		o->shadowed = true;
+		sc->shadows = o;
+		n0 = diags->n;
+		bl_diags_add(diags, BL_LEVEL_WARNING, src->path, l->line, 1,
+			     "service %s is defined again (first at line %u): "
+			     "the last entry wins",
+			     sc->name, o->line);
+		/* the same as BL302, unless only counted past the file's cap */
+		if (diags->n > n0 && diags->v[diags->n - 1].line != 0)
 			diags->v[diags->n - 1].rule = "BL302";
-		}
 	}
 }
 
@@ -243,8 +310,12 @@ bl_postfix_parse_master(struct bl_config *cfg, const struct bl_source *src,
 {
 	struct bl_pf_reader r;
 	struct bl_pf_line l;
+	struct toks tk;
+	struct last_svc last;
 	int status = 0;
 
+	memset(&tk, 0, sizeof(tk));
+	memset(&last, 0, sizeof(last));
 	bl_pf_reader_init(&r, src);
 	bl_pf_line_init(&l);
 	while (bl_pf_next_line(&r, &l)) {
@@ -255,8 +326,10 @@ bl_postfix_parse_master(struct bl_config *cfg, const struct bl_source *src,
 				     "whitespace: ignored, as Postfix does");
 			continue;
 		}
-		parse_service(cfg, src, &l, diags, &status);
+		parse_service(cfg, src, &l, &tk, &last, diags, &status);
 	}
 	bl_pf_line_finish(&l);
+	free(tk.v);
+	free(last.v);
 	return status;
 }

@@ -7,9 +7,18 @@
  * Expansion follows mac_parse(3) and mac_expand(3) in recursive mode, as
  * "postconf -x" and the daemons do: $name, ${name}, $(name), ${name?text},
  * ${name:text}, ${name?{a}:{b}}, the relational ${{a} OP {b}?...} form,
- * $$, greedy names, undefined names expanding to nothing, and a nesting
- * limit. Every run of the expanded value remembers which setting's text it
- * came from and through which reference in the surface's own setting.
+ * $$, greedy names, undefined names expanding to nothing, and
+ * mac_expand's nesting limit. Every run of the expanded value remembers
+ * which setting's text it came from and through which reference in the
+ * surface's own setting.
+ *
+ * Hostile input is bounded (DESIGN.md §11): each expanded value stops at
+ * BL_VALUE_MAX bytes and all the expansion of one instance at BL_WORK_MAX
+ * units of work (bytes scanned and produced, references followed, the
+ * model's bookkeeping), with an error at the surface's setting naming the
+ * parameter that blew up; a parameter that refers to itself is an error
+ * as soon as the cycle closes. Lookups are hashed, so the time is linear
+ * in the settings and the references.
  *
  * The surfaces and their arrays belong to the config. Problems Postfix
  * would refuse are error diagnostics at the offending reference.
@@ -54,52 +63,355 @@ static const struct pf_default pf_defaults[] = {
 	 false},
 };
 
-#define MAX_NESTING 100
+/*
+ * mac_expand(3) fails a callback (a literal run or a $reference) made
+ * when this many are already open ("if (mc->level++ > 100)"): Postfix's
+ * own limit, lower than BL_DEPTH_MAX, so it is the one that applies.
+ */
+#define PF_NESTING_MAX 100
+
+/*
+ * Two small open-addressing tables: settings by their names (a main.cf
+ * may hold hundreds of thousands), and facts about a pointer and an
+ * offset (reported problems, origins, parameters being expanded). Slots
+ * are never removed.
+ */
+struct pf_nslot {
+	size_t hash; /* 0: a free slot */
+	const struct bl_setting *s;
+	size_t num; /* the caller's */
+};
+
+struct pf_names {
+	struct pf_nslot *v;
+	size_t cap, n;
+};
+
+struct pf_pslot {
+	const void *ptr; /* NULL: a free slot */
+	size_t off;
+	size_t num; /* the caller's */
+};
+
+struct pf_map {
+	struct pf_pslot *v;
+	size_t cap, n;
+};
+
+/* Everything one instance's resolution shares across its surfaces. */
+struct pf_run {
+	struct bl_config *cfg;
+	struct pf_names main; /* name -> last main.cf setting */
+	struct pf_map seen; /* (setting, offset) already reported */
+	const struct bl_setting *defaults[BL_ARRAY_LEN(pf_defaults)];
+	size_t work; /* against BL_WORK_MAX */
+};
+
+/* A parameter being expanded, and the reference in it being followed. */
+struct pf_frame {
+	const struct bl_setting *s;
+	size_t ref_off, ref_len;
+};
 
 struct pf_ctx {
+	struct pf_run *run;
 	struct bl_config *cfg;
 	struct bl_diags *diags;
 	const struct bl_scope *scope; /* NULL: main.cf alone */
+	struct pf_names scoped;       /* name -> last setting of the scope */
 	const char *process;          /* the program reading the value */
 	struct bl_surface *sf;
+	struct pf_map origins; /* setting -> index among sf's origins */
+	struct pf_map active;  /* setting -> times on the stack */
 	struct bl_buf *out;
 	bool record; /* add pieces for what goes to out */
 	size_t top_off, top_len;
-	int level;
+	int level; /* mac_expand's: callbacks open */
 	bool failed;
-	/* reported problems, to say each once per setting and offset */
-	struct pf_seen *seen;
+	/* the parameters being expanded, the surface's own first */
+	struct pf_frame stack[PF_NESTING_MAX + 8];
+	size_t depth;
+	/* the defaults that depend on the surface, made once for it */
+	const struct bl_setting *d_mydomain, *d_service, *d_process, *d_config;
 };
 
-struct pf_seen {
-	const struct bl_setting **s;
-	size_t *off;
-	size_t n, cap;
-};
-
-static bool
-seen_once(struct pf_seen *seen, const struct bl_setting *s, size_t off)
+/* hash_str - FNV-1a of a name, never 0 (that marks a free slot) */
+static size_t
+hash_str(const char *s)
 {
-	size_t i;
+	size_t h = 2166136261u;
 
-	for (i = 0; i < seen->n; i++)
-		if (seen->s[i] == s && seen->off[i] == off)
-			return false;
-	if (seen->n == seen->cap) {
-		seen->cap = seen->cap ? seen->cap * 2 : 8;
-		seen->s = bl_xreallocarray(seen->s, seen->cap, sizeof(*seen->s));
-		seen->off = bl_xreallocarray(seen->off, seen->cap,
-					     sizeof(*seen->off));
-	}
-	seen->s[seen->n] = s;
-	seen->off[seen->n] = off;
-	seen->n++;
-	return true;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h ? h : 1;
 }
 
+/* hash_ptr - a mix of a pointer and an offset */
+static size_t
+hash_ptr(const void *p, size_t off)
+{
+	uint64_t h = (uint64_t)(uintptr_t)p ^
+		     ((uint64_t)off * 0x9e3779b97f4a7c15u);
+
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdu;
+	h ^= h >> 33;
+	return (size_t)h;
+}
+
+/* names_slot - the slot of name in a table with room: found or free */
+static struct pf_nslot *
+names_slot(const struct pf_names *m, size_t h, const char *name)
+{
+	size_t k = h & (m->cap - 1);
+	struct pf_nslot *sl;
+
+	for (;; k = (k + 1) & (m->cap - 1)) {
+		sl = &m->v[k];
+		if (sl->hash == 0 ||
+		    (sl->hash == h && strcmp(sl->s->key, name) == 0))
+			return sl;
+	}
+}
+
+/* names_get - the slot of name, or NULL */
+static const struct pf_nslot *
+names_get(const struct pf_names *m, const char *name)
+{
+	const struct pf_nslot *sl;
+
+	if (m->cap == 0)
+		return NULL;
+	sl = names_slot(m, hash_str(name), name);
+	return sl->hash != 0 ? sl : NULL;
+}
+
+/* names_put - the slot of s's name, now holding s; *added: it is new */
+static struct pf_nslot *
+names_put(struct pf_names *m, const struct bl_setting *s, bool *added)
+{
+	struct pf_nslot *old = m->v, *sl;
+	size_t i, oldcap = m->cap, h = hash_str(s->key);
+
+	if ((m->n + 1) * 2 > m->cap) {
+		m->cap = m->cap ? m->cap * 2 : 16;
+		m->v = bl_xcalloc(m->cap, sizeof(*m->v));
+		for (i = 0; i < oldcap; i++)
+			if (old[i].hash != 0)
+				*names_slot(m, old[i].hash, old[i].s->key) =
+					old[i];
+		free(old);
+	}
+	sl = names_slot(m, h, s->key);
+	*added = sl->hash == 0;
+	if (*added) {
+		sl->hash = h;
+		sl->num = 0;
+		m->n++;
+	}
+	sl->s = s;
+	return sl;
+}
+
+/* names_reserve - room for n names without growing */
+static void
+names_reserve(struct pf_names *m, size_t n)
+{
+	size_t cap = 16;
+
+	while (cap < n * 2 + 2)
+		cap *= 2;
+	if (m->n == 0 && cap > m->cap) {
+		free(m->v);
+		m->v = bl_xcalloc(cap, sizeof(*m->v));
+		m->cap = cap;
+	}
+}
+
+/* map_slot - the slot of (ptr, off) in a table with room: found or free */
+static struct pf_pslot *
+map_slot(const struct pf_map *m, const void *ptr, size_t off)
+{
+	size_t k = hash_ptr(ptr, off) & (m->cap - 1);
+	struct pf_pslot *sl;
+
+	for (;; k = (k + 1) & (m->cap - 1)) {
+		sl = &m->v[k];
+		if (sl->ptr == NULL || (sl->ptr == ptr && sl->off == off))
+			return sl;
+	}
+}
+
+/* map_put - the slot of (ptr, off), added with num 0 if new */
+static struct pf_pslot *
+map_put(struct pf_map *m, const void *ptr, size_t off, bool *added)
+{
+	struct pf_pslot *old = m->v, *sl;
+	size_t i, oldcap = m->cap;
+
+	if ((m->n + 1) * 2 > m->cap) {
+		m->cap = m->cap ? m->cap * 2 : 16;
+		m->v = bl_xcalloc(m->cap, sizeof(*m->v));
+		for (i = 0; i < oldcap; i++)
+			if (old[i].ptr != NULL)
+				*map_slot(m, old[i].ptr, old[i].off) = old[i];
+		free(old);
+	}
+	sl = map_slot(m, ptr, off);
+	*added = sl->ptr == NULL;
+	if (*added) {
+		sl->ptr = ptr;
+		sl->off = off;
+		sl->num = 0;
+		m->n++;
+	}
+	return sl;
+}
+
+/* map_finish - free the table */
+static void
+map_finish(struct pf_map *m)
+{
+	free(m->v);
+	memset(m, 0, sizeof(*m));
+}
+
+/* seen_once - true the first time (s, off) is reported */
+static bool
+seen_once(struct pf_run *run, const struct bl_setting *s, size_t off)
+{
+	bool added;
+
+	(void)map_put(&run->seen, s, off, &added);
+	return added;
+}
 
 static void expand(struct pf_ctx *x, const struct bl_setting *holder,
 		   size_t hidx, const char *p, size_t n);
+static void expand_param(struct pf_ctx *x, const struct bl_setting *s,
+			 size_t sidx);
+
+/* Report a problem at offset off of the holder's raw value, once. */
+static void
+report(struct pf_ctx *x, enum bl_level level, const struct bl_setting *holder,
+       size_t off, const char *msg)
+{
+	const struct bl_setting *at = holder;
+	unsigned line = 0, col = 0;
+	const char *file = NULL;
+	size_t i;
+
+	/* A default has no place in a file: blame the surface's setting. */
+	if (holder->src == NULL && x->sf->norigin > 0 &&
+	    x->sf->origin[0].setting->src != NULL) {
+		at = x->sf->origin[0].setting;
+		off = 0;
+	}
+	if (!seen_once(x->run, at, off))
+		return;
+	if (at->src != NULL) {
+		file = at->src->path;
+		bl_source_position(at->src, bl_setting_src_offset(at, off),
+				   &line, &col);
+	} else {
+		for (i = 0; i < x->cfg->nsources; i++)
+			if (x->cfg->sources[i] == x->cfg->main_src)
+				file = x->cfg->main_src->path;
+	}
+	bl_diags_add(x->diags, level, file, line, col, "%s: %s", holder->key, msg);
+}
+
+/* fail - the surface cannot be computed: the first error says why */
+static void
+fail(struct pf_ctx *x, const struct bl_setting *holder, size_t off,
+     const char *msg)
+{
+	if (x->failed)
+		return;
+	x->failed = true;
+	report(x, BL_LEVEL_ERROR, holder, off, msg);
+}
+
+/*
+ * A limit was reached: the error goes to the outermost parameter being
+ * expanded that is written in a file (the surface's own setting, unless
+ * that is a default), at the reference it was following, and names the
+ * parameter behind that reference and the innermost one.
+ */
+static void
+fail_limit(struct pf_ctx *x, bool work)
+{
+	const struct pf_frame *at = NULL, *next = NULL, *in = NULL;
+	struct bl_buf m;
+	size_t i;
+
+	if (x->failed || x->depth == 0)
+		return;
+	for (i = 0; i < x->depth && at == NULL; i++)
+		if (x->stack[i].s->src != NULL)
+			at = &x->stack[i];
+	if (at == NULL)
+		at = &x->stack[0];
+	if (at + 1 < x->stack + x->depth) {
+		next = at + 1;
+		in = &x->stack[x->depth - 1];
+	}
+	bl_buf_init(&m);
+	if (next != NULL)
+		bl_buf_printf(&m, "expanding $%s", next->s->key);
+	else
+		bl_buf_printf(&m, "expanding the value");
+	if (in != NULL && in != next)
+		bl_buf_printf(&m, " (in $%s)", in->s->key);
+	if (work)
+		bl_buf_printf(&m,
+			      " takes more than %u units of work, bannerlint's "
+			      "limit for one instance (32 MiB of text made or "
+			      "read): parameters refer to each other too many "
+			      "times; simplify them",
+			      BL_WORK_MAX);
+	else
+		bl_buf_printf(&m,
+			      " gives more than %u bytes, bannerlint's limit "
+			      "for one expanded value (64 KiB, far above any "
+			      "greeting): %s",
+			      BL_VALUE_MAX,
+			      next != NULL ? "a parameter refers to others too "
+					     "many times; shorten it"
+					   : "shorten it");
+	fail(x, at->s, next != NULL ? at->ref_off : 0, m.data);
+	bl_buf_finish(&m);
+}
+
+/* charge - count n units of work; false (and an error) past the limit */
+static bool
+charge(struct pf_ctx *x, size_t n)
+{
+	if (x->run->work > BL_WORK_MAX || n > BL_WORK_MAX - x->run->work) {
+		x->run->work = BL_WORK_MAX + 1;
+		fail_limit(x, true);
+		return false;
+	}
+	x->run->work += n;
+	return true;
+}
+
+/* origin - the index of s among the surface's origins, added if new */
+static size_t
+origin(struct pf_ctx *x, const struct bl_setting *s, size_t via,
+       size_t ref_off, size_t ref_len)
+{
+	bool added;
+	struct pf_pslot *sl = map_put(&x->origins, s, 0, &added);
+
+	if (added) {
+		/* the model searches its origins one by one: count that */
+		(void)charge(x, x->sf->norigin + 1);
+		sl->num = bl_surface_add_origin(x->sf, s, via, ref_off,
+						ref_len);
+	}
+	return sl->num;
+}
 
 /* Expand a setting into a scratch string, recording no pieces. */
 static char *
@@ -111,35 +423,44 @@ expand_scratch(struct pf_ctx *x, const struct bl_setting *s, size_t hidx)
 	bl_buf_init(&tmp);
 	x->out = &tmp;
 	x->record = false;
-	expand(x, s, hidx, s->raw, s->raw_len);
+	expand_param(x, s, hidx);
 	x->out = save_out;
 	x->record = save_rec;
 	return bl_buf_steal(&tmp);
 }
-
 
 /* The default of mydomain: myhostname without its first label. */
 static const struct bl_setting *
 default_mydomain(struct pf_ctx *x)
 {
 	const struct bl_setting *h;
+	const struct pf_nslot *sl;
 	const char *dot, *v;
 	char *host;
 	size_t hidx;
 
-	h = bl_resolve_postfix_lookup(x->cfg, x->scope, "myhostname");
-	if (h == NULL)
-		h = bl_config_default(x->cfg, "myhostname", "<system-hostname>", true);
-	hidx = bl_surface_add_origin(x->sf, h, BL_NO_ORIGIN, 0, 0);
+	if (x->d_mydomain != NULL)
+		return x->d_mydomain;
+	if ((sl = names_get(&x->scoped, "myhostname")) != NULL ||
+	    (sl = names_get(&x->run->main, "myhostname")) != NULL)
+		h = sl->s;
+	else
+		h = bl_config_default(x->cfg, "myhostname",
+				      "<system-hostname>", true);
+	hidx = origin(x, h, BL_NO_ORIGIN, 0, 0);
 	host = expand_scratch(x, h, hidx);
 	if (strstr(host, "<system-hostname>") != NULL) {
 		free(host);
-		return bl_config_default(x->cfg, "mydomain", "<system-domain>", true);
+		h = bl_config_default(x->cfg, "mydomain", "<system-domain>",
+				      true);
+	} else {
+		dot = strchr(host, '.');
+		v = dot ? dot + 1 : "localdomain";
+		h = bl_config_default(x->cfg, "mydomain", v, false);
+		free(host);
 	}
-	dot = strchr(host, '.');
-	v = dot ? dot + 1 : "localdomain";
-	h = bl_config_default(x->cfg, "mydomain", v, false);
-	free(host);
+	if (!x->failed)
+		x->d_mydomain = h;
 	return h;
 }
 
@@ -161,88 +482,91 @@ bl_resolve_postfix_lookup(const struct bl_config *cfg,
 static const struct bl_setting *
 lookup(struct pf_ctx *x, const char *name)
 {
-	const struct bl_setting *s;
+	const struct pf_nslot *sl;
 	size_t i;
 
-	s = bl_resolve_postfix_lookup(x->cfg, x->scope, name);
-	if (s != NULL)
-		return s;
+	if ((sl = names_get(&x->scoped, name)) != NULL ||
+	    (sl = names_get(&x->run->main, name)) != NULL)
+		return sl->s;
 	if (strcmp(name, "mydomain") == 0)
 		return default_mydomain(x);
 	if (strcmp(name, "service_name") == 0) {
 		char *svc = x->scope ? bl_xstrdup(x->scope->name) : NULL;
-		const struct bl_setting *d;
 
+		if (x->d_service != NULL) {
+			free(svc);
+			return x->d_service;
+		}
 		if (svc != NULL && strrchr(svc, '/') != NULL)
 			*strrchr(svc, '/') = '\0';
-		d = bl_config_default(x->cfg, name, svc ? svc : "", false);
+		x->d_service = bl_config_default(x->cfg, name, svc ? svc : "",
+						 false);
 		free(svc);
-		return d;
+		return x->d_service;
 	}
-	if (strcmp(name, "process_name") == 0)
-		return bl_config_default(x->cfg, name, x->process, false);
-	if (strcmp(name, "config_directory") == 0)
-		return bl_config_default(x->cfg, name, x->cfg->name, false);
+	if (strcmp(name, "process_name") == 0) {
+		if (x->d_process == NULL)
+			x->d_process = bl_config_default(x->cfg, name,
+							 x->process, false);
+		return x->d_process;
+	}
+	if (strcmp(name, "config_directory") == 0) {
+		if (x->d_config == NULL)
+			x->d_config = bl_config_default(x->cfg, name,
+							x->cfg->name, false);
+		return x->d_config;
+	}
 	for (i = 0; i < BL_ARRAY_LEN(pf_defaults); i++)
-		if (strcmp(pf_defaults[i].key, name) == 0)
-			return bl_config_default(x->cfg, name, pf_defaults[i].value,
-					    pf_defaults[i].placeholder);
+		if (strcmp(pf_defaults[i].key, name) == 0) {
+			if (x->run->defaults[i] == NULL)
+				x->run->defaults[i] = bl_config_default(
+					x->cfg, name, pf_defaults[i].value,
+					pf_defaults[i].placeholder);
+			return x->run->defaults[i];
+		}
 	return NULL;
 }
 
-
-
-static void
+/* emit - append p[0, n) of origin hidx to the output; false on a limit */
+static bool
 emit(struct pf_ctx *x, size_t hidx, const char *p, size_t n)
 {
-	if (n == 0)
-		return;
-	if (x->record)
+	size_t np = x->sf->npieces;
+
+	if (n == 0 || x->failed)
+		return !x->failed;
+	if (x->out->len + n > BL_VALUE_MAX) {
+		fail_limit(x, false);
+		return false;
+	}
+	if (!charge(x, n))
+		return false;
+	if (x->record) {
 		bl_surface_add_piece(x->sf, x->out->len, hidx, p, n, x->top_off,
 				     x->top_len);
+		if (x->sf->npieces != np &&
+		    !charge(x, sizeof(*x->sf->pieces)))
+			return false;
+	}
 	bl_buf_add(x->out, p, n);
+	return true;
 }
 
-/* Report a problem at offset off of the holder's raw value, once. */
-static void
-report(struct pf_ctx *x, enum bl_level level, const struct bl_setting *holder,
-       size_t off, const char *msg)
+/* nested - mac_expand's check before a callback; false (an error) when
+ * too many are open */
+static bool
+nested(struct pf_ctx *x, const struct bl_setting *holder, size_t off)
 {
-	const struct bl_setting *at = holder;
-	unsigned line = 0, col = 0;
-	const char *file = NULL;
-	size_t i;
-
-	/* A default has no place in a file: blame the surface's setting. */
-	if (holder->src == NULL && x->sf->norigin > 0 &&
-	    x->sf->origin[0].setting->src != NULL) {
-		at = x->sf->origin[0].setting;
-		off = 0;
-	}
-	if (!seen_once(x->seen, at, off))
-		return;
-	if (at->src != NULL) {
-		file = at->src->path;
-		bl_source_position(at->src, bl_setting_src_offset(at, off),
-				   &line, &col);
-	} else {
-		for (i = 0; i < x->cfg->nsources; i++)
-			if (x->cfg->sources[i] == x->cfg->main_src)
-				file = x->cfg->main_src->path;
-	}
-	bl_diags_add(x->diags, level, file, line, col, "%s: %s", holder->key, msg);
+	if (x->level <= PF_NESTING_MAX)
+		return true;
+	fail(x, holder, off,
+	     "unreasonable macro call nesting: more than 100 levels of "
+	     "$references and ${...} inside one another (Postfix refuses "
+	     "to start)");
+	return false;
 }
 
-static void
-fail(struct pf_ctx *x, const struct bl_setting *holder, size_t off,
-     const char *msg)
-{
-	if (x->failed)
-		return;
-	x->failed = true;
-	report(x, BL_LEVEL_ERROR, holder, off, msg);
-}
-
+/* is_name_char - a byte of a parameter name */
 static bool
 is_name_char(int c)
 {
@@ -250,6 +574,7 @@ is_name_char(int c)
 	       (c >= '0' && c <= '9') || c == '_';
 }
 
+/* is_ws - blank as mac_expand skips it */
 static bool
 is_ws(int c)
 {
@@ -261,7 +586,7 @@ static bool
 curly(const char **pp, const char *end, const char **pay, size_t *paylen)
 {
 	const char *p = *pp + 1;
-	int level = 1;
+	size_t level = 1;
 
 	for (*pay = p; p < end; p++) {
 		if (*p == '{')
@@ -279,6 +604,7 @@ curly(const char **pp, const char *end, const char **pay, size_t *paylen)
 	return true;
 }
 
+/* find_curly - skip blanks to a "{"; false when something else is there */
 static bool
 find_curly(const char **pp, const char *end)
 {
@@ -293,6 +619,7 @@ find_curly(const char **pp, const char *end)
 	return false;
 }
 
+/* all_digits - a non-empty string of digits */
 static bool
 all_digits(const char *s)
 {
@@ -355,7 +682,7 @@ relational(struct pf_ctx *x, const struct bl_setting *holder, size_t hidx,
 		return false;
 	}
 	op = p;
-	while (p < end && strchr(opchars, *p) != NULL)
+	while (p < end && *p != '\0' && strchr(opchars, *p) != NULL)
 		p++;
 	oplen = (size_t)(p - op);
 	if (!find_curly(&p, end) || !curly(&p, end, &r, &rl)) {
@@ -368,6 +695,8 @@ relational(struct pf_ctx *x, const struct bl_setting *holder, size_t hidx,
 	c = all_digits(a) && all_digits(b) ? numcmp(a, b) : strcmp(a, b);
 	free(a);
 	free(b);
+	if (x->failed)
+		return false;
 	if (oplen == 2 && memcmp(op, "==", 2) == 0)
 		*truth = c == 0;
 	else if (oplen == 2 && memcmp(op, "!=", 2) == 0)
@@ -397,24 +726,24 @@ expression(struct pf_ctx *x, const struct bl_setting *holder, size_t hidx,
 	const char *end = p + n, *q = p, *res;
 	const struct bl_setting *s = NULL;
 	size_t reslen, sidx = BL_NO_ORIGIN, save_off, save_len;
+	size_t tok_off = (size_t)(tok - holder->raw);
 	bool logical = false, truth = false, defined;
 	char *name;
 	int ch = 0;
 
-	if (++x->level > MAX_NESTING) {
-		fail(x, holder, (size_t)(tok - holder->raw),
-		     "unreasonable macro call nesting: a parameter "
-		     "refers to itself (Postfix refuses to start)");
-		x->level--;
+	if (!nested(x, holder, tok_off) || !charge(x, 1))
 		return;
-	}
+	x->level++;
 	/* The reference in the surface's own setting that led here. */
 	save_off = x->top_off;
 	save_len = x->top_len;
 	if (hidx == 0 && x->top_len == 0) {
-		x->top_off = (size_t)(tok - holder->raw);
+		x->top_off = tok_off;
 		x->top_len = toklen;
 	}
+	/* and the one its own parameter is following now */
+	x->stack[x->depth - 1].ref_off = tok_off;
+	x->stack[x->depth - 1].ref_len = toklen;
 	if (find_curly(&q, end)) {
 		logical = true;
 		if (!relational(x, holder, hidx, &q, end, &truth))
@@ -447,9 +776,12 @@ expression(struct pf_ctx *x, const struct bl_setting *holder, size_t hidx,
 		if (q < end)
 			ch = *q++;
 		s = lookup(x, name);
+		if (x->failed) {
+			free(name);
+			goto out;
+		}
 		if (s != NULL) {
-			sidx = bl_surface_add_origin(x->sf, s, hidx,
-					  (size_t)(tok - holder->raw), toklen);
+			sidx = origin(x, s, hidx, tok_off, toklen);
 		} else if (ch == 0) {
 			char *msg = bl_xasprintf(
 				"undefined parameter $%s expands to "
@@ -460,8 +792,7 @@ expression(struct pf_ctx *x, const struct bl_setting *holder, size_t hidx,
 					? " (for $myhostname followed by text, "
 					  "write ${myhostname})"
 					: "");
-			report(x, BL_LEVEL_WARNING, holder,
-			       (size_t)(tok - holder->raw), msg);
+			report(x, BL_LEVEL_WARNING, holder, tok_off, msg);
 			free(msg);
 		}
 		free(name);
@@ -484,7 +815,7 @@ expression(struct pf_ctx *x, const struct bl_setting *holder, size_t hidx,
 		}
 		if (truth)
 			expand(x, holder, hidx, res, reslen);
-		if (q >= end)
+		if (q >= end || x->failed)
 			break;
 		if (*q != ':') {
 			fail(x, holder, (size_t)(q - holder->raw),
@@ -507,7 +838,7 @@ expression(struct pf_ctx *x, const struct bl_setting *holder, size_t hidx,
 		}
 		if (!truth)
 			expand(x, holder, hidx, res, reslen);
-		if (q < end) {
+		if (q < end && !x->failed) {
 			fail(x, holder, (size_t)(q - holder->raw),
 			     "unexpected text after a conditional");
 			goto out;
@@ -515,15 +846,27 @@ expression(struct pf_ctx *x, const struct bl_setting *holder, size_t hidx,
 		break;
 	default:
 		if (logical)
-			emit(x, hidx, truth ? "true" : "", truth ? 4 : 0);
+			(void)emit(x, hidx, truth ? "true" : "", truth ? 4 : 0);
 		else if (defined && s->raw_len > 0)
-			expand(x, s, sidx, s->raw, s->raw_len);
+			expand_param(x, s, sidx);
 		break;
 	}
 out:
 	x->top_off = save_off;
 	x->top_len = save_len;
 	x->level--;
+}
+
+/* literal - mac_parse's literal text p[0, n): one callback, then out */
+static bool
+literal(struct pf_ctx *x, const struct bl_setting *holder, size_t hidx,
+	const char *p, size_t n)
+{
+	if (n == 0)
+		return true;
+	if (!nested(x, holder, (size_t)(p - holder->raw)))
+		return false;
+	return emit(x, hidx, p, n);
 }
 
 /* mac_parse(3): literal text and $ references in [p, p+n) of holder. */
@@ -533,17 +876,22 @@ expand(struct pf_ctx *x, const struct bl_setting *holder, size_t hidx,
 {
 	const char *end = p + n, *lit = p, *q, *body;
 	char open, close;
-	int level;
+	size_t level;
 
+	/* the text is read once here, and each ${...} once more inside */
+	if (x->failed || !charge(x, n + 1))
+		return;
 	while (p < end && !x->failed) {
 		if (*p != '$') {
 			p++;
 			continue;
 		}
-		emit(x, hidx, lit, (size_t)(p - lit));
+		if (!literal(x, holder, hidx, lit, (size_t)(p - lit)))
+			return;
 		q = p + 1;
 		if (q < end && *q == '$') {
-			emit(x, hidx, q, 1);
+			if (!literal(x, holder, hidx, q, 1))
+				return;
 			p = lit = q + 1;
 			continue;
 		}
@@ -586,7 +934,43 @@ expand(struct pf_ctx *x, const struct bl_setting *holder, size_t hidx,
 		p = lit = q;
 	}
 	if (!x->failed)
-		emit(x, hidx, lit, (size_t)(end - lit));
+		(void)literal(x, holder, hidx, lit, (size_t)(end - lit));
+}
+
+/*
+ * expand_param - the value of s (origin sidx), reached through the
+ * reference the top frame is following: a parameter already being
+ * expanded would recurse for ever (Postfix stops at its nesting limit and
+ * refuses to start), so that is an error where the cycle closes.
+ */
+static void
+expand_param(struct pf_ctx *x, const struct bl_setting *s, size_t sidx)
+{
+	const struct pf_frame *top = x->depth ? &x->stack[x->depth - 1] : NULL;
+	struct pf_pslot *on;
+	bool added;
+
+	if (x->failed)
+		return;
+	on = map_put(&x->active, s, 0, &added);
+	if (on->num > 0 || x->depth == BL_ARRAY_LEN(x->stack)) {
+		fail(x, top ? top->s : s, top ? top->ref_off : 0,
+		     on->num > 0
+			     ? "unreasonable macro call nesting: a parameter "
+			       "refers to itself (Postfix refuses to start)"
+			     : "unreasonable macro call nesting: more than 100 "
+			       "levels of $references inside one another "
+			       "(Postfix refuses to start)");
+		return;
+	}
+	on->num++;
+	x->stack[x->depth].s = s;
+	x->stack[x->depth].ref_off = x->stack[x->depth].ref_len = 0;
+	x->depth++;
+	expand(x, s, sidx, s->raw, s->raw_len);
+	x->depth--;
+	/* the table may have grown meanwhile: find the slot again */
+	map_put(&x->active, s, 0, &added)->num--;
 }
 
 /* The first word of a value: the host name a greeting presents. */
@@ -604,24 +988,41 @@ first_word(struct bl_arena *a, const char *v)
 
 /* Fill in configured, value and origin of a surface read from key. */
 static int
-compute(struct bl_config *cfg, struct bl_diags *diags, struct pf_seen *seen,
-	struct bl_surface *sf, const struct bl_scope *scope, const char *key,
-	const char *process)
+compute(struct pf_run *run, struct bl_diags *diags, struct bl_surface *sf,
+	const struct bl_scope *scope, const char *key, const char *process)
 {
 	struct pf_ctx x;
 	struct bl_buf out;
 	const struct bl_setting *s;
+	bool added;
+	size_t i;
 
 	memset(&x, 0, sizeof(x));
-	x.cfg = cfg;
+	x.run = run;
+	x.cfg = run->cfg;
 	x.diags = diags;
 	x.scope = scope;
 	x.process = process;
 	x.sf = sf;
-	x.seen = seen;
 	x.record = true;
 	bl_buf_init(&out);
 	x.out = &out;
+	if (scope != NULL) {
+		/* name -> last setting of the scope, and the overrides in
+		 * effect: the last value of each name, in first-set order */
+		names_reserve(&x.scoped, scope->nsettings);
+		sf->overrides = bl_xreallocarray(NULL, scope->nsettings + 1,
+						 sizeof(*sf->overrides));
+		for (i = 0; i < scope->nsettings; i++) {
+			const struct bl_setting *o = scope->settings[i];
+			struct pf_nslot *sl = names_put(&x.scoped, o, &added);
+
+			if (added)
+				sl->num = sf->noverrides++;
+			sf->overrides[sl->num].key = o->key;
+			sf->overrides[sl->num].value = o->raw;
+		}
+	}
 
 	sf->key = key;
 	s = lookup(&x, key);
@@ -629,66 +1030,51 @@ compute(struct bl_config *cfg, struct bl_diags *diags, struct pf_seen *seen,
 		/* A user parameter nobody set: it expands to nothing. */
 		sf->configured = sf->value = sf->hostname = "";
 		sf->valid = true;
-		bl_buf_finish(&out);
-		return 0;
+		goto done;
 	}
-	bl_surface_add_origin(sf, s, BL_NO_ORIGIN, 0, 0);
+	map_put(&x.origins, s, 0, &added)->num =
+		bl_surface_add_origin(sf, s, BL_NO_ORIGIN, 0, 0);
 	sf->configured = s->raw;
-	expand(&x, s, 0, s->raw, s->raw_len);
+	if (run->work > BL_WORK_MAX) {
+		/* An earlier surface used it all up, and said so: this one
+		 * cannot be made either ("see the errors above"). */
+		x.failed = true;
+	} else {
+		expand_param(&x, s, 0);
+	}
 	sf->valid = !x.failed;
-	sf->value = bl_arena_strndup(&cfg->arena, out.data, out.len);
+	sf->value = bl_arena_strndup(&run->cfg->arena, out.data, out.len);
+	sf->hostname = first_word(&run->cfg->arena, sf->value);
+done:
 	bl_buf_finish(&out);
-	sf->hostname = first_word(&cfg->arena, sf->value);
+	free(x.scoped.v);
+	map_finish(&x.origins);
+	map_finish(&x.active);
 	return x.failed ? -1 : 0;
 }
 
-/* The scope's effective overrides: the last value of each key. */
-static void
-collect_overrides(struct bl_surface *sf, const struct bl_scope *scope)
-{
-	size_t i, j;
-
-	if (scope == NULL)
-		return;
-	sf->overrides = bl_xreallocarray(NULL, scope->nsettings + 1,
-					 sizeof(*sf->overrides));
-	for (i = 0; i < scope->nsettings; i++) {
-		const struct bl_setting *s = scope->settings[i];
-
-		for (j = 0; j < sf->noverrides; j++)
-			if (strcmp(sf->overrides[j].key, s->key) == 0)
-				break;
-		if (j == sf->noverrides)
-			sf->noverrides++;
-		sf->overrides[j].key = s->key;
-		sf->overrides[j].value = s->raw;
-	}
-}
-
+/* surface - add the surface of key in scope and compute it */
 static int
-surface(struct bl_config *cfg, struct bl_diags *diags, struct pf_seen *seen,
-	enum bl_surface_kind kind, const struct bl_scope *scope,
-	const char *key, const char *process)
+surface(struct pf_run *run, struct bl_diags *diags, enum bl_surface_kind kind,
+	const struct bl_scope *scope, const char *key, const char *process)
 {
-	struct bl_surface *sf = bl_config_add_surface(cfg);
+	struct bl_surface *sf = bl_config_add_surface(run->cfg);
 	const struct bl_source *file;
-	int status;
 
 	sf->kind = kind;
 	sf->mta = "postfix";
 	sf->scope = scope ? scope->name : "main";
 	sf->scope_obj = scope;
-	file = scope ? scope->src : cfg->main_src;
+	file = scope ? scope->src : run->cfg->main_src;
 	sf->file = file ? file->path : NULL;
-	status = compute(cfg, diags, seen, sf, scope, key, process);
-	collect_overrides(sf, scope);
-	return status;
+	return compute(run, diags, sf, scope, key, process);
 }
 
 /* The lines a client sees: "220 text", postscreen's "220-" first. */
 static void
-greetings(struct bl_config *cfg, struct bl_diags *diags, struct pf_seen *seen)
+greetings(struct pf_run *run)
 {
+	struct bl_config *cfg = run->cfg;
 	struct bl_buf g;
 	size_t i;
 
@@ -706,7 +1092,7 @@ greetings(struct bl_config *cfg, struct bl_diags *diags, struct pf_seen *seen)
 			/* postscreen's own 220 line uses its smtpd_banner. */
 			memset(&tmp, 0, sizeof(tmp));
 			bl_diags_init(&quiet);
-			compute(cfg, &quiet, seen, &tmp, sf->scope_obj,
+			compute(run, &quiet, &tmp, sf->scope_obj,
 				"smtpd_banner", "postscreen");
 			bl_diags_finish(&quiet);
 			if (*sf->value != '\0')
@@ -714,30 +1100,53 @@ greetings(struct bl_config *cfg, struct bl_diags *diags, struct pf_seen *seen)
 			bl_buf_printf(&g, "220 %s", tmp.value);
 			free(tmp.origin);
 			free(tmp.pieces);
+			free(tmp.overrides);
 		} else {
 			bl_buf_printf(&g, "220 %s", sf->value);
 		}
 		sf->greeting = bl_arena_strdup(&cfg->arena, g.data);
 	}
 	bl_buf_finish(&g);
-	(void)diags;
+}
+
+/* run_init - the shared state of one resolution of cfg */
+static void
+run_init(struct pf_run *run, struct bl_config *cfg)
+{
+	bool added;
+	size_t i;
+
+	memset(run, 0, sizeof(*run));
+	run->cfg = cfg;
+	names_reserve(&run->main, cfg->nsettings);
+	for (i = 0; i < cfg->nsettings; i++)
+		if (strcmp(cfg->settings[i]->scope, "main") == 0)
+			(void)names_put(&run->main, cfg->settings[i], &added);
+}
+
+/* run_finish - free the shared state */
+static void
+run_finish(struct pf_run *run)
+{
+	free(run->main.v);
+	map_finish(&run->seen);
 }
 
 /* bl_resolve_postfix - compute every banner and HELO surface */
 int
 bl_resolve_postfix(struct bl_config *cfg, struct bl_diags *diags)
 {
-	struct pf_seen seen;
+	struct pf_run run;
 	int status = 0;
 	size_t i;
 
-	memset(&seen, 0, sizeof(seen));
+	run_init(&run, cfg);
 	if (cfg->main_src != NULL || cfg->master_src == NULL) {
-		status |= surface(cfg, diags, &seen, BL_SURFACE_BANNER, NULL,
+		status |= surface(&run, diags, BL_SURFACE_BANNER, NULL,
 				  "smtpd_banner", "smtpd");
-		status |= surface(cfg, diags, &seen, BL_SURFACE_HELO, NULL,
+		status |= surface(&run, diags, BL_SURFACE_HELO, NULL,
 				  "smtp_helo_name", "smtp");
-		status |= surface(cfg, diags, &seen, BL_SURFACE_HELO, NULL,
+		status |= surface(&run, diags, BL_SURFACE_HELO, NULL,
 				  "lmtp_lhlo_name", "lmtp");
 	}
 	for (i = 0; i < cfg->nscopes; i++) {
@@ -746,22 +1155,20 @@ bl_resolve_postfix(struct bl_config *cfg, struct bl_diags *diags)
 		if (sc->shadowed)
 			continue;
 		if (strcmp(sc->role, "smtpd") == 0)
-			status |= surface(cfg, diags, &seen, BL_SURFACE_BANNER,
-					  sc, "smtpd_banner", sc->role);
+			status |= surface(&run, diags, BL_SURFACE_BANNER, sc,
+					  "smtpd_banner", sc->role);
 		else if (strcmp(sc->role, "postscreen") == 0)
-			status |= surface(cfg, diags, &seen, BL_SURFACE_BANNER,
-					  sc, "postscreen_greet_banner",
-					  sc->role);
+			status |= surface(&run, diags, BL_SURFACE_BANNER, sc,
+					  "postscreen_greet_banner", sc->role);
 		else if (strcmp(sc->role, "smtp") == 0)
-			status |= surface(cfg, diags, &seen, BL_SURFACE_HELO,
-					  sc, "smtp_helo_name", sc->role);
+			status |= surface(&run, diags, BL_SURFACE_HELO, sc,
+					  "smtp_helo_name", sc->role);
 		else if (strcmp(sc->role, "lmtp") == 0)
-			status |= surface(cfg, diags, &seen, BL_SURFACE_HELO,
-					  sc, "lmtp_lhlo_name", sc->role);
+			status |= surface(&run, diags, BL_SURFACE_HELO, sc,
+					  "lmtp_lhlo_name", sc->role);
 	}
-	greetings(cfg, diags, &seen);
-	free(seen.s);
-	free(seen.off);
+	greetings(&run);
+	run_finish(&run);
 	return status ? -1 : 0;
 }
 
@@ -771,17 +1178,17 @@ bl_resolve_postfix_expand(struct bl_config *cfg, const struct bl_scope *scope,
 			  const char *key, char **out, struct bl_diags *diags)
 {
 	struct bl_surface tmp;
-	struct pf_seen seen;
+	struct pf_run run;
 	int status;
 
 	memset(&tmp, 0, sizeof(tmp));
-	memset(&seen, 0, sizeof(seen));
-	status = compute(cfg, diags, &seen, &tmp, scope, key,
+	run_init(&run, cfg);
+	status = compute(&run, diags, &tmp, scope, key,
 			 scope ? scope->role : "postconf");
 	*out = bl_xstrdup(tmp.value);
 	free(tmp.origin);
 	free(tmp.pieces);
-	free(seen.s);
-	free(seen.off);
+	free(tmp.overrides);
+	run_finish(&run);
 	return status;
 }

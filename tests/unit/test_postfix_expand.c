@@ -126,6 +126,249 @@ test_provenance(void **state)
 	bl_diags_finish(&d);
 }
 
+/* The only error diagnostic of d (there must be exactly one). */
+static const struct bl_diag *
+one_error(const struct bl_diags *d)
+{
+	const struct bl_diag *e = NULL;
+	size_t i;
+
+	for (i = 0; i < d->n; i++)
+		if (d->v[i].level == BL_LEVEL_ERROR) {
+			assert_null(e);
+			e = &d->v[i];
+		}
+	assert_non_null(e);
+	return e;
+}
+
+/* A main.cf whose l0 holds fanout references to l1, l1 to l2, ...,
+ * levels deep, and the last level is leaf (caller frees). */
+static char *
+bomb(unsigned fanout, unsigned levels, const char *leaf, const char *sep)
+{
+	struct bl_buf b;
+	unsigned i, k;
+
+	bl_buf_init(&b);
+	bl_buf_adds(&b, "myhostname = mx.example.com\n"
+			"smtpd_banner = $myhostname ESMTP $l0\n");
+	for (i = 0; i < levels; i++) {
+		bl_buf_printf(&b, "l%u =", i);
+		for (k = 0; k < fanout; k++)
+			bl_buf_printf(&b, "%s$l%u", k ? sep : " ", i + 1);
+		bl_buf_addc(&b, '\n');
+	}
+	bl_buf_printf(&b, "l%u = %s\n", levels, leaf);
+	return bl_buf_steal(&b);
+}
+
+static void
+test_bombs(void **state)
+{
+	struct bl_diags d;
+	struct bl_config *cfg;
+	const struct bl_surface *sf;
+	const struct bl_diag *e;
+	char *text;
+
+	(void)state;
+	/* 10^10 bytes: stops at 64 KiB, at the banner's $l0 */
+	text = bomb(10, 10, "x", " ");
+	bl_diags_init(&d);
+	cfg = pf_config(text, NULL, &d);
+	sf = pf_surface(cfg, "main", "smtpd_banner");
+	assert_false(sf->valid);
+	assert_true(strlen(sf->value) <= BL_VALUE_MAX);
+	e = one_error(&d);
+	assert_int_equal(e->line, 2);
+	assert_int_equal(e->col, 34);
+	assert_non_null(strstr(e->message, "expanding $l0"));
+	assert_non_null(strstr(e->message, "65536 bytes"));
+	/* the HELO names do not use it: they are fine */
+	assert_true(pf_surface(cfg, "main", "smtp_helo_name")->valid);
+	bl_config_free(cfg);
+	bl_diags_finish(&d);
+	free(text);
+
+	/* 10^10 references that make no text: stops at the work limit */
+	text = bomb(10, 10, "", "");
+	bl_diags_init(&d);
+	cfg = pf_config(text, NULL, &d);
+	sf = pf_surface(cfg, "main", "smtpd_banner");
+	assert_false(sf->valid);
+	e = one_error(&d);
+	assert_int_equal(e->line, 2);
+	assert_non_null(strstr(e->message, "expanding $l0"));
+	assert_non_null(strstr(e->message, "units of work"));
+	bl_config_free(cfg);
+	bl_diags_finish(&d);
+	free(text);
+
+	/* a parameter that refers to itself ten times: one error where the
+	 * cycle closes, not 10^100 expansions */
+	bl_diags_init(&d);
+	cfg = pf_config("smtpd_banner = $a\n"
+			"a = $a $a $a $a $a $a $a $a $a $a\n",
+			NULL, &d);
+	e = one_error(&d);
+	assert_int_equal(e->line, 2);
+	assert_int_equal(e->col, 5);
+	assert_non_null(strstr(e->message, "refers to itself"));
+	bl_config_free(cfg);
+	bl_diags_finish(&d);
+}
+
+/* Every service inherits a 60 KB banner: the work of the instance is
+ * bounded, the surfaces past it are not computed, one error says why. */
+static void
+test_work_across_surfaces(void **state)
+{
+	struct bl_buf main_cf, master_cf;
+	struct bl_diags d;
+	struct bl_config *cfg;
+	size_t i, valid = 0, invalid = 0;
+
+	(void)state;
+	bl_buf_init(&main_cf);
+	bl_buf_adds(&main_cf, "myhostname = mx.example.com\n"
+			      "smtpd_banner = $myhostname ");
+	for (i = 0; i < 6000; i++)
+		bl_buf_adds(&main_cf, "0123456789");
+	bl_buf_addc(&main_cf, '\n');
+	bl_buf_init(&master_cf);
+	for (i = 0; i < 2000; i++)
+		bl_buf_printf(&master_cf, "s%zu inet n - y - - smtpd\n", i);
+	bl_diags_init(&d);
+	cfg = pf_config(main_cf.data, master_cf.data, &d);
+	for (i = 0; i < cfg->nsurfaces; i++) {
+		if (cfg->surfaces[i].kind != BL_SURFACE_BANNER)
+			continue;
+		if (cfg->surfaces[i].valid)
+			valid++;
+		else
+			invalid++;
+	}
+	/* 32 MiB of work is some 500 copies of the banner */
+	assert_true(valid > 100 && valid < 1000);
+	assert_int_equal(valid + invalid, 2001);
+	assert_int_equal(one_error(&d)->line, 2);
+	assert_non_null(strstr(one_error(&d)->message, "units of work"));
+	bl_config_free(cfg);
+	bl_diags_finish(&d);
+	bl_buf_finish(&main_cf);
+	bl_buf_finish(&master_cf);
+}
+
+/* smtp_helo_name = $myhostname$l0, $l0 ... $l(n-1) refer to the next,
+ * and $ln is leaf: errors as postconf -xh has them (tested on 3.7.11). */
+static size_t
+chain_errors(unsigned n, const char *leaf)
+{
+	struct bl_buf b;
+	struct bl_diags d;
+	struct bl_config *cfg;
+	size_t errors;
+	unsigned i;
+
+	bl_buf_init(&b);
+	bl_buf_adds(&b, "myhostname = mx.example.com\n"
+			"smtp_helo_name = $myhostname$l0\n");
+	for (i = 0; i < n; i++)
+		bl_buf_printf(&b, "l%u = $l%u\n", i, i + 1);
+	bl_buf_printf(&b, "l%u = %s\n", n, leaf);
+	bl_diags_init(&d);
+	cfg = pf_config(b.data, NULL, &d);
+	errors = d.errors;
+	bl_config_free(cfg);
+	bl_diags_finish(&d);
+	bl_buf_finish(&b);
+	return errors;
+}
+
+/* smtpd_banner with ${a?{ nested n deep around inner (a is set). */
+static size_t
+nest_errors(unsigned n, const char *inner)
+{
+	struct bl_buf b;
+	struct bl_diags d;
+	struct bl_config *cfg;
+	size_t errors;
+	unsigned i;
+
+	bl_buf_init(&b);
+	bl_buf_adds(&b, "myhostname = mx.example.com\na = x\nsmtpd_banner = x");
+	for (i = 0; i < n; i++)
+		bl_buf_adds(&b, "${a?{");
+	bl_buf_adds(&b, inner);
+	for (i = 0; i < n; i++)
+		bl_buf_adds(&b, "}}");
+	bl_buf_addc(&b, '\n');
+	bl_diags_init(&d);
+	cfg = pf_config(b.data, NULL, &d);
+	errors = d.errors;
+	bl_config_free(cfg);
+	bl_diags_finish(&d);
+	bl_buf_finish(&b);
+	return errors;
+}
+
+/* mac_expand fails the 102nd nested call, a literal text included. */
+static void
+test_nesting_limit(void **state)
+{
+	(void)state;
+	assert_int_equal(chain_errors(99, "x"), 0);
+	assert_int_equal(chain_errors(100, "x"), 1);
+	assert_int_equal(chain_errors(100, ""), 0);
+	assert_int_equal(chain_errors(101, ""), 1);
+	assert_int_equal(nest_errors(100, "x"), 0);
+	assert_int_equal(nest_errors(101, "x"), 1);
+	assert_int_equal(nest_errors(101, ""), 0);
+	assert_int_equal(nest_errors(102, ""), 1);
+	/* far deeper: one error, no stack overflow */
+	assert_int_equal(nest_errors(100000, "x"), 1);
+}
+
+/* Hundreds of thousands of settings and references: linear (a scan of
+ * all settings for each lookup or each new setting took minutes). */
+static void
+test_many_settings(void **state)
+{
+	struct bl_buf b;
+	struct bl_diags d;
+	struct bl_config *cfg;
+	const struct bl_surface *sf;
+	size_t i;
+
+	(void)state;
+	bl_buf_init(&b);
+	bl_buf_adds(&b, "myhostname = mx.example.com\n");
+	for (i = 0; i < 300000; i++)
+		bl_buf_printf(&b, "p%zu = v%zu\n", i, i);
+	for (i = 0; i < 100000; i++)
+		bl_buf_printf(&b, "smtpd_banner = $myhostname %zu\n", i);
+	bl_buf_adds(&b, "smtpd_banner = $myhostname");
+	for (i = 0; i < 300000; i += 1000)
+		bl_buf_printf(&b, " $p%zu", i);
+	/* 60,000 lookups of the first setting, which make no text */
+	for (i = 0; i < 60000; i++)
+		bl_buf_adds(&b, "${p0:}");
+	bl_buf_addc(&b, '\n');
+	bl_diags_init(&d);
+	cfg = pf_config(b.data, NULL, &d);
+	assert_int_equal(d.errors, 0);
+	assert_int_equal(d.warnings, 100000); /* each redefinition */
+	sf = pf_surface(cfg, "main", "smtpd_banner");
+	assert_true(sf->valid);
+	assert_int_equal(
+		strncmp(sf->value, "mx.example.com v0 v1000 v2000", 29), 0);
+	assert_int_equal(sf->norigin, 2 + 300);
+	bl_config_free(cfg);
+	bl_diags_finish(&d);
+	bl_buf_finish(&b);
+}
+
 int
 main(void)
 {
@@ -134,6 +377,10 @@ main(void)
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_provenance),
+		cmocka_unit_test(test_bombs),
+		cmocka_unit_test(test_work_across_surfaces),
+		cmocka_unit_test(test_nesting_limit),
+		cmocka_unit_test(test_many_settings),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

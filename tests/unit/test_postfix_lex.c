@@ -94,6 +94,47 @@ test_errors_and_duplicates(void **state)
 	bl_diags_finish(&d);
 }
 
+/* The Jinja sniffer: "{{" needs a "}}" after it, "{%" a "%}"; a file of
+ * nothing but openings is judged in linear time (a search to the end of
+ * the file for each took hours at 16 MiB). */
+static void
+test_template(void **state)
+{
+	struct bl_buf b;
+	struct bl_source *s;
+	unsigned line = 0;
+	size_t i;
+
+	(void)state;
+	s = bl_source_from_mem("main.cf", "a = 1\nb = {{ x }}\n", 18);
+	assert_true(bl_pf_is_template(s, &line));
+	assert_int_equal(line, 2);
+	bl_source_free(s);
+	s = bl_source_from_mem("main.cf", "a = }}{{\n", 9);
+	assert_false(bl_pf_is_template(s, &line));
+	bl_source_free(s);
+	s = bl_source_from_mem("main.cf", "b = ${{$a} == {1}?{x}}\n", 23);
+	assert_false(bl_pf_is_template(s, &line));
+	bl_source_free(s);
+	s = bl_source_from_mem("main.cf", "a = {%}\n", 8);
+	assert_false(bl_pf_is_template(s, &line));
+	bl_source_free(s);
+	bl_buf_init(&b);
+	bl_buf_adds(&b, "x = ");
+	for (i = 0; i < 1024 * 1024; i++)
+		bl_buf_adds(&b, "{{{%");
+	bl_buf_adds(&b, "\n");
+	s = bl_source_from_mem("main.cf", b.data, b.len);
+	assert_false(bl_pf_is_template(s, &line));
+	bl_source_free(s);
+	bl_buf_adds(&b, "%}\n");
+	s = bl_source_from_mem("main.cf", b.data, b.len);
+	assert_true(bl_pf_is_template(s, &line));
+	assert_int_equal(line, 1);
+	bl_source_free(s);
+	bl_buf_finish(&b);
+}
+
 int
 main(void)
 {
@@ -101,6 +142,7 @@ main(void)
 		cmocka_unit_test(test_continuations),
 		cmocka_unit_test(test_spans),
 		cmocka_unit_test(test_errors_and_duplicates),
+		cmocka_unit_test(test_template),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -117,6 +117,95 @@ test_bad_entries(void **state)
 	bl_diags_finish(&d);
 }
 
+/* A service with more arguments than any fixed table: all of them count
+ * (the 513th and later were dropped). */
+static void
+test_many_arguments(void **state)
+{
+	struct bl_buf b;
+	struct bl_diags d;
+	struct bl_config *cfg;
+	const struct bl_scope *sc;
+	size_t i;
+
+	(void)state;
+	bl_buf_init(&b);
+	bl_buf_adds(&b, "smtp inet n - y - - smtpd");
+	for (i = 0; i < 600; i++)
+		bl_buf_printf(&b, " -o p%zu=v", i);
+	bl_buf_adds(&b, " -o smtpd_banner=last\n");
+	bl_diags_init(&d);
+	cfg = pf_config("myhostname = mx.example.com\n", b.data, &d);
+	sc = scope(cfg, "smtp/inet");
+	assert_int_equal(sc->nsettings, 601);
+	assert_string_equal(pf_surface(cfg, "smtp/inet", "smtpd_banner")->value,
+			    "last");
+	bl_config_free(cfg);
+	bl_diags_finish(&d);
+	bl_buf_finish(&b);
+}
+
+/* One entry over 100,000 physical lines, an -o on each: every setting
+ * maps its own line (each copied the whole line map: quadratic). */
+static void
+test_long_entry(void **state)
+{
+	struct bl_buf b;
+	struct bl_diags d;
+	struct bl_config *cfg;
+	const struct bl_scope *sc;
+	size_t i;
+
+	(void)state;
+	bl_buf_init(&b);
+	bl_buf_adds(&b, "smtp inet n - y - - smtpd\n");
+	for (i = 0; i < 100000; i++)
+		bl_buf_printf(&b, "  -o p%zu=v%zu\n", i, i);
+	bl_diags_init(&d);
+	cfg = pf_config("myhostname = mx.example.com\n", b.data, &d);
+	sc = scope(cfg, "smtp/inet");
+	assert_int_equal(sc->nsettings, 100000);
+	for (i = 0; i < 100000; i += 9999) {
+		const struct bl_setting *s = sc->settings[i];
+
+		assert_int_equal(s->line, i + 2);
+		assert_int_equal(s->col, 6);
+		assert_int_equal(s->nmap, 1);
+		assert_memory_equal(b.data + s->val_off, s->raw, s->raw_len);
+	}
+	bl_config_free(cfg);
+	bl_diags_finish(&d);
+	bl_buf_finish(&b);
+}
+
+/* 250,000 services, each name twice: the later entry wins, in linear
+ * time (each entry was compared with every earlier one). */
+static void
+test_many_services(void **state)
+{
+	struct bl_buf b;
+	struct bl_diags d;
+	struct bl_config *cfg;
+	size_t i, live = 0;
+
+	(void)state;
+	bl_buf_init(&b);
+	for (i = 0; i < 250000; i++)
+		bl_buf_printf(&b, "q%zu unix n - y 60 1 pickup\n", i % 125000);
+	bl_diags_init(&d);
+	cfg = pf_config(NULL, b.data, &d);
+	assert_int_equal(cfg->nscopes, 250000);
+	for (i = 0; i < cfg->nscopes; i++)
+		if (!cfg->scopes[i]->shadowed)
+			live++;
+	assert_int_equal(live, 125000);
+	assert_int_equal(cfg->scopes[200000]->shadows, cfg->scopes[75000]);
+	assert_int_equal(d.warnings, 125000);
+	bl_config_free(cfg);
+	bl_diags_finish(&d);
+	bl_buf_finish(&b);
+}
+
 int
 main(void)
 {
@@ -124,6 +213,9 @@ main(void)
 		cmocka_unit_test(test_overrides),
 		cmocka_unit_test(test_service_in_context),
 		cmocka_unit_test(test_bad_entries),
+		cmocka_unit_test(test_many_arguments),
+		cmocka_unit_test(test_long_entry),
+		cmocka_unit_test(test_many_services),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
