@@ -133,8 +133,15 @@ sm_setting(struct bl_config *cfg, const char *key, const struct sm_text *t,
 			      : s->key_len;
 	bl_source_position(src, s->key_off, &s->line, &s->col);
 	if (v1 > v0) {
-		s->map = bl_arena_alloc(&cfg->arena,
-					(v1 - v0 + 1) * sizeof(*s->map));
+		/* one entry per run of consecutive bytes of src: count them
+		 * first (one per byte would be 24 bytes for each byte) */
+		for (i = v0; i < v1; i++)
+			if (t->src[i] == src &&
+			    (i == v0 || t->src[i - 1] != src ||
+			     t->off[i - 1] + 1 != t->off[i]))
+				n++;
+		s->map = bl_arena_alloc(&cfg->arena, (n + 1) * sizeof(*s->map));
+		n = 0;
 		for (i = v0; i < v1; i++) {
 			if (t->src[i] != src)
 				continue;
@@ -154,19 +161,26 @@ sm_setting(struct bl_config *cfg, const char *key, const struct sm_text *t,
 	return s;
 }
 
+/* sm_shadow - s replaces the earlier live setting of the same key */
 void
 sm_shadow(struct bl_config *cfg, struct bl_setting *s)
 {
 	size_t i;
 
-	for (i = 0; i + 1 < cfg->nsettings; i++) {
+	/* Every setting of ours comes through here, so the latest earlier
+	 * one of a key is its only live one: look back to it and stop (a
+	 * scan of all for each was quadratic in a cf of many O lines). */
+	for (i = cfg->nsettings; i-- > 0;) {
 		struct bl_setting *o = cfg->settings[i];
 
-		if (o != s && !o->shadowed && strcmp(o->key, s->key) == 0 &&
-		    strcmp(o->scope, s->scope) == 0) {
+		if (o == s || strcmp(o->key, s->key) != 0 ||
+		    strcmp(o->scope, s->scope) != 0)
+			continue;
+		if (!o->shadowed) {
 			o->shadowed = true;
 			s->shadows = o;
 		}
+		break;
 	}
 }
 
@@ -194,6 +208,25 @@ option_name(const char *p, size_t n)
 	return NULL;
 }
 
+/* macro_name - the macro a D line at d[a, e) defines, "Dj" or "DZ" (as
+ * a setting key), with *v where its value starts; NULL for others */
+static const char *
+macro_name(const char *d, size_t a, size_t e, size_t *v)
+{
+	if (e > a + 1 && (d[a + 1] == 'j' || d[a + 1] == 'Z')) {
+		*v = a + 2;
+		return d[a + 1] == 'j' ? "Dj" : "DZ";
+	}
+	/* the long form of the same names: D{j}, D{Z} */
+	if (e > a + 3 && d[a + 1] == '{' &&
+	    (d[a + 2] == 'j' || d[a + 2] == 'Z') && d[a + 3] == '}') {
+		*v = a + 4;
+		return d[a + 2] == 'j' ? "Dj" : "DZ";
+	}
+	return NULL;
+}
+
+/* cf_line - the setting of one logical line t[a, e), if it is ours */
 static void
 cf_line(struct bl_config *cfg, const struct sm_text *t, size_t a, size_t e)
 {
@@ -202,10 +235,12 @@ cf_line(struct bl_config *cfg, const struct sm_text *t, size_t a, size_t e)
 	const char *name;
 	size_t k, v;
 
-	if (d[a] == 'D' && e > a + 1 && (d[a + 1] == 'j' || d[a + 1] == 'Z')) {
-		s = sm_setting(cfg, d[a + 1] == 'j' ? "Dj" : "DZ", t, a, a + 2,
-			       a + 2, e);
-		sm_shadow(cfg, s);
+	if (d[a] == 'D') {
+		name = macro_name(d, a, e, &v);
+		if (name != NULL) {
+			s = sm_setting(cfg, name, t, a, v, v, e);
+			sm_shadow(cfg, s);
+		}
 		return;
 	}
 	if (d[a] != 'O' || e <= a + 1 || (d[a + 1] != ' ' && d[a + 1] != '\t'))
@@ -230,63 +265,141 @@ cf_line(struct bl_config *cfg, const struct sm_text *t, size_t a, size_t e)
 	sm_shadow(cfg, s);
 }
 
-void
-sm_cf_read(struct bl_config *cfg, const struct sm_text *in,
-	   struct bl_diags *diags)
-{
-	struct sm_text ct, *t = &ct;
+/* What lines are read from: an sm_text (an .mc's LOCAL_CONFIG, with its
+ * provenance) or a file's bytes. */
+struct cf_input {
 	const char *d;
-	size_t n, a = 0, e, i;
+	size_t n;
+	const struct sm_text *t;     /* NULL: the bytes of src */
+	const struct bl_source *src;
+};
 
-	/* CRLF: sendmail reads lines; the CR is no part of them */
-	sm_text_init(&ct);
-	for (i = 0; i < in->b.len; i++)
-		if (!(in->b.data[i] == '\r' && i + 1 < in->b.len &&
-		      in->b.data[i + 1] == '\n'))
-			sm_text_append(&ct, in, i, 1);
-	d = t->b.data ? t->b.data : "";
-	n = t->b.len;
-
-	(void)diags;
-	while (a < n) {
-		/* a logical line: this one and those starting with a blank */
-		e = a;
-		for (;;) {
-			while (e < n && d[e] != '\n')
-				e++;
-			if (e + 1 < n && (d[e + 1] == ' ' || d[e + 1] == '\t') &&
-			    d[a] != '#')
-				e++;
-			else
-				break;
-		}
-		{
-			size_t end = e;
-
-			/* CRLF files: the CR is not part of the value */
-			if (end > a && d[end - 1] == '\r')
-				end--;
-			if (end > a && d[a] != '#')
-				cf_line(cfg, t, a, end);
-		}
-		a = e < n ? e + 1 : n;
-	}
-	sm_text_finish(&ct);
+/* cf_add - in[x, x + len) at the end of line, provenance kept */
+static void
+cf_add(struct sm_text *line, const struct cf_input *in, size_t x, size_t len)
+{
+	if (in->t != NULL)
+		sm_text_append(line, in->t, x, len);
+	else
+		sm_text_add(line, in->d + x, len, in->src, x);
 }
 
+/*
+ * The most of a D or O line that is read: a value longer than BL_VALUE_MAX
+ * is no greeting (sendmail's munchstring keeps 2047 bytes of it), and its
+ * text and provenance (17 bytes a byte) need not all be kept; the margin
+ * is for the "O Name=" before the value.
+ */
+#define CF_LINE_MAX (BL_VALUE_MAX + 4096)
+
+/* too_long - the error for a line cut at CF_LINE_MAX, at in[a] */
+static void
+too_long(const struct cf_input *in, size_t a, struct bl_diags *diags)
+{
+	const struct bl_source *src = in->t ? in->t->src[a] : in->src;
+	size_t off = in->t ? in->t->off[a] : a;
+	unsigned line = 0, col = 0;
+
+	if (src != NULL)
+		bl_source_position(src, off, &line, &col);
+	bl_diags_add(diags, BL_LEVEL_ERROR, src ? src->path : NULL, line, 1,
+		     "line longer than %u bytes: only so much of it is read, "
+		     "far more than any greeting (sendmail itself keeps "
+		     "2047 bytes of a value); shorten it",
+		     CF_LINE_MAX);
+}
+
+/*
+ * cf_read - the logical lines of in as fgetfolded() reads them: a line
+ * starting with a blank continues the previous one (unless that is a
+ * comment), the newline kept; a CR before a newline is no part of a line,
+ * nor one at the end of a logical line. Only D and O lines, the ones a
+ * greeting needs, are copied out with their provenance, so memory stays
+ * linear in the longest such line.
+ */
+static int
+cf_read(struct bl_config *cfg, const struct cf_input *in,
+	struct bl_diags *diags)
+{
+	const char *d = in->d;
+	struct sm_text line;
+	size_t a = 0, p, q, e, room;
+	bool ours, cut;
+	int status = 0;
+
+	sm_text_init(&line);
+	while (a < in->n) {
+		ours = d[a] == 'D' || d[a] == 'O';
+		cut = false;
+		sm_text_reset(&line);
+		for (p = a;;) {
+			/* one physical line [p, q), its newline at q */
+			const char *nl = memchr(d + p, '\n', in->n - p);
+
+			q = nl ? (size_t)(nl - d) : in->n;
+			e = q > p && d[q - 1] == '\r' && q < in->n ? q - 1 : q;
+			if (ours && !cut) {
+				if (p > a)
+					cf_add(&line, in, p - 1, 1); /* '\n' */
+				room = line.b.len < CF_LINE_MAX
+					       ? CF_LINE_MAX - line.b.len
+					       : 0;
+				cut = e - p > room;
+				cf_add(&line, in, p, cut ? room : e - p);
+			}
+			if (q + 1 < in->n &&
+			    (d[q + 1] == ' ' || d[q + 1] == '\t') &&
+			    d[a] != '#') {
+				p = q + 1;
+				continue;
+			}
+			break;
+		}
+		if (cut) {
+			too_long(in, a, diags);
+			status = -1;
+		}
+		if (ours) {
+			e = line.b.len;
+			if (e > 0 && line.b.data[e - 1] == '\r' && !cut)
+				e--;
+			if (e > 0)
+				cf_line(cfg, &line, 0, e);
+		}
+		a = q < in->n ? q + 1 : in->n;
+	}
+	sm_text_finish(&line);
+	return status;
+}
+
+/* sm_cf_read - the settings of sendmail.cf lines in t */
+void
+sm_cf_read(struct bl_config *cfg, const struct sm_text *t,
+	   struct bl_diags *diags)
+{
+	struct cf_input in;
+
+	in.d = t->b.data ? t->b.data : "";
+	in.n = t->b.len;
+	in.t = t;
+	in.src = NULL;
+	(void)cf_read(cfg, &in, diags);
+}
+
+/* sm_parse_cf - a sendmail.cf file */
 int
 sm_parse_cf(struct bl_config *cfg, struct bl_source *src,
 	    struct bl_diags *diags)
 {
-	struct sm_text t;
+	struct cf_input in;
 
 	bl_config_add_source(cfg, src);
 	cfg->main_src = src;
-	sm_text_init(&t);
-	sm_text_add(&t, src->data, src->len, src, 0);
-	sm_cf_read(cfg, &t, diags);
-	sm_text_finish(&t);
-	return 0;
+	in.d = src->data;
+	in.n = src->len;
+	in.t = NULL;
+	in.src = src;
+	return cf_read(cfg, &in, diags);
 }
 
 /* A sendmail.cf by its content: a version line and option or macro lines

@@ -13,6 +13,14 @@
  * running server knows become placeholders: <system-hostname>,
  * <sendmail_version>, <cf_version>, <date>, <client_name>.
  * HeloName is used as written: it is not expanded.
+ *
+ * Hostile input is bounded (DESIGN.md §11): a macro that refers to itself
+ * is an error where the cycle closes (sendmail rescans a value at most
+ * MaxMacroRecursion times, then logs "expand: recursion too deep"), every
+ * value stops at BL_VALUE_MAX bytes and the expansion of an instance at
+ * BL_WORK_MAX units of work, each with an error at the D or O line that
+ * caused it. Conditionals are counted as sendmail counts them (no stack),
+ * so their nesting needs no limit.
  */
 #include "config.h"
 
@@ -27,12 +35,37 @@
 /* sendmail's own default when no SmtpGreetingMessage is given */
 static const char default_greeting[] = "$j Sendmail $v ready at $b";
 
+/*
+ * sendmail's MaxMacroRecursion (conf.c): expand() substitutes the macros
+ * of a text, then rescans the result while what it put in holds macros,
+ * at most this many times. Sendmail's own limit, lower than BL_DEPTH_MAX;
+ * it sizes the stack of values being rendered (a cycle is an error at
+ * once, and only $j and $Z are rendered, so the stack stays short).
+ */
+#define SM_RECURSION_MAX 10
+
+/* A value being rendered, and the macro reference in it being followed. */
+struct sm_frame {
+	const struct bl_setting *s;
+	size_t ref_off, ref_len;
+};
+
 struct sm_ctx {
 	struct bl_config *cfg;
+	struct bl_diags *diags;
 	struct bl_surface *sf;
 	struct bl_buf *out;
 	bool is_mc;
-	int level;
+	bool failed;                   /* this surface: see the diagnostic */
+	size_t work;                   /* the instance's, against BL_WORK_MAX */
+	const struct bl_setting *j, *z; /* $j's and $Z's settings, or NULL */
+	/* the placeholders of one-letter macros, made once */
+	const struct bl_setting *placeholder[256];
+	struct sm_frame stack[SM_RECURSION_MAX + 2];
+	size_t depth;
+	/* errors reported, to say each once (a surface has one at most) */
+	struct sm_frame said[4];
+	size_t nsaid;
 };
 
 static bool
@@ -134,42 +167,174 @@ lookup2(const struct bl_config *cfg, const char *a, const char *b)
 	return NULL;
 }
 
+/* report - an error at offset off of s's raw value (a default: at the
+ * surface's own setting, else the file as a whole) */
+static void
+report(struct sm_ctx *x, const struct bl_setting *s, size_t off,
+       const char *msg)
+{
+	const struct bl_setting *at = s;
+	unsigned line = 0, col = 0;
+	size_t i;
+
+	if (at->src == NULL && x->sf->norigin > 0) {
+		at = x->sf->origin[0].setting;
+		off = 0;
+	}
+	/* the greeting and the host name render $j alike: once is enough */
+	for (i = 0; i < x->nsaid; i++)
+		if (x->said[i].s == at && x->said[i].ref_off == off)
+			return;
+	if (x->nsaid < BL_ARRAY_LEN(x->said)) {
+		x->said[x->nsaid].s = at;
+		x->said[x->nsaid++].ref_off = off;
+	}
+	if (at->src != NULL)
+		bl_source_position(at->src, bl_setting_src_offset(at, off),
+				   &line, &col);
+	bl_diags_add(x->diags, BL_LEVEL_ERROR,
+		     at->src ? at->src->path
+			     : x->cfg->main_src ? x->cfg->main_src->path : NULL,
+		     line, col, "%s: %s", s->key, msg);
+}
+
+/* fail - the surface cannot be computed: the first error says why */
+static void
+fail(struct sm_ctx *x, const struct bl_setting *s, size_t off,
+     const char *msg)
+{
+	if (x->failed)
+		return;
+	x->failed = true;
+	report(x, s, off, msg);
+}
+
+/* The macro a setting defines, for messages: "j" for Dj, else its key. */
+static const char *
+macro_of(const struct bl_setting *s)
+{
+	if (strcmp(s->key, "Dj") == 0 || strcmp(s->key, "confDOMAIN_NAME") == 0)
+		return "$j";
+	if (strcmp(s->key, "DZ") == 0)
+		return "$Z";
+	return s->key;
+}
+
+/*
+ * A limit was reached: the error goes to the outermost value being
+ * rendered that is written in a file, at the macro it was following, and
+ * names that macro and the innermost one.
+ */
+static void
+fail_limit(struct sm_ctx *x, bool work)
+{
+	const struct sm_frame *at = NULL, *next = NULL, *in = NULL;
+	struct bl_buf m;
+	size_t i;
+
+	if (x->failed || x->depth == 0)
+		return;
+	for (i = 0; i < x->depth && at == NULL; i++)
+		if (x->stack[i].s->src != NULL)
+			at = &x->stack[i];
+	if (at == NULL)
+		at = &x->stack[0];
+	if (at + 1 < x->stack + x->depth) {
+		next = at + 1;
+		in = &x->stack[x->depth - 1];
+	}
+	bl_buf_init(&m);
+	if (next != NULL)
+		bl_buf_printf(&m, "expanding %s", macro_of(next->s));
+	else
+		bl_buf_printf(&m, "expanding the value");
+	if (in != NULL && in != next)
+		bl_buf_printf(&m, " (in %s)", macro_of(in->s));
+	if (work)
+		bl_buf_printf(&m,
+			      " takes more than %u units of work, bannerlint's "
+			      "limit for one instance (32 MiB of text made or "
+			      "read): macros refer to each other too many "
+			      "times; simplify them",
+			      BL_WORK_MAX);
+	else
+		bl_buf_printf(&m,
+			      " gives more than %u bytes, bannerlint's limit "
+			      "for one expanded value (64 KiB, far above any "
+			      "greeting; sendmail itself cuts a line at 2047 "
+			      "bytes and an expansion at 4095): shorten it",
+			      BL_VALUE_MAX);
+	fail(x, at->s, next != NULL ? at->ref_off : 0, m.data);
+	bl_buf_finish(&m);
+}
+
+/* charge - count n units of work; false (and an error) past the limit */
+static bool
+charge(struct sm_ctx *x, size_t n)
+{
+	if (x->work > BL_WORK_MAX || n > BL_WORK_MAX - x->work) {
+		x->work = BL_WORK_MAX + 1;
+		fail_limit(x, true);
+		return false;
+	}
+	x->work += n;
+	return true;
+}
+
+/* placeholder - a default standing for what only the server knows: the
+ * one-letter ones made once, the long ones counted as work (each is an
+ * allocation) */
+static const struct bl_setting *
+placeholder(struct sm_ctx *x, const char *name, const char *value)
+{
+	const struct bl_setting **slot = NULL;
+	const struct bl_setting *s;
+	char *ph = NULL;
+
+	if (name[0] != '\0' && name[1] == '\0') {
+		slot = &x->placeholder[(unsigned char)name[0]];
+		if (*slot != NULL)
+			return *slot;
+	} else if (!charge(x, sizeof(*s) + 2 * strlen(name) + 4)) {
+		return NULL;
+	}
+	if (value == NULL)
+		value = ph = bl_xasprintf("<%s>", name);
+	s = bl_config_default(x->cfg, name, value, true);
+	free(ph);
+	if (slot != NULL)
+		*slot = s;
+	return s;
+}
+
 /* The setting a macro stands for, and whether to render it further. */
 static const struct bl_setting *
 macro(struct sm_ctx *x, const char *name, bool *render_it)
 {
-	const struct bl_setting *s = NULL;
-	char *ph;
-
 	*render_it = false;
 	if (strcmp(name, "j") == 0) {
-		s = lookup2(x->cfg, "confDOMAIN_NAME", "Dj");
-		if (s != NULL) {
+		if (x->j != NULL) {
 			*render_it = true;
-			return s;
+			return x->j;
 		}
-		return bl_config_default(x->cfg, "j", "<system-hostname>", true);
+		return placeholder(x, "j", "<system-hostname>");
 	}
 	if (strcmp(name, "Z") == 0) {
-		s = bl_config_lookup(x->cfg, "DZ");
-		if (s != NULL && !x->is_mc) {
+		if (x->z != NULL && !x->is_mc) {
 			*render_it = true;
-			return s;
+			return x->z;
 		}
-		return bl_config_default(x->cfg, "Z", "<cf_version>", true);
+		return placeholder(x, "Z", "<cf_version>");
 	}
 	if (strcmp(name, "v") == 0)
-		return bl_config_default(x->cfg, "v", "<sendmail_version>", true);
+		return placeholder(x, "v", "<sendmail_version>");
 	if (strcmp(name, "b") == 0)
-		return bl_config_default(x->cfg, "b", "<date>", true);
+		return placeholder(x, "b", "<date>");
 	if (strcmp(name, "w") == 0)
-		return bl_config_default(x->cfg, "w", "<system-shortname>", true);
+		return placeholder(x, "w", "<system-shortname>");
 	if (strcmp(name, "m") == 0)
-		return bl_config_default(x->cfg, "m", "<system-domain>", true);
-	ph = bl_xasprintf("<%s>", name);
-	s = bl_config_default(x->cfg, name, ph, true);
-	free(ph);
-	return s;
+		return placeholder(x, "m", "<system-domain>");
+	return placeholder(x, name, NULL);
 }
 
 /* Defined when the greeting is sent? The host's own macros and those of
@@ -184,65 +349,102 @@ defined_at_connect(const char *name)
 	       strncmp(name, "daemon_", 7) == 0;
 }
 
-static void
-emit(struct sm_ctx *x, size_t hidx, const char *p, size_t n)
+/* add - p[0, n) of origin hidx as the bytes c[0, n) of the output; false
+ * (and an error) on a limit */
+static bool
+add(struct sm_ctx *x, size_t hidx, const char *p, const char *c, size_t n)
 {
+	size_t np = x->sf->npieces;
+
 	if (n == 0)
-		return;
+		return true;
+	if (x->out->len + n > BL_VALUE_MAX) {
+		fail_limit(x, false);
+		return false;
+	}
+	if (!charge(x, n))
+		return false;
 	bl_surface_add_piece(x->sf, x->out->len, hidx, p, n, 0, 0);
-	bl_buf_add(x->out, p, n);
+	if (x->sf->npieces != np && !charge(x, sizeof(*x->sf->pieces)))
+		return false;
+	bl_buf_add(x->out, c, n);
+	return true;
 }
 
-/* One byte c of the cleaned text, which came from raw byte *p. */
-static void
-emit_byte(struct sm_ctx *x, size_t hidx, const char *p, char c)
+/* origin - the index of v among the surface's origins (the model looks
+ * through them one by one: that is counted) */
+static size_t
+origin(struct sm_ctx *x, const struct bl_setting *v, size_t via,
+       size_t ref_off, size_t ref_len)
 {
-	bl_surface_add_piece(x->sf, x->out->len, hidx, p, 1, 0, 0);
-	bl_buf_addc(x->out, c);
+	if (!charge(x, x->sf->norigin + 1))
+		return BL_NO_ORIGIN;
+	return bl_surface_add_origin(x->sf, v, via, ref_off, ref_len);
 }
 
 /* Expand h's raw value into x->out ($ macros, conditionals). */
 static void
 render(struct sm_ctx *x, const struct bl_setting *h, size_t hidx, bool munch)
 {
-	size_t n = h->raw_len, k, i, j, nx;
-	char *t = bl_xmalloc(n + 1);
-	size_t *at = bl_xmalloc((n + 1) * sizeof(*at));
-	bool emit_on[32];
-	int depth = 0;
+	size_t n = h->raw_len, k, i, j, nx, d;
+	char *t, *name;
+	size_t *at;
+	/* expand()'s conditional state: open $?, and how many of them
+	 * inside a skipped branch */
+	size_t iflev = 0, skiplev = 0;
+	bool skipping = false;
 
-	if (++x->level > 10) {
-		x->level--;
-		free(t);
-		free(at);
+	if (x->failed || !charge(x, n + 1))
 		return;
-	}
+	/* A value already being rendered recurses for ever: sendmail
+	 * rescans it until MaxMacroRecursion and gives up. Only $j and $Z
+	 * are rendered, so without a cycle the stack stays short. */
+	for (d = 0; d < x->depth; d++)
+		if (x->stack[d].s == h || x->depth == BL_ARRAY_LEN(x->stack)) {
+			fail(x, x->stack[x->depth - 1].s,
+			     x->stack[x->depth - 1].ref_off,
+			     "the macro refers to itself: sendmail expands it "
+			     "again and again, then logs \"expand: recursion "
+			     "too deep (10 max)\" and sends it unexpanded; "
+			     "define it without itself");
+			return;
+		}
+	x->stack[x->depth].s = h;
+	x->stack[x->depth].ref_off = x->stack[x->depth].ref_len = 0;
+	x->depth++;
+	t = bl_xmalloc(n + 1);
+	at = bl_xmalloc((n + 1) * sizeof(*at));
 	k = clean(h->raw, n, munch, t, at);
-	for (i = 0; i < k; i = nx) {
-		bool on = depth == 0 || emit_on[depth - 1];
+	for (i = 0; i < k && !x->failed; i = nx) {
+		bool on = !skipping;
 		char op;
-		char *name;
 
-		if (t[i] != '$' || i + 1 >= k || blank((unsigned char)t[i + 1])) {
-			if (on)
-				emit_byte(x, hidx, h->raw + at[i], t[i]);
+		if (t[i] != '$' || i + 1 >= k ||
+		    blank((unsigned char)t[i + 1])) {
+			if (on && !add(x, hidx, h->raw + at[i], t + i, 1))
+				break;
 			nx = i + 1;
 			continue;
 		}
 		op = t[i + 1];
 		if (op == '$') {
-			if (on)
-				emit_byte(x, hidx, h->raw + at[i], '$');
+			if (on && !add(x, hidx, h->raw + at[i], "$", 1))
+				break;
 			nx = i + 2;
 			continue;
 		}
-		if (op == '|' && depth > 0) {
-			emit_on[depth - 1] = !emit_on[depth - 1];
+		if (op == '|' && iflev > 0) {
+			if (skiplev == 0)
+				skipping = !skipping;
 			nx = i + 2;
 			continue;
 		}
-		if (op == '.' && depth > 0) {
-			depth--;
+		if (op == '.' && iflev > 0) {
+			iflev--;
+			if (skiplev == 0)
+				skipping = false;
+			if (skipping)
+				skiplev--;
 			nx = i + 2;
 			continue;
 		}
@@ -260,96 +462,131 @@ render(struct sm_ctx *x, const struct bl_setting *h, size_t hidx, bool munch)
 			nx = j + 1;
 		}
 		if (op == '?') {
-			if (depth < (int)BL_ARRAY_LEN(emit_on))
-				emit_on[depth++] = on && defined_at_connect(name);
-		} else if (on) {
+			iflev++;
+			if (skipping)
+				skiplev++;
+			else
+				skipping = !defined_at_connect(name);
+		} else if (on && charge(x, 1)) {
 			bool sub;
 			const struct bl_setting *v = macro(x, name, &sub);
-			size_t vidx = bl_surface_add_origin(x->sf, v, hidx, at[i],
-							    at[nx - 1] + 1 - at[i]);
+			size_t vidx = v ? origin(x, v, hidx, at[i],
+						 at[nx - 1] + 1 - at[i])
+					: BL_NO_ORIGIN;
 
-			if (sub)
+			x->stack[x->depth - 1].ref_off = at[i];
+			x->stack[x->depth - 1].ref_len = at[nx - 1] + 1 - at[i];
+			if (vidx == BL_NO_ORIGIN)
+				; /* a limit: reported */
+			else if (sub)
 				render(x, v, vidx, true);
 			else
-				emit(x, vidx, v->raw, v->raw_len);
+				(void)add(x, vidx, v->raw, v->raw, v->raw_len);
 		}
 		free(name);
 	}
 	free(t);
 	free(at);
-	x->level--;
+	x->depth--;
 }
 
-/* The value changes at pos: n bytes inserted (n > 0) or one byte removed
- * (n < 0); pieces after it move, a piece across it is split or shrunk. */
+/* below - how many of the sorted positions r[0, nr) are below pos */
+static size_t
+below(const size_t *r, size_t nr, size_t pos)
+{
+	size_t lo = 0, hi = nr, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (r[mid] < pos)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* move_piece - pc, one side of the insertion, in the edited value */
 static void
-shift_pieces(struct bl_surface *sf, size_t pos, int n)
+move_piece(struct bl_piece *pc, size_t ins, const size_t *r, size_t nr)
+{
+	size_t a = pc->off, b = pc->off + pc->len;
+	size_t cut = below(r, nr, b) - below(r, nr, a);
+
+	if (pc->len > 0 && cut > 0 && r[below(r, nr, a)] == a)
+		pc->src_off++; /* its first byte is gone */
+	pc->off = a - below(r, nr, a) + (a >= ins ? 6 : 0);
+	pc->len -= cut;
+}
+
+/*
+ * The pieces of a value edited as greeting_text edits it: " ESMTP"
+ * inserted at ins, the bytes at the sorted positions r[0, nr) removed
+ * (all offsets in the unedited value). One pass: a piece is moved, shrunk
+ * by the bytes removed from it, and split at the insertion (the part
+ * after it goes to the end of the list).
+ */
+static void
+edit_pieces(struct bl_surface *sf, size_t ins, const size_t *r, size_t nr)
 {
 	size_t i, npc = sf->npieces;
+	struct bl_piece *pc, tail;
 
 	for (i = 0; i < npc; i++) {
-		struct bl_piece *pc = &sf->pieces[i];
-
-		if (pc->off >= pos && !(n < 0 && pc->off == pos)) {
-			pc->off = (size_t)((long)pc->off + n);
-			continue;
-		}
-		if (pos >= pc->off + pc->len)
-			continue;
-		if (n < 0) { /* the removed byte is in this piece */
-			pc->len--;
-			if (pc->off == pos)
-				pc->src_off++;
-			continue;
-		}
-		/* split: [off, pos) stays, [pos, end) moves right */
-		sf->pieces = bl_xreallocarray(sf->pieces, sf->npieces + 1,
-					      sizeof(*sf->pieces));
 		pc = &sf->pieces[i];
-		sf->pieces[sf->npieces] = *pc;
-		sf->pieces[sf->npieces].off = pos + (size_t)n;
-		sf->pieces[sf->npieces].len = pc->off + pc->len - pos;
-		sf->pieces[sf->npieces].src_off += pos - pc->off;
-		pc->len = pos - pc->off;
-		sf->npieces++;
+		if (pc->off < ins && ins < pc->off + pc->len) {
+			tail = *pc;
+			tail.off = ins;
+			tail.len = pc->off + pc->len - ins;
+			tail.src_off += ins - pc->off;
+			pc->len = ins - pc->off;
+			move_piece(pc, ins, r, nr);
+			move_piece(&tail, ins, r, nr);
+			sf->pieces = bl_xreallocarray(sf->pieces,
+						      sf->npieces + 1,
+						      sizeof(*sf->pieces));
+			sf->pieces[sf->npieces++] = tail;
+			continue;
+		}
+		move_piece(pc, ins, r, nr);
 	}
 }
 
-/* srvrsmtp.c: "ESMTP" after the first word of the first line; later lines
- * lose one leading white-space character. */
+/* srvrsmtp.c: "ESMTP" after the first word of the first line (at its end
+ * if it has no space); later lines lose one leading white-space
+ * character. */
 static char *
-greeting_text(struct bl_config *cfg, struct bl_surface *sf, const char *v)
+greeting_text(struct bl_config *cfg, struct bl_surface *sf, const char *v,
+	      size_t len)
 {
 	struct bl_buf val;
-	const char *p = v, *nl, *sp;
+	const char *p = v, *end = v + len, *nl, *sp;
+	size_t *r = NULL, nr = 0, cap = 0, ins = 0, n;
 	bool first = true;
+	char *out;
 
 	bl_buf_init(&val);
 	for (;;) {
-		size_t n;
-
-		nl = strchr(p, '\n');
-		n = nl ? (size_t)(nl - p) : strlen(p);
-		if (!first) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		if (first) {
+			sp = memchr(p, ' ', n);
+			ins = sp ? (size_t)(sp - v) : n;
+			bl_buf_add(&val, p, ins);
+			bl_buf_add(&val, " ESMTP", 6);
+			bl_buf_add(&val, p + ins, n - ins);
+		} else {
 			bl_buf_addc(&val, '\n');
 			if (n > 0 && blank((unsigned char)*p)) {
-				shift_pieces(sf, val.len, -1);
+				if (nr == cap) {
+					cap = cap ? cap * 2 : 16;
+					r = bl_xreallocarray(r, cap,
+							     sizeof(*r));
+				}
+				r[nr++] = (size_t)(p - v);
 				p++;
 				n--;
 			}
-		}
-		if (first) {
-			sp = memchr(p, ' ', n);
-			if (sp == NULL) {
-				bl_buf_add(&val, p, n);
-				bl_buf_add(&val, " ESMTP", 6);
-			} else {
-				bl_buf_add(&val, p, (size_t)(sp - p));
-				bl_buf_add(&val, " ESMTP", 6);
-				bl_buf_add(&val, sp, n - (size_t)(sp - p));
-				shift_pieces(sf, (size_t)(sp - v), 6);
-			}
-		} else {
 			bl_buf_add(&val, p, n);
 		}
 		first = false;
@@ -357,15 +594,15 @@ greeting_text(struct bl_config *cfg, struct bl_surface *sf, const char *v)
 			break;
 		p = nl + 1;
 	}
+	edit_pieces(sf, ins, r, nr);
+	free(r);
 	bl_surface_set_greeting(cfg, sf, val.data ? val.data : "");
-	{
-		char *r = bl_xstrdup(val.data ? val.data : "");
-
-		bl_buf_finish(&val);
-		return r;
-	}
+	out = bl_xstrdup(val.data ? val.data : "");
+	bl_buf_finish(&val);
+	return out;
 }
 
+/* surface - a new sendmail surface read from key */
 static struct bl_surface *
 surface(struct bl_config *cfg, enum bl_surface_kind kind, const char *key)
 {
@@ -379,6 +616,7 @@ surface(struct bl_config *cfg, enum bl_surface_kind kind, const char *key)
 	return sf;
 }
 
+/* bl_resolve_sendmail - the greeting and HELO name of a .mc or .cf */
 int
 bl_resolve_sendmail(struct bl_config *cfg, struct bl_diags *diags)
 {
@@ -390,10 +628,11 @@ bl_resolve_sendmail(struct bl_config *cfg, struct bl_diags *diags)
 	struct bl_surface *sf;
 	struct sm_ctx x;
 	struct bl_buf out;
+	bool greet_ok, host_ok, helo_ok = true;
 	char *v;
+	size_t i;
 
-	(void)diags;
-	for (size_t i = 0; i < cfg->nevents; i++)
+	for (i = 0; i < cfg->nevents; i++)
 		if (strcmp(cfg->events[i].kind, "no-output") == 0)
 			return -1;
 	if (!is_mc && cfg->main_src != NULL &&
@@ -401,7 +640,10 @@ bl_resolve_sendmail(struct bl_config *cfg, struct bl_diags *diags)
 		is_mc = true;
 	memset(&x, 0, sizeof(x));
 	x.cfg = cfg;
+	x.diags = diags;
 	x.is_mc = is_mc;
+	x.j = lookup2(cfg, "confDOMAIN_NAME", "Dj");
+	x.z = bl_config_lookup(cfg, "DZ");
 
 	/* the greeting */
 	sf = surface(cfg, BL_SURFACE_BANNER,
@@ -415,7 +657,8 @@ bl_resolve_sendmail(struct bl_config *cfg, struct bl_diags *diags)
 	x.out = &out;
 	bl_surface_add_origin(sf, s, BL_NO_ORIGIN, 0, 0);
 	render(&x, s, 0, true);
-	v = greeting_text(cfg, sf, out.data ? out.data : "");
+	greet_ok = !x.failed;
+	v = greeting_text(cfg, sf, out.data ? out.data : "", out.len);
 	sf->value = bl_arena_strdup(&cfg->arena, v);
 	free(v);
 	bl_buf_finish(&out);
@@ -429,17 +672,19 @@ bl_resolve_sendmail(struct bl_config *cfg, struct bl_diags *diags)
 		bl_buf_init(&h);
 		x.sf = &tmp;
 		x.out = &h;
-		j = lookup2(cfg, "confDOMAIN_NAME", "Dj");
+		x.failed = false;
+		j = x.j;
 		if (j == NULL)
 			j = bl_config_default(cfg, "j", "<system-hostname>", true);
 		bl_surface_add_origin(&tmp, j, BL_NO_ORIGIN, 0, 0);
 		render(&x, j, 0, true);
+		host_ok = !x.failed;
 		sf->hostname = bl_arena_strdup(&cfg->arena, h.data ? h.data : "");
 		bl_buf_finish(&h);
 		free(tmp.origin);
 		free(tmp.pieces);
 	}
-	sf->valid = true;
+	sf->valid = greet_ok && host_ok;
 
 	/* HELO: HeloName as written, else $j */
 	{
@@ -456,6 +701,18 @@ bl_resolve_sendmail(struct bl_config *cfg, struct bl_diags *diags)
 
 			hs->configured = s->raw;
 			bl_surface_add_origin(hs, s, BL_NO_ORIGIN, 0, 0);
+			if (k > BL_VALUE_MAX) {
+				/* not expanded, but a value all the same */
+				x.sf = hs;
+				x.failed = false;
+				fail(&x, s, 0,
+				     "the value is longer than 65536 bytes, "
+				     "bannerlint's limit for one value "
+				     "(64 KiB, far above any host name): "
+				     "shorten it");
+				helo_ok = false;
+				k = 0;
+			}
 			if (k > 0)
 				bl_surface_add_piece(hs, 0, 0, s->raw + at[0], k,
 						     0, 0);
@@ -472,9 +729,10 @@ bl_resolve_sendmail(struct bl_config *cfg, struct bl_diags *diags)
 			vi = bl_surface_add_origin(hs, j, 0, 0, 2);
 			bl_surface_add_piece(hs, 0, vi, host, strlen(host), 0, 2);
 			hs->value = host;
+			helo_ok = host_ok;
 		}
 		hs->hostname = hs->value;
-		hs->valid = true;
+		hs->valid = helo_ok;
 	}
-	return 0;
+	return greet_ok && host_ok && helo_ok ? 0 : -1;
 }
