@@ -658,10 +658,59 @@ def check_bad(case, rc, doc, stderr, cwd):
                   show(got or stderr.strip()))
 
 
+def cf_macro_cycle(text):
+    """The D lines (line numbers) of a macro cycle reachable from $j or the
+    greeting, as sendmail's expand() would follow it until "recursion too
+    deep", or an empty set."""
+    defs, refs = {}, {}
+    greeting = ""
+    for n, line in cf_logical_lines(text):
+        m = re.match(r"D(\{(\w+)\}|(\w))(.*)", line, re.S)
+        if m:
+            name = m.group(2) or m.group(3)
+            defs[name] = n
+            refs[name] = set(a or b for a, b in
+                             re.findall(r"\$(?:\{(\w+)\}|(\w))", m.group(4)))
+        elif re.match(r"O\s*SmtpGreetingMessage\s*=", line, re.I):
+            greeting = line
+    start = {"j"} | set(a or b for a, b in
+                        re.findall(r"\$(?:\{(\w+)\}|(\w))", greeting))
+    found = set()
+
+    def visit(name, path):
+        if name in path:
+            found.update(defs[x] for x in path[path.index(name):])
+            return
+        for nxt in refs.get(name, ()):
+            if nxt in defs:
+                visit(nxt, path + [name])
+    for name in start:
+        if name in defs:
+            visit(name, [])
+    return found
+
+
 def run_cf_case(r, case):
     path = os.path.join(case.path, "sendmail.cf")
     if not os.path.isfile(path):
         case.fail("has sendmail.cf", "a sendmail.cf file", "none")
+        return case
+    cycle = cf_macro_cycle(read_text(path))
+    base = os.path.basename(case.path)
+    case.check("a macro cycle in the D lines (a .cf case is named bad-* exactly "
+               "when its macros loop)", base.startswith("bad-"), bool(cycle))
+    if cycle:
+        parent = os.path.dirname(case.path)
+        rc, doc, out, err = r.bannerlint_json([base], parent)
+        case.check("bannerlint exits 2 on the macro cycle", 2, rc)
+        diags, errs = diagnostics(doc)
+        hit = [x for x in errs if x.get("line") in cycle and
+               os.path.basename(str(x.get("file"))) == "sendmail.cf"]
+        if hit:
+            case.ok("error diagnostic at a D line of the cycle %s" % sorted(cycle))
+        else:
+            case.fail("error diagnostic at a D line of the cycle",
+                      "an error at line %s" % sorted(cycle), show(diags or err))
         return case
     cf = CfRead(read_text(path))
     exp = cf.expected("<cf_version>", is_cf=True)
