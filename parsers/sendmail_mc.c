@@ -19,11 +19,30 @@
  * last definition anywhere wins and its value is expanded again then: the
  * raw value of confSMTP_LOGIN_MSG is that expansion, the text the generated
  * "O SmtpGreetingMessage=" line carries. Every byte remembers the file and
- * offset it came from, so settings keep their spans through all of this.
+ * offset it came from (by runs of consecutive bytes, so a byte costs about
+ * one byte), so settings keep their spans through all of this.
+ *
+ * Numbers are GNU m4 1.4.19's: arguments read as strtol reads them and kept
+ * in 32 bits, eval, incr and decr in 32-bit two's complement that wraps; its
+ * messages are diagnostics at the line m4 names (the line being read when
+ * the macro's name was), its "Warning:"s warnings, the rest errors.
+ *
+ * Input is hostile (DESIGN.md section 11). One macro's definition, one
+ * call's arguments and one expansion hold at most BL_VALUE_MAX bytes, all
+ * expansions together at most BL_WORK_MAX (a piece of text from elsewhere
+ * counts its bookkeeping too); calls inside arguments, pending expansions
+ * and includes, and eval's parentheses nest at most BL_DEPTH_MAX deep;
+ * expansions call at most MAX_CALLS macros. Reaching a limit is an error at
+ * the call concerned and reading stops, as m4 stops when its stack or memory
+ * runs out: no sendmail.cf is read from the file. Macros are found by hash;
+ * a definition stays alive while a call or the end-of-input expansion uses
+ * it, whatever the expansion defines meanwhile.
  */
 #include "config.h"
 
+#include <stdarg.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,8 +53,12 @@
 #include "sendmail.h"
 #include "util.h"
 
-#define MAX_DEPTH 64      /* nested includes and expansions */
-#define MAX_STEPS 2000000 /* macro calls: a runaway recursion ends here */
+#define MAX_CALLS 2000000u /* calls made by expansions: a runaway ends here */
+/* LOCAL_CONFIG goes to the cf reader in pieces of whole lines this big */
+#define LOCAL_CONFIG_CHUNK (2u * 1024)
+#define ARGS_KEEP 16	/* argument slots kept from one call to the next */
+#define ARG_KEEP 1024	/* ... holding at most this much memory each */
+#define SPARE_KEEP 4096 /* texts kept for reuse hold at most this much */
 
 static const char *cf_dir_opt;
 
@@ -49,50 +72,348 @@ bl_sendmail_set_cf_dir(const char *dir)
 static const char *const watched[] = {"confSMTP_LOGIN_MSG", "confDOMAIN_NAME",
 				      "confHELO_NAME"};
 
-struct def {
-	struct sm_text body;
-	const struct bl_source *src; /* where the define call started */
+/* -------------------------------------------------------------- text -- */
+
+/* Bytes from at on (to the next run) came from src at off on, in order; src
+ * NULL: made up (a builtin's result, a default). */
+struct run {
+	size_t at;
+	const struct bl_source *src;
 	size_t off;
-	size_t name_at, value_at; /* offsets of name and value in the call */
-	struct sm_text name;
-	bool from_cf_tree; /* defined by an OSTYPE/DOMAIN/HACK file */
-	int builtin;       /* > 0: a builtin, its number */
-	struct def *below; /* pushdef stack */
 };
 
-struct macro {
-	char *name;
-	struct def *top;
+/* Text that knows where its bytes came from, NUL-terminated. */
+struct mtext {
+	char *s; /* NULL while nothing was ever added */
+	size_t len, cap;
+	struct run *r;
+	size_t nr, rcap;
+};
+
+/* mt_str - the bytes as a C string (borrowed) */
+static const char *
+mt_str(const struct mtext *t)
+{
+	return t->s != NULL ? t->s : "";
+}
+
+static void
+mt_init(struct mtext *t)
+{
+	memset(t, 0, sizeof(*t));
+}
+
+static void
+mt_finish(struct mtext *t)
+{
+	free(t->s);
+	free(t->r);
+	memset(t, 0, sizeof(*t));
+}
+
+/* mt_reset - empty, the memory kept */
+static void
+mt_reset(struct mtext *t)
+{
+	t->len = 0;
+	t->nr = 0;
+	if (t->s != NULL)
+		t->s[0] = '\0';
+}
+
+/* mt_reserve - room for n more bytes and the NUL */
+static void
+mt_reserve(struct mtext *t, size_t n)
+{
+	size_t need = t->len + n + 1, cap = t->cap < 16 ? 16 : t->cap;
+
+	if (need <= t->cap)
+		return;
+	while (cap < need)
+		cap = cap > SIZE_MAX / 2 ? need : cap * 2;
+	t->s = bl_xrealloc(t->s, cap);
+	t->cap = cap;
+}
+
+/* mt_mark - the bytes added next come from src at off */
+static void
+mt_mark(struct mtext *t, const struct bl_source *src, size_t off)
+{
+	struct run *l = t->nr > 0 ? &t->r[t->nr - 1] : NULL;
+
+	if (l != NULL && l->src == src &&
+	    (src == NULL || l->off + (t->len - l->at) == off))
+		return; /* they continue the last run */
+	if (l != NULL && l->at == t->len) {
+		l->src = src; /* the last run is still empty */
+		l->off = off;
+		return;
+	}
+	if (t->nr == t->rcap) {
+		t->rcap = t->rcap ? t->rcap * 2 : 1;
+		t->r = bl_xreallocarray(t->r, t->rcap, sizeof(*t->r));
+	}
+	t->r[t->nr].at = t->len;
+	t->r[t->nr].src = src;
+	t->r[t->nr].off = off;
+	t->nr++;
+}
+
+/* mt_add - append n bytes of s that came from src at off (src NULL: made
+ * up) */
+static void
+mt_add(struct mtext *t, const char *s, size_t n, const struct bl_source *src,
+       size_t off)
+{
+	if (n == 0)
+		return;
+	mt_reserve(t, n);
+	mt_mark(t, src, src != NULL ? off : 0);
+	memcpy(t->s + t->len, s, n);
+	t->len += n;
+	t->s[t->len] = '\0';
+}
+
+/* mt_adds - append a made-up string */
+static void
+mt_adds(struct mtext *t, const char *s)
+{
+	mt_add(t, s, strlen(s), NULL, 0);
+}
+
+/* mt_run_at - the run that holds byte i (t holds it); hint: a guess */
+static size_t
+mt_run_at(const struct mtext *t, size_t i, size_t hint)
+{
+	size_t lo = 0, hi = t->nr, mid, k;
+
+	for (k = hint; k < t->nr && k <= hint + 1; k++)
+		if (t->r[k].at <= i && (k + 1 == t->nr || t->r[k + 1].at > i))
+			return k;
+	while (hi - lo > 1) {
+		mid = lo + (hi - lo) / 2;
+		if (t->r[mid].at <= i)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* mt_where - where byte i of t came from (src NULL: made up) */
+static void
+mt_where(const struct mtext *t, size_t i, size_t *hint,
+	 const struct bl_source **src, size_t *off)
+{
+	size_t k;
+
+	if (t->nr == 0) {
+		*src = NULL;
+		*off = 0;
+		return;
+	}
+	k = mt_run_at(t, i, hint != NULL ? *hint : 0);
+	if (hint != NULL)
+		*hint = k;
+	*src = t->r[k].src;
+	*off = *src != NULL ? t->r[k].off + (i - t->r[k].at) : 0;
+}
+
+/* mt_append - append o[from, from + n), provenance too (o is not t) */
+static void
+mt_append(struct mtext *t, const struct mtext *o, size_t from, size_t n)
+{
+	size_t end = from + n, k, stop;
+
+	if (n == 0)
+		return;
+	mt_reserve(t, n);
+	for (k = mt_run_at(o, from, 0); from < end; k++) {
+		const struct run *r = &o->r[k];
+
+		stop = k + 1 < o->nr ? o->r[k + 1].at : o->len;
+		if (stop > end)
+			stop = end;
+		mt_mark(t, r->src,
+			r->src != NULL ? r->off + (from - r->at) : 0);
+		memcpy(t->s + t->len, o->s + from, stop - from);
+		t->len += stop - from;
+		from = stop;
+	}
+	t->s[t->len] = '\0';
+}
+
+/* mt_to_sm - append o[from, from + n) to a per-byte text */
+static void
+mt_to_sm(struct sm_text *out, const struct mtext *o, size_t from, size_t n)
+{
+	size_t end = from + n, k, stop;
+
+	if (n == 0)
+		return;
+	for (k = mt_run_at(o, from, 0); from < end; k++) {
+		const struct run *r = &o->r[k];
+
+		stop = k + 1 < o->nr ? o->r[k + 1].at : o->len;
+		if (stop > end)
+			stop = end;
+		sm_text_add(out, o->s + from, stop - from, r->src,
+			    r->src != NULL ? r->off + (from - r->at) : 0);
+		from = stop;
+	}
+}
+
+/* ------------------------------------------------------------- names -- */
+
+/* A name and what it stands for, in a chained hash table. */
+struct entry {
+	struct entry *next;
+	void *val; /* a macro's struct def on top (NULL: undefined); an
+		    * include's struct bl_source */
+	size_t len;
+	char name[];
+};
+
+struct table {
+	struct entry **b;
+	size_t nb, n;
+};
+
+static size_t
+hash_name(const char *s, size_t n)
+{
+	uint64_t h = 14695981039346656037ull;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+	return (size_t)(h ^ (h >> 29));
+}
+
+/* table_find - the entry for name, or NULL (borrowed) */
+static struct entry *
+table_find(const struct table *t, const char *name, size_t n)
+{
+	struct entry *e;
+
+	if (t->nb == 0)
+		return NULL;
+	for (e = t->b[hash_name(name, n) & (t->nb - 1)]; e != NULL; e = e->next)
+		if (e->len == n && memcmp(e->name, name, n) == 0)
+			return e;
+	return NULL;
+}
+
+/* table_add - a new entry for name (not in t yet), val NULL, in arena */
+static struct entry *
+table_add(struct table *t, struct bl_arena *arena, const char *name, size_t n)
+{
+	struct entry *e, *nx, **b;
+	size_t i, h, nb;
+
+	if (t->n >= t->nb) {
+		nb = t->nb ? t->nb * 2 : 64;
+		b = bl_xcalloc(nb, sizeof(*b));
+		for (i = 0; i < t->nb; i++)
+			for (e = t->b[i]; e != NULL; e = nx) {
+				nx = e->next;
+				h = hash_name(e->name, e->len) & (nb - 1);
+				e->next = b[h];
+				b[h] = e;
+			}
+		free(t->b);
+		t->b = b;
+		t->nb = nb;
+	}
+	e = bl_arena_alloc(arena, sizeof(*e) + n + 1);
+	e->len = n;
+	memcpy(e->name, name, n);
+	e->name[n] = '\0';
+	h = hash_name(name, n) & (t->nb - 1);
+	e->next = t->b[h];
+	t->b[h] = e;
+	t->n++;
+	return e;
+}
+
+/* ------------------------------------------------------------ macros -- */
+
+/* A read-only text in the m4's arena and the room it has there. */
+struct ftext {
+	struct mtext t;	    /* cap 0: never grown or freed */
+	size_t room, rroom; /* bytes and runs it may hold */
+};
+
+/* A definition. It and its texts live in the m4's arena; a definition no
+ * longer used goes to a free list, and the next one reuses its room. */
+struct def {
+	struct ftext body;
+	const struct bl_source *src; /* where the define call was read */
+	size_t off;
+	struct ftext *name; /* the name argument (watched names; else NULL or
+			     * empty) */
+	bool from_cf_tree;  /* defined by an OSTYPE/DOMAIN/HACK file */
+	bool blind;	    /* a builtin that needs its parentheses */
+	int builtin;	    /* > 0: a builtin, its number */
+	unsigned refs;	    /* its macro's stack, and every use under way */
+	struct def *below;  /* pushdef stack; the free list */
 };
 
 struct frame {
-	struct sm_text text; /* owned copy for expansions; files: see src */
-	const struct bl_source *src; /* a file frame when non-NULL */
-	size_t pos;
-	bool is_file, from_cf_tree;
+	const char *data; /* the bytes read: the file's or the text's */
+	size_t len, pos;
+	const struct bl_source *src; /* a file's frame; NULL: an expansion */
+	struct mtext text;	     /* an expansion's own copy */
+	size_t hint;		     /* run of text last looked at */
+	bool from_cf_tree;
+};
+
+/* A call's arguments, $0 first. The memory stays for the next call at the
+ * same depth (within bounds: ARGS_KEEP slots of ARG_KEEP bytes). */
+struct args {
+	struct mtext *v;
+	size_t n, cap;	  /* cap: slots allocated, every one a valid text */
+	size_t bytes;	  /* all of them together, a byte per separator */
+	struct mtext tok; /* the token collect_args reads */
 };
 
 struct m4 {
 	struct bl_config *cfg;
 	struct bl_diags *diags;
-	struct frame stack[MAX_DEPTH];
-	int depth;
-	struct macro *macros;
-	size_t nmacros;
+	struct frame *stack;
+	size_t depth, stack_cap;
+	struct table macros;
+	struct table includes; /* files read so far, by full path */
+	struct bl_arena arena; /* names, definitions and their texts */
+	struct def *free_defs;
 	char lq[8], rq[8], bc[8], ec[8];
-	int divert;
+	int32_t divert;
 	bool cf_loaded;
 	char *cf_dir;
-	struct sm_text local_config; /* diversion 6: LOCAL_CONFIG */
-	struct sm_text wrap;         /* m4wrap text */
-	unsigned long steps;
+	struct mtext local_config; /* diversion 6: LOCAL_CONFIG */
+	struct mtext wrap;	   /* m4wrap text */
+	unsigned long calls;	   /* calls made by expanded text */
+	size_t work;		   /* bytes of expansion pushed */
+	size_t nesting;		   /* calls collecting their arguments */
+	struct args *pool;	   /* the arguments of the call at each depth */
+	struct mtext spare[32];	   /* finished texts, their memory kept */
+	size_t nspare;
 	int status;
 	const struct bl_source *main;
-	/* where the current outermost call started (for defines) */
+	/* the call of the macro running: where m4 would say it is, its name */
 	const struct bl_source *call_src;
 	size_t call_off;
-	int nesting; /* argument collection depth */
-	bool in_hash_line; /* reading a "#" line with comments off */
+	const char *call_name;
+	/* the last byte read from a file: where m4 is in its input */
+	const struct bl_source *last_src;
+	size_t last_off;
+	/* the token just read: from a file (then tok_src, tok_off), or from
+	 * an expansion */
+	bool tok_file;
+	const struct bl_source *tok_src;
+	size_t tok_off;
+	const char *final_name; /* the option whose value is being expanded */
+	bool in_hash_line;	/* reading a "#" line with comments off */
 	const struct bl_source *hash_src;
 	size_t hash_off;
 	bool hash_reported;
@@ -132,132 +453,197 @@ enum builtin {
 	B_HACK,
 	B_FEATURE,
 	B_LOCAL_CONFIG,
-	B_SECTION, /* LOCAL_RULE_n, MAILER_DEFINITIONS, ...: leaves LOCAL_CONFIG */
+	B_SECTION, /* LOCAL_RULE_n, MAILER_DEFINITIONS, ...: leaves LOCAL_CONFIG
+		    */
 };
 
 static const struct {
 	const char *name;
 	enum builtin b;
-	bool cf; /* defined only once cf.m4 is in */
+	bool cf;    /* defined only once cf.m4 is in */
+	bool blind; /* m4 recognises it only with "(" after it */
 } builtins[] = {
-	{"define", B_DEFINE, false},
-	{"undefine", B_UNDEFINE, false},
-	{"pushdef", B_PUSHDEF, false},
-	{"popdef", B_POPDEF, false},
-	{"defn", B_DEFN, false},
-	{"ifdef", B_IFDEF, false},
-	{"ifelse", B_IFELSE, false},
-	{"dnl", B_DNL, false},
-	{"divert", B_DIVERT, false},
-	{"include", B_INCLUDE, false},
-	{"sinclude", B_SINCLUDE, false},
-	{"changequote", B_CHANGEQUOTE, false},
-	{"changecom", B_CHANGECOM, false},
-	{"index", B_INDEX, false},
-	{"len", B_LEN, false},
-	{"substr", B_SUBSTR, false},
-	{"translit", B_TRANSLIT, false},
-	{"incr", B_INCR, false},
-	{"decr", B_DECR, false},
-	{"eval", B_EVAL, false},
-	{"shift", B_SHIFT, false},
-	{"m4wrap", B_M4WRAP, false},
-	{"errprint", B_ERRPRINT, false},
-	{"syscmd", B_IGNORE, false},
-	{"esyscmd", B_IGNORE, false},
-	{"VERSIONID", B_IGNORE, true},
-	{"OSTYPE", B_OSTYPE, true},
-	{"DOMAIN", B_DOMAIN, true},
-	{"HACK", B_HACK, true},
-	{"FEATURE", B_FEATURE, true},
-	{"MAILER", B_FEATURE, true},
-	{"LOCAL_CONFIG", B_LOCAL_CONFIG, true},
-	{"LOCAL_RULE_0", B_SECTION, true},
-	{"LOCAL_RULE_1", B_SECTION, true},
-	{"LOCAL_RULE_2", B_SECTION, true},
-	{"LOCAL_RULE_3", B_SECTION, true},
-	{"LOCAL_RULESETS", B_SECTION, true},
-	{"LOCAL_NET_CONFIG", B_SECTION, true},
-	{"LOCAL_SRV_FEATURES", B_SECTION, true},
-	{"LOCAL_TRY_TLS", B_SECTION, true},
-	{"LOCAL_STARTTLS_CLIENT", B_SECTION, true},
-	{"MAILER_DEFINITIONS", B_SECTION, true},
-	{"DAEMON_OPTIONS", B_IGNORE, true},
-	{"CLIENT_OPTIONS", B_IGNORE, true},
-	{"MODIFY_MAILER_FLAGS", B_IGNORE, true},
-	{"LOCAL_DOMAIN", B_IGNORE, true},
-	{"EXPOSED_USER", B_IGNORE, true},
-	{"MASQUERADE_AS", B_IGNORE, true},
-	{"MASQUERADE_DOMAIN", B_IGNORE, true},
-	{"RELAY_DOMAIN", B_IGNORE, true},
+    {"define", B_DEFINE, false, true},
+    {"undefine", B_UNDEFINE, false, true},
+    {"pushdef", B_PUSHDEF, false, true},
+    {"popdef", B_POPDEF, false, true},
+    {"defn", B_DEFN, false, true},
+    {"ifdef", B_IFDEF, false, true},
+    {"ifelse", B_IFELSE, false, true},
+    {"dnl", B_DNL, false, false},
+    {"divert", B_DIVERT, false, false},
+    {"include", B_INCLUDE, false, true},
+    {"sinclude", B_SINCLUDE, false, true},
+    {"changequote", B_CHANGEQUOTE, false, false},
+    {"changecom", B_CHANGECOM, false, false},
+    {"index", B_INDEX, false, true},
+    {"len", B_LEN, false, true},
+    {"substr", B_SUBSTR, false, true},
+    {"translit", B_TRANSLIT, false, true},
+    {"incr", B_INCR, false, true},
+    {"decr", B_DECR, false, true},
+    {"eval", B_EVAL, false, true},
+    {"shift", B_SHIFT, false, true},
+    {"m4wrap", B_M4WRAP, false, true},
+    {"errprint", B_ERRPRINT, false, true},
+    {"syscmd", B_IGNORE, false, true},
+    {"esyscmd", B_IGNORE, false, true},
+    {"VERSIONID", B_IGNORE, true, false},
+    {"OSTYPE", B_OSTYPE, true, false},
+    {"DOMAIN", B_DOMAIN, true, false},
+    {"HACK", B_HACK, true, false},
+    {"FEATURE", B_FEATURE, true, false},
+    {"MAILER", B_FEATURE, true, false},
+    {"LOCAL_CONFIG", B_LOCAL_CONFIG, true, false},
+    {"LOCAL_RULE_0", B_SECTION, true, false},
+    {"LOCAL_RULE_1", B_SECTION, true, false},
+    {"LOCAL_RULE_2", B_SECTION, true, false},
+    {"LOCAL_RULE_3", B_SECTION, true, false},
+    {"LOCAL_RULESETS", B_SECTION, true, false},
+    {"LOCAL_NET_CONFIG", B_SECTION, true, false},
+    {"LOCAL_SRV_FEATURES", B_SECTION, true, false},
+    {"LOCAL_TRY_TLS", B_SECTION, true, false},
+    {"LOCAL_STARTTLS_CLIENT", B_SECTION, true, false},
+    {"MAILER_DEFINITIONS", B_SECTION, true, false},
+    {"DAEMON_OPTIONS", B_IGNORE, true, false},
+    {"CLIENT_OPTIONS", B_IGNORE, true, false},
+    {"MODIFY_MAILER_FLAGS", B_IGNORE, true, false},
+    {"LOCAL_DOMAIN", B_IGNORE, true, false},
+    {"EXPOSED_USER", B_IGNORE, true, false},
+    {"MASQUERADE_AS", B_IGNORE, true, false},
+    {"MASQUERADE_DOMAIN", B_IGNORE, true, false},
+    {"RELAY_DOMAIN", B_IGNORE, true, false},
 };
 
 /* The default greeting cfhead.m4 defines. */
 static const char cfhead_greeting[] = "$j Sendmail $v/$Z; $b";
 
-/* ------------------------------------------------------------ macros -- */
-
-static struct macro *
-lookup(struct m4 *m, const char *name, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < m->nmacros; i++)
-		if (strlen(m->macros[i].name) == n &&
-		    memcmp(m->macros[i].name, name, n) == 0)
-			return m->macros[i].top ? &m->macros[i] : NULL;
-	return NULL;
-}
-
-static struct macro *
-slot(struct m4 *m, const char *name, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < m->nmacros; i++)
-		if (strlen(m->macros[i].name) == n &&
-		    memcmp(m->macros[i].name, name, n) == 0)
-			return &m->macros[i];
-	m->macros = bl_xreallocarray(m->macros, m->nmacros + 1,
-				     sizeof(*m->macros));
-	m->macros[m->nmacros].name = bl_xstrndup(name, n);
-	m->macros[m->nmacros].top = NULL;
-	return &m->macros[m->nmacros++];
-}
-
-static void
-free_def(struct def *d)
-{
-	while (d != NULL) {
-		struct def *b = d->below;
-
-		sm_text_finish(&d->body);
-		sm_text_finish(&d->name);
-		free(d);
-		d = b;
-	}
-}
-
 static struct def *
-new_def(void)
+def_new(struct m4 *m)
 {
-	struct def *d = bl_xmalloc(sizeof(*d));
+	struct def *d = m->free_defs;
+	struct ftext body, *name;
 
-	memset(d, 0, sizeof(*d));
-	sm_text_init(&d->body);
-	sm_text_init(&d->name);
+	if (d != NULL) {
+		m->free_defs = d->below;
+		body = d->body;
+		name = d->name;
+		memset(d, 0, sizeof(*d));
+		d->body = body;
+		d->body.t.len = d->body.t.nr = 0;
+		d->name = name;
+		if (name != NULL)
+			name->t.len = name->t.nr = 0;
+	} else {
+		d = bl_arena_alloc(&m->arena, sizeof(*d));
+	}
+	d->refs = 1;
 	return d;
 }
 
+/* def_unref - one user fewer; the last one frees it (below stays) */
 static void
-set_builtin(struct m4 *m, const char *name, enum builtin b)
+def_unref(struct m4 *m, struct def *d)
 {
-	struct macro *mc = slot(m, name, strlen(name));
-	struct def *d = new_def();
+	if (d == NULL || --d->refs > 0)
+		return;
+	d->below = m->free_defs;
+	m->free_defs = d;
+}
+
+/* freeze - f holds a copy of t (in its room when it fits, else in new room
+ * from the arena) */
+static void
+freeze(struct m4 *m, struct ftext *f, const struct mtext *t)
+{
+	if (t->len + 1 > f->room) {
+		f->room = t->len + 1 < 16 ? 16 : t->len + 1;
+		f->t.s = bl_arena_alloc(&m->arena, f->room);
+	}
+	if (t->nr > f->rroom) {
+		f->rroom = t->nr;
+		f->t.r = bl_arena_alloc(&m->arena, t->nr * sizeof(*t->r));
+	}
+	memcpy(f->t.s, mt_str(t), t->len + 1);
+	if (t->nr > 0)
+		memcpy(f->t.r, t->r, t->nr * sizeof(*t->r));
+	f->t.len = t->len;
+	f->t.nr = t->nr;
+}
+
+/* freeze_str - f holds a made-up text */
+static void
+freeze_str(struct m4 *m, struct ftext *f, const char *s)
+{
+	struct mtext t;
+
+	mt_init(&t);
+	mt_adds(&t, s);
+	freeze(m, f, &t);
+	mt_finish(&t);
+}
+
+/* def_top - a macro's definition on top, or NULL (borrowed) */
+static struct def *
+def_top(const struct entry *e)
+{
+	return e != NULL ? e->val : NULL;
+}
+
+/* lookup - the macro called name if it is defined, else NULL */
+static struct entry *
+lookup(const struct m4 *m, const char *name, size_t n)
+{
+	struct entry *e = table_find(&m->macros, name, n);
+
+	return def_top(e) != NULL ? e : NULL;
+}
+
+/* slot - the macro called name, defined or not */
+static struct entry *
+slot(struct m4 *m, const char *name, size_t n)
+{
+	struct entry *e = table_find(&m->macros, name, n);
+
+	return e != NULL ? e : table_add(&m->macros, &m->arena, name, n);
+}
+
+/* set_top - d replaces the definition on top, as define does */
+static void
+set_top(struct m4 *m, struct entry *e, struct def *d)
+{
+	struct def *old = e->val;
+
+	if (old != NULL) {
+		d->below = old->below;
+		old->below = NULL;
+		def_unref(m, old);
+	}
+	e->val = d;
+}
+
+/* undefine_all - every definition of the macro goes */
+static void
+undefine_all(struct m4 *m, struct entry *e)
+{
+	struct def *d = e->val, *b;
+
+	for (; d != NULL; d = b) {
+		b = d->below;
+		d->below = NULL;
+		def_unref(m, d);
+	}
+	e->val = NULL;
+}
+
+static void
+set_builtin(struct m4 *m, const char *name, enum builtin b, bool blind)
+{
+	struct def *d = def_new(m);
 
 	d->builtin = (int)b;
-	free_def(mc->top);
-	mc->top = d;
+	d->blind = blind;
+	set_top(m, slot(m, name, strlen(name)), d);
 }
 
 static bool
@@ -271,133 +657,308 @@ is_watched(const char *name, size_t n)
 	return false;
 }
 
-/* ------------------------------------------------------------- input -- */
+/* ------------------------------------------------------- diagnostics -- */
 
+static void m4_vdiag(struct m4 *m, enum bl_level level,
+		     const struct bl_source *src, size_t off, const char *fmt,
+		     va_list ap) __attribute__((format(printf, 5, 0)));
 static void
-push_text(struct m4 *m, const struct sm_text *t, size_t from, size_t n)
+m4_vdiag(struct m4 *m, enum bl_level level, const struct bl_source *src,
+	 size_t off, const char *fmt, va_list ap)
 {
-	struct frame *f;
+	unsigned line = 0, col = 0;
+	struct bl_buf b;
 
-	if (n == 0)
-		return;
-	if (m->depth == MAX_DEPTH) {
-		bl_diags_add(m->diags, BL_LEVEL_ERROR, m->main->path, 0, 0,
-			     "m4: expansion nested too deeply (recursive "
-			     "macro?)");
+	if (src != NULL)
+		bl_source_position(src, off, &line, &col);
+	bl_buf_init(&b);
+	bl_buf_vprintf(&b, fmt, ap);
+	if (m->final_name != NULL)
+		bl_buf_printf(&b,
+			      " (in the value of %s, expanded again when "
+			      "proto.m4 writes it)",
+			      m->final_name);
+	bl_diags_add(m->diags, level, src != NULL ? src->path : m->main->path,
+		     line, col, "%s", b.data);
+	bl_buf_finish(&b);
+	if (level == BL_LEVEL_ERROR)
 		m->status = -1;
-		return;
-	}
-	f = &m->stack[m->depth++];
-	memset(f, 0, sizeof(*f));
-	sm_text_init(&f->text);
-	sm_text_append(&f->text, t, from, n);
-	f->from_cf_tree = m->depth > 1 && m->stack[m->depth - 2].from_cf_tree;
 }
 
-static bool
-push_file(struct m4 *m, const struct bl_source *src, bool cf_tree)
+/* m4_error - an error at src:off (src NULL: the main file) */
+static void m4_error(struct m4 *m, const struct bl_source *src, size_t off,
+		     const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static void
+m4_error(struct m4 *m, const struct bl_source *src, size_t off, const char *fmt,
+	 ...)
 {
-	struct frame *f;
+	va_list ap;
 
-	if (m->depth == MAX_DEPTH)
-		return false;
-	f = &m->stack[m->depth++];
-	memset(f, 0, sizeof(*f));
-	sm_text_init(&f->text);
-	f->src = src;
-	f->is_file = true;
-	f->from_cf_tree = cf_tree;
-	return true;
+	va_start(ap, fmt);
+	m4_vdiag(m, BL_LEVEL_ERROR, src, off, fmt, ap);
+	va_end(ap);
+}
+
+/* call_diag - a diagnostic at the call of the macro running */
+static void call_diag(struct m4 *m, enum bl_level level, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void
+call_diag(struct m4 *m, enum bl_level level, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	m4_vdiag(m, level, m->call_src, m->call_off, fmt, ap);
+	va_end(ap);
+}
+
+/* limit - a limit on hostile input is reached at the call running: an
+ * error, and reading stops */
+static void limit(struct m4 *m, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void
+limit(struct m4 *m, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (m->fatal)
+		return;
+	va_start(ap, fmt);
+	m4_vdiag(m, BL_LEVEL_ERROR, m->call_src, m->call_off, fmt, ap);
+	va_end(ap);
+	m->fatal = true;
+}
+
+/* ------------------------------------------------------------- input -- */
+
+/* spare_get - an empty text, with memory a finished one left if there is */
+static void
+spare_get(struct m4 *m, struct mtext *t)
+{
+	if (m->nspare == 0) {
+		mt_init(t);
+		return;
+	}
+	*t = m->spare[--m->nspare];
+	mt_reset(t);
+}
+
+/* spare_put - t is done with: its memory is kept for spare_get when small */
+static void
+spare_put(struct m4 *m, struct mtext *t)
+{
+	if (t->cap == 0 || t->cap > SPARE_KEEP ||
+	    m->nspare == BL_ARRAY_LEN(m->spare)) {
+		mt_finish(t);
+		return;
+	}
+	m->spare[m->nspare++] = *t;
+	mt_init(t);
 }
 
 static void
 pop(struct m4 *m)
 {
-	sm_text_finish(&m->stack[m->depth - 1].text);
+	spare_put(m, &m->stack[m->depth - 1].text);
 	m->depth--;
 }
 
-/* The next input byte, without taking it: -1 at the end of all input. */
-static int
-peek_at(struct m4 *m, size_t ahead, const struct bl_source **src,
-	size_t *off)
+/* push_frame - a new frame on top, or NULL when frames nest too deep */
+static struct frame *
+push_frame(struct m4 *m)
 {
-	int i;
-	size_t k = ahead;
+	struct frame *f;
 
-	for (i = m->depth - 1; i >= 0; i--) {
-		struct frame *f = &m->stack[i];
-		size_t left = f->is_file ? f->src->len - f->pos
-					 : f->text.b.len - f->pos;
-
-		if (k < left) {
-			if (f->is_file) {
-				if (src) {
-					*src = f->src;
-					*off = f->pos + k;
-				}
-				return (unsigned char)f->src->data[f->pos + k];
-			}
-			if (src) {
-				*src = f->text.src[f->pos + k];
-				*off = f->text.off[f->pos + k];
-			}
-			return (unsigned char)f->text.b.data[f->pos + k];
-		}
-		k -= left;
-		if (f->is_file)
-			return -1; /* m4 does not read past the end of a file
-				    * for a token: stop at the boundary */
+	/* an expansion read to its end is done with: a call at the end of
+	 * an expansion (a tail call) does not pile frames up */
+	while (m->depth > 0 && m->stack[m->depth - 1].src == NULL &&
+	       m->stack[m->depth - 1].pos >= m->stack[m->depth - 1].len)
+		pop(m);
+	if (m->depth >= BL_DEPTH_MAX)
+		return NULL;
+	if (m->depth == m->stack_cap) {
+		m->stack_cap = m->stack_cap ? m->stack_cap * 2 : 16;
+		m->stack =
+		    bl_xreallocarray(m->stack, m->stack_cap, sizeof(*m->stack));
 	}
-	return -1;
+	f = &m->stack[m->depth++];
+	memset(f, 0, sizeof(*f));
+	mt_init(&f->text);
+	f->from_cf_tree = m->depth > 1 && m->stack[m->depth - 2].from_cf_tree;
+	return f;
 }
 
-static int
-next(struct m4 *m, const struct bl_source **src, size_t *off)
+/* push_move - read t next (the frame takes its bytes; t is left empty) */
+static void
+push_move(struct m4 *m, struct mtext *t)
+{
+	struct frame *f;
+	size_t cost;
+
+	if (t->len == 0 || m->fatal)
+		return;
+	if (t->len > BL_VALUE_MAX) {
+		limit(m,
+		      "m4: the expansion of `%s' is larger than %u KiB (an "
+		      "expansion bomb?): bannerlint stops reading here",
+		      m->call_name, BL_VALUE_MAX / 1024);
+		return;
+	}
+	/* a piece of different origin costs its bookkeeping too: text
+	 * pieced together from many places cannot grow memory unchecked */
+	cost = t->len + t->nr * sizeof(*t->r);
+	if (cost > BL_WORK_MAX - m->work) {
+		limit(m,
+		      "m4: the expansions make more than %u MiB of text in all "
+		      "(an expansion bomb?): bannerlint stops reading here",
+		      BL_WORK_MAX / (1024 * 1024));
+		return;
+	}
+	m->work += cost;
+	f = push_frame(m);
+	if (f == NULL) {
+		limit(m,
+		      "m4: expansions nested more than %d deep (a recursive "
+		      "macro?): bannerlint stops reading here",
+		      BL_DEPTH_MAX);
+		return;
+	}
+	f->text = *t;
+	mt_init(t);
+	f->data = f->text.s;
+	f->len = f->text.len;
+}
+
+/* push_text - read a copy of t[from, from + n) next */
+static void
+push_text(struct m4 *m, const struct mtext *t, size_t from, size_t n)
+{
+	struct mtext c;
+
+	spare_get(m, &c);
+	mt_append(&c, t, from, n);
+	push_move(m, &c);
+	spare_put(m, &c);
+}
+
+static void
+push_str(struct m4 *m, const char *s)
+{
+	struct mtext t;
+
+	spare_get(m, &t);
+	mt_adds(&t, s);
+	push_move(m, &t);
+	spare_put(m, &t);
+}
+
+/* push_file - read src next */
+static bool
+push_file(struct m4 *m, const struct bl_source *src, bool cf_tree)
+{
+	struct frame *f = push_frame(m);
+
+	if (f == NULL)
+		return false;
+	f->src = src;
+	f->data = src->data;
+	f->len = src->len;
+	f->from_cf_tree = cf_tree;
+	return true;
+}
+
+/* avail - the frame the next byte comes from, finished frames dropped
+ * (the bottom file stays); NULL at the end of all input */
+static struct frame *
+avail(struct m4 *m)
 {
 	while (m->depth > 0) {
 		struct frame *f = &m->stack[m->depth - 1];
 
-		if (f->is_file && f->pos < f->src->len) {
-			if (src) {
-				*src = f->src;
-				*off = f->pos;
-			}
-			return (unsigned char)f->src->data[f->pos++];
-		}
-		if (!f->is_file && f->pos < f->text.b.len) {
-			if (src) {
-				*src = f->text.src[f->pos];
-				*off = f->text.off[f->pos];
-			}
-			return (unsigned char)f->text.b.data[f->pos++];
-		}
-		if (f->is_file && m->depth == 1)
-			return -1;
+		if (f->pos < f->len)
+			return f;
+		if (f->src != NULL && m->depth == 1)
+			return NULL;
 		pop(m);
+	}
+	return NULL;
+}
+
+/* where - where byte i of frame f came from */
+static void
+where(struct frame *f, size_t i, const struct bl_source **src, size_t *off)
+{
+	if (f->src != NULL) {
+		*src = f->src;
+		*off = i;
+		return;
+	}
+	mt_where(&f->text, i, &f->hint, src, off);
+}
+
+/* take - n bytes of frame f (it has them) into t, or dropped (t NULL) */
+static void
+take(struct m4 *m, struct frame *f, size_t n, struct mtext *t)
+{
+	if (t != NULL) {
+		if (f->src != NULL)
+			mt_add(t, f->data + f->pos, n, f->src, f->pos);
+		else
+			mt_append(t, &f->text, f->pos, n);
+	}
+	f->pos += n;
+	if (f->src != NULL) {
+		m->last_src = f->src;
+		m->last_off = f->pos - 1;
+	}
+}
+
+/* move - the next n bytes, across frames, into t (or dropped) */
+static void
+move(struct m4 *m, size_t n, struct mtext *t)
+{
+	struct frame *f;
+
+	while (n-- > 0 && (f = avail(m)) != NULL)
+		take(m, f, 1, t);
+}
+
+/* The byte k ahead, without taking it: -1 at the end of input. m4 does not
+ * read past the end of a file for a token: stop at that boundary. */
+static int
+peek_at(const struct m4 *m, size_t k)
+{
+	size_t i;
+
+	for (i = m->depth; i-- > 0;) {
+		const struct frame *f = &m->stack[i];
+		size_t left = f->len - f->pos;
+
+		if (k < left)
+			return (unsigned char)f->data[f->pos + k];
+		k -= left;
+		if (f->src != NULL)
+			return -1;
 	}
 	return -1;
 }
 
 /* Does the input continue with the string s? */
 static bool
-looking_at(struct m4 *m, const char *s)
+looking_at(const struct m4 *m, const char *s)
 {
-	size_t i;
+	size_t i, n = strlen(s);
+	const struct frame *f = m->depth > 0 ? &m->stack[m->depth - 1] : NULL;
 
-	if (*s == '\0')
+	if (n == 0)
 		return false;
-	for (i = 0; s[i]; i++)
-		if (peek_at(m, i, NULL, NULL) != (unsigned char)s[i])
+	if (f != NULL && f->len - f->pos >= n)
+		return memcmp(f->data + f->pos, s, n) == 0;
+	for (i = 0; i < n; i++)
+		if (peek_at(m, i) != (unsigned char)s[i])
 			return false;
 	return true;
-}
-
-static void
-skip(struct m4 *m, size_t n)
-{
-	while (n-- > 0)
-		next(m, NULL, NULL);
 }
 
 static bool
@@ -412,341 +973,945 @@ name_char(int c)
 	return name_start(c) || (c >= '0' && c <= '9');
 }
 
-static void
-m4_error(struct m4 *m, const struct bl_source *src, size_t off,
-	 const char *msg)
-{
-	unsigned line = 0, col = 0;
-
-	if (src != NULL)
-		bl_source_position(src, off, &line, &col);
-	bl_diags_add(m->diags, BL_LEVEL_ERROR, src ? src->path : m->main->path,
-		     line, col, "%s", msg);
-	m->status = -1;
-}
-
-/* ------------------------------------------------------------ output -- */
-
-static void call_macro(struct m4 *m, struct macro *mc,
-		       const struct sm_text *name, struct sm_text *sink);
-
-/* Text reaching the output: only LOCAL_CONFIG's diversion is kept. */
-static void
-emit(struct m4 *m, struct sm_text *sink, const char *s, size_t n,
-     const struct sm_text *from, size_t at, const struct bl_source *src,
-     size_t off)
-{
-	struct sm_text *t = sink;
-
-	if (t == NULL) {
-		if (m->divert != 6)
-			return;
-		t = &m->local_config;
-	}
-	if (from != NULL)
-		sm_text_append(t, from, at, n);
-	else
-		sm_text_add(t, s, n, src, off);
-}
-
 /* ------------------------------------------------------------ tokens -- */
 
 enum tok { T_EOF, T_NAME, T_STRING, T_COMMENT, T_CHAR };
 
+/* tok_site - where m4 would say the token just read is */
+static void
+tok_site(const struct m4 *m, const struct bl_source **src, size_t *off)
+{
+	*src = m->tok_file ? m->tok_src : m->last_src;
+	*off = m->tok_file ? m->tok_off : m->last_off;
+}
+
+/* quoted - a quoted string without its outer quotes into t; false at the
+ * end of input (an error: m4 stops) */
+static bool
+quoted(struct m4 *m, struct mtext *t)
+{
+	const struct bl_source *s0;
+	size_t o0, nl = strlen(m->lq), nr = strlen(m->rq), n, left;
+	struct frame *f;
+	const char *p;
+	int level = 1;
+
+	tok_site(m, &s0, &o0);
+	move(m, nl, NULL);
+	for (;;) {
+		f = avail(m);
+		if (f == NULL) {
+			m4_error(m, s0, o0,
+				 "m4: end of file in a quoted string (a ` "
+				 "without its ')");
+			m->fatal = true;
+			return false;
+		}
+		p = f->data + f->pos;
+		left = f->len - f->pos;
+		for (n = 0; n < left && p[n] != m->lq[0] && p[n] != m->rq[0];
+		     n++)
+			;
+		if (n > 0) {
+			take(m, f, n, t);
+		} else if (looking_at(m, m->rq)) {
+			if (--level == 0) {
+				move(m, nr, NULL);
+				return true;
+			}
+			move(m, nr, t);
+		} else if (looking_at(m, m->lq)) {
+			level++;
+			move(m, nl, t);
+		} else {
+			take(m, f, 1, t);
+		}
+	}
+}
+
+/* comment - a comment, its delimiters included, into t */
+static void
+comment(struct m4 *m, struct mtext *t)
+{
+	size_t nb = strlen(m->bc), ne = strlen(m->ec), n, left;
+	struct frame *f;
+	const char *p;
+
+	while ((f = avail(m)) != NULL) {
+		/* it can only end at the last byte of its end string */
+		p = f->data + f->pos;
+		left = f->len - f->pos;
+		n = 1;
+		if (ne > 0) {
+			for (n = 0; n < left && p[n] != m->ec[ne - 1]; n++)
+				;
+			if (n < left)
+				n++;
+		}
+		take(m, f, n, t);
+		if (t->len > nb && t->len >= ne &&
+		    memcmp(t->s + t->len - ne, m->ec, ne) == 0)
+			return;
+	}
+}
+
 /* Read one token into t (strings without their outer quotes). */
 static enum tok
-token(struct m4 *m, struct sm_text *t)
+token(struct m4 *m, struct mtext *t)
 {
-	const struct bl_source *src = NULL;
-	size_t off = 0;
+	struct frame *f;
+	const char *p;
+	size_t n, left;
+	bool more;
 	int c;
 
-	sm_text_reset(t);
-	/* a token starts after the end of an included file or expansion:
-	 * drop the finished frames first (the bottom file stays) */
-	while (m->depth > 1) {
-		struct frame *f = &m->stack[m->depth - 1];
-
-		if (f->pos < (f->is_file ? f->src->len : f->text.b.len))
-			break;
-		pop(m);
-	}
-	c = peek_at(m, 0, &src, &off);
-	if (c < 0) {
-		c = next(m, &src, &off); /* crosses frame ends */
-		if (c < 0)
-			return T_EOF;
-		sm_text_add(t, (char[]){(char)c}, 1, src, off);
-		return name_start(c) ? T_NAME : T_CHAR;
-	}
-	if (looking_at(m, m->lq)) {
-		int level = 1;
-		const struct bl_source *s0 = src;
-		size_t o0 = off;
-
-		skip(m, strlen(m->lq));
-		for (;;) {
-			if (looking_at(m, m->rq)) {
-				if (--level == 0) {
-					skip(m, strlen(m->rq));
-					break;
-				}
-				{
-					size_t i, n = strlen(m->rq);
-
-					for (i = 0; i < n; i++) {
-						c = next(m, &src, &off);
-						sm_text_add(t, (char[]){(char)c}, 1,
-							    src, off);
-					}
-				}
-				continue;
-			}
-			if (looking_at(m, m->lq)) {
-				size_t i, n = strlen(m->lq);
-
-				level++;
-				for (i = 0; i < n; i++) {
-					c = next(m, &src, &off);
-					sm_text_add(t, (char[]){(char)c}, 1, src,
-						    off);
-				}
-				continue;
-			}
-			c = next(m, &src, &off);
-			if (c < 0) {
-				m4_error(m, s0, o0,
-					 "m4: end of file in a quoted string "
-					 "(a ` without its ')");
-				m->fatal = true;
-				return T_EOF;
-			}
-			sm_text_add(t, (char[]){(char)c}, 1, src, off);
-		}
-		return T_STRING;
-	}
-	if (looking_at(m, m->bc)) {
-		for (;;) {
-			c = next(m, &src, &off);
-			if (c < 0)
-				break;
-			sm_text_add(t, (char[]){(char)c}, 1, src, off);
-			if (t->b.len >= strlen(m->ec) &&
-			    strcmp(t->b.data + t->b.len - strlen(m->ec), m->ec) == 0 &&
-			    t->b.len > strlen(m->bc))
-				break;
-		}
+	mt_reset(t);
+	if (m->fatal)
+		return T_EOF;
+	/* a token starts after the end of an included file or expansion */
+	f = avail(m);
+	if (f == NULL)
+		return T_EOF;
+	m->tok_file = f->src != NULL;
+	where(f, f->pos, &m->tok_src, &m->tok_off);
+	p = f->data + f->pos;
+	left = f->len - f->pos;
+	c = (unsigned char)p[0];
+	if (c == (unsigned char)m->lq[0] && looking_at(m, m->lq))
+		return quoted(m, t) ? T_STRING : T_EOF;
+	if (c == (unsigned char)m->bc[0] && looking_at(m, m->bc)) {
+		comment(m, t);
 		return T_COMMENT;
 	}
-	c = next(m, &src, &off);
-	sm_text_add(t, (char[]){(char)c}, 1, src, off);
-	if (!name_start(c))
+	if (!name_start(c)) {
+		take(m, f, 1, t);
 		return T_CHAR;
-	for (;;) {
-		c = peek_at(m, 0, &src, &off);
-		if (c < 0 || !name_char(c))
-			break;
-		next(m, NULL, NULL);
-		sm_text_add(t, (char[]){(char)c}, 1, src, off);
 	}
+	for (n = 1; n < left && name_char((unsigned char)p[n]); n++)
+		;
+	/* an expansion's name may go on in the text below it */
+	more = n == left && f->src == NULL;
+	take(m, f, n, t);
+	while (more && name_char(peek_at(m, 0)))
+		move(m, 1, t);
 	return T_NAME;
 }
 
 /* ---------------------------------------------------------- builtins -- */
 
-struct args {
-	struct sm_text *v;
-	size_t n;
-};
-
 static const char *
 arg(const struct args *a, size_t i)
 {
-	return i < a->n ? a->v[i].b.data ? a->v[i].b.data : "" : "";
+	return i < a->n ? mt_str(&a->v[i]) : "";
 }
 
-/* An m4 number: leading blanks, a sign, digits; anything else is 0. */
-static long
-num(const char *s)
+/* to_i32 - the 32-bit two's complement value of u, without relying on the
+ * implementation's conversion */
+static int32_t
+to_i32(uint32_t u)
 {
-	char *end;
-	long v = strtol(s, &end, 10);
+	return u <= INT32_MAX ? (int32_t)u : -(int32_t)~u - 1;
+}
 
-	return end == s ? 0 : v;
+/*
+ * num_arg - argument i as m4 1.4.19 reads a number: strtol (blanks, a sign,
+ * decimal digits, clamped to the range of a long) and the low 32 bits of
+ * that. false: not a number (m4 expands the call to nothing).
+ */
+static bool
+num_arg(struct m4 *m, const struct args *a, size_t i, int32_t *v)
+{
+	const char *s = arg(a, i), *p = s;
+	const uint64_t lmax = INT64_MAX;
+	bool neg = false, over = false;
+	uint64_t u = 0;
+
+	*v = 0;
+	if (*s == '\0') {
+		call_diag(m, BL_LEVEL_ERROR,
+			  "m4: empty string treated as 0 in builtin `%s'",
+			  arg(a, 0));
+		return true;
+	}
+	while (bl_is_space((unsigned char)*p))
+		p++;
+	if (*p == '+' || *p == '-')
+		neg = *p++ == '-';
+	if (*p < '0' || *p > '9')
+		goto bad;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		if (u > (lmax + 1 - (uint64_t)(*p - '0')) / 10)
+			over = true;
+		else
+			u = u * 10 + (uint64_t)(*p - '0');
+	}
+	if (*p != '\0')
+		goto bad;
+	if (over || u > lmax + (neg ? 1 : 0)) {
+		over = true;
+		u = lmax + (neg ? 1 : 0);
+	}
+	*v = to_i32((uint32_t)(neg ? 0 - u : u));
+	if (bl_is_space((unsigned char)*s))
+		call_diag(m, BL_LEVEL_ERROR,
+			  "m4: leading whitespace ignored in builtin `%s'",
+			  arg(a, 0));
+	else if (over)
+		call_diag(m, BL_LEVEL_ERROR,
+			  "m4: numeric overflow detected in builtin `%s'",
+			  arg(a, 0));
+	return true;
+bad:
+	call_diag(m, BL_LEVEL_ERROR, "m4: non-numeric argument to builtin `%s'",
+		  arg(a, 0));
+	return false;
+}
+
+/* too_few - m4's count of a builtin's arguments (the name is one of them):
+ * true when there are too few (m4 then does nothing, or nearly) */
+static bool
+too_few(struct m4 *m, const struct args *a, size_t min, size_t max)
+{
+	if (a->n < min) {
+		call_diag(m, BL_LEVEL_WARNING,
+			  "m4: too few arguments to builtin `%s'", arg(a, 0));
+		return true;
+	}
+	if (a->n > max)
+		call_diag(m, BL_LEVEL_WARNING,
+			  "m4: excess arguments to builtin `%s' ignored",
+			  arg(a, 0));
+	return false;
 }
 
 static void
-push_str(struct m4 *m, const char *s)
+push_int(struct m4 *m, int32_t v)
 {
-	struct sm_text t;
+	char buf[16];
 
-	sm_text_init(&t);
-	sm_text_add(&t, s, strlen(s), NULL, 0);
-	push_text(m, &t, 0, t.b.len);
-	sm_text_finish(&t);
+	snprintf(buf, sizeof(buf), "%ld", (long)v);
+	push_str(m, buf);
 }
 
 /* Push text quoted with the current quotes (defn, shift). */
 static void
-push_quoted(struct m4 *m, const struct sm_text *body)
+add_quoted(struct m4 *m, struct mtext *t, const struct mtext *body)
 {
-	struct sm_text t;
-
-	sm_text_init(&t);
-	sm_text_add(&t, m->lq, strlen(m->lq), NULL, 0);
-	sm_text_append(&t, body, 0, body->b.len);
-	sm_text_add(&t, m->rq, strlen(m->rq), NULL, 0);
-	push_text(m, &t, 0, t.b.len);
-	sm_text_finish(&t);
+	mt_adds(t, m->lq);
+	mt_append(t, body, 0, body->len);
+	mt_adds(t, m->rq);
 }
 
+/* ------------------------------------------------------------- eval -- */
+
+enum etok {
+	E_ERROR,
+	E_BADOP,
+	E_PLUS,
+	E_MINUS,
+	E_EXP,
+	E_TIMES,
+	E_DIV,
+	E_MOD,
+	E_ASSIGN,
+	E_EQ,
+	E_NE,
+	E_GT,
+	E_GE,
+	E_LT,
+	E_LE,
+	E_LSHIFT,
+	E_RSHIFT,
+	E_LNOT,
+	E_LAND,
+	E_LOR,
+	E_NOT,
+	E_AND,
+	E_OR,
+	E_XOR,
+	E_LP,
+	E_RP,
+	E_NUM,
+	E_END,
+};
+
+/* m4's eval errors; those before EV_SYNTAX are forgiven in a branch && or
+ * || does not evaluate */
+enum eerr {
+	EV_OK,
+	EV_DIV0,
+	EV_MOD0,
+	EV_NEGEXP,
+	EV_SYNTAX,
+	EV_MISSING_RIGHT,
+	EV_BAD_INPUT,
+	EV_EXCESS,
+	EV_BADOP,
+	EV_DEEP, /* ours: nested beyond BL_DEPTH_MAX */
+};
+
+struct ev {
+	struct m4 *m;
+	const char *p, *last; /* the next byte; before the last token */
+	unsigned depth;
+};
+
+static int
+e_digit(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* e_lex - the next token of an eval expression (numbers wrap to 32 bits) */
+static enum etok
+e_lex(struct ev *e, int32_t *v)
+{
+	const char *p = e->p;
+	unsigned base = 10;
+	uint32_t u = 0;
+	int d;
+	char c;
+
+	while (bl_is_space((unsigned char)*p))
+		p++;
+	e->last = p;
+	if (*p == '\0') {
+		e->p = p;
+		return E_END;
+	}
+	if (*p >= '0' && *p <= '9') {
+		if (*p == '0') {
+			p++;
+			if (*p == 'x' || *p == 'X') {
+				base = 16;
+				p++;
+			} else if (*p == 'b' || *p == 'B') {
+				base = 2;
+				p++;
+			} else if (*p == 'r' || *p == 'R') {
+				base = 0;
+				for (p++; *p >= '0' && *p <= '9' && base <= 36;
+				     p++)
+					base = 10 * base + (unsigned)(*p - '0');
+				if (base == 0 || base > 36 || *p != ':') {
+					e->p = p;
+					return E_ERROR;
+				}
+				p++;
+			} else {
+				base = 8;
+			}
+		}
+		for (; (d = e_digit((unsigned char)*p)) >= 0; p++) {
+			if (base == 1) {
+				if (d == 1)
+					u++;
+				else if (d != 0 || u != 0)
+					break;
+			} else if ((unsigned)d >= base) {
+				break;
+			} else {
+				u = u * base + (unsigned)d;
+			}
+		}
+		e->p = p;
+		*v = to_i32(u);
+		return E_NUM;
+	}
+	c = *p++;
+	e->p = p;
+	switch (c) {
+	case '+':
+		return *p == '+' || *p == '=' ? E_BADOP : E_PLUS;
+	case '-':
+		return *p == '-' || *p == '=' ? E_BADOP : E_MINUS;
+	case '*':
+		if (*p == '*') {
+			e->p++;
+			return E_EXP;
+		}
+		return *p == '=' ? E_BADOP : E_TIMES;
+	case '/':
+		return *p == '=' ? E_BADOP : E_DIV;
+	case '%':
+		return *p == '=' ? E_BADOP : E_MOD;
+	case '=':
+		if (*p == '=') {
+			e->p++;
+			return E_EQ;
+		}
+		return E_ASSIGN;
+	case '!':
+		if (*p == '=') {
+			e->p++;
+			return E_NE;
+		}
+		return E_LNOT;
+	case '>':
+		if (*p == '=') {
+			e->p++;
+			return E_GE;
+		}
+		if (*p == '>') {
+			e->p++;
+			return p[1] == '=' ? E_BADOP : E_RSHIFT;
+		}
+		return E_GT;
+	case '<':
+		if (*p == '=') {
+			e->p++;
+			return E_LE;
+		}
+		if (*p == '<') {
+			e->p++;
+			return p[1] == '=' ? E_BADOP : E_LSHIFT;
+		}
+		return E_LT;
+	case '^':
+		return *p == '=' ? E_BADOP : E_XOR;
+	case '~':
+		return E_NOT;
+	case '&':
+		if (*p == '&') {
+			e->p++;
+			return E_LAND;
+		}
+		return *p == '=' ? E_BADOP : E_AND;
+	case '|':
+		if (*p == '|') {
+			e->p++;
+			return E_LOR;
+		}
+		return *p == '=' ? E_BADOP : E_OR;
+	case '(':
+		return E_LP;
+	case ')':
+		return E_RP;
+	default:
+		return E_ERROR;
+	}
+}
+
+/* e_undo - put the last token back */
+static void
+e_undo(struct ev *e)
+{
+	e->p = e->last;
+}
+
+/* The binary operators by precedence, loosest first (m4 1.4.19). */
+#define E_LEVELS 10
+
+static int
+e_level(enum etok t)
+{
+	switch (t) {
+	case E_LOR:
+		return 0;
+	case E_LAND:
+		return 1;
+	case E_OR:
+		return 2;
+	case E_XOR:
+		return 3;
+	case E_AND:
+		return 4;
+	case E_EQ:
+	case E_NE:
+	case E_ASSIGN:
+		return 5;
+	case E_GT:
+	case E_GE:
+	case E_LT:
+	case E_LE:
+		return 6;
+	case E_LSHIFT:
+	case E_RSHIFT:
+		return 7;
+	case E_PLUS:
+	case E_MINUS:
+		return 8;
+	case E_TIMES:
+	case E_DIV:
+	case E_MOD:
+		return 9;
+	default:
+		return -1;
+	}
+}
+
+/* e_apply - *v1 op v2, in 32-bit two's complement that wraps */
+static enum eerr
+e_apply(struct ev *e, enum etok op, int32_t *v1, int32_t v2)
+{
+	uint32_t a = (uint32_t)*v1, b = (uint32_t)v2, s = b & 0x1f;
+
+	switch (op) {
+	case E_LOR:
+		*v1 = *v1 != 0 || v2 != 0;
+		break;
+	case E_LAND:
+		*v1 = *v1 != 0 && v2 != 0;
+		break;
+	case E_OR:
+		*v1 = to_i32(a | b);
+		break;
+	case E_XOR:
+		*v1 = to_i32(a ^ b);
+		break;
+	case E_AND:
+		*v1 = to_i32(a & b);
+		break;
+	case E_ASSIGN:
+		call_diag(e->m, BL_LEVEL_WARNING,
+			  "m4: recommend ==, not =, for equality operator");
+		*v1 = *v1 == v2;
+		break;
+	case E_EQ:
+		*v1 = *v1 == v2;
+		break;
+	case E_NE:
+		*v1 = *v1 != v2;
+		break;
+	case E_GT:
+		*v1 = *v1 > v2;
+		break;
+	case E_GE:
+		*v1 = *v1 >= v2;
+		break;
+	case E_LT:
+		*v1 = *v1 < v2;
+		break;
+	case E_LE:
+		*v1 = *v1 <= v2;
+		break;
+	case E_LSHIFT:
+		*v1 = to_i32(a << s);
+		break;
+	case E_RSHIFT: /* arithmetic: the sign fills in */
+		*v1 = to_i32(*v1 < 0 ? ~(~a >> s) : a >> s);
+		break;
+	case E_PLUS:
+		*v1 = to_i32(a + b);
+		break;
+	case E_MINUS:
+		*v1 = to_i32(a - b);
+		break;
+	case E_TIMES:
+		*v1 = to_i32(a * b);
+		break;
+	case E_DIV:
+		if (v2 == 0)
+			return EV_DIV0;
+		/* INT32_MIN / -1 overflows (SIGFPE on x86): negate */
+		*v1 = v2 == -1 ? to_i32(0 - a) : *v1 / v2;
+		break;
+	case E_MOD:
+		if (v2 == 0)
+			return EV_MOD0;
+		*v1 = v2 == -1 ? 0 : *v1 % v2;
+		break;
+	default:
+		return EV_SYNTAX;
+	}
+	return EV_OK;
+}
+
+static enum eerr e_binary(struct ev *e, int level, enum etok et, int32_t *v1);
+
+/* e_simple - a number or a parenthesised expression */
+static enum eerr
+e_simple(struct ev *e, enum etok et, int32_t *v1)
+{
+	enum eerr er;
+	int32_t v2;
+
+	switch (et) {
+	case E_LP:
+		et = e_lex(e, v1);
+		if (et == E_ERROR)
+			return EV_BAD_INPUT;
+		if (++e->depth > BL_DEPTH_MAX)
+			return EV_DEEP;
+		er = e_binary(e, 0, et, v1);
+		e->depth--;
+		if (er != EV_OK)
+			return er;
+		et = e_lex(e, &v2);
+		if (et == E_ERROR)
+			return EV_BAD_INPUT;
+		return et == E_RP ? EV_OK : EV_MISSING_RIGHT;
+	case E_NUM:
+		return EV_OK;
+	case E_BADOP:
+		return EV_BADOP;
+	default:
+		return EV_SYNTAX;
+	}
+}
+
+/* e_unary - + - ~ ! before a term */
+static enum eerr
+e_unary(struct ev *e, enum etok et, int32_t *v1)
+{
+	enum etok et2;
+	enum eerr er;
+
+	if (et != E_PLUS && et != E_MINUS && et != E_NOT && et != E_LNOT)
+		return e_simple(e, et, v1);
+	et2 = e_lex(e, v1);
+	if (et2 == E_ERROR)
+		return EV_BAD_INPUT;
+	if (++e->depth > BL_DEPTH_MAX)
+		return EV_DEEP;
+	er = e_unary(e, et2, v1);
+	e->depth--;
+	if (er != EV_OK)
+		return er;
+	if (et == E_MINUS)
+		*v1 = to_i32(0 - (uint32_t)*v1);
+	else if (et == E_NOT)
+		*v1 = to_i32(~(uint32_t)*v1);
+	else if (et == E_LNOT)
+		*v1 = *v1 == 0;
+	return EV_OK;
+}
+
+/* e_expo - ** (right to left), by squaring: m4 multiplies v2 times */
+static enum eerr
+e_expo(struct ev *e, enum etok et, int32_t *v1)
+{
+	uint32_t r, b;
+	enum eerr er;
+	int32_t v2;
+
+	if ((er = e_unary(e, et, v1)) != EV_OK)
+		return er;
+	while ((et = e_lex(e, &v2)) == E_EXP) {
+		et = e_lex(e, &v2);
+		if (et == E_ERROR)
+			return EV_BAD_INPUT;
+		if (++e->depth > BL_DEPTH_MAX)
+			return EV_DEEP;
+		er = e_expo(e, et, &v2);
+		e->depth--;
+		if (er != EV_OK)
+			return er;
+		if (v2 < 0)
+			return EV_NEGEXP;
+		if (*v1 == 0 && v2 == 0)
+			return EV_DIV0;
+		for (r = 1, b = (uint32_t)*v1; v2 > 0; v2 /= 2, b *= b)
+			if (v2 % 2 != 0)
+				r *= b;
+		*v1 = to_i32(r);
+	}
+	if (et == E_ERROR)
+		return EV_BAD_INPUT;
+	e_undo(e);
+	return EV_OK;
+}
+
+/* e_binary - the operators of level and tighter, left to right */
+static enum eerr
+e_binary(struct ev *e, int level, enum etok et, int32_t *v1)
+{
+	enum etok op;
+	enum eerr er;
+	int32_t v2;
+
+	if (level == E_LEVELS)
+		return e_expo(e, et, v1);
+	if ((er = e_binary(e, level + 1, et, v1)) != EV_OK)
+		return er;
+	while (e_level(op = e_lex(e, &v2)) == level) {
+		et = e_lex(e, &v2);
+		if (et == E_ERROR)
+			return EV_BAD_INPUT;
+		er = e_binary(e, level + 1, et, &v2);
+		if (er != EV_OK) {
+			/* a branch || or && does not take may fail to
+			 * compute, not to parse */
+			if (er < EV_SYNTAX && op == E_LOR && *v1 != 0)
+				*v1 = 1;
+			else if (!(er < EV_SYNTAX && op == E_LAND && *v1 == 0))
+				return er;
+			continue;
+		}
+		if ((er = e_apply(e, op, v1, v2)) != EV_OK)
+			return er;
+	}
+	if (op == E_ERROR)
+		return EV_BAD_INPUT;
+	e_undo(e);
+	return EV_OK;
+}
+
+/* evaluate - the value of an eval expression; false after an error */
+static bool
+evaluate(struct m4 *m, const char *expr, int32_t *v)
+{
+	static const char *const what[] = {
+	    [EV_DIV0] = "divide by zero in eval",
+	    [EV_MOD0] = "modulo by zero in eval",
+	    [EV_NEGEXP] = "negative exponent in eval",
+	    [EV_SYNTAX] = "bad expression in eval",
+	    [EV_MISSING_RIGHT] =
+		"bad expression in eval (missing right parenthesis)",
+	    [EV_BAD_INPUT] = "bad expression in eval (bad input)",
+	    [EV_EXCESS] = "bad expression in eval (excess input)",
+	    [EV_BADOP] = "invalid operator in eval",
+	};
+	struct ev e = {m, expr, expr, 0};
+	enum eerr er;
+	int32_t ignored;
+	size_t n = strlen(expr);
+
+	*v = 0;
+	er = e_binary(&e, 0, e_lex(&e, v), v);
+	if (er == EV_OK && *e.p != '\0')
+		er = e_lex(&e, &ignored) == E_BADOP ? EV_BADOP : EV_EXCESS;
+	if (er == EV_OK)
+		return true;
+	if (er == EV_DEEP)
+		limit(m,
+		      "m4: the expression of eval nests more than %d deep: "
+		      "bannerlint stops reading here",
+		      BL_DEPTH_MAX);
+	else
+		call_diag(m, BL_LEVEL_ERROR, "m4: %s: %.*s%s", what[er],
+			  n > 80 ? 77 : (int)n, expr, n > 80 ? "..." : "");
+	return false;
+}
+
+/* push_number - v in radix, at least width digits, as m4's eval writes */
+static void
+push_number(struct m4 *m, int32_t v, int32_t radix, int32_t width)
+{
+	static const char digits[] = "0123456789abcdefghijklmnopqrstuvwxyz";
+	uint32_t u = v < 0 ? 0 - (uint32_t)v : (uint32_t)v, x;
+	char buf[40], *p = buf + sizeof(buf);
+	size_t nd, pad, need;
+	struct mtext t;
+
+	if (radix == 1) {
+		nd = u;
+	} else {
+		for (x = u, nd = 0; x != 0 || nd == 0; x /= (uint32_t)radix)
+			*--p = digits[x % (uint32_t)radix], nd++;
+	}
+	pad = (size_t)width > nd ? (size_t)width - nd : 0;
+	need = (v < 0) + pad + nd;
+	if (need > BL_VALUE_MAX) {
+		limit(m,
+		      "m4: the result of eval would be larger than %u KiB: "
+		      "bannerlint stops reading here",
+		      BL_VALUE_MAX / 1024);
+		return;
+	}
+	spare_get(m, &t);
+	mt_reserve(&t, need);
+	if (v < 0)
+		mt_adds(&t, "-");
+	for (; pad > 0; pad--)
+		mt_adds(&t, "0");
+	if (radix == 1)
+		for (; nd > 0; nd--)
+			mt_adds(&t, "1");
+	else
+		mt_add(&t, p, nd, NULL, 0);
+	push_move(m, &t);
+	spare_put(m, &t);
+}
+
+static void
+do_eval(struct m4 *m, const struct args *a)
+{
+	int32_t v = 0, radix = 10, width = 1;
+
+	if (too_few(m, a, 2, 4))
+		return;
+	if (*arg(a, 2) != '\0' && !num_arg(m, a, 2, &radix))
+		return;
+	if (radix < 1 || radix > 36) {
+		call_diag(m, BL_LEVEL_ERROR,
+			  "m4: radix %ld in builtin `%s' out of range",
+			  (long)radix, arg(a, 0));
+		return;
+	}
+	if (a->n >= 4 && !num_arg(m, a, 3, &width))
+		return;
+	if (width < 0) {
+		call_diag(m, BL_LEVEL_ERROR,
+			  "m4: negative width to builtin `%s'", arg(a, 0));
+		return;
+	}
+	if (*arg(a, 1) == '\0')
+		call_diag(m, BL_LEVEL_ERROR,
+			  "m4: empty string treated as 0 in builtin `%s'",
+			  arg(a, 0));
+	else if (!evaluate(m, arg(a, 1), &v))
+		return;
+	push_number(m, v, radix, width);
+}
+
+/* ---------------------------------------------------------- translit -- */
+
+/* A translit set with its ranges (a-z, z-a) expanded one byte at a time,
+ * as m4 1.4.19's expand_ranges does. */
+struct ranges {
+	const unsigned char *s;
+	unsigned prev; /* the byte before *s; 0 at the start */
+	unsigned cur, end;
+	bool active;
+};
+
+/* ranges_next - the next byte of the set, or -1 */
+static int
+ranges_next(struct ranges *r)
+{
+	for (;;) {
+		if (r->active) {
+			if (r->cur != r->end) {
+				r->cur =
+				    r->cur < r->end ? r->cur + 1 : r->cur - 1;
+				return (int)r->cur;
+			}
+			r->active = false;
+			r->prev = *r->s++; /* the range's last byte */
+		}
+		if (*r->s == '\0')
+			return -1;
+		if (*r->s != '-' || r->prev == 0) {
+			r->prev = *r->s++;
+			return (int)r->prev;
+		}
+		if (r->s[1] == '\0') {
+			r->s++; /* a dash at the end is itself */
+			return '-';
+		}
+		r->s++;
+		r->cur = r->prev;
+		r->end = *r->s;
+		r->active = true;
+	}
+}
+
+static void
+do_translit(struct m4 *m, const struct args *a)
+{
+	struct ranges from = {(const unsigned char *)arg(a, 2), 0, 0, 0, false};
+	struct ranges to = {(const unsigned char *)arg(a, 3), 0, 0, 0, false};
+	bool found[256] = {false};
+	unsigned char map[256];
+	const unsigned char *s;
+	int c, tc, nfound = 0;
+	struct mtext t;
+
+	if (too_few(m, a, 3, 4)) {
+		if (a->n == 2)
+			push_text(m, &a->v[1], 0, a->v[1].len);
+		return;
+	}
+	/* the first mention of a byte counts; to runs along with from */
+	tc = ranges_next(&to);
+	while (nfound < 256 && (c = ranges_next(&from)) >= 0) {
+		if (!found[c]) {
+			found[c] = true;
+			nfound++;
+			map[c] = tc < 0 ? 0 : (unsigned char)tc;
+		}
+		if (tc >= 0)
+			tc = ranges_next(&to);
+	}
+	spare_get(m, &t);
+	mt_reserve(&t, a->v[1].len);
+	for (s = (const unsigned char *)arg(a, 1); *s != '\0'; s++) {
+		char b = (char)(found[*s] ? map[*s] : *s);
+
+		if (b != '\0')
+			mt_add(&t, &b, 1, NULL, 0);
+	}
+	push_move(m, &t);
+	spare_put(m, &t);
+}
+
+/* ----------------------------------------------------------- defines -- */
+
 static void do_include(struct m4 *m, const char *path, bool silent,
-		       bool cf_tree, const struct bl_source *src, size_t off);
+		       bool cf_tree);
 
 static void
 note_override(struct m4 *m, const struct def *old, const char *name)
 {
-	char *msg;
-
 	if (old == NULL || old->src == NULL || old->from_cf_tree ||
 	    old->builtin)
 		return;
-	msg = bl_xasprintf("%s", name);
 	bl_config_add_event(m->cfg, "define-overridden", old->src, old->off,
-			    old->name.b.len ? old->name.b.len : strlen(name), msg);
-	free(msg);
+			    old->name != NULL && old->name->t.len > 0
+				? old->name->t.len
+				: strlen(name),
+			    name);
 }
 
 static void
-do_define(struct m4 *m, const struct args *a, bool push)
+do_define(struct m4 *m, struct args *a, bool push)
 {
-	struct macro *mc;
-	struct def *d;
-	const struct sm_text *name = &a->v[1];
+	const struct mtext *name = &a->v[1];
 	bool cf_tree = m->depth > 0 && m->stack[m->depth - 1].from_cf_tree;
-	int i;
+	struct entry *e;
+	struct def *d;
+	size_t i;
 
-	if (a->n < 2 || name->b.len == 0)
+	if (a->n < 2 || name->len == 0)
 		return;
-	if (a->n > 3 && m->call_src != NULL) {
-		unsigned line, col;
-
-		bl_source_position(m->call_src, m->call_off, &line, &col);
-		bl_diags_add(m->diags, BL_LEVEL_WARNING, m->call_src->path, line,
-			     col,
-			     "m4: excess arguments to define ignored: the value "
-			     "ends at the first unquoted comma (quote it: "
-			     "`...')");
-	}
-	for (i = m->depth - 1; i >= 0; i--)
-		if (m->stack[i].is_file) {
+	if (a->n > 3)
+		call_diag(m, BL_LEVEL_WARNING,
+			  "m4: excess arguments to define ignored: the value "
+			  "ends at the first unquoted comma (quote it: "
+			  "`...')");
+	for (i = m->depth; i-- > 0;)
+		if (m->stack[i].src != NULL) {
 			cf_tree = m->stack[i].from_cf_tree;
 			break;
 		}
-	mc = slot(m, name->b.data, name->b.len);
-	d = new_def();
+	e = slot(m, name->s, name->len);
+	d = def_new(m);
 	if (a->n > 2)
-		sm_text_append(&d->body, &a->v[2], 0, a->v[2].b.len);
-	sm_text_append(&d->name, name, 0, name->b.len);
+		freeze(m, &d->body, &a->v[2]);
+	if (is_watched(name->s, name->len)) {
+		if (d->name == NULL)
+			d->name = bl_arena_alloc(&m->arena, sizeof(*d->name));
+		freeze(m, d->name, name);
+		if (cf_tree && def_top(e) != NULL)
+			note_override(m, def_top(e), e->name);
+	}
 	d->src = m->call_src;
 	d->off = m->call_off;
 	d->from_cf_tree = cf_tree;
-	if (is_watched(name->b.data, name->b.len) && cf_tree && mc->top != NULL)
-		note_override(m, mc->top, name->b.data);
 	if (push) {
-		d->below = mc->top;
+		d->below = e->val;
+		e->val = d;
 	} else {
-		free_def(mc->top);
-	}
-	mc->top = d;
-}
-
-static long eval_expr(const char **p, int prec, bool *ok);
-
-static long
-eval_primary(const char **p, bool *ok)
-{
-	long v;
-
-	while (**p == ' ' || **p == '\t')
-		(*p)++;
-	if (**p == '(') {
-		(*p)++;
-		v = eval_expr(p, 0, ok);
-		while (**p == ' ')
-			(*p)++;
-		if (**p == ')')
-			(*p)++;
-		else
-			*ok = false;
-		return v;
-	}
-	if (**p == '-') {
-		(*p)++;
-		return -eval_primary(p, ok);
-	}
-	if (**p == '!') {
-		(*p)++;
-		return !eval_primary(p, ok);
-	}
-	if (**p >= '0' && **p <= '9')
-		return strtol(*p, (char **)p, 10);
-	*ok = false;
-	return 0;
-}
-
-/* Precedence climbing over || && == != < <= > >= + - * / %. */
-static long
-eval_expr(const char **p, int prec, bool *ok)
-{
-	static const struct {
-		const char *op;
-		int prec;
-	} ops[] = {{"||", 1}, {"&&", 2}, {"==", 3}, {"!=", 3}, {"<=", 4},
-		   {">=", 4}, {"<", 4},  {">", 4},  {"+", 5},  {"-", 5},
-		   {"*", 6},  {"/", 6},  {"%", 6}};
-	long l = eval_primary(p, ok), r;
-	size_t i;
-
-	for (;;) {
-		while (**p == ' ' || **p == '\t')
-			(*p)++;
-		for (i = 0; i < BL_ARRAY_LEN(ops); i++)
-			if (strncmp(*p, ops[i].op, strlen(ops[i].op)) == 0)
-				break;
-		if (i == BL_ARRAY_LEN(ops) || ops[i].prec <= prec)
-			return l;
-		*p += strlen(ops[i].op);
-		r = eval_expr(p, ops[i].prec, ok);
-		switch (ops[i].op[0] == '|' ? 'o' : ops[i].op[0] == '&' ? 'a'
-			: ops[i].op[1] == '=' ? ops[i].op[0] + 100 : ops[i].op[0]) {
-		case 'o': l = l || r; break;
-		case 'a': l = l && r; break;
-		case '=' + 100: l = l == r; break;
-		case '!' + 100: l = l != r; break;
-		case '<' + 100: l = l <= r; break;
-		case '>' + 100: l = l >= r; break;
-		case '<': l = l < r; break;
-		case '>': l = l > r; break;
-		case '+': l = l + r; break;
-		case '-': l = l - r; break;
-		case '*': l = l * r; break;
-		case '/': l = r ? l / r : (*ok = false, 0); break;
-		default: l = r ? l % r : (*ok = false, 0); break;
-		}
+		set_top(m, e, d);
 	}
 }
 
 static void
-cf_file(struct m4 *m, const char *dir, const struct args *a,
-	const struct bl_source *src, size_t off)
+cf_file(struct m4 *m, const char *dir, const struct args *a)
 {
 	char *path;
 
 	if (a->n < 2 || m->cf_dir == NULL)
 		return;
 	path = bl_xasprintf("%s/%s/%s.m4", m->cf_dir, dir, arg(a, 1));
-	do_include(m, path, false, true, src, off);
+	do_include(m, path, false, true);
 	free(path);
 }
 
@@ -754,21 +1919,20 @@ cf_file(struct m4 *m, const char *dir, const struct args *a,
 static void
 builtin_ostype(struct m4 *m, const char *name)
 {
-	struct macro *mc;
+	struct entry *e;
 	struct def *d;
 	static const char debian[] =
-		"$j Sendmail $v/$Z; $b; (No UCE/UBE) $?{client_addr}logging "
-		"access from: ${client_name}(${client_resolve})-$_$.";
+	    "$j Sendmail $v/$Z; $b; (No UCE/UBE) $?{client_addr}logging "
+	    "access from: ${client_name}(${client_resolve})-$_$.";
 
 	if (strcmp(name, "debian") != 0)
 		return;
-	mc = slot(m, "confSMTP_LOGIN_MSG", 18);
-	note_override(m, mc->top, "confSMTP_LOGIN_MSG");
-	d = new_def();
-	sm_text_add(&d->body, debian, strlen(debian), NULL, 0);
+	e = slot(m, "confSMTP_LOGIN_MSG", 18);
+	note_override(m, def_top(e), "confSMTP_LOGIN_MSG");
+	d = def_new(m);
+	freeze_str(m, &d->body, debian);
 	d->from_cf_tree = true;
-	free_def(mc->top);
-	mc->top = d;
+	set_top(m, e, d);
 }
 
 static void
@@ -776,23 +1940,19 @@ load_cf(struct m4 *m, const char *path)
 {
 	struct stat st;
 	char *dir = path ? bl_xstrdup(path) : NULL, *s;
+	struct def *d;
 	size_t i;
 
 	m->cf_loaded = true;
 	m->bc[0] = m->ec[0] = '\0'; /* cfhead.m4: changecom() */
 	for (i = 0; i < BL_ARRAY_LEN(builtins); i++)
 		if (builtins[i].cf)
-			set_builtin(m, builtins[i].name, builtins[i].b);
-	{
-		struct macro *mc = slot(m, "confSMTP_LOGIN_MSG", 18);
-		struct def *d = new_def();
-
-		sm_text_add(&d->body, cfhead_greeting, strlen(cfhead_greeting),
-			    NULL, 0);
-		d->from_cf_tree = true;
-		free_def(mc->top);
-		mc->top = d;
-	}
+			set_builtin(m, builtins[i].name, builtins[i].b,
+				    builtins[i].blind);
+	d = def_new(m);
+	freeze_str(m, &d->body, cfhead_greeting);
+	d->from_cf_tree = true;
+	set_top(m, slot(m, "confSMTP_LOGIN_MSG", 18), d);
 	if (cf_dir_opt != NULL) {
 		m->cf_dir = bl_xstrdup(cf_dir_opt);
 		free(dir);
@@ -817,12 +1977,52 @@ load_cf(struct m4 *m, const char *path)
 }
 
 static void
-call_builtin(struct m4 *m, enum builtin b, const struct args *a,
-	     const struct bl_source *src, size_t off)
+do_substr(struct m4 *m, const struct args *a)
 {
-	struct macro *mc;
-	char buf[64];
-	int c;
+	int32_t start = 0, n, avail = (int32_t)strlen(arg(a, 1));
+
+	if (too_few(m, a, 3, 4)) {
+		if (a->n == 2)
+			push_text(m, &a->v[1], 0, a->v[1].len);
+		return;
+	}
+	n = avail;
+	if (!num_arg(m, a, 2, &start) || (a->n >= 4 && !num_arg(m, a, 3, &n)))
+		return;
+	if (start < 0 || n <= 0 || start >= avail)
+		return;
+	/* m4 1.4.19 adds them in an int (and crashes when that overflows) */
+	if ((int64_t)start + n > avail)
+		n = avail - start;
+	push_text(m, &a->v[1], (size_t)start, (size_t)n);
+}
+
+/* The arguments from the second on, quoted, between commas ($@ of shift). */
+static void
+do_shift(struct m4 *m, const struct args *a)
+{
+	struct mtext t;
+	size_t i;
+
+	spare_get(m, &t);
+	for (i = 2; i < a->n && t.len <= BL_VALUE_MAX; i++) {
+		if (i > 2)
+			mt_adds(&t, ",");
+		add_quoted(m, &t, &a->v[i]);
+	}
+	push_move(m, &t);
+	spare_put(m, &t);
+}
+
+static void
+call_builtin(struct m4 *m, enum builtin b, struct args *a)
+{
+	struct entry *e;
+	struct frame *f;
+	const char *p, *q;
+	struct mtext t;
+	int32_t v;
+	size_t i;
 
 	switch (b) {
 	case B_DEFINE:
@@ -831,141 +2031,122 @@ call_builtin(struct m4 *m, enum builtin b, const struct args *a,
 		break;
 	case B_UNDEFINE:
 	case B_POPDEF:
-		mc = a->n > 1 ? lookup(m, arg(a, 1), a->v[1].b.len) : NULL;
-		if (mc != NULL) {
-			struct def *d = mc->top;
+		for (i = 1; i < a->n; i++) {
+			struct def *d;
 
-			mc->top = b == B_POPDEF ? d->below : NULL;
-			if (b == B_POPDEF)
-				d->below = NULL;
-			free_def(d);
+			e = lookup(m, arg(a, i), a->v[i].len);
+			if (e == NULL)
+				continue;
+			if (b == B_UNDEFINE) {
+				undefine_all(m, e);
+				continue;
+			}
+			d = e->val;
+			e->val = d->below;
+			d->below = NULL;
+			def_unref(m, d);
 		}
 		break;
 	case B_DEFN:
-		mc = a->n > 1 ? lookup(m, arg(a, 1), a->v[1].b.len) : NULL;
-		if (mc != NULL && !mc->top->builtin)
-			push_quoted(m, &mc->top->body);
+		spare_get(m, &t);
+		for (i = 1; i < a->n && t.len <= BL_VALUE_MAX; i++) {
+			e = lookup(m, arg(a, i), a->v[i].len);
+			if (e != NULL && !def_top(e)->builtin)
+				add_quoted(m, &t, &def_top(e)->body.t);
+		}
+		push_move(m, &t);
+		spare_put(m, &t);
 		break;
 	case B_IFDEF:
-		mc = a->n > 1 ? lookup(m, arg(a, 1), a->v[1].b.len) : NULL;
-		if (mc != NULL && a->n > 2)
-			push_text(m, &a->v[2], 0, a->v[2].b.len);
-		else if (mc == NULL && a->n > 3)
-			push_text(m, &a->v[3], 0, a->v[3].b.len);
+		e = a->n > 1 ? lookup(m, arg(a, 1), a->v[1].len) : NULL;
+		if (e != NULL && a->n > 2)
+			push_move(m, &a->v[2]);
+		else if (e == NULL && a->n > 3)
+			push_move(m, &a->v[3]);
 		break;
-	case B_IFELSE: {
-		size_t i = 1;
-
-		while (i + 2 < a->n) {
+	case B_IFELSE:
+		for (i = 1; i + 2 < a->n; i += 3)
 			if (strcmp(arg(a, i), arg(a, i + 1)) == 0) {
-				push_text(m, &a->v[i + 2], 0, a->v[i + 2].b.len);
+				push_move(m, &a->v[i + 2]);
 				return;
 			}
-			i += 3;
-		}
 		if (i < a->n && i + 1 == a->n)
-			push_text(m, &a->v[i], 0, a->v[i].b.len);
+			push_move(m, &a->v[i]);
 		break;
-	}
 	case B_DNL:
-		while ((c = next(m, NULL, NULL)) >= 0 && c != '\n')
-			;
+		while ((f = avail(m)) != NULL) {
+			p = f->data + f->pos;
+			q = memchr(p, '\n', f->len - f->pos);
+			take(m, f, q ? (size_t)(q - p) + 1 : f->len - f->pos,
+			     NULL);
+			if (q != NULL)
+				break;
+		}
 		break;
 	case B_DIVERT:
-		m->divert = a->n > 1 && a->v[1].b.len ? (int)num(arg(a, 1)) : 0;
+		v = 0;
+		if (too_few(m, a, 1, 2) || (a->n >= 2 && !num_arg(m, a, 1, &v)))
+			break;
+		m->divert = v;
 		break;
 	case B_INCLUDE:
 	case B_SINCLUDE:
 		if (a->n > 1)
-			do_include(m, arg(a, 1), b == B_SINCLUDE, false, src, off);
+			do_include(m, arg(a, 1), b == B_SINCLUDE, false);
 		break;
 	case B_CHANGEQUOTE:
-		snprintf(m->lq, sizeof(m->lq), "%s", a->n > 1 ? arg(a, 1) : "`");
+		snprintf(m->lq, sizeof(m->lq), "%s",
+			 a->n > 1 ? arg(a, 1) : "`");
 		snprintf(m->rq, sizeof(m->rq), "%s",
-			 a->n > 2 ? arg(a, 2) : a->n > 1 ? "'" : "'");
-		if (a->n == 1) {
-			snprintf(m->lq, sizeof(m->lq), "`");
-			snprintf(m->rq, sizeof(m->rq), "'");
-		}
+			 a->n > 2 ? arg(a, 2) : "'");
 		break;
 	case B_CHANGECOM:
 		snprintf(m->bc, sizeof(m->bc), "%s", a->n > 1 ? arg(a, 1) : "");
 		snprintf(m->ec, sizeof(m->ec), "%s",
 			 a->n > 2 ? arg(a, 2) : "\n");
 		break;
-	case B_INDEX: {
-		const char *h = arg(a, 1), *f = strstr(h, arg(a, 2));
-
-		snprintf(buf, sizeof(buf), "%ld", f ? (long)(f - h) : -1L);
-		push_str(m, buf);
+	case B_INDEX:
+		if (too_few(m, a, 3, 3)) {
+			if (a->n == 2)
+				push_str(m, "0");
+			break;
+		}
+		p = strstr(arg(a, 1), arg(a, 2));
+		push_int(m, p != NULL ? (int32_t)(p - arg(a, 1)) : -1);
 		break;
-	}
 	case B_LEN:
-		snprintf(buf, sizeof(buf), "%zu", strlen(arg(a, 1)));
-		push_str(m, buf);
+		if (!too_few(m, a, 2, 2))
+			push_int(m, (int32_t)strlen(arg(a, 1)));
 		break;
-	case B_SUBSTR: {
-		long from = num(arg(a, 2)), len = strlen(arg(a, 1));
-		long n = a->n > 3 ? num(arg(a, 3)) : len - from;
-
-		if (from >= 0 && from <= len && n > 0) {
-			if (from + n > len)
-				n = len - from;
-			push_text(m, &a->v[1], (size_t)from, (size_t)n);
-		}
+	case B_SUBSTR:
+		do_substr(m, a);
 		break;
-	}
-	case B_TRANSLIT: {
-		const char *s = arg(a, 1), *from = arg(a, 2), *to = arg(a, 3);
-		struct bl_buf o;
-
-		bl_buf_init(&o);
-		for (; *s; s++) {
-			const char *p = strchr(from, *s);
-
-			if (p == NULL)
-				bl_buf_addc(&o, *s);
-			else if ((size_t)(p - from) < strlen(to))
-				bl_buf_addc(&o, to[p - from]);
-		}
-		push_str(m, o.data ? o.data : "");
-		bl_buf_finish(&o);
+	case B_TRANSLIT:
+		do_translit(m, a);
 		break;
-	}
 	case B_INCR:
 	case B_DECR:
-		snprintf(buf, sizeof(buf), "%ld",
-			 num(arg(a, 1)) + (b == B_INCR ? 1 : -1));
-		push_str(m, buf);
+		if (too_few(m, a, 2, 2) || !num_arg(m, a, 1, &v))
+			break;
+		push_int(m, to_i32((uint32_t)v + (b == B_INCR ? 1u : -1u)));
 		break;
-	case B_EVAL: {
-		const char *p = arg(a, 1);
-		bool ok = true;
-		long v = eval_expr(&p, 0, &ok);
-
-		snprintf(buf, sizeof(buf), "%ld", ok ? v : 0L);
-		push_str(m, buf);
+	case B_EVAL:
+		do_eval(m, a);
 		break;
-	}
-	case B_SHIFT: {
-		struct sm_text t;
-		size_t i;
-
-		sm_text_init(&t);
-		for (i = 2; i < a->n; i++) {
-			if (i > 2)
-				sm_text_add(&t, ",", 1, NULL, 0);
-			sm_text_add(&t, m->lq, strlen(m->lq), NULL, 0);
-			sm_text_append(&t, &a->v[i], 0, a->v[i].b.len);
-			sm_text_add(&t, m->rq, strlen(m->rq), NULL, 0);
-		}
-		push_text(m, &t, 0, t.b.len);
-		sm_text_finish(&t);
+	case B_SHIFT:
+		do_shift(m, a);
 		break;
-	}
 	case B_M4WRAP:
-		if (a->n > 1)
-			sm_text_append(&m->wrap, &a->v[1], 0, a->v[1].b.len);
+		if (a->n < 2)
+			break;
+		if (a->v[1].len > BL_VALUE_MAX - m->wrap.len) {
+			limit(m,
+			      "m4: the text of m4wrap is larger than %u KiB: "
+			      "bannerlint stops reading here",
+			      BL_VALUE_MAX / 1024);
+			break;
+		}
+		mt_append(&m->wrap, &a->v[1], 0, a->v[1].len);
 		break;
 	case B_ERRPRINT:
 	case B_IGNORE:
@@ -976,22 +2157,20 @@ call_builtin(struct m4 *m, enum builtin b, const struct args *a,
 	case B_DOMAIN:
 	case B_HACK:
 		if (m->cf_dir != NULL) {
-			cf_file(m, b == B_OSTYPE ? "ostype"
-				   : b == B_DOMAIN ? "domain" : "hack",
-				a, src, off);
+			cf_file(m,
+				b == B_OSTYPE	? "ostype"
+				: b == B_DOMAIN ? "domain"
+						: "hack",
+				a);
 			break;
 		}
-		if (!m->warned_no_tree && src != NULL) {
-			unsigned line, col;
-
-			bl_source_position(src, off, &line, &col);
-			bl_diags_add(m->diags, BL_LEVEL_NOTE, src->path, line,
-				     col,
-				     "the sendmail-cf tree is not here (no "
-				     "/usr/share/sendmail/cf, no --sendmail-cf "
-				     "DIR): OSTYPE, DOMAIN and HACK files are "
-				     "not read; OSTYPE(`debian') is taken to "
-				     "define Debian 12's greeting");
+		if (!m->warned_no_tree && m->call_src != NULL) {
+			call_diag(m, BL_LEVEL_NOTE,
+				  "the sendmail-cf tree is not here (no "
+				  "/usr/share/sendmail/cf, no --sendmail-cf "
+				  "DIR): OSTYPE, DOMAIN and HACK files are "
+				  "not read; OSTYPE(`debian') is taken to "
+				  "define Debian 12's greeting");
 			m->warned_no_tree = true;
 		}
 		if (b == B_OSTYPE && a->n > 1)
@@ -1007,14 +2186,14 @@ call_builtin(struct m4 *m, enum builtin b, const struct args *a,
 }
 
 static void
-do_include(struct m4 *m, const char *path, bool silent, bool cf_tree,
-	   const struct bl_source *src, size_t off)
+do_include(struct m4 *m, const char *path, bool silent, bool cf_tree)
 {
 	struct bl_source *s;
 	struct bl_diags quiet;
+	struct entry *e;
 	char *full;
-	size_t n = strlen(path);
-	int i;
+	size_t i, n = strlen(path);
+	bool in_tree;
 
 	if (n >= 5 && strcmp(path + n - 5, "cf.m4") == 0 && !m->cf_loaded &&
 	    (n == 5 || path[n - 6] == '/')) {
@@ -1031,359 +2210,523 @@ do_include(struct m4 *m, const char *path, bool silent, bool cf_tree,
 	 * built in its own directory (make -C /etc/mail, sendmailconfig) */
 	else if (path[0] != '/' && !cf_tree &&
 		 strchr(m->main->path, '/') != NULL)
-		full = bl_xasprintf("%.*s/%s",
-				    (int)(strrchr(m->main->path, '/') -
-					  m->main->path),
-				    m->main->path, path);
+		full = bl_xasprintf(
+		    "%.*s/%s",
+		    (int)(strrchr(m->main->path, '/') - m->main->path),
+		    m->main->path, path);
 	else
 		full = bl_xstrdup(path);
 	for (i = 0; i < m->depth; i++)
-		if (m->stack[i].is_file &&
+		if (m->stack[i].src != NULL &&
 		    strcmp(m->stack[i].src->path, full) == 0) {
-			char *msg = bl_xasprintf("m4: include of %s makes a "
-						 "loop",
-						 full);
-
-			m4_error(m, src, off, msg);
-			free(msg);
+			call_diag(m, BL_LEVEL_ERROR,
+				  "m4: include of %s makes a loop", full);
 			free(full);
 			return;
 		}
+	/* a file included again is the same file: read it once */
+	e = table_find(&m->includes, full, strlen(full));
+	if (e != NULL) {
+		if (!push_file(m, e->val, cf_tree))
+			limit(m,
+			      "m4: includes nested more than %d deep: "
+			      "bannerlint stops reading here",
+			      BL_DEPTH_MAX);
+		free(full);
+		return;
+	}
 	bl_diags_init(&quiet);
 	if (bl_source_load(&s, full, 0, &quiet) < 0) {
 		/* a file of the tree that is not there: the tree's business */
-		if (!silent && !(cf_tree && m->stack[m->depth - 1].from_cf_tree)) {
-			char *msg = bl_xasprintf("m4: cannot open `%s': the "
-						 "file cannot be read",
-						 path);
-
-			m4_error(m, src, off, msg);
-			free(msg);
-		}
+		in_tree = cf_tree && m->depth > 0 &&
+			  m->stack[m->depth - 1].from_cf_tree;
+		if (!silent && !in_tree)
+			call_diag(m, BL_LEVEL_ERROR,
+				  "m4: cannot open `%s': the file cannot be "
+				  "read",
+				  path);
 		bl_diags_finish(&quiet);
 		free(full);
 		return;
 	}
 	bl_diags_finish(&quiet);
 	bl_config_add_source(m->cfg, s);
+	table_add(&m->includes, &m->arena, full, strlen(full))->val = s;
 	if (!push_file(m, s, cf_tree))
-		m4_error(m, src, off, "m4: includes nested too deeply");
+		limit(m,
+		      "m4: includes nested more than %d deep: bannerlint stops "
+		      "reading here",
+		      BL_DEPTH_MAX);
 	free(full);
 }
 
 /* ------------------------------------------------------- expansion -- */
 
 static void
-free_args(struct args *a)
+args_add(struct args *a)
 {
 	size_t i;
 
-	for (i = 0; i < a->n; i++)
-		sm_text_finish(&a->v[i]);
-	free(a->v);
-	a->v = NULL;
+	if (a->n == a->cap) {
+		a->v = bl_xreallocarray(a->v, a->cap ? a->cap * 2 : 4,
+					sizeof(*a->v));
+		for (i = a->cap, a->cap = a->cap ? a->cap * 2 : 4; i < a->cap;
+		     i++)
+			mt_init(&a->v[i]);
+	}
+	mt_reset(&a->v[a->n++]);
+	a->bytes++;
+}
+
+/* args_clear - no arguments; what is worth keeping is kept */
+static void
+args_clear(struct args *a)
+{
+	size_t i;
+
+	for (i = 0; i < a->cap; i++)
+		if (i >= ARGS_KEEP || a->v[i].cap > ARG_KEEP)
+			mt_finish(&a->v[i]);
+	if (a->cap > ARGS_KEEP) {
+		a->cap = ARGS_KEEP;
+		a->v = bl_xreallocarray(a->v, a->cap, sizeof(*a->v));
+	}
+	if (a->tok.cap > ARG_KEEP)
+		mt_finish(&a->tok);
 	a->n = 0;
+	a->bytes = 0;
+}
+
+static void
+args_free(struct args *a)
+{
+	size_t i;
+
+	for (i = 0; i < a->cap; i++)
+		mt_finish(&a->v[i]);
+	free(a->v);
+	mt_finish(&a->tok);
+	memset(a, 0, sizeof(*a));
+}
+
+static void call_macro(struct m4 *m, struct entry *e, const struct mtext *name);
+
+/* expands - is the name just read a call of macro e? (a blind builtin
+ * wants its "(") */
+static bool
+expands(const struct m4 *m, const struct entry *e)
+{
+	return e != NULL && (!def_top(e)->blind || peek_at(m, 0) == '(');
+}
+
+/* plain - how many of f's next bytes (at most max) an argument takes as
+ * they are: no name, quote, comment, or comma or ")" that ends it; *level
+ * follows the parentheses as it would token by token */
+static size_t
+plain(const struct m4 *m, const struct frame *f, int *level, size_t max)
+{
+	const char *p = f->data + f->pos;
+	size_t n, left = f->len - f->pos;
+	int c;
+
+	if (left > max)
+		left = max;
+	for (n = 0; n < left; n++) {
+		c = (unsigned char)p[n];
+		if (name_start(c) || c == (unsigned char)m->lq[0] ||
+		    c == (unsigned char)m->bc[0] ||
+		    (*level == 0 && (c == ',' || c == ')')))
+			break;
+		if (c == '(')
+			++*level;
+		else if (c == ')')
+			--*level;
+	}
+	return n;
 }
 
 /* Collect "(a, b, ...)" after a macro name; macro calls in the arguments
  * are expanded and their results rescanned as part of the argument. */
 static void
-collect_args(struct m4 *m, struct args *a, const struct bl_source *src,
-	     size_t off)
+collect_args(struct m4 *m, struct args *a, const char *name,
+	     const struct bl_source *src, size_t off)
 {
-	struct sm_text tok;
-	int level = 0;
+	struct mtext *tok = &a->tok;
+	struct mtext *cur;
+	struct frame *f;
+	struct entry *e;
+	int level = 0, c;
+	size_t n;
 	enum tok k;
 
-	sm_text_init(&tok);
-	next(m, NULL, NULL); /* ( */
-	a->v = bl_xreallocarray(a->v, a->n + 1, sizeof(*a->v));
-	sm_text_init(&a->v[a->n++]);
+	if (m->nesting >= BL_DEPTH_MAX) {
+		m->call_src = src;
+		m->call_off = off;
+		limit(m,
+		      "m4: macro calls nested more than %d deep in arguments "
+		      "(a runaway recursion?): bannerlint stops reading here",
+		      BL_DEPTH_MAX);
+		return;
+	}
+	move(m, 1, NULL); /* ( */
+	args_add(a);
 	m->nesting++;
 	for (;;) {
-		struct sm_text *cur = &a->v[a->n - 1];
-		int c = peek_at(m, 0, NULL, NULL);
-
-		if (m->status < 0 && m->depth == 0)
-			break;
+		cur = &a->v[a->n - 1];
+		c = peek_at(m, 0);
 		/* leading unquoted white space of an argument is dropped */
-		if (cur->b.len == 0 && (c == ' ' || c == '\t' || c == '\n' ||
-					c == '\r')) {
-			next(m, NULL, NULL);
+		if (cur->len == 0 &&
+		    (c == ' ' || c == '\t' || c == '\n' || c == '\r')) {
+			move(m, 1, NULL);
 			continue;
 		}
-		k = token(m, &tok);
-		if (k == T_EOF) {
+		/* plain text goes in a run at a time, not a byte at a time */
+		f = m->fatal ? NULL : avail(m);
+		n = f != NULL ? plain(m, f, &level, BL_VALUE_MAX + 1 - a->bytes)
+			      : 0;
+		if (n > 0) {
+			take(m, f, n, cur);
+			a->bytes += n;
+		} else if ((k = token(m, tok)) == T_EOF) {
 			if (!m->fatal)
-				m4_error(m, src, off,
-					 "m4: end of file in the arguments of a "
-					 "macro call (a ( without its ))");
+				m4_error(
+				    m, src, off,
+				    "m4: end of file in the arguments of a "
+				    "macro call (a ( without its ))");
 			m->fatal = true;
 			break;
-		}
-		if (k == T_CHAR && level == 0 &&
-		    (tok.b.data[0] == ',' || tok.b.data[0] == ')')) {
-			if (tok.b.data[0] == ')')
+		} else if (k == T_CHAR && level == 0 &&
+			   (tok->s[0] == ',' || tok->s[0] == ')')) {
+			if (tok->s[0] == ')')
 				break;
-			a->v = bl_xreallocarray(a->v, a->n + 1, sizeof(*a->v));
-			sm_text_init(&a->v[a->n++]);
-			continue;
-		}
-		if (k == T_CHAR && tok.b.data[0] == '(')
-			level++;
-		if (k == T_CHAR && tok.b.data[0] == ')')
-			level--;
-		if (k == T_NAME) {
-			struct macro *mc = lookup(m, tok.b.data, tok.b.len);
-
-			if (mc != NULL) {
-				call_macro(m, mc, &tok, cur);
+			args_add(a);
+		} else {
+			if (k == T_CHAR && tok->s[0] == '(')
+				level++;
+			if (k == T_CHAR && tok->s[0] == ')')
+				level--;
+			if (k == T_NAME &&
+			    expands(m, e = lookup(m, tok->s, tok->len))) {
+				call_macro(m, e, tok);
 				continue;
 			}
+			mt_append(cur, tok, 0, tok->len);
+			a->bytes += tok->len;
 		}
-		sm_text_append(cur, &tok, 0, tok.b.len);
+		if (a->bytes > BL_VALUE_MAX) {
+			m->call_src = src;
+			m->call_off = off;
+			limit(
+			    m,
+			    "m4: the arguments of `%s' are larger than %u KiB "
+			    "(an expansion bomb?): bannerlint stops reading "
+			    "here",
+			    name, BL_VALUE_MAX / 1024);
+			break;
+		}
 	}
 	m->nesting--;
-	sm_text_finish(&tok);
 }
 
-/* A user macro's body with $0-$9, $#, $* and $@ replaced. */
+/* A user macro's body with $0-$9, $#, $* and $@ replaced, read next. */
 static void
 substitute(struct m4 *m, const struct def *d, const struct args *a)
 {
-	const struct sm_text *b = &d->body;
-	struct sm_text t;
-	size_t i, k;
+	const struct mtext *b = &d->body.t;
+	struct mtext t;
+	size_t i, j, k;
+	char buf[32], nx;
 
-	sm_text_init(&t);
-	for (i = 0; i < b->b.len; i++) {
-		char c = b->b.data[i];
-		char nx = i + 1 < b->b.len ? b->b.data[i + 1] : '\0';
-
-		if (c == '$' && nx >= '0' && nx <= '9') {
+	spare_get(m, &t);
+	for (i = 0; i < b->len && t.len <= BL_VALUE_MAX; i = j) {
+		for (j = i; j < b->len && b->s[j] != '$'; j++)
+			;
+		mt_append(&t, b, i, j - i);
+		if (j == b->len)
+			break;
+		nx = j + 1 < b->len ? b->s[j + 1] : '\0';
+		if (nx >= '0' && nx <= '9') {
 			k = (size_t)(nx - '0');
 			if (k < a->n)
-				sm_text_append(&t, &a->v[k], 0, a->v[k].b.len);
-			i++;
-			continue;
-		}
-		if (c == '$' && nx == '#') {
-			char buf[32];
-
+				mt_append(&t, &a->v[k], 0, a->v[k].len);
+			j += 2;
+		} else if (nx == '#') {
 			snprintf(buf, sizeof(buf), "%zu", a->n ? a->n - 1 : 0);
-			sm_text_add(&t, buf, strlen(buf), NULL, 0);
-			i++;
-			continue;
-		}
-		if (c == '$' && (nx == '*' || nx == '@')) {
-			for (k = 1; k < a->n; k++) {
+			mt_adds(&t, buf);
+			j += 2;
+		} else if (nx == '*' || nx == '@') {
+			for (k = 1; k < a->n && t.len <= BL_VALUE_MAX; k++) {
 				if (k > 1)
-					sm_text_add(&t, ",", 1, NULL, 0);
+					mt_adds(&t, ",");
 				if (nx == '@')
-					sm_text_add(&t, m->lq, strlen(m->lq),
-						    NULL, 0);
-				sm_text_append(&t, &a->v[k], 0, a->v[k].b.len);
-				if (nx == '@')
-					sm_text_add(&t, m->rq, strlen(m->rq),
-						    NULL, 0);
+					add_quoted(m, &t, &a->v[k]);
+				else
+					mt_append(&t, &a->v[k], 0, a->v[k].len);
 			}
-			i++;
-			continue;
+			j += 2;
+		} else {
+			mt_append(&t, b, j, 1);
+			j++;
 		}
-		sm_text_append(&t, b, i, 1);
 	}
-	push_text(m, &t, 0, t.b.len);
-	sm_text_finish(&t);
+	push_move(m, &t);
+	spare_put(m, &t);
 }
 
 /* A call of a defined macro whose name was just read. */
 static void
-call_macro(struct m4 *m, struct macro *mc, const struct sm_text *name,
-	   struct sm_text *sink)
+call_macro(struct m4 *m, struct entry *e, const struct mtext *name)
 {
-	const struct bl_source *src = name->src[0];
-	size_t off = name->off[0];
-	struct def *d = mc->top;
-	struct args a = {NULL, 0};
+	const struct bl_source *src, *cs = m->call_src;
+	size_t off, co = m->call_off;
+	const char *cn = m->call_name;
+	struct def *d = def_top(e);
+	struct args *a;
 
-	(void)sink;
-	if (++m->steps > MAX_STEPS) {
-		if (m->steps == MAX_STEPS + 1)
-			m4_error(m, src ? src : m->main, off,
-				 "m4: too many macro calls (a recursive "
-				 "definition?)");
-		return;
-	}
-	if (m->in_hash_line && !m->hash_reported &&
-	    d->builtin != (int)B_DNL) {
-		bl_config_add_event(m->cfg, "hash-line-expanded", m->hash_src,
-				    m->hash_off, 1, mc->name);
-		m->hash_reported = true;
-	}
-	a.v = bl_xmalloc(sizeof(*a.v));
-	sm_text_init(&a.v[0]);
-	sm_text_append(&a.v[0], name, 0, name->b.len);
-	a.n = 1;
-	if (peek_at(m, 0, NULL, NULL) == '(')
-		collect_args(m, &a, src, off);
-	if (d->builtin) {
-		const struct bl_source *cs = m->call_src;
-		size_t co = m->call_off;
-
+	/* where m4 says the call is: the name in a file, or the place of
+	 * the file being read when the name came out of an expansion */
+	tok_site(m, &src, &off);
+	if (!m->tok_file && ++m->calls > MAX_CALLS) {
 		m->call_src = src;
 		m->call_off = off;
-		/* the def may be freed by the call (define of itself) */
-		call_builtin(m, (enum builtin)d->builtin, &a, src, off);
+		limit(m,
+		      "m4: expansions made more than %u macro calls (a "
+		      "recursive definition?): bannerlint stops reading here",
+		      MAX_CALLS);
 		m->call_src = cs;
 		m->call_off = co;
-	} else {
-		substitute(m, d, &a);
+		return;
 	}
-	free_args(&a);
+	if (m->in_hash_line && !m->hash_reported && d->builtin != (int)B_DNL) {
+		bl_config_add_event(m->cfg, "hash-line-expanded", m->hash_src,
+				    m->hash_off, 1, e->name);
+		m->hash_reported = true;
+	}
+	/* the definition lives until the call is done, whatever the
+	 * arguments or the builtin define meanwhile */
+	d->refs++;
+	if (m->pool == NULL)
+		m->pool = bl_xcalloc(BL_DEPTH_MAX + 1, sizeof(*m->pool));
+	a = &m->pool[m->nesting];
+	args_add(a);
+	mt_append(&a->v[0], name, 0, name->len);
+	if (peek_at(m, 0) == '(')
+		collect_args(m, a, e->name, src, off);
+	if (!m->fatal) {
+		m->call_src = src;
+		m->call_off = off;
+		m->call_name = e->name;
+		if (d->builtin)
+			call_builtin(m, (enum builtin)d->builtin, a);
+		else
+			substitute(m, d, a);
+		m->call_src = cs;
+		m->call_off = co;
+		m->call_name = cn;
+	}
+	args_clear(a);
+	def_unref(m, d);
 }
 
 /* Read input to its end; text reaches the output (LOCAL_CONFIG only). */
 static void
 run(struct m4 *m)
 {
-	struct sm_text tok;
+	const struct bl_source *src;
+	struct mtext tok;
+	struct entry *e;
+	size_t off;
 	bool bol;
 	enum tok k;
 
-	sm_text_init(&tok);
+	mt_init(&tok);
 	while ((k = token(m, &tok)) != T_EOF) {
-		if (k == T_NAME) {
-			struct macro *mc = lookup(m, tok.b.data, tok.b.len);
-
-			if (mc != NULL) {
-				call_macro(m, mc, &tok, NULL);
-				continue;
-			}
-		}
-		bol = tok.src[0] != NULL &&
-		      (tok.off[0] == 0 || tok.src[0]->data[tok.off[0] - 1] == '\n');
-		if (bol)
-			m->in_hash_line = false;
-		if (k == T_CHAR && tok.b.data[0] == '#' && bol && m->cf_loaded &&
-		    tok.src[0] == m->main) {
-			m->in_hash_line = true;
-			m->hash_reported = false;
-			m->hash_src = tok.src[0];
-			m->hash_off = tok.off[0];
-		}
-		emit(m, NULL, tok.b.data, tok.b.len, &tok, 0, NULL, 0);
-	}
-	sm_text_finish(&tok);
-}
-
-/* The text the generated cf line carries: the macro expanded again, as
- * proto.m4 does when it writes the option at the end of input. */
-static void
-final_value(struct m4 *m, const char *name, struct sm_text *out)
-{
-	struct macro *mc = lookup(m, name, strlen(name));
-	struct sm_text tok;
-	enum tok k;
-	int base = m->depth;
-
-	if (mc == NULL || mc->top->builtin)
-		return;
-	{
-		/* proto.m4 calls the macro without arguments: $1.. go */
-		struct args a;
-		struct sm_text nm;
-
-		sm_text_init(&nm);
-		sm_text_add(&nm, name, strlen(name), NULL, 0);
-		a.v = &nm;
-		a.n = 1;
-		substitute(m, mc->top, &a);
-		sm_text_finish(&nm);
-	}
-	if (m->depth == base)
-		return;
-	sm_text_init(&tok);
-	while (m->depth > base) {
-		struct frame *f = &m->stack[m->depth - 1];
-
-		if (!f->is_file && f->pos >= f->text.b.len) {
-			pop(m);
+		if (k == T_NAME && expands(m, e = lookup(m, tok.s, tok.len))) {
+			call_macro(m, e, &tok);
 			continue;
 		}
-		k = token(m, &tok);
-		if (k == T_EOF)
-			break;
-		if (k == T_NAME) {
-			struct macro *x = lookup(m, tok.b.data, tok.b.len);
-
-			if (x != NULL) {
-				call_macro(m, x, &tok, NULL);
-				continue;
-			}
+		if (tok.len == 0)
+			continue; /* `' */
+		src = tok.r[0].src;
+		off = tok.r[0].off;
+		bol = src != NULL && (off == 0 || src->data[off - 1] == '\n');
+		if (bol)
+			m->in_hash_line = false;
+		if (k == T_CHAR && tok.s[0] == '#' && bol && m->cf_loaded &&
+		    src == m->main) {
+			m->in_hash_line = true;
+			m->hash_reported = false;
+			m->hash_src = src;
+			m->hash_off = off;
 		}
-		sm_text_append(out, &tok, 0, tok.b.len);
+		/* only LOCAL_CONFIG's diversion is kept */
+		if (m->divert == 6)
+			mt_append(&m->local_config, &tok, 0, tok.len);
 	}
-	while (m->depth > base)
+	mt_finish(&tok);
+}
+
+/*
+ * final_value - the text the generated cf line carries: the macro expanded
+ * again, as proto.m4 does when it writes the option at the end of input,
+ * into out. Returns the definition that made it (the caller unrefs it), or
+ * NULL when the macro is not defined.
+ */
+static struct def *
+final_value(struct m4 *m, const char *name, struct mtext *out)
+{
+	struct entry *e = lookup(m, name, strlen(name)), *x;
+	struct mtext tok;
+	struct args a;
+	struct def *d;
+	enum tok k;
+
+	if (e == NULL || def_top(e)->builtin)
+		return NULL;
+	d = def_top(e);
+	d->refs++;
+	/* what goes wrong in the value is told at its define */
+	m->last_src = m->call_src = d->src;
+	m->last_off = m->call_off = d->off;
+	m->call_name = e->name;
+	m->final_name = e->name;
+	/* proto.m4 calls the macro without arguments: $1.. go */
+	memset(&a, 0, sizeof(a));
+	args_add(&a);
+	mt_adds(&a.v[0], name);
+	substitute(m, d, &a);
+	args_free(&a);
+	mt_init(&tok);
+	while ((k = token(m, &tok)) != T_EOF) {
+		if (k == T_NAME && expands(m, x = lookup(m, tok.s, tok.len))) {
+			call_macro(m, x, &tok);
+			continue;
+		}
+		mt_append(out, &tok, 0, tok.len);
+		if (out->len > BL_VALUE_MAX) {
+			m->call_src = d->src;
+			m->call_off = d->off;
+			m->final_name = NULL;
+			limit(
+			    m,
+			    "m4: the value of %s is larger than %u KiB when "
+			    "proto.m4 writes it: bannerlint stops reading here",
+			    name, BL_VALUE_MAX / 1024);
+			break;
+		}
+	}
+	while (m->depth > 0)
 		pop(m);
-	sm_text_finish(&tok);
+	mt_finish(&tok);
+	m->final_name = NULL;
+	return d;
 }
 
 /* A generated line's setting: key from the define's name argument. */
 static void
-generated(struct m4 *m, const char *name)
+generated(struct m4 *m, const char *name, const struct def *d,
+	  const struct mtext *v)
 {
-	struct macro *mc = lookup(m, name, strlen(name));
-	struct sm_text v, all;
+	struct sm_text all;
 	struct bl_setting *s;
-	const struct def *d;
+	size_t i, n = v->len, nk = d->name != NULL ? d->name->t.len : 0;
 
-	if (mc == NULL || mc->top->builtin)
-		return;
-	d = mc->top;
-	sm_text_init(&v);
-	final_value(m, name, &v);
 	/* the cf line ends at a newline not followed by a blank (a folded
 	 * continuation); the rest would be lines of their own */
-	{
-		size_t i;
-
-		for (i = 0; i < v.b.len; i++)
-			if (v.b.data[i] == '\n' &&
-			    (i + 1 == v.b.len ||
-			     (v.b.data[i + 1] != ' ' && v.b.data[i + 1] != '\t'))) {
-				v.b.len = i;
-				v.b.data[i] = '\0';
-				break;
-			}
-	}
+	for (i = 0; i < v->len; i++)
+		if (v->s[i] == '\n' &&
+		    (i + 1 == v->len ||
+		     (v->s[i + 1] != ' ' && v->s[i + 1] != '\t'))) {
+			n = i;
+			break;
+		}
 	sm_text_init(&all);
-	sm_text_append(&all, &d->name, 0, d->name.b.len);
-	sm_text_append(&all, &v, 0, v.b.len);
-	if (d->name.b.len == 0)
+	if (nk > 0)
+		mt_to_sm(&all, &d->name->t, 0, nk);
+	mt_to_sm(&all, v, 0, n);
+	if (nk == 0)
 		sm_text_add(&all, "", 0, NULL, 0);
-	s = sm_setting(m->cfg, name, &all, 0, d->name.b.len, d->name.b.len,
-		       all.b.len);
-	if (d->name.b.len == 0 && d->src == NULL) {
+	s = sm_setting(m->cfg, name, &all, 0, nk, nk, all.b.len);
+	if (nk == 0 && d->src == NULL) {
 		/* cfhead.m4's or a built-in default */
 		s->is_default = true;
 		s->src = NULL;
 	}
 	sm_shadow(m->cfg, s);
-	sm_text_finish(&v);
 	sm_text_finish(&all);
+}
+
+/* cf_chunk - LOCAL_CONFIG's lines [from, to) to the cf reader, through t
+ * (kept from one piece to the next) */
+static void
+cf_chunk(struct m4 *m, struct sm_text *t, size_t from, size_t to)
+{
+	if (to <= from)
+		return;
+	sm_text_reset(t);
+	mt_to_sm(t, &m->local_config, from, to - from);
+	sm_cf_read(m->cfg, t, m->diags);
+}
+
+/* read_local_config - LOCAL_CONFIG's text as sendmail.cf lines, in pieces
+ * of whole (folded) lines, so that the cf reader's copy with a pointer per
+ * byte stays small; a line longer than BL_VALUE_MAX is an error and is not
+ * read */
+static void
+read_local_config(struct m4 *m)
+{
+	const struct mtext *lc = &m->local_config;
+	const char *d = mt_str(lc), *q;
+	size_t n = lc->len, a = 0, e, c0 = 0, off;
+	const struct bl_source *src;
+	struct sm_text t;
+
+	sm_text_init(&t);
+	while (a < n) {
+		/* a logical line as sm_cf_read finds it: this one and those
+		 * starting with a blank */
+		for (e = a;; e++) {
+			q = memchr(d + e, '\n', n - e);
+			e = q != NULL ? (size_t)(q - d) : n;
+			if (!(e + 1 < n &&
+			      (d[e + 1] == ' ' || d[e + 1] == '\t') &&
+			      d[a] != '#'))
+				break;
+		}
+		e = e < n ? e + 1 : n;
+		if (e - a > BL_VALUE_MAX) {
+			cf_chunk(m, &t, c0, a);
+			mt_where(lc, a, NULL, &src, &off);
+			m4_error(m, src, off,
+				 "LOCAL_CONFIG line longer than %u KiB: it is "
+				 "not read",
+				 BL_VALUE_MAX / 1024);
+			c0 = e;
+		} else if (e - c0 >= LOCAL_CONFIG_CHUNK) {
+			cf_chunk(m, &t, c0, e);
+			c0 = e;
+		}
+		a = e;
+	}
+	cf_chunk(m, &t, c0, n);
+	sm_text_finish(&t);
 }
 
 /* Does the .mc include cf.m4 itself (Debian's style)? */
 static bool
 includes_cf_m4(const struct bl_source *src)
 {
-	const char *p = src->data;
+	const char *p = src->data, *e = p, *f = p;
 
+	/* e and f only move forward: one pass over the text */
 	while ((p = strstr(p, "include(")) != NULL) {
-		const char *e = strchr(p, ')');
-		const char *f = strstr(p, "cf.m4");
-
-		if (e != NULL && f != NULL && f < e)
+		if (e <= p)
+			e = strchr(p, ')');
+		if (f <= p)
+			f = strstr(p, "cf.m4");
+		if (e == NULL || f == NULL)
+			return false;
+		if (f < e)
 			return true;
 		p += 8;
 	}
@@ -1393,6 +2736,11 @@ includes_cf_m4(const struct bl_source *src)
 static int
 parse_mc(struct bl_config *cfg, struct bl_source *src, struct bl_diags *diags)
 {
+	static const char *const order[] = {
+	    "confDOMAIN_NAME", "confSMTP_LOGIN_MSG", "confHELO_NAME"};
+	struct mtext values[BL_ARRAY_LEN(order)];
+	struct def *defs[BL_ARRAY_LEN(order)];
+	const struct bl_setting *raw;
 	struct m4 m;
 	size_t i;
 
@@ -1406,11 +2754,13 @@ parse_mc(struct bl_config *cfg, struct bl_source *src, struct bl_diags *diags)
 	snprintf(m.rq, sizeof(m.rq), "'");
 	snprintf(m.bc, sizeof(m.bc), "#");
 	snprintf(m.ec, sizeof(m.ec), "\n");
-	sm_text_init(&m.local_config);
-	sm_text_init(&m.wrap);
+	mt_init(&m.local_config);
+	mt_init(&m.wrap);
+	bl_arena_init(&m.arena);
 	for (i = 0; i < BL_ARRAY_LEN(builtins); i++)
 		if (!builtins[i].cf)
-			set_builtin(&m, builtins[i].name, builtins[i].b);
+			set_builtin(&m, builtins[i].name, builtins[i].b,
+				    builtins[i].blind);
 	/* "m4 cf.m4 FILE.mc": an .mc that does not include cf.m4 itself */
 	if (!includes_cf_m4(src))
 		load_cf(&m, NULL);
@@ -1418,38 +2768,56 @@ parse_mc(struct bl_config *cfg, struct bl_source *src, struct bl_diags *diags)
 	run(&m);
 	while (m.depth > 0)
 		pop(&m);
-	if (m.wrap.b.len > 0) {
-		push_text(&m, &m.wrap, 0, m.wrap.b.len);
+	if (m.wrap.len > 0) {
+		m.call_name = "m4wrap";
+		push_move(&m, &m.wrap);
 		run(&m);
 		while (m.depth > 0)
 			pop(&m);
 	}
+	/* proto.m4's order: Dj, LOCAL_CONFIG, then the options; the values
+	 * are expanded in that order (their defines can change what comes
+	 * next) */
+	for (i = 0; i < BL_ARRAY_LEN(order); i++) {
+		mt_init(&values[i]);
+		defs[i] =
+		    m.fatal ? NULL : final_value(&m, order[i], &values[i]);
+	}
 	if (!m.fatal) {
-		const struct bl_setting *raw;
-
-		/* proto.m4's order: Dj, LOCAL_CONFIG, then the options */
-		generated(&m, "confDOMAIN_NAME");
-		sm_cf_read(cfg, &m.local_config, diags);
+		if (defs[0] != NULL)
+			generated(&m, order[0], defs[0], &values[0]);
+		read_local_config(&m);
 		raw = bl_config_lookup(cfg, "SmtpGreetingMessage");
-		generated(&m, "confSMTP_LOGIN_MSG");
+		if (defs[1] != NULL)
+			generated(&m, order[1], defs[1], &values[1]);
 		if (raw != NULL && raw->src != NULL &&
 		    bl_config_lookup(cfg, "confSMTP_LOGIN_MSG") != NULL)
-			bl_config_add_event(cfg, "local-config-overridden",
-					    raw->src, raw->key_off, raw->key_len,
-					    "SmtpGreetingMessage");
-		generated(&m, "confHELO_NAME");
+			bl_config_add_event(
+			    cfg, "local-config-overridden", raw->src,
+			    raw->key_off, raw->key_len, "SmtpGreetingMessage");
+		if (defs[2] != NULL)
+			generated(&m, order[2], defs[2], &values[2]);
 	} else {
 		/* m4 writes no sendmail.cf: there is nothing to resolve */
 		bl_config_add_event(cfg, "no-output", NULL, 0, 0, NULL);
 	}
-	for (i = 0; i < m.nmacros; i++) {
-		free(m.macros[i].name);
-		free_def(m.macros[i].top);
+	for (i = 0; i < BL_ARRAY_LEN(order); i++) {
+		def_unref(&m, defs[i]);
+		mt_finish(&values[i]);
 	}
-	free(m.macros);
+	free(m.macros.b);
+	free(m.includes.b); /* the sources belong to cfg */
+	bl_arena_finish(&m.arena);
+	free(m.stack);
+	while (m.nspare > 0)
+		mt_finish(&m.spare[--m.nspare]);
+	if (m.pool != NULL)
+		for (i = 0; i <= BL_DEPTH_MAX; i++)
+			args_free(&m.pool[i]);
+	free(m.pool);
 	free(m.cf_dir);
-	sm_text_finish(&m.local_config);
-	sm_text_finish(&m.wrap);
+	mt_finish(&m.local_config);
+	mt_finish(&m.wrap);
 	return m.status;
 }
 
@@ -1488,12 +2856,12 @@ detect(const struct bl_source *src)
 }
 
 const struct bl_parser bl_parser_sendmail = {
-	.name = "sendmail",
-	.classify = classify,
-	.detect = detect,
-	.default_role = BL_ROLE_SENDMAIL_MC,
-	.siblings = NULL,
-	.is_template = NULL,
-	.parse = parse,
-	.resolve = bl_resolve_sendmail,
+    .name = "sendmail",
+    .classify = classify,
+    .detect = detect,
+    .default_role = BL_ROLE_SENDMAIL_MC,
+    .siblings = NULL,
+    .is_template = NULL,
+    .parse = parse,
+    .resolve = bl_resolve_sendmail,
 };

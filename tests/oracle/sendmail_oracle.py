@@ -34,6 +34,9 @@ Two kinds of cases:
               A case named bad-* must make m4 fail (exit status != 0, or an
               "m4:FILE:LINE: ..." message that is not a Warning); bannerlint
               must then exit 2 with an error diagnostic at that file and line.
+              The m4 arithmetic cases are built at run time too: "m4-arith"
+              (the value of every call of M4_ARITH in the greeting) and one
+              "bad-m4-arith-NN" per call of M4_ARITH_BAD (m4 refuses it).
   .cf cases   every directory under --cf-fixtures (each holds a hand-written
               sendmail.cf).  `bannerlint show --format json CASE_DIR` must
               exit 0 and agree with this script's own reading of the cf.
@@ -121,6 +124,64 @@ TRACED = ("define", "undefine", "pushdef", "popdef")
 # "m4:FILE:LINE: message"; m4 prefixes its argv[0], e.g. "/usr/bin/m4:"
 M4_MSG = re.compile(r"^(?:[^\s:]*/)?m4:(.+?):(\d+): (.*)$", re.M)
 C_SPACE = " \t\n\v\f\r"
+
+# m4's numbers, judged by m4 itself: cases built at run time (as the Debian
+# case is). "m4-arith" writes the value of every call of M4_ARITH into the
+# greeting (expanded when proto.m4 writes it); each "bad-m4-arith-NN" has one
+# call of M4_ARITH_BAD, which m4 refuses, on line 3. GNU m4 1.4.19 computes in
+# 32 bits that wrap and reads arguments as strtol does.
+M4_ARITH = [
+    "eval(`%s')" % e for e in (
+        "2147483647+1", "-2147483648-1", "-2147483648/-1", "-2147483648%-1",
+        "-(-2147483648)", "65536*65536", "100000*100000", "2**31", "2**32",
+        "3**40", "2**3**2", "-2**2", "(-2)**31", "0**1", "2**30+2**30",
+        "2147483647*2", "0xffffffff/-1", "-2147483648*-1",
+        "1<<31", "1<<32", "1<<33", "1<<-1", "8>>-1", "-1>>33", "-8>>1",
+        "-2147483648>>31", "~2147483647", "~-1", "!5", "!0",
+        "99999999999999999999", "4294967296", "0xffffffff", "0xffffffffff",
+        "0x7fffffff+0x7fffffff", "(-9223372036854775807-1)/-1",
+        "-7/2", "-7%3", "7%-3", "5&3", "5|3", "5^3", "1<=1", "2>=3", "1<0",
+        "2>1", "-2147483648<2147483647", "0x80000000>0", "-1&0xffffffff",
+        "~0^-1", "1+2*3", "1|2^3", "5&3==3", "2==2<3", "!1+1",
+        "1||1/0", "0&&1%0", "0||1", "1&&0", "1 < 2 > 0", "7 / 2 * 2",
+        "0r36:zz", "0R2:11", "0r1:0001", "0b101", "0B11", "010", "0x", "0X1f",
+        "- -5", "+-5", "-+5", "1 - - 1", "1==1==1", "1 !=2", " 1", "((((1))))",
+        "1=1")
+] + [
+    "eval(255,16)", "eval(-255,16,5)", "eval(5,2,8)", "eval(-5,1,8)",
+    "eval(2147483647,36)", "eval(-2147483648,2)", "eval(1,,3)",
+    "incr(2147483647)", "decr(-2147483648)", "incr(4294967296)",
+    "decr(-4294967295)", "incr(-1)",
+    "substr(abcdef,4294967297,2)", "substr(abcdef,1,99999999999)",
+    "substr(abcdef,-1,3)", "substr(abcdef,2,-1)", "substr(abcdef,99999999999)",
+    "substr(abcdef,2147483647,2147483647)", "substr(abcdef,5)",
+    "index(abcdef,cd)", "index(abc,x)", "index(abc,)", "len()", "len(abcdef)",
+    "translit(abcdef,a-c,A-C)", "translit(hello,l)", "translit(abc,c-a,xyz)",
+    "translit(a-c,-,x)", "translit(abc,a-cb,xyzw)", "translit(abc,a--,xyz)",
+    "len index eval incr substr translit",
+]
+M4_ARITH_BAD = [
+    "eval(`%s')" % e for e in (
+        "1/0", "1%0", "2**-1", "0**0", "1 2", "(1)(2)", "1+", "a", "1e3",
+        "--5", "1 *= 2", "1 <<= 2", "((1)", "1 ? 2", "0r37:1", "08",
+        "1 || 1/0 + 5", "1 || a", "0 || 1/0", "")
+] + [
+    "eval(1,37)", "eval(1,0)", "eval(1,10,-1)", "eval(1,x)", "eval(5,10,` 3')",
+    "incr(`5 ')", "incr(` 5')", "incr()", "incr(99999999999999999999)",
+    "decr(-99999999999999999999)", "incr(+)", "divert(x)", "divert()",
+    "substr(abc,x)", "substr(abc,1,99999999999999999999)",
+]
+
+
+def m4_arith_cases():
+    """(name, sendmail.mc text) of the m4 arithmetic cases."""
+    head = ("dnl # built by sendmail_oracle.py: GNU m4 judges its numbers\n"
+            "OSTYPE(`linux')dnl\n")
+    tail = "MAILER(`local')dnl\nMAILER(`smtp')dnl\n"
+    yield ("m4-arith", head + "define(`confSMTP_LOGIN_MSG', `$j %s')dnl\n"
+           % " ".join(M4_ARITH) + tail)
+    for i, call in enumerate(M4_ARITH_BAD, 1):
+        yield "bad-m4-arith-%02d" % i, head + call + "dnl\n" + tail
 
 
 def read_text(path):
@@ -746,7 +807,7 @@ def logical_span(path, line):
 
 def dump_mc(case):
     print("== %s  (%s style%s)" % (case.name, case.style or "?",
-                                  ", built from the Debian package" if case.builtin else ""))
+                                  ", built at run time" if case.builtin else ""))
     if case.setup_error:
         print("   setup error: %s" % case.setup_error)
         return
@@ -898,6 +959,17 @@ def main():
                         DEBIAN_CASE, os.path.relpath(pristine, ROOT)
                         if pristine.startswith(ROOT) else pristine, *DEBIAN_STUBS))
                     mc_cases.append(c)
+
+        if need_m4 and args.fixtures:
+            for name, text in m4_arith_cases():
+                if wanted and name not in wanted:
+                    continue
+                c = Case(name, "(built by this script: m4 arithmetic)", builtin=True)
+                c.dir = os.path.join(cases_dir, name)
+                os.makedirs(c.dir)
+                with open(os.path.join(c.dir, "sendmail.mc"), "w") as f:
+                    f.write(text)
+                mc_cases.append(c)
 
         if wanted:
             known = {c.name for c in mc_cases} | {c.name for c in cf_cases} | \

@@ -11,6 +11,9 @@
  */
 #include "config.h"
 
+#include <stdio.h>
+#include <stdlib.h>
+
 #include "helpers.h"
 
 /* What one file turned into; run_free releases it. */
@@ -992,6 +995,614 @@ test_mc_recursive_macro(void **state)
 	run_free(&r);
 }
 
+/* -------------------------------------------------- numbers, hostile -- */
+
+/* expansion - the greeting's raw value when its body is "$j " body (the
+ * body is expanded when proto.m4 writes the option), into a fresh run */
+static const char *
+expansion(struct run *r, const char *body)
+{
+	static char text[1024];
+
+	snprintf(text, sizeof(text),
+		 "define(`confSMTP_LOGIN_MSG', `$j %s')dnl\n", body);
+	mc(r, text);
+	assert_non_null(r->banner);
+	return r->banner->configured;
+}
+
+/* expect_expansion - body expands to value ("$j " in front), cleanly */
+static void
+expect_expansion(const char *body, const char *value)
+{
+	static struct run r;
+	char want[512];
+	const char *got;
+
+	snprintf(want, sizeof(want), "$j %s", value);
+	got = expansion(&r, body);
+	if (strcmp(got, want) != 0 || r.d.n != 0)
+		print_error("%s: expected \"%s\", got \"%s\" (%zu diagnostics: "
+			    "%s)\n",
+			    body, want, got, r.d.n,
+			    r.d.n ? r.d.v[0].message : "");
+	assert_string_equal(got, want);
+	assert_int_equal(r.d.n, 0);
+	run_free(&r);
+}
+
+/* find_diag - the first diagnostic with this message, or NULL */
+static const struct bl_diag *
+find_diag(const struct run *r, const char *message)
+{
+	size_t i;
+
+	for (i = 0; i < r->d.n; i++)
+		if (strcmp(r->d.v[i].message, message) == 0)
+			return &r->d.v[i];
+	for (i = 0; i < r->d.n; i++)
+		print_error("diagnostic %zu: %u:%u: %s\n", i, r->d.v[i].line,
+			    r->d.v[i].col, r->d.v[i].message);
+	return NULL;
+}
+
+/* expect_diag - text gives a diagnostic of level at line:col saying
+ * message */
+static void
+expect_diag(struct run *r, enum bl_level level, unsigned line, unsigned col,
+	    const char *message)
+{
+	const struct bl_diag *g = find_diag(r, message);
+
+	if (g == NULL)
+		print_error("no diagnostic \"%s\"\n", message);
+	else if (g->line != line || g->col != col)
+		print_error("\"%s\" at %u:%u, not %u:%u\n", message, g->line,
+			    g->col, line, col);
+	assert_non_null(g);
+	assert_int_equal(g->level, level);
+	assert_string_equal(g->file, "sendmail.mc");
+	assert_int_equal(g->line, line);
+	assert_int_equal(g->col, col);
+}
+
+static void
+test_mc_eval_wrap(void **state)
+{
+	/* GNU m4 1.4.19's answers (echo 'eval(`EXPR')' | m4): 32 bits that
+	 * wrap, INT_MIN / -1 without a trap, m4's precedence */
+	static const struct {
+		const char *expr, *value;
+	} cases[] = {
+	    {"2147483647+1", "-2147483648"},
+	    {"-2147483648-1", "2147483647"},
+	    {"-2147483648/-1", "-2147483648"},
+	    {"-2147483648%-1", "0"},
+	    {"-(-2147483648)", "-2147483648"},
+	    {"65536*65536", "0"},
+	    {"100000*100000", "1410065408"},
+	    {"2**31", "-2147483648"},
+	    {"2**32", "0"},
+	    {"3**40", "689956897"},
+	    {"2**3**2", "512"},
+	    {"-2**2", "4"},
+	    {"(-2)**31", "-2147483648"},
+	    {"0**1", "0"},
+	    {"1<<31", "-2147483648"},
+	    {"1<<32", "1"},
+	    {"1<<33", "2"},
+	    {"1<<-1", "-2147483648"},
+	    {"8>>-1", "0"},
+	    {"-1>>33", "-1"},
+	    {"-8>>1", "-4"},
+	    {"-2147483648>>31", "-1"},
+	    {"~2147483647", "-2147483648"},
+	    {"~-1", "0"},
+	    {"!5", "0"},
+	    {"!0", "1"},
+	    {"99999999999999999999", "1661992959"},
+	    {"4294967296", "0"},
+	    {"0xffffffff", "-1"},
+	    {"0xffffffffff", "-1"},
+	    {"0x7fffffff+0x7fffffff", "-2"},
+	    {"(-9223372036854775807-1)/-1", "0"},
+	    {"-7/2", "-3"},
+	    {"-7%3", "-1"},
+	    {"7%-3", "1"},
+	    {"5&3", "1"},
+	    {"5|3", "7"},
+	    {"5^3", "6"},
+	    {"1<=1", "1"},
+	    {"2>=3", "0"},
+	    {"1<0", "0"},
+	    {"2>1", "1"},
+	    {"-2147483648<2147483647", "1"},
+	    {"0x80000000>0", "0"},
+	    {"-1&0xffffffff", "-1"},
+	    {"~0^-1", "0"},
+	    {"1+2*3", "7"},
+	    {"1|2^3", "1"},
+	    {"5&3==3", "1"},
+	    {"2==2<3", "0"},
+	    {"!1+1", "1"},
+	    {"1||1/0", "1"},
+	    {"0&&1%0", "0"},
+	    {"0||1", "1"},
+	    {"1&&0", "0"},
+	    {"1 < 2 > 0", "1"},
+	    {"7 / 2 * 2", "6"},
+	    {"0r36:zz", "1295"},
+	    {"0R2:11", "3"},
+	    {"0r1:0001", "1"},
+	    {"0b101", "5"},
+	    {"0B11", "3"},
+	    {"010", "8"},
+	    {"0x", "0"},
+	    {"0X1f", "31"},
+	    {"- -5", "5"},
+	    {"+-5", "-5"},
+	    {"-+5", "-5"},
+	    {"1 - - 1", "2"},
+	    {"1==1==1", "1"},
+	    {"1 !=2", "1"},
+	    {"((((1))))", "1"},
+	    {"2147483647*2", "-2"},
+	    {"0xffffffff/-1", "1"},
+	    {"-2147483648*-1", "-2147483648"},
+	    {"2**30+2**30", "-2147483648"},
+	    {"2**2147483647", "0"},
+	    {"3**2147483647", "-1431655765"},
+	};
+	char body[128];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < BL_ARRAY_LEN(cases); i++) {
+		snprintf(body, sizeof(body), "eval(`%s')", cases[i].expr);
+		expect_expansion(body, cases[i].value);
+	}
+	/* radix and width; incr and decr wrap too */
+	expect_expansion("eval(255,16) eval(-255,16,5) eval(5,2,8)",
+			 "ff -000ff 00000101");
+	expect_expansion("eval(-5,1,8) eval(2147483647,36) eval(1,,3)",
+			 "-00011111 zik0zj 001");
+	expect_expansion("eval(-2147483648,2)",
+			 "-10000000000000000000000000000000");
+	expect_expansion("incr(2147483647) decr(-2147483648) incr(4294967296) "
+			 "decr(-4294967295) incr(-1)",
+			 "-2147483648 2147483647 1 0 0");
+}
+
+static void
+test_mc_eval_errors(void **state)
+{
+	/* m4's own messages, at the line of the call; the call expands to
+	 * nothing */
+	static const struct {
+		const char *expr, *message;
+	} cases[] = {
+	    {"1/0", "m4: divide by zero in eval: 1/0"},
+	    {"1%0", "m4: modulo by zero in eval: 1%0"},
+	    {"2**-1", "m4: negative exponent in eval: 2**-1"},
+	    {"0**0", "m4: divide by zero in eval: 0**0"},
+	    {"1 2", "m4: bad expression in eval (excess input): 1 2"},
+	    {"(1)(2)", "m4: bad expression in eval (excess input): (1)(2)"},
+	    {"1+", "m4: bad expression in eval: 1+"},
+	    {"a", "m4: bad expression in eval: a"},
+	    {"1e3", "m4: bad expression in eval (bad input): 1e3"},
+	    {"--5", "m4: invalid operator in eval: --5"},
+	    {"1 *= 2", "m4: invalid operator in eval: 1 *= 2"},
+	    {"1 <<= 2", "m4: invalid operator in eval: 1 <<= 2"},
+	    {"((1)", "m4: bad expression in eval (missing right parenthesis): "
+		     "((1)"},
+	    {"1 ? 2", "m4: bad expression in eval (bad input): 1 ? 2"},
+	    {"0r37:1", "m4: bad expression in eval: 0r37:1"},
+	    {"08", "m4: bad expression in eval (excess input): 08"},
+	    {"1 || 1/0 + 5",
+	     "m4: bad expression in eval (excess input): 1 || 1/0 + 5"},
+	    {"1 || a", "m4: bad expression in eval (bad input): 1 || a"},
+	    {"0 || 1/0", "m4: divide by zero in eval: 0 || 1/0"},
+	};
+	static struct run r;
+	char text[128];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < BL_ARRAY_LEN(cases); i++) {
+		snprintf(text, sizeof(text), "dnl\n  eval(`%s')dnl\n",
+			 cases[i].expr);
+		mc(&r, text);
+		assert_true(r.parse_rc < 0);
+		assert_int_equal(r.d.errors, 1);
+		expect_diag(&r, BL_LEVEL_ERROR, 2, 3, cases[i].message);
+		/* m4 goes on and writes the cf */
+		assert_non_null(r.banner);
+		run_free(&r);
+	}
+
+	/* a warning, and the value */
+	mc(&r, "define(`confSMTP_LOGIN_MSG', eval(`1=1'))dnl\n");
+	assert_int_equal(r.d.errors, 0);
+	expect_diag(&r, BL_LEVEL_WARNING, 1, 30,
+		    "m4: recommend ==, not =, for equality operator");
+	assert_string_equal(r.banner->configured, "1");
+	run_free(&r);
+
+	/* an error in the value is told at its define, when proto.m4
+	 * expands it */
+	mc(&r, "dnl\ndefine(`confSMTP_LOGIN_MSG', `$j eval(1/0)')dnl\n");
+	expect_diag(&r, BL_LEVEL_ERROR, 2, 1,
+		    "m4: divide by zero in eval: 1/0 (in the value of "
+		    "confSMTP_LOGIN_MSG, expanded again when proto.m4 writes "
+		    "it)");
+	assert_string_equal(r.banner->configured, "$j ");
+	run_free(&r);
+
+	/* radix, width, the empty expression */
+	mc(&r, "eval(1,37)eval(1,0)eval(1,10,-1)eval(1,x)eval()\n");
+	assert_int_equal(r.d.errors, 5);
+	expect_diag(&r, BL_LEVEL_ERROR, 1, 1,
+		    "m4: radix 37 in builtin `eval' out of range");
+	expect_diag(&r, BL_LEVEL_ERROR, 1, 11,
+		    "m4: radix 0 in builtin `eval' out of range");
+	expect_diag(&r, BL_LEVEL_ERROR, 1, 20,
+		    "m4: negative width to builtin `eval'");
+	expect_diag(&r, BL_LEVEL_ERROR, 1, 33,
+		    "m4: non-numeric argument to builtin `eval'");
+	expect_diag(&r, BL_LEVEL_ERROR, 1, 42,
+		    "m4: empty string treated as 0 in builtin `eval'");
+	run_free(&r);
+}
+
+static void
+test_mc_numeric_args(void **state)
+{
+	static struct run r;
+
+	(void)state;
+	/* strtol, then 32 bits: huge and negative offsets clamp */
+	expect_expansion("substr(abcdef,4294967297,2)-substr(abcdef,1,"
+			 "99999999999)-substr(abcdef,-1,3)-substr(abcdef,2,-1)",
+			 "bc-bcdef--");
+	/* m4 1.4.19 crashes here (start + length overflows an int) */
+	expect_expansion("substr(abcdef,1,2147483647)-substr(abcdef,"
+			 "2147483647,2147483647)-substr(abcdef,5)",
+			 "bcdef--f");
+	expect_expansion("index(abcdef,cd) index(abc,x) index(abc,) len() "
+			 "len(abcdef)",
+			 "2 -1 0 0 6");
+	expect_expansion("translit(abcdef,a-c,A-C) translit(hello,l) "
+			 "translit(abc,c-a,xyz) translit(a-c,-,x) "
+			 "translit(abc,a-cb,xyzw) translit(abc,a--,xyz)",
+			 "ABCdef heo zyx axc xyz xbc");
+	/* m4 recognises these builtins only with their "(" */
+	expect_expansion("len index eval incr substr translit define",
+			 "len index eval incr substr translit define");
+
+	/* m4's messages about numbers; a non-number expands to nothing */
+	mc(&r, "define(`confSMTP_LOGIN_MSG', `$j ' incr(`5 ')incr(` 5')"
+	       "incr()incr(99999999999999999999)decr(-99999999999999999999))"
+	       "dnl\n");
+	assert_int_equal(r.d.errors, 5);
+	expect_diag(&r, BL_LEVEL_ERROR, 1, 36,
+		    "m4: non-numeric argument to builtin `incr'");
+	expect_diag(&r, BL_LEVEL_ERROR, 1, 46,
+		    "m4: leading whitespace ignored in builtin `incr'");
+	expect_diag(&r, BL_LEVEL_ERROR, 1, 56,
+		    "m4: empty string treated as 0 in builtin `incr'");
+	expect_diag(&r, BL_LEVEL_ERROR, 1, 62,
+		    "m4: numeric overflow detected in builtin `incr'");
+	expect_diag(&r, BL_LEVEL_ERROR, 1, 88,
+		    "m4: numeric overflow detected in builtin `decr'");
+	assert_string_equal(r.banner->configured, "$j  610-1");
+	run_free(&r);
+
+	/* m4's warnings about the number of arguments */
+	mc(&r, "define(`confSMTP_LOGIN_MSG', `$j ' substr(abc) index(abc) "
+	       "len(a,b) translit(abc,a,b,c))dnl\n");
+	assert_int_equal(r.d.errors, 0);
+	assert_int_equal(r.d.warnings, 4);
+	expect_diag(&r, BL_LEVEL_WARNING, 1, 36,
+		    "m4: too few arguments to builtin `substr'");
+	expect_diag(&r, BL_LEVEL_WARNING, 1, 48,
+		    "m4: too few arguments to builtin `index'");
+	expect_diag(&r, BL_LEVEL_WARNING, 1, 59,
+		    "m4: excess arguments to builtin `len' ignored");
+	expect_diag(&r, BL_LEVEL_WARNING, 1, 68,
+		    "m4: excess arguments to builtin `translit' ignored");
+	assert_string_equal(r.banner->configured, "$j  abc 0 1 bbc");
+	run_free(&r);
+
+	/* divert(4294967302) is diversion 6: LOCAL_CONFIG */
+	mc(&r, "divert(4294967302)dnl\nDjwrapped.example.net\n");
+	clean(&r);
+	assert_string_equal(r.banner->hostname, "wrapped.example.net");
+	run_free(&r);
+	mc(&r, "divert(x)dnl\nDjnot.read.example.net\n");
+	expect_diag(&r, BL_LEVEL_ERROR, 1, 1,
+		    "m4: non-numeric argument to builtin `divert'");
+	assert_string_equal(r.banner->hostname, "<system-hostname>");
+	run_free(&r);
+}
+
+/* repeat - s n times, then tail (caller frees) */
+static char *
+repeat(const char *head, const char *s, size_t n, const char *tail)
+{
+	size_t k = strlen(s), i;
+	char *p = malloc(strlen(head) + k * n + strlen(tail) + 1), *q = p;
+
+	assert_non_null(p);
+	q += snprintf(q, strlen(head) + 1, "%s", head);
+	for (i = 0; i < n; i++, q += k)
+		memcpy(q, s, k);
+	snprintf(q, strlen(tail) + 1, "%s", tail);
+	return p;
+}
+
+static void
+test_mc_depth_limits(void **state)
+{
+	static struct run r;
+	char *text;
+
+	(void)state;
+	/* len( 50,000 times: calls inside arguments overflowed the stack */
+	text = repeat("dnl\n", "len(", 50000, "\n");
+	mc(&r, text);
+	free(text);
+	assert_true(r.parse_rc < 0);
+	assert_int_equal(r.d.errors, 1);
+	expect_diag(&r, BL_LEVEL_ERROR, 2, 1025,
+		    "m4: macro calls nested more than 256 deep in arguments (a "
+		    "runaway recursion?): bannerlint stops reading here");
+	/* reading stops: no sendmail.cf, nothing to resolve */
+	assert_null(r.banner);
+	run_free(&r);
+
+	/* the same made by a macro */
+	mc(&r, "define(`r', `len(r')dnl\nr\n");
+	assert_int_equal(r.d.errors, 1);
+	assert_int_equal(r.d.v[0].line, 2);
+	assert_null(r.banner);
+	run_free(&r);
+
+	/* 100,000 ( inside eval( overflowed the stack too */
+	text = repeat("eval(", "(", 100000, ")\n");
+	mc(&r, text);
+	free(text);
+	assert_int_equal(r.d.errors, 1);
+	expect_diag(&r, BL_LEVEL_ERROR, 1, 1,
+		    "m4: the arguments of `eval' are larger than 64 KiB (an "
+		    "expansion bomb?): bannerlint stops reading here");
+	run_free(&r);
+
+	/* eval's own parser: 256 parentheses nest, 300 do not */
+	text = repeat("define(`confSMTP_LOGIN_MSG', eval(`", "(", 250, "7");
+	{
+		char *t2 = repeat(text, ")", 250, "'))dnl\n");
+
+		mc(&r, t2);
+		free(t2);
+	}
+	free(text);
+	clean(&r);
+	assert_string_equal(r.banner->configured, "7");
+	run_free(&r);
+	text = repeat("dnl\neval(`", "(", 300, "1')\n");
+	mc(&r, text);
+	free(text);
+	expect_diag(&r, BL_LEVEL_ERROR, 2, 1,
+		    "m4: the expression of eval nests more than 256 deep: "
+		    "bannerlint stops reading here");
+	run_free(&r);
+	text = repeat("eval(`", "- ", 300, "1')\n");
+	mc(&r, text);
+	free(text);
+	assert_int_equal(r.d.errors, 1);
+	assert_null(r.banner);
+	run_free(&r);
+	text = repeat("eval(`", "2**", 300, "1')\n");
+	mc(&r, text);
+	free(text);
+	assert_int_equal(r.d.errors, 1);
+	run_free(&r);
+
+	/* expansions that never finish pile up */
+	mc(&r, "dnl\ndefine(`A', `A x')A\n");
+	assert_int_equal(r.d.errors, 1);
+	expect_diag(&r, BL_LEVEL_ERROR, 2, 19,
+		    "m4: expansions nested more than 256 deep (a recursive "
+		    "macro?): bannerlint stops reading here");
+	run_free(&r);
+
+	/* a call at the end of an expansion (a tail call) does not: this
+	 * loop runs 5,000 times */
+	mc(&r,
+	   "define(`L', `ifelse(`$1', `5000', `define(`confSMTP_LOGIN_MSG', "
+	   "`$j done $1')', `L(incr($1))')')L(0)\n");
+	clean(&r);
+	assert_string_equal(r.banner->configured, "$j done 5000");
+	run_free(&r);
+}
+
+static void
+test_mc_expansion_limits(void **state)
+{
+	static struct run r;
+	char *text;
+
+	(void)state;
+	/* each define doubles the value before it: b12 is 68 KiB */
+	mc(&r, "define(`b0', `xxxxxxxxxxxxxxxx')define(`b1', b0 b0)"
+	       "define(`b2', b1 b1)define(`b3', b2 b2)define(`b4', b3 b3)"
+	       "define(`b5', b4 b4)define(`b6', b5 b5)define(`b7', b6 b6)\n"
+	       "define(`b8', b7 b7)define(`b9', b8 b8)define(`b10', b9 b9)"
+	       "define(`b11', b10 b10)define(`b12', b11 b11)"
+	       "define(`b13', b12 b12)define(`b14', b13 b13)\n");
+	assert_int_equal(r.d.errors, 1);
+	expect_diag(&r, BL_LEVEL_ERROR, 2, 81,
+		    "m4: the arguments of `define' are larger than 64 KiB (an "
+		    "expansion bomb?): bannerlint stops reading here");
+	assert_null(r.banner);
+	run_free(&r);
+
+	/* doubling when read, not when defined: the work limit */
+	mc(&r,
+	   "define(`b0', `xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+	   "xxxxxxxxxxxxxx')define(`b1', `b0 b0')define(`b2', `b1 b1')"
+	   "define(`b3', `b2 b2')define(`b4', `b3 b3')"
+	   "define(`b5', `b4 b4')define(`b6', `b5 b5')"
+	   "define(`b7', `b6 b6')define(`b8', `b7 b7')"
+	   "define(`b9', `b8 b8')define(`b10', `b9 b9')"
+	   "define(`b11', `b10 b10')define(`b12', `b11 b11')"
+	   "define(`b13', `b12 b12')define(`b14', `b13 b13')"
+	   "define(`b15', `b14 b14')define(`b16', `b15 b15')"
+	   "define(`b17', `b16 b16')define(`b18', `b17 b17')"
+	   "define(`b19', `b18 b18')define(`b20', `b19 b19')dnl\n"
+	   "b20\n");
+	assert_int_equal(r.d.errors, 1);
+	expect_diag(&r, BL_LEVEL_ERROR, 2, 3,
+		    "m4: the expansions make more than 32 MiB of text in all "
+		    "(an expansion bomb?): bannerlint stops reading here");
+	run_free(&r);
+
+	/* one expansion: $@ eight times over */
+	text = repeat("define(`E', `$@$@$@$@$@$@$@$@')E(", "x", 9000, ")\n");
+	mc(&r, text);
+	free(text);
+	expect_diag(&r, BL_LEVEL_ERROR, 1, 32,
+		    "m4: the expansion of `E' is larger than 64 KiB (an "
+		    "expansion bomb?): bannerlint stops reading here");
+	run_free(&r);
+
+	/* many arguments: 70,000 commas */
+	text = repeat("define(`F')F(", ",", 70000, ")\n");
+	mc(&r, text);
+	free(text);
+	expect_diag(&r, BL_LEVEL_ERROR, 1, 12,
+		    "m4: the arguments of `F' are larger than 64 KiB (an "
+		    "expansion bomb?): bannerlint stops reading here");
+	run_free(&r);
+
+	/* eval's result */
+	mc(&r, "eval(100000, 1)\n");
+	expect_diag(&r, BL_LEVEL_ERROR, 1, 1,
+		    "m4: the result of eval would be larger than 64 KiB: "
+		    "bannerlint stops reading here");
+	run_free(&r);
+	mc(&r, "eval(1, 10, 2000000000)\n");
+	assert_int_equal(r.d.errors, 1);
+	run_free(&r);
+}
+
+static void
+test_mc_use_after_free(void **state)
+{
+	static struct run r;
+
+	(void)state;
+	/* the end-of-input expansion redefines what it is reading (run
+	 * under ASan: no use after free); m4 writes an empty greeting */
+	mc(&r, "define(`confSMTP_LOGIN_MSG',`define(`confSMTP_LOGIN_MSG',"
+	       "`x')')dnl\n");
+	clean(&r);
+	assert_string_equal(r.banner->configured, "");
+	expect_at(r.banner, 1, 9);
+	run_free(&r);
+	mc(&r, "define(`confSMTP_LOGIN_MSG',`undefine(`confSMTP_LOGIN_MSG')$j "
+	       "a')dnl\n");
+	clean(&r);
+	assert_string_equal(r.banner->configured, "$j a");
+	run_free(&r);
+
+	/* a call whose arguments redefine the macro uses the definition it
+	 * was called with, as m4 does: "x" then "y" ("xA" without the
+	 * blank: the name goes on from the expansion into the text) */
+	mc(&r, "define(`A',`x')define(`confSMTP_LOGIN_MSG', "
+	       "A(define(`A',`y')) A)dnl\n");
+	clean(&r);
+	assert_string_equal(r.banner->configured, "x y");
+	run_free(&r);
+	mc(&r,
+	   "define(`A',`[$1]')pushdef(`A',`<$1>')define(`confSMTP_LOGIN_MSG'"
+	   ", A(popdef(`A')q)A(r)A(undefine(`A')s)A)dnl\n");
+	clean(&r);
+	assert_string_equal(r.banner->configured, "<q>[r][s]A");
+	run_free(&r);
+	/* even a builtin: the define running defines define */
+	mc(&r, "define(`confSMTP_LOGIN_MSG', define(`define', `gone')`$j k')"
+	       "define(`x')dnl\n");
+	assert_int_equal(r.d.errors, 0);
+	assert_string_equal(r.banner->configured, "$j k");
+	run_free(&r);
+}
+
+static void
+test_mc_macro_table(void **state)
+{
+	static struct run r;
+
+	(void)state;
+	/* define replaces the top of a pushdef stack, not all of it */
+	mc(&r, "define(`A',`1')pushdef(`A',`2')define(`A',`3')popdef(`A')"
+	       "define(`confSMTP_LOGIN_MSG', A)dnl\n");
+	clean(&r);
+	assert_string_equal(r.banner->configured, "1");
+	run_free(&r);
+	/* three deep, two popped; undefine takes them all */
+	mc(&r, "pushdef(`A',`1')pushdef(`A',`2')pushdef(`A',`3')"
+	       "popdef(`A')popdef(`A')pushdef(`B',`4')pushdef(`B',`5')"
+	       "undefine(`B')define(`confSMTP_LOGIN_MSG', A B)dnl\n");
+	clean(&r);
+	assert_string_equal(r.banner->configured, "1 B");
+	run_free(&r);
+	/* popdef of the last one, of nothing, of several */
+	mc(&r, "define(`A',`1')define(`B',`2')popdef(`A', `B', `C')"
+	       "popdef(`A')define(`confSMTP_LOGIN_MSG', A B)dnl\n");
+	clean(&r);
+	assert_string_equal(r.banner->configured, "A B");
+	run_free(&r);
+	/* names that share a start, names that only differ at the end */
+	mc(&r, "define(`a',`1')define(`ab',`2')define(`abc',`3')"
+	       "define(`abd',`4')undefine(`ab')"
+	       "define(`confSMTP_LOGIN_MSG', `a ab abc abd abcd')dnl\n");
+	clean(&r);
+	assert_string_equal(r.banner->configured, "1 ab 3 4 abcd");
+	run_free(&r);
+	/* 20,000 names (the table grows many times), one undefined and
+	 * defined again */
+	mc(&r, "define(`G', `ifelse(`$1', `20000', `', "
+	       "`define(`N_$1', `v$1')G(incr($1))')')G(0)dnl\n"
+	       "undefine(`N_777')define(`N_778', `again')dnl\n"
+	       "define(`confSMTP_LOGIN_MSG', `$j N_0 N_777 N_778 N_19999 "
+	       "N_20000')dnl\n");
+	clean(&r);
+	assert_string_equal(r.banner->configured,
+			    "$j v0 N_777 again v19999 N_20000");
+	run_free(&r);
+}
+
+static void
+test_mc_local_config_long_line(void **state)
+{
+	static struct run r;
+	char *text;
+
+	(void)state;
+	/* a cf line longer than a value can be is not read; the rest is */
+	text = repeat("LOCAL_CONFIG\nDjbefore.example.net\nO ", "x", 70000,
+		      "\nDZ9\n");
+	mc(&r, text);
+	free(text);
+	assert_int_equal(r.d.errors, 1);
+	expect_diag(&r, BL_LEVEL_ERROR, 3, 1,
+		    "LOCAL_CONFIG line longer than 64 KiB: it is not read");
+	assert_non_null(r.banner);
+	assert_string_equal(r.banner->hostname, "before.example.net");
+	run_free(&r);
+}
+
 int
 main(void)
 {
@@ -1033,6 +1644,14 @@ main(void)
 	    T(test_mc_include_missing),
 	    T(test_mc_sinclude_missing),
 	    T(test_mc_recursive_macro),
+	    T(test_mc_eval_wrap),
+	    T(test_mc_eval_errors),
+	    T(test_mc_numeric_args),
+	    T(test_mc_depth_limits),
+	    T(test_mc_expansion_limits),
+	    T(test_mc_use_after_free),
+	    T(test_mc_macro_table),
+	    T(test_mc_local_config_long_line),
 	};
 #undef T
 
