@@ -102,7 +102,11 @@ struct pf_map {
 struct pf_run {
 	struct bl_config *cfg;
 	struct pf_names main; /* name -> last main.cf setting */
-	struct pf_map seen; /* (setting, offset) already reported */
+	/* the offsets of each setting already reported at: a bit per byte
+	 * of its value (compact: a value may hold a million references) */
+	struct pf_map seen;   /* setting -> index in said */
+	unsigned char **said;
+	size_t nsaid;
 	const struct bl_setting *defaults[BL_ARRAY_LEN(pf_defaults)];
 	size_t work; /* against BL_WORK_MAX */
 };
@@ -280,10 +284,27 @@ map_finish(struct pf_map *m)
 static bool
 seen_once(struct pf_run *run, const struct bl_setting *s, size_t off)
 {
+	struct pf_pslot *sl;
+	unsigned char *bits;
 	bool added;
 
-	(void)map_put(&run->seen, s, off, &added);
-	return added;
+	if (off > s->raw_len)
+		off = s->raw_len;
+	sl = map_put(&run->seen, s, 0, &added);
+	if (added) {
+		if ((run->nsaid & (run->nsaid - 1)) == 0)
+			run->said = bl_xreallocarray(run->said,
+						     run->nsaid ? run->nsaid * 2
+								: 1,
+						     sizeof(*run->said));
+		run->said[run->nsaid] = bl_xcalloc(s->raw_len / 8 + 1, 1);
+		sl->num = run->nsaid++;
+	}
+	bits = run->said[sl->num];
+	if (bits[off / 8] & (1u << (off % 8)))
+		return false;
+	bits[off / 8] |= (unsigned char)(1u << (off % 8));
+	return true;
 }
 
 static void expand(struct pf_ctx *x, const struct bl_setting *holder,
@@ -345,8 +366,12 @@ fail_limit(struct pf_ctx *x, bool work)
 	struct bl_buf m;
 	size_t i;
 
-	if (x->failed || x->depth == 0)
+	if (x->failed)
 		return;
+	if (x->depth == 0) {
+		x->failed = true; /* nothing is being expanded: no place */
+		return;
+	}
 	for (i = 0; i < x->depth && at == NULL; i++)
 		if (x->stack[i].s->src != NULL)
 			at = &x->stack[i];
@@ -359,6 +384,9 @@ fail_limit(struct pf_ctx *x, bool work)
 	bl_buf_init(&m);
 	if (next != NULL)
 		bl_buf_printf(&m, "expanding $%s", next->s->key);
+	else if (at->ref_len > 0 && at->ref_len <= 64)
+		bl_buf_printf(&m, "expanding the value (at %.*s)",
+			      (int)at->ref_len, at->s->raw + at->ref_off);
 	else
 		bl_buf_printf(&m, "expanding the value");
 	if (in != NULL && in != next)
@@ -379,7 +407,8 @@ fail_limit(struct pf_ctx *x, bool work)
 			      next != NULL ? "a parameter refers to others too "
 					     "many times; shorten it"
 					   : "shorten it");
-	fail(x, at->s, next != NULL ? at->ref_off : 0, m.data);
+	fail(x, at->s, next != NULL || at->ref_len > 0 ? at->ref_off : 0,
+	     m.data);
 	bl_buf_finish(&m);
 }
 
@@ -854,6 +883,7 @@ expression(struct pf_ctx *x, const struct bl_setting *holder, size_t hidx,
 out:
 	x->top_off = save_off;
 	x->top_len = save_len;
+	x->stack[x->depth - 1].ref_off = x->stack[x->depth - 1].ref_len = 0;
 	x->level--;
 }
 
@@ -1128,7 +1158,12 @@ run_init(struct pf_run *run, struct bl_config *cfg)
 static void
 run_finish(struct pf_run *run)
 {
+	size_t i;
+
 	free(run->main.v);
+	for (i = 0; i < run->nsaid; i++)
+		free(run->said[i]);
+	free(run->said);
 	map_finish(&run->seen);
 }
 

@@ -232,8 +232,12 @@ fail_limit(struct sm_ctx *x, bool work)
 	struct bl_buf m;
 	size_t i;
 
-	if (x->failed || x->depth == 0)
+	if (x->failed)
 		return;
+	if (x->depth == 0) {
+		x->failed = true; /* nothing is being rendered: no place */
+		return;
+	}
 	for (i = 0; i < x->depth && at == NULL; i++)
 		if (x->stack[i].s->src != NULL)
 			at = &x->stack[i];

@@ -3,11 +3,12 @@
 # bench-hostile-postfix.sh - bannerlint on hostile Postfix and sendmail.cf
 # input at the size cap (DESIGN.md §11). A measurement, not a test.
 #
-#   tests/bench/bench-hostile-postfix.sh [--mib N] [--timeout S] [--keep] [--only CASE] [BANNERLINT]
+#   tests/bench/bench-hostile-postfix.sh [--mib N] [--timeout S] [--keep] [--only CASE] [--show] [BANNERLINT]
 #
 # Generates, in a temporary directory, one configuration per case below
 # (about N MiB each, default 15: under the 16 MiB size cap; the bombs are a
-# few hundred bytes), then runs `BANNERLINT check --no-config DIR` once on
+# few hundred bytes), then runs `BANNERLINT check --no-config DIR` (with
+# --show: `show`, the readers and resolvers without the rules) once on
 # each and prints its wall time, CPU time (user + system: what to compare
 # on a machine others share), peak resident memory (GNU time %M), exit
 # status and the first error line. A run longer than S seconds (default 120)
@@ -42,6 +43,7 @@ mib=15
 timeout_s=120
 keep=0
 only=""
+cmd=check
 bl=""
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -49,6 +51,7 @@ while [ $# -gt 0 ]; do
 	--timeout) timeout_s=${2:?--timeout needs seconds}; shift 2 ;;
 	--keep) keep=1; shift ;;
 	--only) only=${2:?--only needs a case name}; shift 2 ;;
+	--show) cmd=show; shift ;;
 	-h | --help) sed -n '3,/^set -euo/s/^# \{0,1\}//p' "$0" | sed '$d'; exit 0 ;;
 	-*) echo "bench-hostile-postfix: unknown option $1 (see --help)" >&2; exit 1 ;;
 	*) bl=$1; shift ;;
@@ -155,7 +158,7 @@ for d in "$tmp"/*/; do
 	bytes=$(cat "$d"/* | wc -c)
 	set +e
 	/usr/bin/time -f '%e %U %S %M' -o "$tmp/$name.time" \
-		timeout "$timeout_s" "$bl" check --no-config "$d" >"$tmp/$name.out" 2>"$tmp/$name.err"
+		timeout "$timeout_s" "$bl" "$cmd" --no-config "$d" >"$tmp/$name.out" 2>"$tmp/$name.err"
 	rc=$?
 	set -e
 	# GNU time puts "Command exited with non-zero status N" first
