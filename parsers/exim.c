@@ -12,13 +12,23 @@
  * ("[hide] name = value", booleans). An option set twice is an error, as
  * Exim refuses to start. Every byte of a logical line remembers the source
  * offset it came from, so settings keep exact spans.
+ *
+ * Hostile input: a line (physical, substituted or joined) longer than
+ * BL_VALUE_MAX is an error at its line and is dropped; macro substitution
+ * stops the whole reading with one error once it has done BL_WORK_MAX of
+ * work (bytes made, names looked up in vain); .ifdef nesting is Exim's own
+ * ten levels, with one error for the construct that goes deeper. Macro
+ * names, options and named lists are found through hash tables, so the
+ * time is linear in the input.
  */
 #include "config.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <stdio.h>
+#include <sys/stat.h>
 
 #include "exim_debian.h"
 #include "parser.h"
@@ -34,36 +44,44 @@ struct exim_option {
 
 #define MAX_INCLUDE 16 /* nested .include */
 #define MAX_FRAMES 512 /* Debian: the conf.d files, then includes */
-#define MAX_IFDEF 64
+/* Exim's own limit, lower than BL_DEPTH_MAX: readconf.c's
+ * CSTATE_STACK_SIZE, ".ifdef nested too deeply" at the eleventh level */
+#define MAX_IFDEF 10
+/* Exim's own limit on a macro name (readconf.c: "macro name too long
+ * (maximum is 63 characters)"); the substitution scan relies on it */
+#define MACRO_NAME_MAX 63
+#define NONE ((size_t)-1)
 
 struct macro {
 	char *name;
 	char *value;
+	size_t nlen, vlen;
 };
+
+/*
+ * A hash table from byte strings to pointers or indexes. The hash is
+ * polynomial, so the hash of any substring of a line comes from the
+ * line's prefix hashes in constant time: macro names are looked up at
+ * every position of a line without copying anything.
+ */
+struct slot {
+	uint64_t h;
+	const char *key; /* borrowed; NULL: a free slot */
+	size_t klen;
+	size_t val; /* an index, or a pointer */
+};
+
+struct table {
+	struct slot *v;
+	size_t n, cap;
+};
+
+#define HASH_BASE UINT64_C(0x100000001b3)
 
 struct frame {
 	const struct bl_source *src;
 	size_t pos;
 	unsigned line;
-};
-
-struct reader {
-	struct bl_config *cfg;
-	struct bl_diags *diags;
-	struct frame stack[MAX_FRAMES];
-	int base; /* frames of concatenated files under the includes */
-	const struct bl_source *macros_src; /* Debian generated macros */
-	int depth;
-	struct macro *macros;
-	size_t nmacros;
-	char **lists; /* named lists: "domainlist NAME" */
-	size_t nlists;
-	/* conditionals: for each level, is this branch live, was one taken */
-	bool live[MAX_IFDEF], taken[MAX_IFDEF];
-	int nif;
-	unsigned if_line[MAX_IFDEF];
-	const struct bl_source *if_src[MAX_IFDEF];
-	int status;
 };
 
 /* A line of text with the source offset of every byte. */
@@ -75,6 +93,39 @@ struct text {
 	unsigned line;
 };
 
+struct reader {
+	struct bl_config *cfg;
+	struct bl_diags *diags;
+	struct frame stack[MAX_FRAMES];
+	int base; /* frames of concatenated files under the includes */
+	const struct bl_source *macros_src; /* Debian generated macros */
+	int depth;
+	/* macros in definition order; names by hash (val: the index) */
+	struct macro *macros;
+	size_t nmacros;
+	struct table macro_names;
+	/* bit L of mask1[c] / mask2[c][d]: a name of length L starts with
+	 * the name characters c (L = 1) or c d (L >= 2), by name_code() */
+	uint64_t mask1[64], mask2[64][64];
+	uint64_t pow[MACRO_NAME_MAX + 1];
+	uint64_t *ph; /* prefix hashes of the text being scanned */
+	size_t phcap;
+	struct text sa, sb, sub; /* scratch for substitution */
+	size_t work;  /* macro substitution work, against BL_WORK_MAX */
+	bool stopped; /* the work limit was reached: no more input */
+	struct table lists;   /* named lists: "domainlist NAME" */
+	struct table options; /* "scope\0key": the last setting */
+	struct bl_buf key;    /* scratch for those keys */
+	/* conditionals: for each level, is this branch live, was one taken */
+	bool live[MAX_IFDEF], taken[MAX_IFDEF];
+	int nif;
+	unsigned if_line[MAX_IFDEF];
+	const struct bl_source *if_src[MAX_IFDEF];
+	size_t excess; /* levels past MAX_IFDEF (reported once, all dead) */
+	int status;
+};
+
+/* text_init - an empty text */
 static void
 text_init(struct text *t)
 {
@@ -82,31 +133,51 @@ text_init(struct text *t)
 	bl_buf_init(&t->b);
 }
 
+/* text_finish - free the text's memory */
 static void
 text_finish(struct text *t)
 {
 	bl_buf_finish(&t->b);
 	free(t->off);
+	t->off = NULL;
 }
 
+/* text_reset - make the text empty, keeping its memory */
 static void
 text_reset(struct text *t)
 {
 	bl_buf_reset(&t->b);
 }
 
+/* reserve_off - room for n more offsets */
+static void
+reserve_off(struct text *t, size_t n)
+{
+	if (t->b.len + n > t->cap) {
+		t->cap = (t->b.len + n) * 2 + 16;
+		t->off = bl_xreallocarray(t->off, t->cap, sizeof(*t->off));
+	}
+}
+
+/* text_add - append s[0,n), from offset off on (all at off if same) */
 static void
 text_add(struct text *t, const char *s, size_t n, size_t off, bool same)
 {
 	size_t i;
 
-	if (t->b.len + n > t->cap) {
-		t->cap = (t->b.len + n) * 2 + 16;
-		t->off = bl_xreallocarray(t->off, t->cap, sizeof(*t->off));
-	}
+	reserve_off(t, n);
 	for (i = 0; i < n; i++)
 		t->off[t->b.len + i] = same ? off : off + i;
 	bl_buf_add(&t->b, s, n);
+}
+
+/* text_copy - append from[k, k+n) with its offsets */
+static void
+text_copy(struct text *t, const struct text *from, size_t k, size_t n)
+{
+	reserve_off(t, n);
+	memcpy(t->off + t->b.len, from->off + k, n * sizeof(*t->off));
+	bl_buf_add(&t->b, from->b.data + k, n);
 }
 
 static bool
@@ -122,47 +193,272 @@ is_name(int c)
 	       c == '_';
 }
 
-/* Replace every macro in [s, s+n) into out; true if any was replaced. */
-static bool
-substitute(const struct reader *r, const char *s, size_t n, size_t base,
-	   struct text *out)
+/* name_code - 0-62 for a macro name character, -1 for any other byte */
+static int
+name_code(int c)
 {
-	struct text a, b, *cur = &a, *next = &b, *tmp;
-	bool any = false;
-	size_t i, k, ln;
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return 26 + c - 'a';
+	if (c >= '0' && c <= '9')
+		return 52 + c - '0';
+	return c == '_' ? 62 : -1;
+}
 
-	text_init(&a);
-	text_init(&b);
-	text_add(&a, s, n, base, false);
-	for (i = 0; i < r->nmacros; i++) {
-		const struct macro *m = &r->macros[i];
+/* hash_bytes - the polynomial hash of s[0,n) */
+static uint64_t
+hash_bytes(const char *s, size_t n)
+{
+	uint64_t h = 0;
+	size_t i;
 
-		ln = strlen(m->name);
-		if (strstr(cur->b.data, m->name) == NULL)
-			continue;
+	for (i = 0; i < n; i++)
+		h = h * HASH_BASE + (unsigned char)s[i] + 1;
+	return h;
+}
+
+/* slot_index - where (h, n) starts probing in a table of cap slots */
+static size_t
+slot_index(uint64_t h, size_t n, size_t cap)
+{
+	h += n * UINT64_C(0x9e3779b97f4a7c15);
+	h ^= h >> 31;
+	h *= UINT64_C(0xbf58476d1ce4e5b9);
+	h ^= h >> 29;
+	return (size_t)h & (cap - 1);
+}
+
+/* table_find - the slot holding key[0,n) (hash h), or NULL; each probe
+ * past the first is added to *work when work is not NULL */
+static struct slot *
+table_find(const struct table *t, const char *key, size_t n, uint64_t h,
+	   size_t *work)
+{
+	size_t i;
+
+	if (t->cap == 0)
+		return NULL;
+	for (i = slot_index(h, n, t->cap); t->v[i].key != NULL;
+	     i = (i + 1) & (t->cap - 1)) {
+		if (t->v[i].h == h && t->v[i].klen == n &&
+		    memcmp(t->v[i].key, key, n) == 0)
+			return &t->v[i];
+		if (work != NULL)
+			(*work)++;
+	}
+	return NULL;
+}
+
+/* table_add - a new slot for key[0,n), which is not in the table and
+ * lives as long as the table */
+static struct slot *
+table_add(struct table *t, const char *key, size_t n, uint64_t h)
+{
+	struct slot *old = t->v;
+	size_t i, k, oldcap = t->cap;
+
+	if (2 * (t->n + 1) > t->cap) {
+		t->cap = t->cap ? 2 * t->cap : 64;
+		t->v = bl_xcalloc(t->cap, sizeof(*t->v));
+		for (i = 0; i < oldcap; i++) {
+			if (old[i].key == NULL)
+				continue;
+			k = slot_index(old[i].h, old[i].klen, t->cap);
+			while (t->v[k].key != NULL)
+				k = (k + 1) & (t->cap - 1);
+			t->v[k] = old[i];
+		}
+		free(old);
+	}
+	k = slot_index(h, n, t->cap);
+	while (t->v[k].key != NULL)
+		k = (k + 1) & (t->cap - 1);
+	t->v[k].h = h;
+	t->v[k].key = key;
+	t->v[k].klen = n;
+	t->v[k].val = 0;
+	t->n++;
+	return &t->v[k];
+}
+
+/* table_finish - free the table */
+static void
+table_finish(struct table *t)
+{
+	free(t->v);
+	memset(t, 0, sizeof(*t));
+}
+
+/* macro_add - define a new macro (the reader takes name and value) */
+static void
+macro_add(struct reader *r, char *name, char *value)
+{
+	struct macro *m;
+	size_t n = strlen(name);
+	int c0 = name_code((unsigned char)name[0]);
+
+	/* capacities are powers of two: n alone tells when to grow (one
+	 * more each time copies the array at every definition) */
+	if ((r->nmacros & (r->nmacros - 1)) == 0)
+		r->macros = bl_xreallocarray(r->macros,
+					     r->nmacros ? 2 * r->nmacros : 1,
+					     sizeof(*r->macros));
+	m = &r->macros[r->nmacros];
+	m->name = name;
+	m->value = value;
+	m->nlen = n;
+	m->vlen = strlen(value);
+	table_add(&r->macro_names, name, n, hash_bytes(name, n))->val =
+		r->nmacros;
+	if (n == 1)
+		r->mask1[c0] |= UINT64_C(1) << 1;
+	else
+		r->mask2[c0][name_code((unsigned char)name[1])] |= UINT64_C(1)
+								  << n;
+	r->nmacros++;
+}
+
+/* prefix_hashes - ph[i] = hash of d[0,i), for i = 0..n */
+static const uint64_t *
+prefix_hashes(struct reader *r, const char *d, size_t n)
+{
+	size_t i;
+
+	if (n + 1 > r->phcap) {
+		r->phcap = 2 * (n + 1);
+		r->ph = bl_xreallocarray(r->ph, r->phcap, sizeof(*r->ph));
+	}
+	r->ph[0] = 0;
+	for (i = 0; i < n; i++)
+		r->ph[i + 1] = r->ph[i] * HASH_BASE + (unsigned char)d[i] + 1;
+	return r->ph;
+}
+
+/*
+ * candidates - the lengths of the macro names that may start at d[p] in
+ * a text of n bytes (bit L for length L), from the first two bytes.
+ */
+static uint64_t
+candidates(const struct reader *r, const char *d, size_t p, size_t n)
+{
+	int c0 = name_code((unsigned char)d[p]), c1;
+	uint64_t m;
+
+	if (!is_upper((unsigned char)d[p]))
+		return 0; /* every macro name starts upper-case */
+	m = r->mask1[c0];
+	if (p + 1 < n && (c1 = name_code((unsigned char)d[p + 1])) >= 0)
+		m |= r->mask2[c0][c1];
+	if (n - p < MACRO_NAME_MAX)
+		m &= (UINT64_C(2) << (n - p)) - 1;
+	return m;
+}
+
+/*
+ * find_names - the first-defined macro, at index from or later, whose
+ * name occurs in d[0,n); NONE if none does. A name that is the prefix
+ * of another was defined after it (a name may not contain an earlier
+ * one), so at each position the longest name at or after from is the
+ * one defined first there. Every lookup past the first at a position is
+ * work: a file of crafted names cannot make the scan slow for free.
+ */
+static size_t
+find_names(struct reader *r, const char *d, size_t n, size_t from)
+{
+	const uint64_t *ph = NULL;
+	const struct slot *sl;
+	size_t p, best = NONE, probes;
+	uint64_t m, h;
+	unsigned len;
+
+	if (from >= r->nmacros)
+		return NONE;
+	for (p = 0; p < n && best != from; p++) {
+		m = candidates(r, d, p, n);
+		if (m != 0 && ph == NULL)
+			ph = prefix_hashes(r, d, n);
+		for (probes = 0; m != 0; probes++) {
+			len = 63u - (unsigned)__builtin_clzll(m);
+			m &= ~(UINT64_C(1) << len);
+			if (probes > 0)
+				r->work++;
+			h = ph[p + len] - ph[p] * r->pow[len];
+			sl = table_find(&r->macro_names, d + p, len, h, &r->work);
+			if (sl == NULL || sl->val < from)
+				continue;
+			if (sl->val < best)
+				best = sl->val;
+			break;
+		}
+	}
+	return best;
+}
+
+/* Why substitute() stopped short. */
+enum sub_status {
+	SUB_OK,
+	SUB_TOO_LONG, /* a line over BL_VALUE_MAX */
+	SUB_WORK,     /* BL_WORK_MAX reached */
+};
+
+/*
+ * substitute - replace every macro in [s, s+n) into out, as Exim does:
+ * for each macro in definition order, every occurrence in the text so far
+ * (left to right, not overlapping; the replacement is not rescanned for
+ * the same macro, later macros see it). Only the macros that occur cost
+ * anything: each round finds the first-defined one still to come. *hit:
+ * was anything replaced (what .ifdef tests).
+ */
+static enum sub_status
+substitute(struct reader *r, const char *s, size_t n, size_t base,
+	   struct text *out, bool *hit)
+{
+	struct text *cur = &r->sa, *next = &r->sb, *tmp;
+	const struct macro *m;
+	const char *q;
+	size_t j, k, e;
+
+	*hit = false;
+	j = find_names(r, s, n, 0);
+	if (j == NONE) {
+		text_add(out, s, n, base, false);
+		return r->work > BL_WORK_MAX ? SUB_WORK : SUB_OK;
+	}
+	text_reset(cur);
+	text_add(cur, s, n, base, false);
+	do {
+		m = &r->macros[j];
 		text_reset(next);
 		for (k = 0; k < cur->b.len;) {
-			if (k + ln <= cur->b.len &&
-			    memcmp(cur->b.data + k, m->name, ln) == 0) {
-				text_add(next, m->value, strlen(m->value),
-					 cur->off[k], true);
-				k += ln;
-				any = true;
-			} else {
-				text_add(next, cur->b.data + k, 1, cur->off[k],
-					 false);
-				k++;
+			if (cur->b.len - k >= m->nlen &&
+			    memcmp(cur->b.data + k, m->name, m->nlen) == 0) {
+				if (next->b.len + m->vlen > BL_VALUE_MAX)
+					return SUB_TOO_LONG;
+				text_add(next, m->value, m->vlen, cur->off[k], true);
+				k += m->nlen;
+				continue;
 			}
+			q = memchr(cur->b.data + k + 1, m->name[0],
+				   cur->b.len - k - 1);
+			e = q ? (size_t)(q - cur->b.data) : cur->b.len;
+			if (next->b.len + (e - k) > BL_VALUE_MAX)
+				return SUB_TOO_LONG;
+			text_copy(next, cur, k, e - k);
+			k = e;
 		}
+		r->work += next->b.len;
+		if (r->work > BL_WORK_MAX)
+			return SUB_WORK;
 		tmp = cur;
 		cur = next;
 		next = tmp;
-	}
-	for (k = 0; k < cur->b.len; k++)
-		text_add(out, cur->b.data + k, 1, cur->off[k], false);
-	text_finish(&a);
-	text_finish(&b);
-	return any;
+		*hit = true;
+	} while ((j = find_names(r, cur->b.data, cur->b.len, j + 1)) != NONE);
+	if (r->work > BL_WORK_MAX)
+		return SUB_WORK;
+	text_copy(out, cur, 0, cur->b.len);
+	return SUB_OK;
 }
 
 /* Read the next physical line of the current file into raw; false at EOF. */
@@ -173,7 +469,7 @@ physical(struct reader *r, const char **line, size_t *len, size_t *off,
 	struct frame *f;
 	const char *d, *nl;
 
-	while (r->depth > 0) {
+	while (r->depth > 0 && !r->stopped) {
 		f = &r->stack[r->depth - 1];
 		if (f->pos >= f->src->len) {
 			r->depth--;
@@ -193,6 +489,7 @@ physical(struct reader *r, const char **line, size_t *len, size_t *off,
 	return false;
 }
 
+/* error - an error at src:line */
 static void
 error(struct reader *r, const struct bl_source *src, unsigned line,
       const char *msg)
@@ -215,12 +512,14 @@ directive_arg(const char *p, const char *end)
 	return bl_xstrndup(p, (size_t)(end - p));
 }
 
+/* include - push the file of an .include line (bl_source_load refuses
+ * what is not a regular file: a FIFO, a device) */
 static void
 include(struct reader *r, const struct bl_source *from, unsigned line,
 	const char *arg, bool if_exists)
 {
 	struct bl_source *src;
-	struct bl_diags quiet;
+	struct stat st;
 	char *path, *slash;
 	int i;
 
@@ -238,6 +537,11 @@ include(struct reader *r, const struct bl_source *from, unsigned line,
 	} else {
 		path = bl_xstrdup(arg);
 	}
+	/* Exim skips .include_if_exists when stat() fails, and only then */
+	if (if_exists && stat(path, &st) != 0) {
+		free(path);
+		return;
+	}
 	for (i = 0; i < r->depth; i++)
 		if (strcmp(r->stack[i].src->path, path) == 0) {
 			char *m = bl_xasprintf(".include of %s makes a loop",
@@ -253,21 +557,17 @@ include(struct reader *r, const struct bl_source *from, unsigned line,
 		free(path);
 		return;
 	}
-	bl_diags_init(&quiet);
-	if (bl_source_load(&src, path, 0, if_exists ? &quiet : r->diags) < 0) {
-		if (!if_exists) {
-			char *m = bl_xasprintf(".include of %s: the file "
-					       "cannot be read",
-					       path);
+	if (bl_source_load(&src, path, 0, r->diags) < 0) {
+		char *m = bl_xasprintf("%s of %s: the file cannot be read",
+				       if_exists ? ".include_if_exists"
+						 : ".include",
+				       path);
 
-			error(r, from, line, m);
-			free(m);
-		}
-		bl_diags_finish(&quiet);
+		error(r, from, line, m);
+		free(m);
 		free(path);
 		return;
 	}
-	bl_diags_finish(&quiet);
 	bl_config_add_source(r->cfg, src);
 	r->stack[r->depth].src = src;
 	r->stack[r->depth].pos = 0;
@@ -285,7 +585,7 @@ directive(struct reader *r, const char *p, const char *end,
 					    ".elifndef", ".else", ".endif",
 					    ".include_if_exists", ".include"};
 	size_t i, n;
-	bool live = r->nif == 0 || r->live[r->nif - 1];
+	bool live = r->excess == 0 && (r->nif == 0 || r->live[r->nif - 1]);
 	bool outer = r->nif <= 1 || r->live[r->nif - 2];
 	char *arg;
 
@@ -302,8 +602,19 @@ directive(struct reader *r, const char *p, const char *end,
 	switch (i) {
 	case 0:
 	case 1:
-		if (r->nif == MAX_IFDEF) {
-			error(r, src, line, ".ifdef nested too deeply");
+		if (r->nif == MAX_IFDEF || r->excess > 0) {
+			/* One error for the construct; its levels are
+			 * counted so their .endif lines match. */
+			if (r->excess++ == 0) {
+				char *m = bl_xasprintf(
+					"%s nested too deeply: Exim allows "
+					"%d levels of .ifdef and .ifndef and "
+					"refuses to start",
+					names[i], MAX_IFDEF);
+
+				error(r, src, line, m);
+				free(m);
+			}
 			break;
 		}
 		r->live[r->nif] = live && (i == 0 ? hit : !hit);
@@ -315,6 +626,8 @@ directive(struct reader *r, const char *p, const char *end,
 	case 2:
 	case 3:
 	case 4:
+		if (r->excess > 0)
+			break;
 		if (r->nif == 0) {
 			error(r, src, line, "unexpected .elif or .else "
 					    "without .ifdef");
@@ -329,7 +642,9 @@ directive(struct reader *r, const char *p, const char *end,
 		}
 		break;
 	case 5:
-		if (r->nif == 0)
+		if (r->excess > 0)
+			r->excess--;
+		else if (r->nif == 0)
 			error(r, src, line, "unexpected .endif");
 		else
 			r->nif--;
@@ -352,24 +667,69 @@ blank_or_comment(const char *p, const char *end, bool *blank)
 	return p == end || *p == '#';
 }
 
+/* too_long - the error for a line over BL_VALUE_MAX */
+static void
+too_long(struct reader *r, const struct bl_source *src, unsigned line,
+	 const char *what)
+{
+	char *m = bl_xasprintf("line too long: %s over %u bytes, bannerlint's "
+			       "limit for one line or value (64 KiB, far above "
+			       "any real option; Exim has no fixed limit): "
+			       "the line is ignored; shorten it or the macros "
+			       "it uses",
+			       what, BL_VALUE_MAX);
+
+	error(r, src, line, m);
+	free(m);
+}
+
+/* work_limit - the error that stops the reading: BL_WORK_MAX reached */
+static void
+work_limit(struct reader *r, const struct bl_source *src, unsigned line)
+{
+	char *m = bl_xasprintf("macro substitution takes more than %u units "
+			       "of work, bannerlint's limit for one instance "
+			       "(32 MiB of text made or names looked up): "
+			       "macros refer to each other too many times "
+			       "(a macro bomb?); the rest of the "
+			       "configuration is not read",
+			       BL_WORK_MAX);
+
+	error(r, src, line, m);
+	free(m);
+	r->stopped = true;
+}
+
+/* ends_continued - does the raw line end with a backslash (blanks after
+ * it ignored)? */
+static bool
+ends_continued(const char *line, size_t len)
+{
+	while (len > 0 && (line[len - 1] == ' ' || line[len - 1] == '\t' ||
+			   line[len - 1] == '\r'))
+		len--;
+	return len > 0 && line[len - 1] == '\\';
+}
+
 /*
  * The next logical line into t; false at the end of input. Macro
- * substitution comes first on every physical line, as in Exim.
+ * substitution comes first on every physical line, as in Exim. A line
+ * over BL_VALUE_MAX drops the whole logical line it is part of.
  */
 static bool
 logical(struct reader *r, struct text *t)
 {
 	const char *line, *p, *e;
-	size_t len, off;
+	size_t len, off, k, nm, from;
 	unsigned lineno;
 	const struct bl_source *src;
-	struct text sub;
-	bool blank, cont = false, have = false, hit = false;
+	struct text *sub = &r->sub;
+	bool blank, cont = false, have = false, hit, skip = false;
+	enum sub_status st;
 
 	text_reset(t);
-	text_init(&sub);
 	while (physical(r, &line, &len, &off, &lineno, &src)) {
-		text_reset(&sub);
+		text_reset(sub);
 		if (lineno == 1 && len >= 3 &&
 		    memcmp(line, "\xef\xbb\xbf", 3) == 0) {
 			error(r, src, 1, "found unexpected BOM (byte order "
@@ -378,65 +738,96 @@ logical(struct reader *r, struct text *t)
 			len -= 3;
 			off += 3;
 		}
-		{
-			/* A macro definition's own name is not substituted
-			 * (Exim then reports a name containing a macro). */
-			size_t k = 0, nm;
-
-			while (k < len && (line[k] == ' ' || line[k] == '\t'))
-				k++;
-			nm = k;
-			if (!cont && k < len && is_upper((unsigned char)line[k]))
-				while (nm < len && is_name((unsigned char)line[nm]))
-					nm++;
-			if (nm > k) {
-				size_t j = nm;
-
-				while (j < len && (line[j] == ' ' || line[j] == '\t'))
-					j++;
-				if (j >= len || line[j] != '=')
-					nm = k; /* not a definition */
-			}
-			text_add(&sub, line, nm, off, false);
-			hit = substitute(r, line + nm, len - nm, off + nm, &sub);
+		for (k = 0; k < len && (line[k] == ' ' || line[k] == '\t' ||
+					line[k] == '\r');
+		     k++)
+			;
+		/* no substitution turns a '#' line into anything else */
+		if (k < len && line[k] == '#')
+			continue;
+		if (len > BL_VALUE_MAX) {
+			too_long(r, src, lineno, "the line is");
+			cont = ends_continued(line, len);
+			goto drop;
 		}
-		p = sub.b.data;
-		e = p + sub.b.len;
+		/* A macro definition's own name is not substituted (Exim
+		 * then reports a name containing a macro). Exim tells one
+		 * at the start of a logical line only. */
+		nm = k;
+		if (t->b.len == 0 && !skip && k < len &&
+		    is_upper((unsigned char)line[k]))
+			while (nm < len && is_name((unsigned char)line[nm]))
+				nm++;
+		if (nm > k) {
+			size_t j = nm;
+
+			while (j < len && (line[j] == ' ' || line[j] == '\t'))
+				j++;
+			if (j >= len || line[j] != '=')
+				nm = k; /* not a definition */
+		}
+		text_add(sub, line, nm, off, false);
+		st = substitute(r, line + nm, len - nm, off + nm, sub, &hit);
+		if (st == SUB_WORK) {
+			work_limit(r, src, lineno);
+			return false;
+		}
+		if (st == SUB_TOO_LONG) {
+			too_long(r, src, lineno, "after macro substitution it is");
+			cont = ends_continued(line, len);
+			goto drop;
+		}
+		p = sub->b.data;
+		e = p + sub->b.len;
 		/* trim */
 		while (p < e && (*p == ' ' || *p == '\t' || *p == '\r'))
 			p++;
 		while (e > p && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
 			e--;
 		if (blank_or_comment(p, e, &blank)) {
-			if (blank && cont)
-				break; /* a blank line ends a continuation */
+			if (blank && cont) {
+				/* a blank line ends a continuation */
+				cont = false;
+				if (have)
+					return true;
+				skip = false;
+			}
 			continue;
 		}
 		if (*p == '.' && directive(r, p, e, src, lineno, hit))
 			continue;
-		if (r->nif > 0 && !r->live[r->nif - 1])
+		if (r->excess > 0 || (r->nif > 0 && !r->live[r->nif - 1]))
 			continue;
-		if (!have) {
-			t->src = src;
-			t->line = lineno;
-			have = true;
-		}
 		cont = e > p && e[-1] == '\\';
 		if (cont)
 			e--;
-		{
-			size_t from = (size_t)(p - sub.b.data);
-
-			for (; p < e; p++, from++)
-				text_add(t, p, 1, sub.off[from], false);
+		if (skip)
+			goto drop;
+		if (t->b.len + (size_t)(e - p) > BL_VALUE_MAX) {
+			too_long(r, src, lineno,
+				 "with the lines it continues it is");
+			goto drop;
 		}
-		if (!cont)
-			break;
+		if (e > p) {
+			if (!have) {
+				t->src = src;
+				t->line = lineno;
+				have = true;
+			}
+			from = (size_t)(p - sub->b.data);
+			text_copy(t, sub, from, (size_t)(e - p));
+		}
+		if (!cont && have)
+			return true;
+		continue;
+drop:
+		/* the logical line this physical line belongs to is lost */
+		skip = cont;
+		have = false;
+		text_reset(t);
 	}
-	text_finish(&sub);
-	return have;
+	return have && !skip;
 }
-
 /* A setting from t[k0,k1) = t[v0,v1) in scope. */
 static struct bl_setting *
 make_setting(struct reader *r, const struct text *t, const char *scope,
@@ -458,22 +849,34 @@ make_setting(struct reader *r, const struct text *t, const char *scope,
 	s->stmt_off = t->off[0];
 	s->stmt_len = t->off[t->b.len - 1] + 1 - s->stmt_off;
 	bl_source_position(t->src, s->key_off, &s->line, &s->col);
-	/* The raw value maps back byte by byte when it was not quoted. */
+	/* The raw value maps back byte by byte when it was not quoted: one
+	 * entry per run of consecutive source bytes, counted first (an
+	 * entry per byte made settings 24 times their size). */
 	if (vlen == v1 - v0 && memcmp(value, t->b.data + v0, vlen) == 0) {
+		for (i = 0; i < vlen; i++)
+			if (i == 0 || t->off[v0 + i - 1] + 1 != t->off[v0 + i])
+				n++;
 		s->map = bl_arena_alloc(&r->cfg->arena,
-					(vlen + 1) * sizeof(*s->map));
+					(n + 1) * sizeof(*s->map));
+		n = 0;
 		for (i = 0; i < vlen; i++) {
 			if (n > 0 && s->map[n - 1].src_off + s->map[n - 1].len ==
 					     t->off[v0 + i]) {
 				s->map[n - 1].len++;
 				continue;
 			}
+			/* the bytes of a macro's value all map to its name:
+			 * an entry each, which is text made by expansion */
+			if (n > 0 && s->map[n - 1].src_off == t->off[v0 + i])
+				r->work += sizeof(*s->map);
 			s->map[n].raw_off = i;
 			s->map[n].src_off = t->off[v0 + i];
 			s->map[n].len = 1;
 			n++;
 		}
 		s->nmap = n;
+		if (r->work > BL_WORK_MAX && !r->stopped)
+			work_limit(r, t->src, t->line);
 	}
 	return s;
 }
@@ -548,13 +951,22 @@ static void
 macro_definition(struct reader *r, const struct text *t)
 {
 	const char *d = t->b.data;
-	size_t n = t->b.len, k, v, i;
+	size_t n = t->b.len, k, v, s, best = NONE;
 	bool redefine = false;
 	char *name, *value;
-	const struct macro *old = NULL;
+	const struct slot *old, *sl;
+	const uint64_t *ph;
+	uint64_t m, h;
+	unsigned len;
 
 	for (k = 0; k < n && is_name((unsigned char)d[k]); k++)
 		;
+	if (k > MACRO_NAME_MAX) {
+		error(r, t->src, t->line,
+		      "macro name too long (maximum is 63 characters): Exim "
+		      "refuses to start");
+		return;
+	}
 	for (v = k; v < n && (d[v] == ' ' || d[v] == '\t'); v++)
 		;
 	if (v >= n || d[v] != '=') {
@@ -571,48 +983,52 @@ macro_definition(struct reader *r, const struct text *t)
 		;
 	name = bl_xstrndup(d, k);
 	value = bl_xstrndup(d + v, n - v);
-	for (i = 0; i < r->nmacros; i++)
-		if (strcmp(r->macros[i].name, name) == 0)
-			old = &r->macros[i];
+	old = table_find(&r->macro_names, name, k, hash_bytes(name, k), NULL);
 	if (redefine && old == NULL) {
-		char *m = bl_xasprintf("macro \"%s\" redefined with == but "
-				       "never defined",
-				       name);
+		char *msg = bl_xasprintf("macro \"%s\" redefined with == but "
+					 "never defined",
+					 name);
 
-		error(r, t->src, t->line, m);
-		free(m);
+		error(r, t->src, t->line, msg);
+		free(msg);
 	} else if (!redefine && old != NULL) {
-		char *m = bl_xasprintf("macro \"%s\" is already defined (use "
-				       "== to redefine it)",
-				       name);
+		char *msg = bl_xasprintf("macro \"%s\" is already defined (use "
+					 "== to redefine it)",
+					 name);
 
-		error(r, t->src, t->line, m);
-		free(m);
+		error(r, t->src, t->line, msg);
+		free(msg);
 	} else if (old != NULL) {
-		free(((struct macro *)old)->value);
-		((struct macro *)old)->value = value;
+		free(r->macros[old->val].value);
+		r->macros[old->val].value = value;
+		r->macros[old->val].vlen = n - v;
 		value = NULL;
 	} else {
-		for (i = 0; i < r->nmacros; i++)
-			if (strstr(name, r->macros[i].name) != NULL) {
-				char *m = bl_xasprintf(
-					"\"%s\" cannot be defined as a macro "
-					"because previously defined macro "
-					"\"%s\" is a substring",
-					name, r->macros[i].name);
-
-				error(r, t->src, t->line, m);
-				free(m);
-				free(name);
-				free(value);
-				return;
+		/* the first-defined macro that is a substring of the name */
+		ph = prefix_hashes(r, name, k);
+		for (s = 0; s < k; s++)
+			for (m = candidates(r, name, s, k); m != 0;) {
+				len = 63u - (unsigned)__builtin_clzll(m);
+				m &= ~(UINT64_C(1) << len);
+				r->work++;
+				h = ph[s + len] - ph[s] * r->pow[len];
+				sl = table_find(&r->macro_names, name + s, len, h,
+						&r->work);
+				if (sl != NULL && sl->val < best)
+					best = sl->val;
 			}
-		r->macros = bl_xreallocarray(r->macros, r->nmacros + 1,
-					     sizeof(*r->macros));
-		r->macros[r->nmacros].name = name;
-		r->macros[r->nmacros].value = value;
-		r->nmacros++;
-		return;
+		if (best != NONE) {
+			char *msg = bl_xasprintf(
+				"\"%s\" cannot be defined as a macro because "
+				"previously defined macro \"%s\" is a substring",
+				name, r->macros[best].name);
+
+			error(r, t->src, t->line, msg);
+			free(msg);
+		} else {
+			macro_add(r, name, value);
+			return;
+		}
 	}
 	free(name);
 	free(value);
@@ -708,6 +1124,7 @@ named_list(struct reader *r, const struct text *t)
 					    "addresslist", "localpartlist"};
 	const char *d = t->b.data;
 	size_t n = t->b.len, p = 0, k, i;
+	uint64_t h;
 	char *name;
 
 	if (starts_word(d, n, "hide"))
@@ -731,18 +1148,14 @@ named_list(struct reader *r, const struct text *t)
 		free(name);
 		return true;
 	}
-	for (i = 0; i < r->nlists; i++)
-		if (strcmp(r->lists[i], name) == 0)
-			break;
-	if (i < r->nlists) {
+	h = hash_bytes(name, strlen(name));
+	if (table_find(&r->lists, name, strlen(name), h, NULL) != NULL)
 		error(r, t->src, t->line, "duplicate name for a named list: "
 					  "Exim refuses to start");
-		free(name);
-		return true;
-	}
-	r->lists = bl_xreallocarray(r->lists, r->nlists + 1,
-				    sizeof(*r->lists));
-	r->lists[r->nlists++] = name;
+	else
+		table_add(&r->lists, bl_arena_strdup(&r->cfg->arena, name),
+			  strlen(name), h);
+	free(name);
 	return true;
 }
 
@@ -773,14 +1186,35 @@ check_block(struct reader *r, const struct bl_scope *sc)
 			     has_value(sc->settings[i]));
 }
 
-/* An option line: "[hide] name = value", "name", "no_name", "not_name". */
+/* error_rule - an error at the setting s that a rule reports too */
 static void
+error_rule(struct reader *r, const struct bl_setting *s, const char *rule,
+	   const char *msg)
+{
+	size_t n = r->diags->n;
+
+	bl_diags_add(r->diags, BL_LEVEL_ERROR, s->src->path, s->line, s->col,
+		     "%s", msg);
+	/* past the per-file cap the diagnostic is only counted (and the
+	 * last one in the list is the "... and N more" line) */
+	if (r->diags->n == n + 1 && r->diags->v[n].line == s->line &&
+	    r->diags->v[n].line != 0)
+		r->diags->v[n].rule = rule;
+	r->status = -1;
+}
+
+/* An option line: "[hide] name = value", "name", "no_name", "not_name".
+ * The setting, or NULL when the line is not one. */
+static struct bl_setting *
 option(struct reader *r, const struct text *t, const char *scope,
        struct bl_scope *sc)
 {
 	const char *d = t->b.data;
-	size_t n = t->b.len, k0 = 0, k, v, e, vlen, i;
+	size_t n = t->b.len, k0 = 0, k, v, e, vlen;
 	struct bl_setting *s;
+	struct slot *sl;
+	struct bl_buf *kb = &r->key;
+	uint64_t h;
 	char *value;
 	bool ok = true;
 
@@ -796,14 +1230,14 @@ option(struct reader *r, const struct text *t, const char *scope,
 		;
 	if (k == k0) {
 		error(r, t->src, t->line, "an option name is expected here");
-		return;
+		return NULL;
 	}
 	for (v = k; v < n && (d[v] == ' ' || d[v] == '\t'); v++)
 		;
 	if (v < n && d[v] != '=') {
 		error(r, t->src, t->line, "\"=\" expected after the option "
 					  "name");
-		return;
+		return NULL;
 	}
 	if (v < n)
 		for (v++; v < n && (d[v] == ' ' || d[v] == '\t'); v++)
@@ -825,15 +1259,19 @@ option(struct reader *r, const struct text *t, const char *scope,
 	free(value);
 	if (strcmp(scope, "main") == 0)
 		check_option(r, s, scope, NULL, has_value(s));
-	/* Exim refuses an option set twice in the same place. */
-	/* An ACL statement may repeat its modifiers ("control = a",
-	 * "control = b"); options are set once. */
-	for (i = 0; strncmp(scope, "acl/", 4) != 0 && i + 1 < r->cfg->nsettings;
-	     i++) {
-		struct bl_setting *o = r->cfg->settings[i];
-
-		if (!o->shadowed && strcmp(o->scope, scope) == 0 &&
-		    strcmp(o->key, s->key) == 0) {
+	/* Exim refuses an option set twice in the same place. An ACL
+	 * statement may repeat its modifiers ("control = a", "control =
+	 * b"); options are set once. The table keeps the last setting of
+	 * each "scope\0key". */
+	if (strncmp(scope, "acl/", 4) != 0) {
+		bl_buf_reset(kb);
+		bl_buf_adds(kb, scope);
+		bl_buf_addc(kb, '\0');
+		bl_buf_adds(kb, s->key);
+		h = hash_bytes(kb->data, kb->len);
+		sl = table_find(&r->options, kb->data, kb->len, h, NULL);
+		if (sl != NULL) {
+			struct bl_setting *o = (struct bl_setting *)(uintptr_t)sl->val;
 			char *m = bl_xasprintf("\"%s\" option set for the "
 					       "second time (first at %s:%u): "
 					       "Exim refuses to start",
@@ -841,16 +1279,19 @@ option(struct reader *r, const struct text *t, const char *scope,
 
 			o->shadowed = true;
 			s->shadows = o;
-			bl_diags_add(r->diags, BL_LEVEL_ERROR, t->src->path,
-				     s->line, s->col, "%s", m);
-			r->diags->v[r->diags->n - 1].rule = "BL302";
-			r->status = -1;
+			error_rule(r, s, "BL302", m);
 			free(m);
-			break;
+		} else {
+			sl = table_add(&r->options,
+				       bl_arena_strndup(&r->cfg->arena, kb->data,
+							kb->len),
+				       kb->len, h);
 		}
+		sl->val = (size_t)(uintptr_t)s;
 	}
 	if (sc != NULL)
 		bl_scope_add_setting(r->cfg, sc, s);
+	return s;
 }
 
 /*
@@ -929,6 +1370,7 @@ parse(struct bl_config *cfg, struct bl_source *src, enum bl_file_role role,
 	struct text t;
 	char section[32] = "main";
 	struct bl_scope *sc = NULL, *acl_stmt = NULL;
+	const struct bl_setting *s;
 	const char *scope = "main";
 	size_t i;
 
@@ -942,6 +1384,13 @@ parse(struct bl_config *cfg, struct bl_source *src, enum bl_file_role role,
 	r.depth = 1;
 	if (role == BL_ROLE_EXIM_DEBIAN && debian_sources(&r, src) < 0)
 		return -1;
+	r.pow[0] = 1;
+	for (i = 1; i < BL_ARRAY_LEN(r.pow); i++)
+		r.pow[i] = r.pow[i - 1] * HASH_BASE;
+	text_init(&r.sa);
+	text_init(&r.sb);
+	text_init(&r.sub);
+	bl_buf_init(&r.key);
 	text_init(&t);
 	while (logical(&r, &t)) {
 		const char *d = t.b.data;
@@ -967,6 +1416,10 @@ parse(struct bl_config *cfg, struct bl_source *src, enum bl_file_role role,
 		}
 		if (is_upper((unsigned char)d[0]) && sc == NULL) {
 			macro_definition(&r, &t);
+			if (r.work > BL_WORK_MAX && !r.stopped) {
+				work_limit(&r, t.src, t.line);
+				break;
+			}
 			/* update-exim4.conf puts its macros after this line */
 			if (r.macros_src != NULL && r.depth < MAX_FRAMES &&
 			    strncmp(d, "UPEX4CmacrosUPEX4C", 18) == 0 &&
@@ -1072,16 +1525,15 @@ parse(struct bl_config *cfg, struct bl_source *src, enum bl_file_role role,
 				continue;
 			}
 		}
-		option(&r, &t, scope, sc);
-		if (strcmp(section, "acl") != 0) {
-			const struct bl_setting *drv = bl_scope_lookup(sc, "driver");
-
-			if (drv != NULL)
-				sc->role = drv->raw;
-		}
+		s = option(&r, &t, scope, sc);
+		/* the last driver option is the driver */
+		if (strcmp(section, "acl") != 0 && s != NULL &&
+		    strcmp(s->key, "driver") == 0)
+			sc->role = s->raw;
 	}
 	check_block(&r, sc);
-	while (r.nif > 0) {
+	/* when the reading stopped, the rest was not seen */
+	while (r.nif > 0 && !r.stopped) {
 		r.nif--;
 		bl_diags_add(diags, BL_LEVEL_ERROR, r.if_src[r.nif]->path,
 			     r.if_line[r.nif], 0,
@@ -1090,14 +1542,19 @@ parse(struct bl_config *cfg, struct bl_source *src, enum bl_file_role role,
 		r.status = -1;
 	}
 	text_finish(&t);
+	text_finish(&r.sa);
+	text_finish(&r.sb);
+	text_finish(&r.sub);
+	bl_buf_finish(&r.key);
+	free(r.ph);
 	for (i = 0; i < r.nmacros; i++) {
 		free(r.macros[i].name);
 		free(r.macros[i].value);
 	}
 	free(r.macros);
-	for (i = 0; i < r.nlists; i++)
-		free(r.lists[i]);
-	free(r.lists);
+	table_finish(&r.macro_names);
+	table_finish(&r.lists);
+	table_finish(&r.options);
 	return r.status;
 }
 

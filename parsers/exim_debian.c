@@ -17,6 +17,9 @@
  * <system-hostname> for "hostname --fqdn", <mailname> for /etc/mailname,
  * <package-version> for the exim4-config version. An exim4.conf in the
  * directory is the configuration itself: Debian's Exim reads it first.
+ * The generated macros are a file like the others: over BL_SOURCE_MAX
+ * they stop with an error at the line of update-exim4.conf.conf that
+ * went past it.
  */
 #include "config.h"
 
@@ -34,7 +37,7 @@ struct dc {
 
 struct dcs {
 	struct dc *v;
-	size_t n;
+	size_t n, cap;
 };
 
 static const char *
@@ -52,7 +55,11 @@ static void
 dc_add(struct dcs *d, const char *name, size_t nl, const char *value,
        size_t vl)
 {
-	d->v = bl_xreallocarray(d->v, d->n + 1, sizeof(*d->v));
+	/* geometric: a file of a million lines is read in linear time */
+	if (d->n == d->cap) {
+		d->cap = d->cap ? 2 * d->cap : 16;
+		d->v = bl_xreallocarray(d->v, d->cap, sizeof(*d->v));
+	}
 	d->v[d->n].name = bl_xstrndup(name, nl);
 	d->v[d->n].value = bl_xstrndup(value, vl);
 	d->n++;
@@ -184,8 +191,11 @@ regular(const char *path)
 static void
 add_path(struct bl_exim_debian *out, char *path)
 {
-	out->paths = bl_xreallocarray(out->paths, out->npaths + 1,
-				      sizeof(*out->paths));
+	/* the capacity is the next power of two: n tells when to grow */
+	if ((out->npaths & (out->npaths - 1)) == 0)
+		out->paths = bl_xreallocarray(out->paths,
+					      out->npaths ? 2 * out->npaths : 1,
+					      sizeof(*out->paths));
 	out->paths[out->npaths++] = path;
 }
 
@@ -208,7 +218,9 @@ split_files(struct bl_exim_debian *out, const char *dir)
 		while (dp != NULL && (e = readdir(dp)) != NULL) {
 			if (!valid_name(e->d_name))
 				continue;
-			names = bl_xreallocarray(names, n + 1, sizeof(*names));
+			if ((n & (n - 1)) == 0)
+				names = bl_xreallocarray(names, n ? 2 * n : 1,
+							 sizeof(*names));
 			names[n++] = bl_xstrdup(e->d_name);
 		}
 		if (dp != NULL)
@@ -241,7 +253,7 @@ int
 bl_exim_debian_plan(const struct bl_source *conf, struct bl_exim_debian *out,
 		    struct bl_diags *diags)
 {
-	struct dcs d = {NULL, 0};
+	struct dcs d = {NULL, 0, 0};
 	const char *p = conf->data, *end = conf->data + conf->len, *e;
 	struct bl_buf macros, upper;
 	char *dir, *type, *s;
@@ -261,6 +273,24 @@ bl_exim_debian_plan(const struct bl_source *conf, struct bl_exim_debian *out,
 		e = e ? e : end;
 		if (*p >= 'A' && *p <= 'Z') {
 			upper_line(&upper, p, e);
+			/* each line is a macro three lines long: the
+			 * generated text is a file, under a file's cap */
+			if (upper.len > BL_SOURCE_MAX) {
+				unsigned line, col;
+
+				bl_source_position(conf, (size_t)(p - conf->data),
+						   &line, &col);
+				bl_diags_add(diags, BL_LEVEL_ERROR, conf->path, line,
+					     0,
+					     "the macros made of upper-case lines "
+					     "are over %u bytes here, the limit "
+					     "for a configuration file: this line "
+					     "and those after it are ignored; "
+					     "move the definitions to the Exim "
+					     "configuration",
+					     BL_SOURCE_MAX);
+				break;
+			}
 			continue;
 		}
 		for (q = p; q < e && (*q == ' ' || *q == '\t'); q++)

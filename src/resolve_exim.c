@@ -11,7 +11,15 @@
  * connection knows (<tod_full>, <version_number>, <received_ip_address>).
  * Expansion items such as ${if ...} or ${lookup ...} become "<expansion>":
  * their value depends on the connection. primary_hostname is not expanded,
- * as in Exim.
+ * as in Exim; $smtp_active_hostname inside smtp_active_hostname is
+ * $primary_hostname (Exim sets the variable to it before it expands the
+ * option), so no expansion refers to itself.
+ *
+ * Hostile input: one expanded value stops at BL_VALUE_MAX bytes, all the
+ * expansions of an instance at BL_WORK_MAX units of work (text made or
+ * read, pieces and origins recorded), ${...} nests at most BL_DEPTH_MAX
+ * deep; each is one error at the setting concerned and the surface is
+ * marked as not computed.
  */
 #include "config.h"
 
@@ -43,31 +51,108 @@ struct ex_ctx {
 	struct bl_config *cfg;
 	const struct bl_scope *scope;
 	struct bl_surface *sf;
+	const struct bl_setting *top; /* the surface's own setting */
 	struct bl_buf *out;
 	size_t top_off, top_len;
 	int level;
+	bool in_active; /* expanding smtp_active_hostname */
 	struct bl_diags *diags;
 	const struct bl_setting *checked[16]; /* syntax-checked already */
 	size_t nchecked;
+	/* the main settings expansion reads, looked up once */
+	const struct bl_setting *primary, *active, *version;
+	size_t work;     /* of the instance, against BL_WORK_MAX */
+	bool stop;       /* a limit was reached: this surface is lost */
+	bool work_spent; /* BL_WORK_MAX reached: so are those after it */
 	bool failed;
 };
 
-
-static const struct bl_setting *
-main_setting(const struct bl_config *cfg, const char *key)
+/* limit - a limit reached while expanding x->top: one error, then the
+ * surface is not computed */
+static void
+limit(struct ex_ctx *x, bool work)
 {
-	return bl_config_lookup(cfg, key);
+	const struct bl_setting *h = x->top;
+	const char *file = NULL;
+	unsigned line = 0, col = 0;
+
+	x->stop = true;
+	x->failed = true;
+	if (work)
+		x->work_spent = true;
+	if (h->src != NULL) {
+		file = h->src->path;
+		line = h->line;
+		col = h->col;
+	} else if (x->scope != NULL && x->scope->src != NULL) {
+		/* a default of a transport: its "name:" line */
+		file = x->scope->src->path;
+		line = x->scope->line;
+	} else if (x->cfg->main_src != NULL) {
+		file = x->cfg->main_src->path;
+	}
+	if (work)
+		bl_diags_add(x->diags, BL_LEVEL_ERROR, file, line, col,
+			     "expanding %s%s%s takes more than %u units of "
+			     "work, bannerlint's limit for one instance (32 MiB "
+			     "of text made or read): options refer to each "
+			     "other too many times; simplify them (this value "
+			     "and those after it are not computed)",
+			     h->key, h->src == NULL ? " (its default) of " : "",
+			     h->src == NULL && x->scope != NULL ? x->scope->name
+								: "",
+			     BL_WORK_MAX);
+	else
+		bl_diags_add(x->diags, BL_LEVEL_ERROR, file, line, col,
+			     "%s%s%s expands to more than %u bytes, bannerlint's "
+			     "limit for one expanded value (64 KiB, far above "
+			     "any greeting): a variable is used too many "
+			     "times; shorten it",
+			     h->key, h->src == NULL ? " (its default) of " : "",
+			     h->src == NULL && x->scope != NULL ? x->scope->name
+								: "",
+			     BL_VALUE_MAX);
 }
 
+/* charge - count n units of work; false (and the error) past the limit */
+static bool
+charge(struct ex_ctx *x, size_t n)
+{
+	if (x->stop)
+		return false;
+	if (n > BL_WORK_MAX - x->work) {
+		limit(x, true);
+		return false;
+	}
+	x->work += n;
+	return true;
+}
 
 static void
 emit(struct ex_ctx *x, size_t hidx, const char *p, size_t n)
 {
-	if (n == 0)
+	if (n == 0 || x->stop)
+		return;
+	if (n > BL_VALUE_MAX - x->out->len) {
+		limit(x, false);
+		return;
+	}
+	/* the text and the piece recording where it came from */
+	if (!charge(x, n + sizeof(struct bl_piece)))
 		return;
 	bl_surface_add_piece(x->sf, x->out->len, hidx, p, n, x->top_off,
 			     x->top_len);
 	bl_buf_add(x->out, p, n);
+}
+
+/* add_origin - bl_surface_add_origin, which searches the origins one by
+ * one: that is work too */
+static size_t
+add_origin(struct ex_ctx *x, const struct bl_setting *s, size_t via,
+	   size_t ref_off, size_t ref_len)
+{
+	(void)charge(x, x->sf->norigin + 1);
+	return bl_surface_add_origin(x->sf, s, via, ref_off, ref_len);
 }
 
 static void expand(struct ex_ctx *x, const struct bl_setting *h, size_t hidx);
@@ -137,6 +222,21 @@ syntax_error(struct ex_ctx *x, const struct bl_setting *h, size_t off,
 	x->failed = true;
 }
 
+/* too_deep - the error for ${...} nested past BL_DEPTH_MAX */
+static void
+too_deep(struct ex_ctx *x, const struct bl_setting *h, size_t off)
+{
+	unsigned line, col;
+
+	bl_source_position(h->src, bl_setting_src_offset(h, off), &line, &col);
+	bl_diags_add(x->diags, BL_LEVEL_ERROR, h->src->path, line, col,
+		     "%s: expansion items nested more than %d deep, "
+		     "bannerlint's limit (Exim itself crashes some thousands "
+		     "deep); flatten them",
+		     h->key, BL_DEPTH_MAX);
+	x->failed = true;
+}
+
 /* What Exim's expander rejects before it needs a connection: "$" not
  * followed by a name or "{", an unknown variable, "${name" that is
  * neither a variable, an operator nor an item, and a missing "}". One
@@ -146,7 +246,7 @@ check_syntax(struct ex_ctx *x, const struct bl_setting *h)
 {
 	const char *s = h->raw, *end = h->raw + h->raw_len, *p, *n;
 	size_t i;
-	int level = 0;
+	int level = 0, braces = 0;
 
 	if (h->is_default || h->src == NULL)
 		return;
@@ -157,9 +257,17 @@ check_syntax(struct ex_ctx *x, const struct bl_setting *h)
 		x->checked[x->nchecked++] = h;
 	for (p = s; p < end; p++) {
 		if (*p == '\\') {
-			p++;
+			if (p + 1 < end)
+				p++;
 			continue;
 		}
+		/* Exim's expander recurses into every brace */
+		if (*p == '{' && ++braces > BL_DEPTH_MAX) {
+			too_deep(x, h, (size_t)(p - s));
+			return;
+		}
+		if (*p == '}' && braces > 0)
+			braces--;
 		if (*p == '}' && level > 0) {
 			level--;
 			continue;
@@ -182,6 +290,10 @@ check_syntax(struct ex_ctx *x, const struct bl_setting *h)
 				continue;
 			}
 			if (n < end && *n == ':') { /* an operator */
+				if (++braces > BL_DEPTH_MAX) {
+					too_deep(x, h, (size_t)(p - s));
+					return;
+				}
 				level++;
 				p = n;
 				continue;
@@ -195,6 +307,10 @@ check_syntax(struct ex_ctx *x, const struct bl_setting *h)
 				if (in_list(exim_items, BL_ARRAY_LEN(exim_items),
 					    p + 2, (size_t)(n - p - 2)) &&
 				    (b == end || *b == '{' || b > n)) {
+					if (++braces > BL_DEPTH_MAX) {
+						too_deep(x, h, (size_t)(p - s));
+						return;
+					}
 					level++;
 					p = n - 1;
 					continue;
@@ -236,12 +352,17 @@ variable(struct ex_ctx *x, const char *name, bool *expand_it)
 	char *ph;
 
 	*expand_it = false;
-	if (strcmp(name, "primary_hostname") == 0) {
-		s = main_setting(x->cfg, "primary_hostname");
-		return s ? s : bl_config_default(x->cfg, name, "<system-hostname>", true);
+	/* Exim gives $smtp_active_hostname the value of primary_hostname
+	 * before it expands smtp_active_hostname */
+	if (strcmp(name, "primary_hostname") == 0 ||
+	    (x->in_active && strcmp(name, "smtp_active_hostname") == 0)) {
+		s = x->primary;
+		return s ? s
+			 : bl_config_default(x->cfg, "primary_hostname",
+					     "<system-hostname>", true);
 	}
 	if (strcmp(name, "smtp_active_hostname") == 0) {
-		s = main_setting(x->cfg, "smtp_active_hostname");
+		s = x->active;
 		*expand_it = true;
 		return s && s->raw_len > 0
 			       ? s
@@ -250,10 +371,13 @@ variable(struct ex_ctx *x, const char *name, bool *expand_it)
 	}
 	if (strcmp(name, "version_number") == 0 ||
 	    strcmp(name, "exim_version") == 0) {
-		s = main_setting(x->cfg, "exim_version");
+		s = x->version;
 		if (s != NULL)
 			return s;
 	}
+	/* a placeholder setting per reference: memory made */
+	if (!charge(x, sizeof(struct bl_setting) + 2 * strlen(name)))
+		return NULL;
 	ph = bl_xasprintf("<%s>", name);
 	s = bl_config_default(x->cfg, name, ph, true);
 	free(ph);
@@ -271,12 +395,13 @@ expand(struct ex_ctx *x, const struct bl_setting *h, size_t hidx)
 	bool sub;
 	int level;
 
-	if (++x->level > 50) {
-		x->level--;
+	/* only smtp_active_hostname is expanded inside another value, and
+	 * never inside itself: two levels at most */
+	if (x->stop || x->level >= 2 || !charge(x, h->raw_len))
 		return;
-	}
+	x->level++;
 	check_syntax(x, h);
-	while (p < end) {
+	while (p < end && !x->stop) {
 		if (*p == '\\' && p + 1 < end) {
 			emit(x, hidx, lit, (size_t)(p - lit));
 			switch (p[1]) {
@@ -350,12 +475,19 @@ expand(struct ex_ctx *x, const struct bl_setting *h, size_t hidx)
 		}
 		v = variable(x, name, &sub);
 		free(name);
-		vidx = bl_surface_add_origin(x->sf, v, hidx, (size_t)(p - h->raw),
+		if (v == NULL)
+			break; /* out of work */
+		vidx = add_origin(x, v, hidx, (size_t)(p - h->raw),
 				  (size_t)(q - p));
-		if (sub)
+		if (sub) {
+			bool save = x->in_active;
+
+			x->in_active = true;
 			expand(x, v, vidx);
-		else
+			x->in_active = save;
+		} else {
 			emit(x, vidx, v->raw, v->raw_len);
+		}
 		x->top_off = save_off;
 		x->top_len = save_len;
 		p = lit = q;
@@ -409,7 +541,10 @@ compute(struct ex_ctx *base, struct bl_surface *sf, const struct bl_scope *sc,
 
 	x.scope = sc;
 	x.sf = sf;
+	x.top = s;
 	x.level = 0;
+	x.in_active = false;
+	x.stop = x.work_spent; /* no work left: not computed */
 	x.top_off = x.top_len = 0;
 	bl_buf_init(&out);
 	x.out = &out;
@@ -419,11 +554,13 @@ compute(struct ex_ctx *base, struct bl_surface *sf, const struct bl_scope *sc,
 		trim_banner(sf, &out);
 	sf->value = bl_arena_strndup(&x.cfg->arena, out.data, out.len);
 	sf->hostname = first_word(&x.cfg->arena, sf->value);
-	sf->valid = true;
+	sf->valid = !x.stop;
 	bl_buf_finish(&out);
 	memcpy(base->checked, x.checked, sizeof(x.checked));
 	base->nchecked = x.nchecked;
 	base->failed = x.failed;
+	base->work = x.work;
+	base->work_spent = x.work_spent;
 }
 
 /* The connect ACL's "accept message = ...", which replaces the banner. */
@@ -462,13 +599,16 @@ bl_resolve_exim(struct bl_config *cfg, struct bl_diags *diags)
 	memset(&x, 0, sizeof(x));
 	x.cfg = cfg;
 	x.diags = diags;
+	x.primary = bl_config_lookup(cfg, "primary_hostname");
+	x.active = bl_config_lookup(cfg, "smtp_active_hostname");
+	x.version = bl_config_lookup(cfg, "exim_version");
 	sf = bl_config_add_surface(cfg);
 	sf->kind = BL_SURFACE_BANNER;
 	sf->mta = "exim";
 	sf->scope = "main";
 	sf->file = cfg->main_src ? cfg->main_src->path : NULL;
 	sf->key = "smtp_banner";
-	s = main_setting(cfg, "smtp_banner");
+	s = bl_config_lookup(cfg, "smtp_banner");
 	if (s == NULL)
 		s = bl_config_default(cfg, "smtp_banner",
 				 "$smtp_active_hostname ESMTP Exim "

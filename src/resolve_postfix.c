@@ -14,11 +14,11 @@
  *
  * Hostile input is bounded (DESIGN.md §11): each expanded value stops at
  * BL_VALUE_MAX bytes and all the expansion of one instance at BL_WORK_MAX
- * units of work (bytes scanned and produced, references followed, the
- * model's bookkeeping), with an error at the surface's setting naming the
- * parameter that blew up; a parameter that refers to itself is an error
- * as soon as the cycle closes. Lookups are hashed, so the time is linear
- * in the settings and the references.
+ * units of work (bytes scanned and produced, BL_WORK_STEP for each
+ * reference followed, the model's bookkeeping), with an error at the
+ * surface's setting naming the parameter that blew up; a parameter that
+ * refers to itself is an error as soon as the cycle closes. Lookups are
+ * hashed, so the time is linear in the settings and the references.
  *
  * The surfaces and their arrays belong to the config. Problems Postfix
  * would refuse are error diagnostics at the offending reference.
@@ -394,10 +394,11 @@ fail_limit(struct pf_ctx *x, bool work)
 	if (work)
 		bl_buf_printf(&m,
 			      " takes more than %u units of work, bannerlint's "
-			      "limit for one instance (32 MiB of text made or "
-			      "read): parameters refer to each other too many "
-			      "times; simplify them",
-			      BL_WORK_MAX);
+			      "limit for one instance (a unit for each byte of "
+			      "text read or made, %u for each reference "
+			      "followed): parameters refer to each other too "
+			      "many times; simplify them",
+			      BL_WORK_MAX, BL_WORK_STEP);
 	else
 		bl_buf_printf(&m,
 			      " gives more than %u bytes, bannerlint's limit "
@@ -760,7 +761,7 @@ expression(struct pf_ctx *x, const struct bl_setting *holder, size_t hidx,
 	char *name;
 	int ch = 0;
 
-	if (!nested(x, holder, tok_off) || !charge(x, 1))
+	if (!nested(x, holder, tok_off) || !charge(x, BL_WORK_STEP))
 		return;
 	x->level++;
 	/* The reference in the surface's own setting that led here. */

@@ -257,10 +257,11 @@ fail_limit(struct sm_ctx *x, bool work)
 	if (work)
 		bl_buf_printf(&m,
 			      " takes more than %u units of work, bannerlint's "
-			      "limit for one instance (32 MiB of text made or "
-			      "read): macros refer to each other too many "
-			      "times; simplify them",
-			      BL_WORK_MAX);
+			      "limit for one instance (a unit for each byte of "
+			      "text read or made, %u for each reference "
+			      "followed): macros refer to each other too "
+			      "many times; simplify them",
+			      BL_WORK_MAX, BL_WORK_STEP);
 	else
 		bl_buf_printf(&m,
 			      " gives more than %u bytes, bannerlint's limit "
@@ -471,7 +472,7 @@ render(struct sm_ctx *x, const struct bl_setting *h, size_t hidx, bool munch)
 				skiplev++;
 			else
 				skipping = !defined_at_connect(name);
-		} else if (on && charge(x, 1)) {
+		} else if (on && charge(x, BL_WORK_STEP)) {
 			bool sub;
 			const struct bl_setting *v = macro(x, name, &sub);
 			size_t vidx = v ? origin(x, v, hidx, at[i],

@@ -23,6 +23,13 @@
 /* bytes produced by expansion (macro substitution, $name, m4 calls) in one
  * instance, all values together */
 #define BL_WORK_MAX (32u * 1024 * 1024)
+/* what one step of expansion (a $reference followed, a macro called)
+ * counts against BL_WORK_MAX besides the text it reads and makes: a step
+ * costs hash lookups and bookkeeping, about what copying this many bytes
+ * costs. Without it a tree of references that make no text (ten times ten
+ * times ... ending in empty values) runs ten million steps, seconds of
+ * CPU, before the byte count notices */
+#define BL_WORK_STEP 64u
 /* nesting of any recursive construct: calls inside calls, parentheses,
  * conditionals, expansions within expansions */
 #define BL_DEPTH_MAX 256

@@ -4,9 +4,12 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "helpers.h"
+#include "util.h"
 
 static struct bl_config *
 exim(const char *text, struct bl_diags *d)
@@ -127,6 +130,506 @@ test_includes(void **state)
 	free(inc_path);
 }
 
+/* errors_at - how many error diagnostics are at line of file and say
+ * what (a substring) */
+static size_t
+errors_at(const struct bl_diags *d, const char *file, unsigned line,
+	  const char *what)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < d->n; i++)
+		if (d->v[i].level == BL_LEVEL_ERROR && d->v[i].file != NULL &&
+		    strcmp(d->v[i].file, file) == 0 && d->v[i].line == line &&
+		    strstr(d->v[i].message, what) != NULL)
+			n++;
+	return n;
+}
+
+/* text of n copies of s (caller frees) */
+static char *
+repeat(const char *s, size_t n)
+{
+	struct bl_buf b;
+	size_t i;
+
+	bl_buf_init(&b);
+	for (i = 0; i < n; i++)
+		bl_buf_adds(&b, s);
+	return bl_buf_steal(&b);
+}
+
+/*
+ * The reference: Exim's macro substitution as readconf.c writes it, one
+ * pass per macro in definition order over the whole text, every
+ * occurrence replaced left to right, the replacement not rescanned for
+ * the same macro. The reader must give the same text however it finds
+ * the names.
+ */
+static char *
+reference(char *const *names, char *const *values, size_t n, const char *text)
+{
+	char *cur = bl_xstrdup(text), *hit;
+	struct bl_buf b;
+	size_t i;
+	const char *p;
+
+	for (i = 0; i < n; i++) {
+		bl_buf_init(&b);
+		for (p = cur; (hit = strstr(p, names[i])) != NULL;
+		     p = hit + strlen(names[i])) {
+			bl_buf_add(&b, p, (size_t)(hit - p));
+			bl_buf_adds(&b, values[i]);
+		}
+		bl_buf_adds(&b, p);
+		free(cur);
+		cur = bl_buf_steal(&b);
+	}
+	return cur;
+}
+
+/* random text of up to max bytes from the alphabet (srand() seeded) */
+static char *
+random_text(const char *alphabet, size_t min, size_t max)
+{
+	size_t n = min + (size_t)rand() % (max - min + 1), i, k = strlen(alphabet);
+	char *s = bl_xmalloc(n + 1);
+
+	for (i = 0; i < n; i++)
+		s[i] = alphabet[(size_t)rand() % k];
+	s[n] = '\0';
+	return s;
+}
+
+static void
+test_macro_semantics(void **state)
+{
+	int round;
+
+	(void)state;
+	/* definition order decides, not position in the line */
+	banner("FOO = BAR\nBAR = baz\nsmtp_banner = FOO BAR\n", "baz baz",
+	       NULL, 0);
+	banner("BAR = baz\nFOO = BAR\nsmtp_banner = FOO BAR\n", "baz baz",
+	       NULL, 0);
+	banner("BAR = baz\nFOO = B\\\nAR\nsmtp_banner = FOO BAR\n", "BAR baz",
+	       NULL, 0);
+	/* a longer name defined first wins where both match */
+	banner("ABC = 1\nAB = 2\nsmtp_banner = ABC AB ABD\n", "1 2 2D", NULL,
+	       0);
+	/* a later macro matches across the end of an earlier replacement */
+	banner("X = Q\nQR = yes\nsmtp_banner = XR\n", "yes", NULL, 0);
+	/* the replacement is not rescanned for the same macro */
+	banner("A = AA\nsmtp_banner = A\n", "AA", NULL, 0);
+	/* the first-defined macro that is a substring is the one named */
+	banner("BC = 1\nAB = 2\nXABCD = 3\n", NULL, NULL, 1);
+	/* Exim's limit on a name: 63 characters */
+	{
+		char *ok = bl_xasprintf("%s = 1\nsmtp_banner = %s\n",
+					"M12345678901234567890123456789012345678"
+					"901234567890123456789012",
+					"M12345678901234567890123456789012345678"
+					"901234567890123456789012");
+		char *bad = bl_xasprintf("%s = 1\n",
+					 "M1234567890123456789012345678901234567"
+					 "89012345678901234567890123");
+
+		banner(ok, "1", NULL, 0);
+		banner(bad, NULL, NULL, 1);
+		free(ok);
+		free(bad);
+	}
+	/* any text and macros: the same as the reference */
+	srand(8);
+	for (round = 0; round < 3000; round++) {
+		char *names[8], *values[8], *line, *want;
+		size_t n = 0, i, k;
+		struct bl_buf conf;
+
+		while (n < (size_t)(round % 8) + 1) {
+			char *nm = random_text("ABC", 1, 4);
+			bool ok = true;
+
+			/* Exim refuses a name that holds an earlier one */
+			for (k = 0; k < n && ok; k++)
+				ok = strstr(nm, names[k]) == NULL;
+			if (!ok) {
+				free(nm);
+				if (rand() % 4 == 0)
+					break;
+				continue;
+			}
+			names[n] = nm;
+			values[n++] = random_text("ABCxy", 0, 5);
+		}
+		line = random_text("ABCx", 1, 30);
+		bl_buf_init(&conf);
+		for (i = 0; i < n; i++)
+			bl_buf_printf(&conf, "%s = %s\n", names[i], values[i]);
+		bl_buf_printf(&conf, "smtp_banner = %s\n", line);
+		/* a definition's value is substituted by the macros before it */
+		for (i = 1; i < n; i++) {
+			char *v = reference(names, values, i, values[i]);
+
+			free(values[i]);
+			values[i] = v;
+		}
+		want = reference(names, values, n, line);
+		{
+			struct bl_diags d;
+			struct bl_config *cfg;
+			const struct bl_surface *sf;
+
+			bl_diags_init(&d);
+			cfg = exim(conf.data, &d);
+			sf = pf_surface(cfg, "main", "smtp_banner");
+			assert_non_null(sf);
+			if (strcmp(sf->configured, want) != 0)
+				fail_msg("%s: got \"%s\", want \"%s\"", conf.data,
+					 sf->configured, want);
+			bl_config_free(cfg);
+			bl_diags_finish(&d);
+		}
+		for (i = 0; i < n; i++) {
+			free(names[i]);
+			free(values[i]);
+		}
+		free(line);
+		free(want);
+		bl_buf_finish(&conf);
+	}
+}
+
+static void
+test_bombs(void **state)
+{
+	struct bl_diags d;
+	struct bl_config *cfg;
+	const struct bl_surface *sf;
+	char *text, *big;
+
+	(void)state;
+	/* each macro ten times the last: E would be 100,000 bytes; it is
+	 * refused at its line and the ones after it stay small */
+	bl_diags_init(&d);
+	cfg = exim("A = xxxxxxxxxx\nB = AAAAAAAAAA\nC = BBBBBBBBBB\n"
+		   "D = CCCCCCCCCC\nE = DDDDDDDDDD\nF = EEEEEEEEEE\n"
+		   "G = FFFFFFFFFF\nH = GGGGGGGGGG\nsmtp_banner = H\n",
+		   &d);
+	assert_int_equal(d.errors, 1);
+	assert_int_equal(errors_at(&d, "exim.conf", 5, "line too long"), 1);
+	sf = pf_surface(cfg, "main", "smtp_banner");
+	assert_int_equal(strlen(sf->configured), 1000);
+	bl_config_free(cfg);
+	bl_diags_finish(&d);
+
+	/* Exim accepts these, only bannerlint's limits refuse them: one
+	 * line over 64 KiB after substitution ... */
+	big = repeat("x", 40000);
+	text = bl_xasprintf("BIG = %s\nsmtp_banner = BIG BIG\n"
+			    "primary_hostname = h.example.org\n",
+			    big);
+	bl_diags_init(&d);
+	cfg = exim(text, &d);
+	assert_int_equal(d.errors, 1);
+	assert_int_equal(errors_at(&d, "exim.conf", 2,
+				   "after macro substitution"),
+			 1);
+	assert_non_null(bl_config_lookup(cfg, "primary_hostname"));
+	assert_null(bl_config_lookup(cfg, "smtp_banner"));
+	bl_config_free(cfg);
+	bl_diags_finish(&d);
+	free(text);
+
+	/* ... and 32 MiB of substitution in one instance: the reading
+	 * stops at the line that goes past it (the 560th use, line 561) */
+	free(big);
+	big = repeat("x", 60000);
+	{
+		struct bl_buf b;
+		int i;
+
+		bl_buf_init(&b);
+		bl_buf_printf(&b, "BIG = %s\n", big);
+		for (i = 0; i < 600; i++)
+			bl_buf_printf(&b, "hostlist h%d = BIG\n", i);
+		bl_buf_adds(&b, "smtp_banner = after the limit\n");
+		bl_diags_init(&d);
+		cfg = exim(b.data, &d);
+		assert_int_equal(d.errors, 1);
+		assert_int_equal(errors_at(&d, "exim.conf", 561,
+					   "units of work"),
+				 1);
+		assert_null(bl_config_lookup(cfg, "smtp_banner"));
+		bl_config_free(cfg);
+		bl_diags_finish(&d);
+		bl_buf_finish(&b);
+	}
+	free(big);
+}
+
+static void
+test_long_lines(void **state)
+{
+	struct bl_diags d;
+	struct bl_config *cfg;
+	char *x, *text;
+
+	(void)state;
+	x = repeat("x", BL_VALUE_MAX);
+	/* a physical line over the limit, and the lines it continues */
+	text = bl_xasprintf("smtp_banner = %s\\\n  more\\\n  end\n"
+			    "primary_hostname = h.example.org\n"
+			    "# a long comment is fine: %s\n"
+			    "qualify_domain = %.*s\\\n%.*s\\\n%.*s\n",
+			    x, x, 30000, x, 30000, x, 30000, x);
+	bl_diags_init(&d);
+	cfg = exim(text, &d);
+	assert_int_equal(d.errors, 2);
+	assert_int_equal(errors_at(&d, "exim.conf", 1, "line too long"), 1);
+	/* the joined line is over it at its third physical line */
+	assert_int_equal(errors_at(&d, "exim.conf", 8, "line too long"), 1);
+	assert_null(bl_config_lookup(cfg, "smtp_banner"));
+	assert_null(bl_config_lookup(cfg, "qualify_domain"));
+	assert_string_equal(bl_config_lookup(cfg, "primary_hostname")->raw,
+			    "h.example.org");
+	bl_config_free(cfg);
+	bl_diags_finish(&d);
+	free(text);
+	free(x);
+	/* an empty logical line is nothing, as in Exim */
+	banner("\\\n\nsmtp_banner = a\n\\\n", "a", NULL, 0);
+	banner("smtp_banner = a\n\\\n\\\n", "a", NULL, 0);
+}
+
+static void
+test_ifdef_depth(void **state)
+{
+	struct bl_diags d;
+	struct bl_config *cfg;
+	char *open, *close, *text;
+
+	(void)state;
+	/* Exim: ten levels, the eleventh is fatal; one error however deep */
+	open = repeat(".ifdef X\n", 100000);
+	close = repeat(".endif\n", 100000);
+	text = bl_xasprintf("%ssmtp_banner = deep\n%ssmtp_banner = out\n", open,
+			    close);
+	bl_diags_init(&d);
+	cfg = exim(text, &d);
+	assert_int_equal(d.errors, 1);
+	assert_int_equal(errors_at(&d, "exim.conf", 11, "nested too deeply"), 1);
+	assert_string_equal(pf_surface(cfg, "main", "smtp_banner")->configured,
+			    "out");
+	bl_config_free(cfg);
+	bl_diags_finish(&d);
+	free(text);
+	/* the levels past it are all dead, live ones or not */
+	text = bl_xasprintf("X = 1\n%.*s.ifndef X\nsmtp_banner = no\n.else\n"
+			    "smtp_banner = no\n.endif\n%.*s",
+			    10 * 9, open, 10 * 7, close);
+	bl_diags_init(&d);
+	cfg = exim(text, &d);
+	assert_int_equal(d.errors, 1);
+	assert_int_equal(errors_at(&d, "exim.conf", 12, ".ifndef nested too "
+							"deeply"),
+			 1);
+	assert_true(pf_surface(cfg, "main", "smtp_banner")->origin[0].setting
+			    ->is_default);
+	bl_config_free(cfg);
+	bl_diags_finish(&d);
+	free(text);
+	/* ten levels are fine */
+	text = bl_xasprintf("X = 1\n%.*ssmtp_banner = ten\n%.*s", 10 * 9, open,
+			    10 * 7, close);
+	banner(text, "ten", NULL, 0);
+	free(text);
+	/* unterminated: one error per open level, ten at most */
+	text = bl_xasprintf("%s", open);
+	bl_diags_init(&d);
+	cfg = exim(text, &d);
+	assert_int_equal(d.errors, 11);
+	bl_config_free(cfg);
+	bl_diags_finish(&d);
+	free(text);
+	free(open);
+	free(close);
+}
+
+static void
+test_linear(void **state)
+{
+	struct bl_buf b;
+	struct bl_diags d;
+	struct bl_config *cfg;
+	clock_t t0;
+	double cpu;
+	int i;
+
+	(void)state;
+	/*
+	 * Options, named lists and macros by the hundred thousand: every
+	 * lookup used to scan all of them (the options of a router and the
+	 * lists 100,000^2 / 2 string comparisons each, every line every
+	 * macro), minutes of CPU; now a second or so, sanitizers included.
+	 */
+	bl_buf_init(&b);
+	for (i = 0; i < 50000; i++)
+		bl_buf_printf(&b, "MACRO_%07d = 192.0.2.%d\n"
+				  "hostlist list_%07d = MACRO_%07d : x\n",
+			      i, i % 256, i, i);
+	bl_buf_adds(&b, "smtp_banner = MACRO_0049999\nbegin routers\nr:\n"
+			"  driver = accept\n");
+	for (i = 0; i < 100000; i++)
+		bl_buf_printf(&b, "  option_%07d = %d\n", i, i);
+	bl_buf_adds(&b, "  option_0000007 = again\n");
+	t0 = clock();
+	bl_diags_init(&d);
+	cfg = exim(b.data, &d);
+	cpu = (double)(clock() - t0) / CLOCKS_PER_SEC;
+	assert_int_equal(d.errors, 1); /* option_0000007 set twice */
+	assert_string_equal(pf_surface(cfg, "main", "smtp_banner")->configured,
+			    "192.0.2.79");
+	if (cpu > 20)
+		fail_msg("reading took %.1f s of CPU", cpu);
+	bl_config_free(cfg);
+	bl_diags_finish(&d);
+	bl_buf_finish(&b);
+}
+
+static void
+test_fifo_include(void **state)
+{
+	char dir[] = "/tmp/bl-exim-XXXXXX";
+	char *main_path, *fifo, *text;
+	FILE *fp;
+	struct bl_diags d;
+	struct bl_config *cfg;
+	struct bl_source *src;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	main_path = bl_xasprintf("%s/exim.conf", dir);
+	fifo = bl_xasprintf("%s/banner.fifo", dir);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	/* no writer: opening it for reading the usual way blocks forever */
+	text = bl_xasprintf(".include banner.fifo\n"
+			    ".include_if_exists %s\n"
+			    ".include_if_exists %s/none\n"
+			    "smtp_banner = after\n",
+			    fifo, dir);
+	fp = fopen(main_path, "w");
+	fputs(text, fp);
+	fclose(fp);
+	bl_diags_init(&d);
+	assert_int_equal(bl_source_load(&src, main_path, 0, &d), 0);
+	cfg = bl_config_new("exim", dir);
+	bl_parser_exim.parse(cfg, src, BL_ROLE_EXIM_MAIN, &d);
+	bl_parser_exim.resolve(cfg, &d);
+	assert_int_equal(errors_at(&d, main_path, 1, "cannot be read"), 1);
+	assert_int_equal(errors_at(&d, main_path, 2, "cannot be read"), 1);
+	assert_int_equal(errors_at(&d, main_path, 3, ""), 0);
+	assert_string_equal(pf_surface(cfg, "main", "smtp_banner")->configured,
+			    "after");
+	bl_config_free(cfg);
+	bl_diags_finish(&d);
+	unlink(fifo);
+	unlink(main_path);
+	rmdir(dir);
+	free(main_path);
+	free(fifo);
+	free(text);
+}
+
+static void
+test_expansion_limits(void **state)
+{
+	struct bl_diags d;
+	struct bl_config *cfg;
+	const struct bl_surface *sf;
+	char *big, *refs, *text, *nest, *close;
+	struct bl_buf b;
+	int i;
+
+	(void)state;
+	/* Exim sets $smtp_active_hostname to primary_hostname before it
+	 * expands the option: no self-reference */
+	banner("primary_hostname = p.example.org\n"
+	       "smtp_active_hostname = a.$smtp_active_hostname\n"
+	       "smtp_banner = $smtp_active_hostname hi\n",
+	       NULL, "220 a.p.example.org hi", 0);
+	/* one expanded value over 64 KiB (Exim would send it) */
+	big = repeat("x", 40000);
+	text = bl_xasprintf("primary_hostname = %s\nsmtp_banner = "
+			    "$primary_hostname $primary_hostname\n",
+			    big);
+	bl_diags_init(&d);
+	cfg = exim(text, &d);
+	assert_int_equal(d.errors, 1);
+	assert_int_equal(errors_at(&d, "exim.conf", 2, "more than 65536 bytes"),
+			 1);
+	assert_false(pf_surface(cfg, "main", "smtp_banner")->valid);
+	bl_config_free(cfg);
+	bl_diags_finish(&d);
+	free(text);
+	/* each reference to smtp_active_hostname expands it again: read
+	 * 2,900 times 51 KB, it is out of work (and makes nothing) */
+	refs = repeat("$primary_hostname", 3000);
+	text = repeat("$smtp_active_hostname", 2900);
+	bl_buf_init(&b);
+	bl_buf_printf(&b, "primary_hostname =\nsmtp_active_hostname = %s\n"
+			  "smtp_banner = %s\n",
+		      refs, text);
+	free(text);
+	bl_diags_init(&d);
+	cfg = exim(b.data, &d);
+	assert_int_equal(d.errors, 1);
+	assert_int_equal(errors_at(&d, "exim.conf", 3, "units of work"), 1);
+	bl_config_free(cfg);
+	bl_diags_finish(&d);
+	bl_buf_finish(&b);
+	free(refs);
+	/* 32 MiB over many surfaces: the one that goes past the limit and
+	 * those after it are not computed, one error */
+	free(big);
+	big = repeat("x", 60000);
+	bl_buf_init(&b);
+	bl_buf_printf(&b, "primary_hostname = %s\nbegin transports\n", big);
+	for (i = 0; i < 600; i++)
+		bl_buf_printf(&b, "t%d:\n  driver = smtp\n", i);
+	bl_diags_init(&d);
+	cfg = exim(b.data, &d);
+	assert_int_equal(d.errors, 1);
+	/* at the transport that went past it, whose helo_data is the
+	 * default: the banner and t0-t556 fit, 60,000-odd units each */
+	assert_int_equal(errors_at(&d, "exim.conf", 2 + 2 * 557 + 1,
+				   "helo_data (its default) of transport/t557"),
+			 1);
+	sf = pf_surface(cfg, "transport/t0", "helo_data");
+	assert_true(sf->valid);
+	sf = pf_surface(cfg, "transport/t599", "helo_data");
+	assert_false(sf->valid);
+	bl_config_free(cfg);
+	bl_diags_finish(&d);
+	bl_buf_finish(&b);
+	free(big);
+	/* ${...} nested past BL_DEPTH_MAX (Exim crashes some thousands
+	 * deep, takes 300) */
+	nest = repeat("${if eq{1}{1}{", 300);
+	close = repeat("}{y}}", 300);
+	text = bl_xasprintf("smtp_banner = %sx%s\n", nest, close);
+	bl_diags_init(&d);
+	cfg = exim(text, &d);
+	assert_int_equal(d.errors, 1);
+	assert_int_equal(errors_at(&d, "exim.conf", 1, "nested more than 256"),
+			 1);
+	bl_config_free(cfg);
+	bl_diags_finish(&d);
+	free(text);
+	free(nest);
+	free(close);
+}
+
 static void
 test_transports_and_acl(void **state)
 {
@@ -166,6 +669,13 @@ main(void)
 		cmocka_unit_test(test_macros_and_conditionals),
 		cmocka_unit_test(test_includes),
 		cmocka_unit_test(test_transports_and_acl),
+		cmocka_unit_test(test_macro_semantics),
+		cmocka_unit_test(test_bombs),
+		cmocka_unit_test(test_long_lines),
+		cmocka_unit_test(test_ifdef_depth),
+		cmocka_unit_test(test_linear),
+		cmocka_unit_test(test_fifo_include),
+		cmocka_unit_test(test_expansion_limits),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -205,6 +205,20 @@ test_bombs(void **state)
 	bl_diags_finish(&d);
 	free(text);
 
+	/* 8^7 = 2,097,152 references that make no text read and make some
+	 * 12 MiB, under BL_WORK_MAX; a reference followed costs
+	 * BL_WORK_STEP besides, so this is past the limit: a step is not
+	 * free (at one unit each, ten million of them took seconds) */
+	assert_true(BL_WORK_STEP >= 16);
+	text = bomb(8, 7, "", "");
+	bl_diags_init(&d);
+	cfg = pf_config(text, NULL, &d);
+	assert_false(pf_surface(cfg, "main", "smtpd_banner")->valid);
+	assert_non_null(strstr(one_error(&d)->message, "units of work"));
+	bl_config_free(cfg);
+	bl_diags_finish(&d);
+	free(text);
+
 	/* a parameter that refers to itself ten times: one error where the
 	 * cycle closes, not 10^100 expansions */
 	bl_diags_init(&d);
