@@ -23,6 +23,13 @@ struct bl_report_opts {
 
 /* bl_print_visible - print n bytes, control characters as \\xNN */
 void bl_print_visible(FILE *fp, const char *s, size_t n);
+/* the longest source line printed whole under a diagnostic or finding;
+ * a longer one is cut to this many bytes around the column */
+#define BL_EXCERPT_MAX 512u
+/* bl_print_excerpt - a source line and the caret line under col (1-based;
+ * 0: no caret) spanning w bytes, cut around col when it is long */
+void bl_print_excerpt(FILE *fp, unsigned line, const char *text, size_t len,
+		      size_t col, size_t w, const char *on, const char *off);
 /* bl_report_diags - every diagnostic, compiler style, to fp */
 void bl_report_diags(FILE *fp, const struct bl_diags *d,
 		     const struct bl_instances *in,

@@ -62,7 +62,7 @@ void
 bl_report_check_text(FILE *fp, const struct bl_findings *fs, bool gcc,
 		     bool color, bool quiet, bool incomplete)
 {
-	size_t i, k, len, n[3] = {0, 0, 0}, w, start, pad;
+	size_t i, len, n[3] = {0, 0, 0}, w;
 	const char *text;
 
 	for (i = 0; i < fs->n; i++) {
@@ -74,25 +74,14 @@ bl_report_check_text(FILE *fp, const struct bl_findings *fs, bool gcc,
 			continue;
 		if (f->src != NULL && f->line > 0) {
 			text = bl_source_line(f->src, f->line, &len);
-			fprintf(fp, "%5u | ", f->line);
-			bl_print_visible(fp, text, len);
-			fputs("\n      | ", fp);
-			/* the caret goes under the escaped text */
+			/* a span is cut at the end of its line */
 			w = f->len;
 			if (f->col + w > len + 1)
 				w = len + 1 >= f->col ? len + 1 - f->col : 1;
-			start = f->col - 1 <= len ? f->col - 1 : len;
-			pad = bl_escape_width(text, start, BL_ESC_TAB_SPACE);
-			w = start + w <= len ? bl_escape_width(text + start, w,
-							       BL_ESC_TAB_SPACE)
-					     : 1;
-			for (k = 0; k < pad; k++)
-				fputc(' ', fp);
-			fputs(col(color, C_GREEN), fp);
-			fputc('^', fp);
-			for (k = 1; k < w; k++)
-				fputc('~', fp);
-			fprintf(fp, "%s\n", col(color, C_RESET));
+			bl_print_excerpt(fp, f->line, text, len,
+					 f->col > 0 ? f->col : 1, w,
+					 col(color, C_GREEN),
+					 col(color, C_RESET));
 		}
 		if (f->surface != NULL) {
 			char also[48] = "";

@@ -52,6 +52,64 @@ bl_print_visible(FILE *fp, const char *s, size_t n)
 	bl_escape_print(fp, s, n, BL_ESC_TAB_SPACE);
 }
 
+/* excerpt_cut - i moved back to the start of the UTF-8 character it is in */
+static size_t
+excerpt_cut(const char *s, size_t i)
+{
+	size_t k = 0;
+
+	while (i > 0 && k < 3 && ((unsigned char)s[i] & 0xc0) == 0x80) {
+		i--;
+		k++;
+	}
+	return i;
+}
+
+/* bl_print_excerpt - the source line `text` (len bytes) under its number,
+ * then a caret line: '^' under byte col (1-based) and '~' under the rest
+ * of its w bytes (w 0 or 1: the caret alone), in colour when on/off are
+ * not empty. A line longer than BL_EXCERPT_MAX bytes is cut to a window
+ * of that size around the column, "..." marking each cut end: a 15 MiB
+ * line with a hundred diagnostics on it is not printed a hundred times,
+ * and the time is that of the window, not of the line. */
+void
+bl_print_excerpt(FILE *fp, unsigned line, const char *text, size_t len,
+		 size_t col, size_t w, const char *on, const char *off)
+{
+	size_t from = 0, to = len, at, pad, k;
+
+	at = col > 0 ? col - 1 : 0;
+	if (at > len)
+		at = len;
+	if (len > BL_EXCERPT_MAX) {
+		from = at > BL_EXCERPT_MAX / 3 ? at - BL_EXCERPT_MAX / 3 : 0;
+		to = from + BL_EXCERPT_MAX < len ? from + BL_EXCERPT_MAX : len;
+		if (to - from < BL_EXCERPT_MAX)
+			from = to - BL_EXCERPT_MAX;
+		from = excerpt_cut(text, from);
+		if (to < len)
+			to = excerpt_cut(text, to);
+	}
+	fprintf(fp, "%5u | %s", line, from > 0 ? "..." : "");
+	bl_print_visible(fp, text + from, to - from);
+	fprintf(fp, "%s\n", to < len ? "..." : "");
+	if (col == 0)
+		return;
+	/* the caret goes under the escaped text */
+	pad = (from > 0 ? 3 : 0) +
+	      bl_escape_width(text + from, at - from, BL_ESC_TAB_SPACE);
+	if (w > to - at)
+		w = to - at;
+	w = w > 1 ? bl_escape_width(text + at, w, BL_ESC_TAB_SPACE) : 1;
+	fputs("      | ", fp);
+	for (k = 0; k < pad; k++)
+		fputc(' ', fp);
+	fprintf(fp, "%s^", on);
+	for (k = 1; k < w; k++)
+		fputc('~', fp);
+	fprintf(fp, "%s\n", off);
+}
+
 /* bl_report_diags - every diagnostic, compiler style, to fp */
 void
 bl_report_diags(FILE *fp, const struct bl_diags *d,
@@ -59,7 +117,7 @@ bl_report_diags(FILE *fp, const struct bl_diags *d,
 {
 	const struct bl_source *src;
 	const char *text, *lc;
-	size_t i, len, k, pad;
+	size_t i, len;
 
 	for (i = 0; i < d->n; i++) {
 		const struct bl_diag *g = &d->v[i];
@@ -88,18 +146,9 @@ bl_report_diags(FILE *fp, const struct bl_diags *d,
 		if (src == NULL || g->line == 0)
 			continue;
 		text = bl_source_line(src, g->line, &len);
-		fprintf(fp, "%5u | ", g->line);
-		bl_print_visible(fp, text, len);
-		fputc('\n', fp);
-		if (g->col > 0 && g->col <= len + 1) {
-			fputs("      | ", fp);
-			pad = bl_escape_width(text, g->col - 1,
-					      BL_ESC_TAB_SPACE);
-			for (k = 0; k < pad; k++)
-				fputc(' ', fp);
-			fprintf(fp, "%s^%s\n", col(o, C_GREEN),
-				col(o, C_RESET));
-		}
+		bl_print_excerpt(fp, g->line, text, len,
+				 g->col <= len + 1 ? g->col : 0, 1,
+				 col(o, C_GREEN), col(o, C_RESET));
 	}
 }
 
