@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "diag.h"
 #include "model.h"
 
 /*
@@ -128,6 +129,26 @@ bl_config_add_surface(struct bl_config *cfg)
 	sf = &cfg->surfaces[cfg->nsurfaces++];
 	memset(sf, 0, sizeof(*sf));
 	return sf;
+}
+
+bool
+bl_config_surface_room(struct bl_config *cfg, struct bl_diags *diags,
+		       const struct bl_scope *scope)
+{
+	if (cfg->nsurfaces < BL_SURFACES_MAX)
+		return true;
+	if (!cfg->surfaces_capped) {
+		cfg->surfaces_capped = true;
+		bl_diags_add(diags, BL_LEVEL_ERROR,
+			     scope && scope->src ? scope->src->path : NULL,
+			     scope ? scope->line : 0, 0,
+			     "%s: more than %u listeners and clients in one "
+			     "instance, bannerlint's limit: this one and those "
+			     "after it are not checked; split the "
+			     "configuration",
+			     scope ? scope->name : "main", BL_SURFACES_MAX);
+	}
+	return false;
 }
 
 void

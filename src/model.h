@@ -141,6 +141,7 @@ struct bl_config {
 	size_t nscopes;
 	struct bl_surface *surfaces;
 	size_t nsurfaces;
+	bool surfaces_capped; /* BL_SURFACES_MAX reached (reported) */
 	struct bl_event *events;
 	size_t nevents;
 	const struct bl_source *main_src;   /* Postfix main.cf */
@@ -159,6 +160,12 @@ struct bl_scope *bl_config_add_scope(struct bl_config *cfg);
 void bl_scope_add_setting(struct bl_config *cfg, struct bl_scope *scope,
 			  const struct bl_setting *s);
 struct bl_surface *bl_config_add_surface(struct bl_config *cfg);
+/* bl_config_surface_room - may the instance have one more surface, for
+ * scope (NULL: the main one)? At BL_SURFACES_MAX: false, and once per
+ * instance an error at the scope's line */
+struct bl_diags;
+bool bl_config_surface_room(struct bl_config *cfg, struct bl_diags *diags,
+			    const struct bl_scope *scope);
 
 /* bl_config_default - a built-in default as a setting (config owns) */
 const struct bl_setting *bl_config_default(struct bl_config *cfg,

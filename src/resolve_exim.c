@@ -636,6 +636,10 @@ bl_resolve_exim(struct bl_config *cfg, struct bl_diags *diags)
 		    (strcmp(sc->role, "smtp") != 0 &&
 		     strcmp(sc->role, "lmtp") != 0))
 			continue;
+		if (!bl_config_surface_room(cfg, diags, sc)) {
+			x.failed = true;
+			break;
+		}
 		sf = bl_config_add_surface(cfg);
 		sf->kind = BL_SURFACE_HELO;
 		sf->mta = "exim";

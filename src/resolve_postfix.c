@@ -1190,6 +1190,15 @@ bl_resolve_postfix(struct bl_config *cfg, struct bl_diags *diags)
 
 		if (sc->shadowed)
 			continue;
+		if (strcmp(sc->role, "smtpd") != 0 &&
+		    strcmp(sc->role, "postscreen") != 0 &&
+		    strcmp(sc->role, "smtp") != 0 &&
+		    strcmp(sc->role, "lmtp") != 0)
+			continue;
+		if (!bl_config_surface_room(cfg, diags, sc)) {
+			status = 1;
+			break;
+		}
 		if (strcmp(sc->role, "smtpd") == 0)
 			status |= surface(&run, diags, BL_SURFACE_BANNER, sc,
 					  "smtpd_banner", sc->role);

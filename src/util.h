@@ -37,6 +37,10 @@
  * by a scan of those before it, so its time grows with the square of the
  * sections; real files are a few KiB */
 #define BL_CONF_FILE_MAX (1024u * 1024)
+/* surfaces (listeners and clients) of one instance: every one is a
+ * greeting to check, report and keep (about 2 KiB each, 6 KiB in JSON);
+ * real instances have tens to hundreds */
+#define BL_SURFACES_MAX 20000u
 /* diagnostics kept per file; the rest are counted ("... and N more") */
 #define BL_DIAGS_PER_FILE 100
 

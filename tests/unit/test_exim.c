@@ -661,6 +661,37 @@ test_transports_and_acl(void **state)
 	bl_diags_finish(&d);
 }
 
+/* One HELO surface per smtp transport, at most BL_SURFACES_MAX in an
+ * instance: the next transport gets the one error, at its line. */
+static void
+test_surface_cap(void **state)
+{
+	struct bl_diags d;
+	struct bl_config *cfg;
+	struct bl_buf b;
+	size_t i, n = BL_SURFACES_MAX + 50;
+
+	(void)state;
+	bl_buf_init(&b);
+	bl_buf_adds(&b, "primary_hostname = mx.example.org\n"
+			"begin transports\n");
+	for (i = 0; i < n; i++)
+		bl_buf_printf(&b, "t%zu:\n  driver = smtp\n", i);
+	bl_diags_init(&d);
+	cfg = exim(b.data, &d);
+	/* the banner of main and BL_SURFACES_MAX - 1 transports */
+	assert_int_equal(cfg->nsurfaces, BL_SURFACES_MAX);
+	assert_int_equal(d.errors, 1);
+	/* transport t(BL_SURFACES_MAX - 1) starts at line 3 + 2 * that */
+	assert_int_equal(errors_at(&d, "exim.conf",
+				   3 + 2 * (BL_SURFACES_MAX - 1),
+				   "listeners and clients in one instance"),
+			 1);
+	bl_config_free(cfg);
+	bl_diags_finish(&d);
+	bl_buf_finish(&b);
+}
+
 int
 main(void)
 {
@@ -676,6 +707,7 @@ main(void)
 		cmocka_unit_test(test_linear),
 		cmocka_unit_test(test_fifo_include),
 		cmocka_unit_test(test_expansion_limits),
+		cmocka_unit_test(test_surface_cap),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

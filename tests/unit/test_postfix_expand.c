@@ -274,6 +274,43 @@ test_work_across_surfaces(void **state)
 	bl_buf_finish(&master_cf);
 }
 
+/* One surface per smtpd, postscreen, smtp and lmtp service, at most
+ * BL_SURFACES_MAX in an instance: one error, at the first service left
+ * out; services of other programs do not count. */
+static void
+test_surface_cap(void **state)
+{
+	struct bl_buf master_cf;
+	struct bl_diags d;
+	struct bl_config *cfg;
+	size_t i, n = BL_SURFACES_MAX + 10, errors = 0;
+
+	(void)state;
+	bl_buf_init(&master_cf);
+	bl_buf_adds(&master_cf, "pickup unix n - y 60 1 pickup\n");
+	for (i = 0; i < n; i++)
+		bl_buf_printf(&master_cf, "127.0.0.%zu:%zu inet n - y - - smtpd\n",
+			      i % 250 + 1, i + 1);
+	bl_diags_init(&d);
+	cfg = pf_config("myhostname = mx.example.com\n", master_cf.data, &d);
+	/* smtpd_banner, smtp_helo_name, lmtp_lhlo_name of main, then the
+	 * services until the cap */
+	assert_int_equal(cfg->nsurfaces, BL_SURFACES_MAX);
+	for (i = 0; i < d.n; i++) {
+		if (d.v[i].level != BL_LEVEL_ERROR)
+			continue;
+		errors++;
+		assert_non_null(strstr(d.v[i].message,
+				       "listeners and clients in one instance"));
+		/* pickup is line 1; service k (from 0) is line k + 2 */
+		assert_int_equal(d.v[i].line, BL_SURFACES_MAX - 3 + 2);
+	}
+	assert_int_equal(errors, 1);
+	bl_config_free(cfg);
+	bl_diags_finish(&d);
+	bl_buf_finish(&master_cf);
+}
+
 /* smtp_helo_name = $myhostname$l0, $l0 ... $l(n-1) refer to the next,
  * and $ln is leaf: errors as postconf -xh has them (tested on 3.7.11). */
 static size_t
@@ -393,6 +430,7 @@ main(void)
 		cmocka_unit_test(test_provenance),
 		cmocka_unit_test(test_bombs),
 		cmocka_unit_test(test_work_across_surfaces),
+		cmocka_unit_test(test_surface_cap),
 		cmocka_unit_test(test_nesting_limit),
 		cmocka_unit_test(test_many_settings),
 	};
