@@ -56,7 +56,11 @@
 /* calls made by expansions: a runaway ends here (cf.m4 on a real .mc
  * makes a few thousand; each costs about 100 ns in a release build and
  * a hundred times that under the fuzzers' sanitizers) */
+#ifndef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
 #define MAX_CALLS 250000u
+#else
+#define MAX_CALLS 25000u /* -Dfuzz=true: as BL_WORK_MAX in util.h */
+#endif
 /* LOCAL_CONFIG goes to the cf reader in pieces of whole lines this big */
 #define LOCAL_CONFIG_CHUNK (2u * 1024)
 #define ARGS_KEEP 16	/* argument slots kept from one call to the next */

@@ -10,7 +10,7 @@ The seeds of harness NAME (SEEDS below) are written to a temporary corpus
 directory, so the repository is never written, or added to --corpus DIR to
 keep what the run finds. The run lasts --seconds, else
 $BANNERLINT_FUZZ_SECONDS, else 60 seconds, with -rss_limit_mb=512 and
--timeout=30; $BANNERLINT_FUZZ_ARGS adds libFuzzer arguments (word-split),
+-timeout=20; $BANNERLINT_FUZZ_ARGS adds libFuzzer arguments (word-split),
 as do the arguments after "--". Crash, leak, timeout and out-of-memory
 reproducers go to --artifacts DIR, which survives the run; their paths
 are printed with the command that replays them. --seeds-only DIR writes
@@ -211,7 +211,7 @@ def main():
         cmd = [a.harness,
                "-max_total_time=%d" % seconds,
                "-rss_limit_mb=512",
-               "-timeout=30",
+               "-timeout=20",
                "-print_final_stats=1",
                "-artifact_prefix=%s/" % os.path.abspath(a.artifacts)]
         if a.dict:
