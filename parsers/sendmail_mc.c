@@ -360,6 +360,7 @@ struct def {
 	struct ftext *name; /* the name argument (watched names; else NULL or
 			     * empty) */
 	bool from_cf_tree;  /* defined by an OSTYPE/DOMAIN/HACK file */
+	bool used;	    /* expanded, or taken by defn, since defined */
 	bool blind;	    /* a builtin that needs its parentheses */
 	int builtin;	    /* > 0: a builtin, its number */
 	unsigned refs;	    /* its macro's stack, and every use under way */
@@ -1854,6 +1855,7 @@ do_translit(struct m4 *m, const struct args *a)
 static void do_include(struct m4 *m, const char *path, bool silent,
 		       bool cf_tree);
 
+/* note_override - old, a define of the .mc, lost to a cf tree file's */
 static void
 note_override(struct m4 *m, const struct def *old, const char *name)
 {
@@ -1867,6 +1869,26 @@ note_override(struct m4 *m, const struct def *old, const char *name)
 			    name);
 }
 
+/*
+ * note_redefined - old, a define of the .mc that nothing expanded, lost to
+ * a later define of the .mc: it never reaches sendmail.cf (a value that
+ * used the old one, as define(`X', X`...') does, is no loss)
+ */
+static void
+note_redefined(struct m4 *m, const struct def *old, const char *name)
+{
+	if (old == NULL || old->src == NULL || old->from_cf_tree ||
+	    old->builtin || old->used || m->final_name != NULL)
+		return;
+	bl_config_add_event(m->cfg, "define-redefined", old->src, old->off,
+			    old->name != NULL && old->name->t.len > 0
+				? old->name->t.len
+				: strlen(name),
+			    name);
+}
+
+/* do_define - define or pushdef; the watched names keep their name
+ * argument and tell what a define overwrites */
 static void
 do_define(struct m4 *m, struct args *a, bool push)
 {
@@ -1896,8 +1918,10 @@ do_define(struct m4 *m, struct args *a, bool push)
 		if (d->name == NULL)
 			d->name = bl_arena_alloc(&m->arena, sizeof(*d->name));
 		freeze(m, d->name, name);
-		if (cf_tree && def_top(e) != NULL)
+		if (cf_tree)
 			note_override(m, def_top(e), e->name);
+		else if (!push)
+			note_redefined(m, def_top(e), e->name);
 	}
 	d->src = m->call_src;
 	d->off = m->call_off;
@@ -2058,8 +2082,10 @@ call_builtin(struct m4 *m, enum builtin b, struct args *a)
 		spare_get(m, &t);
 		for (i = 1; i < a->n && t.len <= BL_VALUE_MAX; i++) {
 			e = lookup(m, arg(a, i), a->v[i].len);
-			if (e != NULL && !def_top(e)->builtin)
+			if (e != NULL && !def_top(e)->builtin) {
+				def_top(e)->used = true;
 				add_quoted(m, &t, &def_top(e)->body.t);
+			}
 		}
 		push_move(m, &t);
 		spare_put(m, &t);
@@ -2512,6 +2538,7 @@ call_macro(struct m4 *m, struct entry *e, const struct mtext *name)
 	/* the definition lives until the call is done, whatever the
 	 * arguments or the builtin define meanwhile */
 	d->refs++;
+	d->used = true;
 	if (m->pool == NULL)
 		m->pool = bl_xcalloc(BL_DEPTH_MAX + 1, sizeof(*m->pool));
 	a = &m->pool[m->nesting];
@@ -2548,17 +2575,20 @@ run(struct m4 *m)
 
 	mt_init(&tok);
 	while ((k = token(m, &tok)) != T_EOF) {
+		if (tok.len == 0)
+			continue; /* `' */
+		/* a line that starts, with a call or not, ends a "#" line:
+		 * a call at the start of the next one is none of its own */
+		src = tok.r[0].src;
+		off = tok.r[0].off;
+		bol = m->tok_file && src != NULL &&
+		      (off == 0 || src->data[off - 1] == '\n');
+		if (bol)
+			m->in_hash_line = false;
 		if (k == T_NAME && expands(m, e = lookup(m, tok.s, tok.len))) {
 			call_macro(m, e, &tok);
 			continue;
 		}
-		if (tok.len == 0)
-			continue; /* `' */
-		src = tok.r[0].src;
-		off = tok.r[0].off;
-		bol = src != NULL && (off == 0 || src->data[off - 1] == '\n');
-		if (bol)
-			m->in_hash_line = false;
 		if (k == T_CHAR && tok.s[0] == '#' && bol && m->cf_loaded &&
 		    src == m->main) {
 			m->in_hash_line = true;

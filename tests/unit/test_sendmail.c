@@ -393,6 +393,85 @@ test_mc_hash_line_after_cf_m4(void **state)
 	run_free(&r);
 }
 
+/* count - how many events of kind */
+static size_t
+count(const struct bl_config *cfg, const char *kind)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < cfg->nevents; i++)
+		n += strcmp(cfg->events[i].kind, kind) == 0;
+	return n;
+}
+
+static void
+test_mc_hash_line_without_macro(void **state)
+{
+	static struct run r;
+
+	(void)state;
+	/* the define at the start of the next line is no call of the "#"
+	 * line's */
+	mc(&r, CF_M4 "# the greeting, without the version\n"
+		     "define(`confSMTP_LOGIN_MSG', `$j ready')dnl\n"
+		     "#\n"
+		     "define(`confHELO_NAME', `out.example.org')dnl\n"
+		     "MAILER(`smtp')dnl\n");
+	clean(&r);
+	assert_string_equal(r.banner->configured, "$j ready");
+	assert_int_equal(count(r.cfg, "hash-line-expanded"), 0);
+	run_free(&r);
+}
+
+static void
+test_mc_define_redefined(void **state)
+{
+	static struct run r;
+	const struct bl_event *e;
+
+	(void)state;
+	mc(&r, CF_M4 "define(`confSMTP_LOGIN_MSG', `$j first')dnl\n"
+		     "define(`confHELO_NAME', `a.example.org')dnl\n"
+		     "  define(`confSMTP_LOGIN_MSG', `$j second')dnl\n"
+		     "define(`confHELO_NAME', `b.example.org')dnl\n"
+		     "MAILER(`smtp')dnl\n");
+	clean(&r);
+	assert_string_equal(r.banner->configured, "$j second");
+	expect_at(r.banner, 4, 11);
+	assert_int_equal(count(r.cfg, "define-redefined"), 2);
+	e = event(r.cfg, "define-redefined");
+	assert_ptr_equal(e->src, r.cfg->main_src);
+	assert_int_equal(e->line, 2);
+	assert_int_equal(e->col, 1);
+	assert_string_equal(e->arg, "confSMTP_LOGIN_MSG");
+	assert_int_equal(count(r.cfg, "define-overridden"), 0);
+	run_free(&r);
+}
+
+static void
+test_mc_define_redefined_not(void **state)
+{
+	static struct run r;
+
+	(void)state;
+	/* the old value used by the new one, kept by pushdef, or undefined
+	 * first: none is lost to a later define */
+	mc(&r, CF_M4 "define(`confSMTP_LOGIN_MSG', `$j first')dnl\n"
+		     "define(`confSMTP_LOGIN_MSG', confSMTP_LOGIN_MSG` more')"
+		     "dnl\n"
+		     "define(`confHELO_NAME', `a.example.org')dnl\n"
+		     "pushdef(`confHELO_NAME', `b.example.org')dnl\n"
+		     "define(`confDOMAIN_NAME', `x.example.org')dnl\n"
+		     "define(`SAVED', defn(`confDOMAIN_NAME'))dnl\n"
+		     "define(`confDOMAIN_NAME', `y.example.org')dnl\n"
+		     "MAILER(`smtp')dnl\n");
+	clean(&r);
+	assert_string_equal(r.banner->configured, "$j first more");
+	assert_string_equal(r.helo->value, "b.example.org");
+	assert_int_equal(count(r.cfg, "define-redefined"), 0);
+	run_free(&r);
+}
+
 static void
 test_mc_lazy_expansion(void **state)
 {
@@ -1655,6 +1734,9 @@ main(void)
 	    T(test_mc_changequote),
 	    T(test_mc_hash_line_before_cf_m4),
 	    T(test_mc_hash_line_after_cf_m4),
+	    T(test_mc_hash_line_without_macro),
+	    T(test_mc_define_redefined),
+	    T(test_mc_define_redefined_not),
 	    T(test_mc_lazy_expansion),
 	    T(test_mc_ifdef_ifelse),
 	    T(test_mc_pushdef_popdef),
