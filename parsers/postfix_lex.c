@@ -8,6 +8,7 @@
  */
 #include "config.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -170,32 +171,89 @@ last_pair(const char *d, size_t n, char a, char b)
 	return n;
 }
 
+/* Postfix table types whose argument may be a literal in braces
+ * (DATABASE_README: inline:{...}, static:{...}, and the map combinators);
+ * texthash: is listed as the issue names it, and a "{{" after it cannot be
+ * a file name either way. */
+static const char *const brace_types[] = {"inline", "static", "pipemap",
+					  "unionmap", "randmap", "texthash"};
+
+/* postfix_brace - is the "{" at d[i] Postfix's own: after "$" (a
+ * "${...}" expansion) or right after "TYPE:" for a literal table type? */
+static bool
+postfix_brace(const char *d, size_t i)
+{
+	size_t k, n, j;
+
+	if (i > 0 && d[i - 1] == '$')
+		return true;
+	if (i == 0 || d[i - 1] != ':')
+		return false;
+	for (k = 0; k < BL_ARRAY_LEN(brace_types); k++) {
+		n = strlen(brace_types[k]);
+		if (i < n + 1)
+			continue;
+		j = i - 1 - n;
+		if (memcmp(d + j, brace_types[k], n) == 0 &&
+		    (j == 0 || !(isalnum((unsigned char)d[j - 1]) ||
+				 d[j - 1] == '_')))
+			return true;
+	}
+	return false;
+}
+
 /*
- * bl_pf_is_template - does the source look like a Jinja template?
+ * bl_pf_is_template - does the source hold template syntax Postfix cannot
+ * mean (Jinja "{% %}" or "{{ }}", ERB "<% %>")?
  *
- * "{{" is Jinja unless it follows "$" (Postfix's "${{$a} == {$b}...}");
- * "{%" is Jinja wherever it is. Either needs its closing mark after it.
+ * Postfix has braces of its own: "${...}" expansions, "${{$a} == {$b}...}",
+ * literal tables "inline:{{a=b}, {c=d}}", and "{ ... }" groups (master.cf
+ * "-o { name = value }", restriction lists). A "{{" is Jinja only outside
+ * every Postfix group of its logical line and not opening one ("${{",
+ * "inline:{{"); "{%" and "<%" are never Postfix's. Each needs its closing
+ * mark after it. Linear: one pass, the closing marks located once.
  */
 bool
 bl_pf_is_template(const struct bl_source *src, unsigned *line)
 {
-	const char *d = src->data, *p;
-	size_t n = strlen(d), pct, brace;
+	const char *d = src->data;
+	size_t n = strlen(d), pct, brace, erb, i, depth = 0;
 	unsigned col;
 
-	/* Where the last closing marks are, so that each "{" is judged in
-	 * constant time (a search to the end for each was quadratic). */
+	/* Where the last closing marks are, so that each opening is judged
+	 * in constant time (a search to the end for each was quadratic). */
 	pct = last_pair(d, n, '%', '}');
 	brace = last_pair(d, n, '}', '}');
-	for (p = d; (p = strchr(p, '{')) != NULL; p++) {
-		if (p[1] == '%' && pct != n && pct >= (size_t)(p - d) + 2)
+	erb = last_pair(d, n, '%', '>');
+	for (i = 0; i < n; i++) {
+		switch (d[i]) {
+		case '\n':
+			/* A new logical line closes every group. */
+			if (i + 1 < n && !bl_is_space((unsigned char)d[i + 1]))
+				depth = 0;
+			continue;
+		case '<':
+			if (d[i + 1] == '%' && erb != n && erb >= i + 2)
+				goto found;
+			continue;
+		case '}':
+			if (depth > 0)
+				depth--;
+			continue;
+		case '{':
 			break;
-		if (p[1] == '{' && (p == d || p[-1] != '$') && brace != n &&
-		    brace >= (size_t)(p - d) + 2)
-			break;
+		default:
+			continue;
+		}
+		if (d[i + 1] == '%' && pct != n && pct >= i + 2)
+			goto found;
+		if (depth == 0 && d[i + 1] == '{' && !postfix_brace(d, i) &&
+		    brace != n && brace >= i + 2)
+			goto found;
+		depth++;
 	}
-	if (p == NULL)
-		return false;
-	bl_source_position(src, (size_t)(p - d), line, &col);
+	return false;
+found:
+	bl_source_position(src, i, line, &col);
 	return true;
 }

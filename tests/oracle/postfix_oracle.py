@@ -90,6 +90,9 @@ P_LINE = re.compile(r"^(.*)/(%s)/(\S+) =(?: (.*))?$" % "|".join(
     re.escape(t) for t in SERVICE_TYPES))
 FATAL_LOCATION = re.compile(r"([^\s:,]+)(?:,|:) line (\d+)")
 
+TEMPLATE_REASON = ("a case named template-* is a configuration-management "
+                   "template: postconf reads its template expressions as "
+                   "literal text, the server sees the rendered file")
 ATTACHED_O_REASON = ("postconf 3.7.11 -P mis-normalises attached -oNAME=VALUE "
                      "(e.g. -omyhostname=x.example comes out as '-o myh', "
                      "'-o stname=...'); compared against -P of a copy rewritten "
@@ -408,6 +411,19 @@ def _run_case(r, sysvals, case, pc, attached, attached_pc):
                                   rc, err))
 
     rc, doc, out, err = r.bannerlint_json([d])
+
+    if not case.name.startswith("debian-"):
+        case.check("postconf %s the case (a case is named bad-* exactly when "
+                   "postconf rejects it)" % ("rejects" if pc.errors else "accepts"),
+                   case.name.startswith("bad-"), bool(pc.errors))
+
+    if case.name.startswith("template-") and not pc.errors:
+        # Exception 4: postconf reads template syntax as literal text, which
+        # is not what the server gets once the template is rendered.
+        case.check("bannerlint does not exit 2 on a template postconf accepts",
+                   True, rc != 2)
+        case.skip("surfaces of a template", TEMPLATE_REASON)
+        return case
 
     if pc.errors:
         what, prc, perr = pc.errors[0]

@@ -94,6 +94,20 @@ test_errors_and_duplicates(void **state)
 	bl_diags_finish(&d);
 }
 
+/* is_template - bl_pf_is_template on a NUL-terminated main.cf text */
+static bool
+is_template(const char *text)
+{
+	struct bl_source *s;
+	unsigned line = 0;
+	bool r;
+
+	s = bl_source_from_mem("main.cf", text, strlen(text));
+	r = bl_pf_is_template(s, &line);
+	bl_source_free(s);
+	return r;
+}
+
 /* The Jinja sniffer: "{{" needs a "}}" after it, "{%" a "%}"; a file of
  * nothing but openings is judged in linear time (a search to the end of
  * the file for each took hours at 16 MiB). */
@@ -119,6 +133,24 @@ test_template(void **state)
 	s = bl_source_from_mem("main.cf", "a = {%}\n", 8);
 	assert_false(bl_pf_is_template(s, &line));
 	bl_source_free(s);
+	/* Postfix's own braces: literal tables and groups, also continued */
+	assert_false(is_template("v = inline:{{a=b}, {c=d}}\n"));
+	assert_false(is_template("v = static:{{x}}\nw = pipemap:{{a}}\n"));
+	assert_false(is_template("v = texthash:{{ name }}\n"));
+	assert_false(is_template("v = x,inline:{{a=b}}\n"));
+	assert_false(is_template("v = { {{a}} }\n"));
+	assert_false(is_template("v = inline:{\n {{a=b}}}\n"));
+	assert_false(is_template("v = ${x?{{a}}}\n"));
+	/* ... but not a type that takes a file name, nor a new line */
+	assert_true(is_template("v = hash:{{ dir }}/virtual\n"));
+	assert_true(is_template("v = xinline:{{ a }}\n"));
+	assert_true(is_template("v = { a\nb = {{ x }}\n"));
+	assert_true(is_template("v = inline:{{a=b}} {{ x }}\n"));
+	assert_true(is_template("# {{ ansible_managed }}\nv = 1\n"));
+	assert_true(is_template("v = inline:{ {%if x%}a=b{%endif%} }\n"));
+	/* ERB */
+	assert_true(is_template("smtpd_banner = <%= @fqdn %> ESMTP\n"));
+	assert_false(is_template("smtpd_banner = <% ESMTP\n"));
 	bl_buf_init(&b);
 	bl_buf_adds(&b, "x = ");
 	for (i = 0; i < 1024 * 1024; i++)
