@@ -12,8 +12,10 @@
  */
 #include "config.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "postfix.h"
 #include "util.h"
@@ -181,6 +183,142 @@ add_override(struct bl_config *cfg, const struct bl_source *src,
 	bl_scope_add_setting(cfg, sc, s);
 }
 
+/* all_digits - are t[off, off+len) decimal digits only (none: true)? */
+static bool
+all_digits(const char *t, size_t off, size_t len)
+{
+	size_t i;
+
+	for (i = off; i < off + len; i++)
+		if (t[i] < '0' || t[i] > '9')
+			return false;
+	return true;
+}
+
+/*
+ * check_fields - fields 2 to 7 of an entry as postconf(1) checks them
+ * (postconf_master.c pcf_check_master_entry, verified with postconf 3.7.11
+ * -M here): the type one of service_types; private, unpriv and chroot one
+ * of "y", "n", "-"; wakeup "-" or digits, either with one optional "?"
+ * after it; maxproc "-" or digits. postconf and master(8) refuse to go on
+ * ("invalid process_limit field \"PH_MAX_SERVERS\""), so a bad field is an
+ * error at the field and the entry is no service: a template placeholder
+ * there describes no listener. (master(8) alone is laxer on numbers, atoi
+ * after a digit: "1x" passes it, but "postfix start" runs postconf first.)
+ */
+static bool
+check_fields(const struct bl_source *src, const struct bl_pf_line *l,
+	     const struct tok *tv, struct bl_diags *diags)
+{
+	static const char *const names[] = {"service", "type", "private",
+					    "unprivileged", "chroot",
+					    "wakeup", "process_limit"};
+	const char *t = l->text.data, *f;
+	size_t i, k, len;
+	unsigned line, col;
+	bool ok = true;
+
+	for (k = 1; k < 7 && ok; k++) {
+		f = t + tv[k].off;
+		len = tv[k].len;
+		switch (k) {
+		case 1:
+			ok = false;
+			for (i = 0; i < BL_ARRAY_LEN(service_types); i++)
+				if (tok_is(t, &tv[1], service_types[i]))
+					ok = true;
+			break;
+		case 2:
+		case 3:
+		case 4:
+			ok = len == 1 && (*f == 'y' || *f == 'n' || *f == '-');
+			break;
+		case 5:
+			if (len > 0 && f[len - 1] == '?')
+				len--;
+			ok = (len == 1 && *f == '-') ||
+			     all_digits(t, tv[k].off, len);
+			break;
+		default:
+			ok = (len == 1 && *f == '-') ||
+			     all_digits(t, tv[k].off, len);
+			break;
+		}
+	}
+	if (ok)
+		return true;
+	k--;
+	bl_source_position(src, bl_pf_line_src(l, tv[k].off), &line, &col);
+	if (k == 1)
+		bl_diags_add(diags, BL_LEVEL_ERROR, src->path, line, col,
+			     "unknown service type \"%.*s\" (expected inet, "
+			     "unix, unix-dgram, fifo or pass): Postfix "
+			     "refuses to start",
+			     (int)tv[k].len, t + tv[k].off);
+	else
+		bl_diags_add(diags, BL_LEVEL_ERROR, src->path, line, col,
+			     "invalid %s field \"%.*s\" (expected %s): "
+			     "Postfix refuses to start",
+			     names[k], (int)tv[k].len, t + tv[k].off,
+			     k < 5 ? "y, n or -"
+			     : k == 5 ? "a number of seconds, optionally "
+					"followed by ?, or -"
+				      : "a number or -");
+	return false;
+}
+
+/* set_stray - argument k is one the program refuses (it exits on it) */
+static void
+set_stray(struct bl_config *cfg, const struct bl_source *src,
+	  const struct bl_pf_line *l, struct bl_scope *sc, const struct tok *k)
+{
+	sc->stray_off = bl_pf_line_src(l, k->off);
+	sc->stray_line = 0;
+	bl_source_position(src, sc->stray_off, &sc->stray_line,
+			   &sc->stray_col);
+	sc->stray = bl_arena_strndup(&cfg->arena, l->text.data + k->off,
+				     k->len);
+}
+
+/*
+ * client_attribute - is argument k a command attribute of the service's
+ * program: "flags=DORX" after the options of smtp(8) and lmtp(8) (smtp.c
+ * get_cli_attr: the name is matched without regard to case, and any other
+ * argument is "unknown attribute name", fatal)? An unknown flag letter is
+ * fatal in the client too (byte_mask), so it is a warning here: master and
+ * postconf accept the entry, the client exits when it is first run.
+ * pipe(8) attributes (flags=, user=, argv=, ...) are not judged here: the
+ * rules only look at the arguments of the SMTP programs.
+ */
+static bool
+client_attribute(const struct bl_source *src, const struct bl_pf_line *l,
+		 const struct bl_scope *sc, const struct tok *k,
+		 struct bl_diags *diags)
+{
+	const char *a = l->text.data + k->off;
+	size_t j;
+	unsigned line, col;
+
+	if (strcmp(sc->role, "smtp") != 0 && strcmp(sc->role, "lmtp") != 0)
+		return false;
+	if (k->len < 6 || strncasecmp(a, "flags=", 6) != 0)
+		return false;
+	for (j = 6; j < k->len; j++) {
+		if (strchr("DORX", a[j]) != NULL && a[j] != '\0')
+			continue;
+		bl_source_position(src, bl_pf_line_src(l, k->off + j), &line,
+				   &col);
+		bl_diags_add(diags, BL_LEVEL_WARNING, src->path, line, col,
+			     "%s(8) knows the flags D, O, R and X, not '%c' "
+			     "in \"%.*s\": the %s client exits when it starts",
+			     sc->role,
+			     isprint((unsigned char)a[j]) ? a[j] : '?',
+			     (int)k->len, a, sc->role);
+		break;
+	}
+	return true;
+}
+
 /* One service entry: its scope and its -o settings. */
 static void
 parse_service(struct bl_config *cfg, const struct bl_source *src,
@@ -191,7 +329,7 @@ parse_service(struct bl_config *cfg, const struct bl_source *src,
 	struct bl_scope *sc, *o;
 	const struct tok *tv;
 	const char *cmd, *slash;
-	bool unbalanced, known = false, options = true;
+	bool unbalanced, options = true;
 	size_t nt, i, j, c, n0;
 
 	tokenize(t, l->text.len, tk, &unbalanced);
@@ -213,16 +351,7 @@ parse_service(struct bl_config *cfg, const struct bl_source *src,
 		*status = -1;
 		return;
 	}
-	for (i = 0; i < BL_ARRAY_LEN(service_types); i++)
-		if (tok_is(t, &tv[1], service_types[i]))
-			known = true;
-	if (!known) {
-		bl_diags_add(diags, BL_LEVEL_ERROR, src->path, l->line,
-			     (unsigned)(bl_pf_line_src(l, tv[1].off) -
-					l->start + 1),
-			     "unknown service type \"%.*s\" (expected inet, "
-			     "unix, unix-dgram, fifo or pass)",
-			     (int)tv[1].len, t + tv[1].off);
+	if (!check_fields(src, l, tv, diags)) {
 		*status = -1;
 		return;
 	}
@@ -250,11 +379,12 @@ parse_service(struct bl_config *cfg, const struct bl_source *src,
 		size_t alen = tv[i].len;
 
 		if (alen < 2 || a[0] != '-') {
-			sc->stray_off = bl_pf_line_src(l, tv[i].off);
-			sc->stray_line = 0;
-			bl_source_position(src, sc->stray_off, &sc->stray_line,
-					   &sc->stray_col);
-			sc->stray = bl_arena_strndup(&cfg->arena, a, alen);
+			/* smtp(8)/lmtp(8) take flags= attributes here */
+			while (i < nt && client_attribute(src, l, sc, &tv[i],
+							  diags))
+				i++;
+			if (i < nt)
+				set_stray(cfg, src, l, sc, &tv[i]);
 			break;
 		}
 		if (alen == 2 && a[1] == '-')

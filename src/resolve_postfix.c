@@ -57,6 +57,7 @@ static const struct pf_default pf_defaults[] = {
 	{"relayhost", "", false},
 	{"smtp_always_send_ehlo", "yes", false},
 	{"postscreen_greet_action", "ignore", false},
+	{"smtpd_service_name", "smtpd", false},
 	{"default_transport", "smtp", false},
 	{"relay_transport", "relay", false},
 	{"syslog_name", "${multi_instance_name?{$multi_instance_name}:{postfix}}",
@@ -1101,11 +1102,39 @@ surface(struct pf_run *run, struct bl_diags *diags, enum bl_surface_kind kind,
 	return compute(run, diags, sf, scope, key, process);
 }
 
-/* The lines a client sees: "220 text", postscreen's "220-" first. */
+/* handoff - the smtpd_banner surface of the "NAME/pass" smtpd service
+ * that postscreen hands a passed client to, or NULL (borrowed) */
+static const struct bl_surface *
+handoff(const struct bl_config *cfg, const char *name)
+{
+	size_t i, n = strlen(name);
+	const struct bl_surface *sf;
+
+	for (i = 0; i < cfg->nsurfaces; i++) {
+		sf = &cfg->surfaces[i];
+		if (sf->kind == BL_SURFACE_BANNER && sf->scope_obj != NULL &&
+		    strcmp(sf->key, "smtpd_banner") == 0 &&
+		    strncmp(sf->scope, name, n) == 0 &&
+		    strcmp(sf->scope + n, "/pass") == 0)
+			return sf;
+	}
+	return NULL;
+}
+
+/*
+ * The lines a client sees: "220 text"; behind postscreen(8), its "220-"
+ * pre-greeting (postscreen_greet_banner, none when empty), then the "220 "
+ * line of the smtpd it hands the client to: the pass service named by
+ * smtpd_service_name in postscreen's context, with that service's own -o
+ * overrides (postscreen(8); formats.md errata of section 1.7). When there
+ * is no such service, postscreen's own smtpd_banner stands in: that is
+ * the line of its built-in engine (after_220 tests).
+ */
 static void
 greetings(struct pf_run *run)
 {
 	struct bl_config *cfg = run->cfg;
+	const struct bl_surface *behind;
 	struct bl_buf g;
 	size_t i;
 
@@ -1117,21 +1146,29 @@ greetings(struct pf_run *run)
 			continue;
 		bl_buf_reset(&g);
 		if (strcmp(sf->key, "postscreen_greet_banner") == 0) {
-			struct bl_surface tmp;
+			struct bl_surface tmp, name;
 			struct bl_diags quiet;
 
-			/* postscreen's own 220 line uses its smtpd_banner. */
 			memset(&tmp, 0, sizeof(tmp));
+			memset(&name, 0, sizeof(name));
 			bl_diags_init(&quiet);
-			compute(run, &quiet, &tmp, sf->scope_obj,
-				"smtpd_banner", "postscreen");
+			compute(run, &quiet, &name, sf->scope_obj,
+				"smtpd_service_name", "postscreen");
+			behind = handoff(cfg, name.value);
+			if (behind == NULL)
+				compute(run, &quiet, &tmp, sf->scope_obj,
+					"smtpd_banner", "postscreen");
 			bl_diags_finish(&quiet);
 			if (*sf->value != '\0')
 				bl_buf_printf(&g, "220-%s\n", sf->value);
-			bl_buf_printf(&g, "220 %s", tmp.value);
+			bl_buf_printf(&g, "220 %s",
+				      behind ? behind->value : tmp.value);
 			free(tmp.origin);
 			free(tmp.pieces);
 			free(tmp.overrides);
+			free(name.origin);
+			free(name.pieces);
+			free(name.overrides);
 		} else {
 			bl_buf_printf(&g, "220 %s", sf->value);
 		}

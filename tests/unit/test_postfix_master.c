@@ -117,6 +117,128 @@ test_bad_entries(void **state)
 	bl_diags_finish(&d);
 }
 
+/* Behind postscreen the final 220 line is the smtpd's it hands the client
+ * to (the pass service named by smtpd_service_name in postscreen's
+ * context), not postscreen's own smtpd_banner; without that service,
+ * postscreen's built-in engine line stands in. */
+static void
+test_postscreen_handoff(void **state)
+{
+	const char *master = "smtp inet n - y - 1 postscreen\n"
+			     "  -o smtpd_banner=ps -o postscreen_greet_banner=pre\n"
+			     "smtpd pass - - y - - smtpd -o smtpd_banner=behind\n"
+			     "2525 inet n - y - 1 postscreen\n"
+			     "  -o smtpd_service_name=other\n"
+			     "  -o postscreen_greet_banner=\n"
+			     "other pass - - y - - smtpd -o smtpd_banner=two\n"
+			     "26 inet n - y - 1 postscreen -o smtpd_banner=own\n"
+			     "  -o smtpd_service_name=none\n";
+	struct bl_diags d;
+	struct bl_config *cfg;
+
+	(void)state;
+	bl_diags_init(&d);
+	cfg = pf_config("myhostname = mx.example.com\n", master, &d);
+	assert_int_equal(d.errors, 0);
+	assert_string_equal(
+		pf_surface(cfg, "smtp/inet", "postscreen_greet_banner")->greeting,
+		"220-pre\n220 behind");
+	assert_string_equal(
+		pf_surface(cfg, "2525/inet", "postscreen_greet_banner")->greeting,
+		"220 two");
+	assert_string_equal(
+		pf_surface(cfg, "26/inet", "postscreen_greet_banner")->greeting,
+		"220-own\n220 own");
+	bl_config_free(cfg);
+	bl_diags_finish(&d);
+}
+
+/* Fields 2-7 as postconf checks them: each bad one is an error at the
+ * field and no service; every accepted form makes one. */
+static void
+test_fields(void **state)
+{
+	static const char *const bad[] = {
+		"a PH_TYPE n - y - - smtpd\n", "a inet Y - y - - smtpd\n",
+		"a inet n yes y - - smtpd\n",  "a inet n - nn - - smtpd\n",
+		"a inet n - y ?60 - smtpd\n",  "a inet n - y 60?? - smtpd\n",
+		"a inet n - y -1 - smtpd\n",   "a inet n - y 1x - smtpd\n",
+		"a inet n - y - -5 smtpd\n",   "a inet n - y - +5 smtpd\n",
+		"a inet n - y - 1? smtpd\n",   "a inet n - y - PH_MAX smtpd\n",
+		"a inet n - y -- - smtpd\n",
+	};
+	static const unsigned cols[] = {3, 8, 10, 12, 14, 14, 14, 14,
+					16, 16, 16, 16, 14};
+	const char *good = "a inet - - - - - smtpd\n"
+			   "b unix y n y 0 0 smtp\n"
+			   "c unix n y n 60? 100 smtp\n"
+			   "d unix n y n ? 1 smtp\n"
+			   "e unix n y n -? 1 smtp\n"
+			   "f unix-dgram n - n 99999999999 1 smtp\n"
+			   "g pass - - y - - smtpd\n"
+			   "h fifo - - y - - smtpd\n";
+	struct bl_diags d;
+	struct bl_config *cfg;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < BL_ARRAY_LEN(bad); i++) {
+		bl_diags_init(&d);
+		cfg = pf_config(NULL, bad[i], &d);
+		assert_int_equal(d.errors, 1);
+		assert_int_equal(d.v[0].line, 1);
+		assert_int_equal(d.v[0].col, cols[i]);
+		assert_int_equal(cfg->nscopes, 0);
+		bl_config_free(cfg);
+		bl_diags_finish(&d);
+	}
+	bl_diags_init(&d);
+	cfg = pf_config(NULL, good, &d);
+	assert_int_equal(d.errors, 0);
+	assert_int_equal(cfg->nscopes, 8);
+	bl_config_free(cfg);
+	bl_diags_finish(&d);
+}
+
+/* smtp(8)/lmtp(8) take "flags=" attributes after their options (any case
+ * of the name); they are not stray arguments. Another argument after them
+ * is, and an unknown flag letter is a warning. smtpd takes none. */
+static void
+test_client_attributes(void **state)
+{
+	struct bl_diags d;
+	struct bl_config *cfg;
+	const struct bl_scope *sc;
+
+	(void)state;
+	bl_diags_init(&d);
+	cfg = pf_config(NULL,
+			"relay unix - - n - - smtp\n"
+			"  -o smtp_helo_name=a.example.net flags=O\n"
+			"dove unix - - n - - lmtp FLAGS=DORX flags=\n"
+			"out unix - - n - - /usr/lib/postfix/sbin/smtp flags=R x\n"
+			"in inet n - y - - smtpd flags=O\n"
+			"odd unix - - n - - smtp flags=Dq\n"
+			"tail unix - - n - - smtp flags=O -o a=b\n",
+			&d);
+	assert_int_equal(d.errors, 0);
+	assert_int_equal(d.warnings, 1);
+	assert_int_equal(d.v[0].line, 6);
+	assert_int_equal(d.v[0].col, 32);
+	sc = scope(cfg, "relay/unix");
+	assert_null(sc->stray);
+	assert_int_equal(sc->nsettings, 1);
+	assert_null(scope(cfg, "dove/unix")->stray);
+	assert_null(scope(cfg, "odd/unix")->stray);
+	assert_string_equal(scope(cfg, "out/unix")->stray, "x");
+	assert_string_equal(scope(cfg, "in/inet")->stray, "flags=O");
+	sc = scope(cfg, "tail/unix");
+	assert_string_equal(sc->stray, "-o");
+	assert_int_equal(sc->nsettings, 0);
+	bl_config_free(cfg);
+	bl_diags_finish(&d);
+}
+
 /* A service with more arguments than any fixed table: all of them count
  * (the 513th and later were dropped). */
 static void
@@ -213,6 +335,9 @@ main(void)
 		cmocka_unit_test(test_overrides),
 		cmocka_unit_test(test_service_in_context),
 		cmocka_unit_test(test_bad_entries),
+		cmocka_unit_test(test_client_attributes),
+		cmocka_unit_test(test_fields),
+		cmocka_unit_test(test_postscreen_handoff),
 		cmocka_unit_test(test_many_arguments),
 		cmocka_unit_test(test_long_entry),
 		cmocka_unit_test(test_many_services),
