@@ -116,6 +116,16 @@ struct reader {
 	struct table lists;   /* named lists: "domainlist NAME" */
 	struct table options; /* "scope\0key": the last setting */
 	struct bl_buf key;    /* scratch for those keys */
+	/* per setting of the current driver, in order: written with "="?
+	 * (the source may not show it: a macro can make the whole line) */
+	bool *valued;
+	size_t nvalued, valued_cap;
+	struct table drivers; /* "kind\0name" of every driver instance */
+	bool seen_section[8]; /* by section_names: Exim refuses a repeat */
+	const struct bl_scope *dup; /* a driver whose name is taken: its
+				     * options are not checked again */
+	bool orphan; /* "name missing" reported: not for each line after */
+	bool acl_lost; /* "unknown ACL verb" reported in this ACL */
 	/* conditionals: for each level, is this branch live, was one taken */
 	bool live[MAX_IFDEF], taken[MAX_IFDEF];
 	int nif;
@@ -1034,6 +1044,19 @@ macro_definition(struct reader *r, const struct text *t)
 	free(value);
 }
 
+/*
+ * Obsolete names Exim 4.96 still accepts, entries of their own in
+ * readconf.c's optionlist_config flagged opt_hidden, which -bP does not
+ * list (so tools/exim-options.sh misses them): return_size_limit, the old
+ * name of bounce_return_size_limit (opt_mkint). Found by setting every
+ * name-like tail of a listed option with exim -bV; the smtp transport has
+ * none. Being entries of their own, an alias and its new name may both be
+ * set (Exim accepts it), each once.
+ */
+static const struct exim_option exim_main_aliases[] = {
+	{"return_size_limit", false},
+};
+
 static const struct exim_option *
 find_option(const struct exim_option *tab, size_t n, const char *name)
 {
@@ -1081,6 +1104,9 @@ check_option(struct reader *r, const struct bl_setting *s, const char *scope,
 	if (tab == NULL)
 		return;
 	o = find_option(tab, n, name);
+	if (o == NULL && tab == exim_main_options)
+		o = find_option(exim_main_aliases,
+				BL_ARRAY_LEN(exim_main_aliases), name);
 	if (o == NULL && !has_value) {
 		if (strncmp(name, "no_", 3) == 0)
 			name += 3;
@@ -1105,6 +1131,23 @@ check_option(struct reader *r, const struct bl_setting *s, const char *scope,
 		r->status = -1;
 		return;
 	}
+	if (has_value && o->boolean &&
+	    ((s->val_len > 0 && s->src->data[s->val_off] == '"') ||
+	     (strcasecmp(s->raw, "true") != 0 &&
+	    strcasecmp(s->raw, "false") != 0 && strcasecmp(s->raw, "yes") != 0 &&
+	     strcasecmp(s->raw, "no") != 0))) {
+		/* readconf.c: a boolean's value is true, false, yes or no,
+		 * in any case, and not quoted */
+		bl_diags_add(r->diags, BL_LEVEL_ERROR, s->src->path, s->line,
+			     s->col,
+			     "\"%.*s\" is not a valid value for the \"%s\" "
+			     "option (a boolean: true, false, yes or no): Exim "
+			     "refuses to start",
+			     (int)(s->raw_len > 100 ? 100 : s->raw_len), s->raw,
+			     s->key);
+		r->status = -1;
+		return;
+	}
 	if (!has_value && !o->boolean) {
 		bl_diags_add(r->diags, BL_LEVEL_ERROR, s->src->path, s->line,
 			     s->col,
@@ -1115,27 +1158,39 @@ check_option(struct reader *r, const struct bl_setting *s, const char *scope,
 	}
 }
 
-/* "[hide] domainlist|hostlist|addresslist|localpartlist NAME = list" in the
- * main section. Returns false when the line is not a named list. */
+/*
+ * "[hide] domainlist|hostlist|addresslist|localpartlist[_cache] NAME =
+ * list" in the main section (readconf.c read_named_list(); "_cache" only
+ * asks Exim to cache the result: the name is shared with the plain kind).
+ * Returns false when the line is not a named list.
+ */
 static bool
 named_list(struct reader *r, const struct text *t)
 {
 	static const char *const kinds[] = {"domainlist", "hostlist",
 					    "addresslist", "localpartlist"};
 	const char *d = t->b.data;
-	size_t n = t->b.len, p = 0, k, i;
+	size_t n = t->b.len, p = 0, k, i, len, vlen;
 	uint64_t h;
-	char *name;
+	char *name, *value;
+	bool ok;
 
 	if (starts_word(d, n, "hide"))
 		for (p = 4; p < n && (d[p] == ' ' || d[p] == '\t'); p++)
 			;
-	for (i = 0; i < BL_ARRAY_LEN(kinds); i++)
+	for (i = 0; i < BL_ARRAY_LEN(kinds); i++) {
+		len = strlen(kinds[i]);
 		if (starts_word(d + p, n - p, kinds[i]))
 			break;
+		if (n - p > len + 6 && strncmp(d + p, kinds[i], len) == 0 &&
+		    starts_word(d + p + len, n - p - len, "_cache")) {
+			len += 6;
+			break;
+		}
+	}
 	if (i == BL_ARRAY_LEN(kinds))
 		return false;
-	for (p += strlen(kinds[i]); p < n && (d[p] == ' ' || d[p] == '\t'); p++)
+	for (p += len; p < n && (d[p] == ' ' || d[p] == '\t'); p++)
 		;
 	for (k = p; k < n && d[k] != '=' && d[k] != ' ' && d[k] != '\t'; k++)
 		;
@@ -1148,6 +1203,23 @@ named_list(struct reader *r, const struct text *t)
 		free(name);
 		return true;
 	}
+	/* a quoted list is one string: nothing may follow its quote */
+	for (k++; k < n && (d[k] == ' ' || d[k] == '\t'); k++)
+		;
+	if (k < n && d[k] == '"') {
+		value = unquote(d + k, n - k, &vlen, &ok);
+		free(value);
+		if (!ok) {
+			char *m = bl_xasprintf("extra characters follow string "
+					       "value for %s (or the quote is "
+					       "not closed): Exim refuses to "
+					       "start",
+					       strchr(name, ' ') + 1);
+
+			error(r, t->src, t->line, m);
+			free(m);
+		}
+	}
 	h = hash_bytes(name, strlen(name));
 	if (table_find(&r->lists, name, strlen(name), h, NULL) != NULL)
 		error(r, t->src, t->line, "duplicate name for a named list: "
@@ -1157,16 +1229,6 @@ named_list(struct reader *r, const struct text *t)
 			  strlen(name), h);
 	free(name);
 	return true;
-}
-
-/* Was the option written with "=" (rather than as a bare boolean)? */
-static bool
-has_value(const struct bl_setting *s)
-{
-	size_t from = s->key_off + s->key_len;
-	size_t end = s->stmt_off + s->stmt_len;
-
-	return end > from && memchr(s->src->data + from, '=', end - from) != NULL;
 }
 
 /* At the end of a transport block, when its driver is known. */
@@ -1183,7 +1245,7 @@ check_block(struct reader *r, const struct bl_scope *sc)
 		return;
 	for (i = 0; i < sc->nsettings; i++)
 		check_option(r, sc->settings[i], sc->name, drv->raw,
-			     has_value(sc->settings[i]));
+			     i >= r->nvalued || r->valued[i]);
 }
 
 /* error_rule - an error at the setting s that a rule reports too */
@@ -1203,6 +1265,42 @@ error_rule(struct reader *r, const struct bl_setting *s, const char *rule,
 	r->status = -1;
 }
 
+/*
+ * The options Exim lets accumulate instead of refusing them twice: the
+ * entries flagged opt_rep_con (conditions, and-ed) or opt_rep_str (strings,
+ * appended) in its option tables. Exim 4.96: optionlist_routers in route.c
+ * (condition: opt_rep_con; headers_add, headers_remove, set: opt_rep_str)
+ * and optionlist_transports in transport.c (headers_add, headers_remove:
+ * opt_rep_str). No main, authenticator or private driver option has
+ * either flag. Checked with exim -bV (fixture routers-repeatable-options).
+ */
+static const char *const router_repeatable[] = {"condition", "headers_add",
+						"headers_remove", "set"};
+static const char *const transport_repeatable[] = {"headers_add",
+						   "headers_remove"};
+
+/* repeatable - may KEY be set more than once in SCOPE? */
+static bool
+repeatable(const char *scope, const char *key)
+{
+	const char *const *v;
+	size_t i, n;
+
+	if (strncmp(scope, "router/", 7) == 0) {
+		v = router_repeatable;
+		n = BL_ARRAY_LEN(router_repeatable);
+	} else if (strncmp(scope, "transport/", 10) == 0) {
+		v = transport_repeatable;
+		n = BL_ARRAY_LEN(transport_repeatable);
+	} else {
+		return false;
+	}
+	for (i = 0; i < n; i++)
+		if (strcmp(v[i], key) == 0)
+			return true;
+	return false;
+}
+
 /* An option line: "[hide] name = value", "name", "no_name", "not_name".
  * The setting, or NULL when the line is not one. */
 static struct bl_setting *
@@ -1216,14 +1314,10 @@ option(struct reader *r, const struct text *t, const char *scope,
 	struct bl_buf *kb = &r->key;
 	uint64_t h;
 	char *value;
-	bool ok = true;
+	bool ok = true, valued;
 
 	if (starts_word(d, n, "hide"))
 		for (k0 = 4; k0 < n && (d[k0] == ' ' || d[k0] == '\t'); k0++)
-			;
-	else if (n > 0 && d[0] == '!' && strcmp(scope, "main") != 0)
-		/* a negated ACL condition: "!verify = sender" */
-		for (k0 = 1; k0 < n && (d[k0] == ' ' || d[k0] == '\t'); k0++)
 			;
 	for (k = k0; k < n && (is_name((unsigned char)d[k]) || d[k] == '-');
 	     k++)
@@ -1257,13 +1351,13 @@ option(struct reader *r, const struct text *t, const char *scope,
 	}
 	s = make_setting(r, t, scope, k0, k, v, e, value, vlen);
 	free(value);
+	valued = k < n && v > k;
 	if (strcmp(scope, "main") == 0)
-		check_option(r, s, scope, NULL, has_value(s));
-	/* Exim refuses an option set twice in the same place. An ACL
-	 * statement may repeat its modifiers ("control = a", "control =
-	 * b"); options are set once. The table keeps the last setting of
-	 * each "scope\0key". */
-	if (strncmp(scope, "acl/", 4) != 0) {
+		check_option(r, s, scope, NULL, valued);
+	/* Exim refuses an option set twice in the same place, except the
+	 * few its tables let accumulate. The table keeps the last setting
+	 * of each "scope\0key". */
+	if (!repeatable(scope, s->key) && (sc == NULL || sc != r->dup)) {
 		bl_buf_reset(kb);
 		bl_buf_adds(kb, scope);
 		bl_buf_addc(kb, '\0');
@@ -1289,8 +1383,15 @@ option(struct reader *r, const struct text *t, const char *scope,
 		}
 		sl->val = (size_t)(uintptr_t)s;
 	}
-	if (sc != NULL)
+	if (sc != NULL) {
 		bl_scope_add_setting(r->cfg, sc, s);
+		if (r->nvalued == r->valued_cap) {
+			r->valued_cap = r->valued_cap ? 2 * r->valued_cap : 16;
+			r->valued = bl_xreallocarray(r->valued, r->valued_cap,
+						     sizeof(*r->valued));
+		}
+		r->valued[r->nvalued++] = valued;
+	}
 	return s;
 }
 
@@ -1362,6 +1463,318 @@ debian_sources(struct reader *r, struct bl_source *conf)
 	return status;
 }
 
+/* macro_line - a macro definition line; true when the work limit stops
+ * the reading */
+static bool
+macro_line(struct reader *r, const struct text *t)
+{
+	const char *d = t->b.data;
+
+	macro_definition(r, t);
+	if (r->work > BL_WORK_MAX && !r->stopped) {
+		work_limit(r, t->src, t->line);
+		return true;
+	}
+	/* update-exim4.conf puts its macros after this line */
+	if (r->macros_src != NULL && r->depth < MAX_FRAMES &&
+	    strncmp(d, "UPEX4CmacrosUPEX4C", 18) == 0 &&
+	    (t->off[0] == 0 || t->src->data[t->off[0] - 1] == '\n')) {
+		r->stack[r->depth].src = r->macros_src;
+		r->stack[r->depth].pos = 0;
+		r->stack[r->depth].line = 1;
+		r->depth++;
+	}
+	return false;
+}
+
+/*
+ * Exim's section names (readconf.c section_list), singular: a name
+ * written after "begin" matches one case-insensitively, with or without
+ * one final "s" ("begin acls", "begin router"). The canonical names are
+ * the ones the rest of this file uses.
+ */
+static const char *const section_names[][2] = {
+	{"acl", "acl"},
+	{"authenticator", "authenticators"},
+	{"local_scan", "local_scan"},
+	{"retry", "retry"},
+	{"rewrite", "rewrite"},
+	{"router", "routers"},
+	{"transport", "transports"},
+};
+
+/* begin_section - "begin NAME": the section it starts into section
+ * ("unknown" after an error, its lines then ignored) */
+static void
+begin_section(struct reader *r, const struct text *t, char *section,
+	      size_t size)
+{
+	const char *w = t->b.data + 6, *end = t->b.data + t->b.len;
+	size_t n, i;
+	char *m;
+
+	while (w < end && (*w == ' ' || *w == '\t'))
+		w++;
+	n = (size_t)(end - w);
+	if (n > 0 && (w[n - 1] == 's' || w[n - 1] == 'S'))
+		n--;
+	for (i = 0; i < BL_ARRAY_LEN(section_names); i++)
+		if (strlen(section_names[i][0]) == n &&
+		    strncasecmp(w, section_names[i][0], n) == 0)
+			break;
+	if (i == BL_ARRAY_LEN(section_names)) {
+		m = bl_xasprintf("\"%.*s\" is not a known configuration "
+				 "section name: Exim refuses to start",
+				 (int)(end - w > 64 ? 64 : end - w), w);
+		error(r, t->src, t->line, m);
+		free(m);
+		snprintf(section, size, "unknown");
+		return;
+	}
+	snprintf(section, size, "%s", section_names[i][1]);
+	if (r->seen_section[i]) {
+		m = bl_xasprintf("\"%s\" section is repeated in the "
+				 "configuration file: Exim refuses to start",
+				 section);
+		error(r, t->src, t->line, m);
+		free(m);
+		/* one cause, one error: its lines are not read again */
+		snprintf(section, size, "unknown");
+		return;
+	}
+	r->seen_section[i] = true;
+}
+
+/* read_name - readconf_readname(): after blanks from p, a letter then
+ * letters, digits and "_"; returns its end, *start its start (empty when
+ * no letter comes first) */
+static size_t
+read_name(const char *d, size_t n, size_t p, size_t *start)
+{
+	while (p < n && (d[p] == ' ' || d[p] == '\t'))
+		p++;
+	*start = p;
+	if (p < n && ((d[p] >= 'a' && d[p] <= 'z') || is_upper((unsigned char)d[p])))
+		while (p < n && is_name((unsigned char)d[p]))
+			p++;
+	return p;
+}
+
+/* instance_kind - what a "name:" line starts in this section */
+static const char *
+instance_kind(const char *section)
+{
+	if (strcmp(section, "transports") == 0)
+		return "transport";
+	if (strcmp(section, "routers") == 0)
+		return "router";
+	if (strcmp(section, "acl") == 0)
+		return "acl";
+	return "authenticator";
+}
+
+/* new_instance - the scope of "name:" (d[nb, ne)); what follows the colon
+ * from rest on must be blank for a driver, as in readconf_driver_init() */
+static struct bl_scope *
+new_instance(struct reader *r, const struct text *t, const char *section,
+	     size_t nb, size_t ne, size_t rest)
+{
+	const char *d = t->b.data, *kind = instance_kind(section);
+	size_t n = t->b.len;
+	struct bl_scope *sc;
+	struct bl_buf b;
+	uint64_t h;
+
+	while (rest < n && (d[rest] == ' ' || d[rest] == '\t'))
+		rest++;
+	if (rest < n && strcmp(kind, "acl") != 0) {
+		char *m = bl_xasprintf("extra characters follow driver name "
+				       "%.*s: Exim refuses to start",
+				       (int)(ne - nb), d + nb);
+
+		error(r, t->src, t->line, m);
+		free(m);
+	}
+	sc = bl_config_add_scope(r->cfg);
+	bl_buf_init(&b);
+	bl_buf_printf(&b, "%s/%.*s", kind, (int)(ne - nb), d + nb);
+	sc->name = bl_arena_strdup(&r->cfg->arena, b.data);
+	bl_buf_finish(&b);
+	sc->role = "";
+	sc->src = t->src;
+	sc->line = t->line;
+	sc->stmt_off = t->off[0];
+	sc->stmt_len = t->off[n - 1] + 1 - sc->stmt_off;
+	/* "there are two transports called "x"" (Exim names no line) */
+	h = hash_bytes(sc->name, strlen(sc->name));
+	if (table_find(&r->drivers, sc->name, strlen(sc->name), h, NULL) !=
+	    NULL) {
+		char *m = bl_xasprintf("there are two %ss called \"%.*s\": "
+				       "Exim refuses to start",
+				       strcmp(kind, "acl") == 0 ? "ACL" : kind,
+				       (int)(ne - nb), d + nb);
+
+		error(r, t->src, t->line, m);
+		free(m);
+		r->dup = sc;
+	} else {
+		table_add(&r->drivers, sc->name, strlen(sc->name), h);
+	}
+	return sc;
+}
+
+/*
+ * The condition and modifier names of acl.c's conditions[] in Exim 4.96,
+ * of every build (content scanning, DCC, DMARC, SPF, Brightmail
+ * included): a name in none of them is "unknown ACL condition/modifier".
+ */
+static const char *const acl_conditions[] = {
+	"acl", "add_header", "authenticated", "bmi_optin", "condition",
+	"continue", "control", "dcc", "debug", "decode", "delay",
+	"dkim_signers", "dkim_status", "dmarc_status", "dnslists", "domains",
+	"encrypted", "endpass", "hosts", "local_parts", "log_message",
+	"log_reject_target", "logwrite", "malware", "message", "mime_regex",
+	"queue", "ratelimit", "recipients", "regex", "remove_header", "seen",
+	"sender_domains", "senders", "set", "spam", "spf", "spf_guess",
+	"udpsend", "verify"};
+
+/* acl_error - an error in an ACL statement, worded as acl.c words it */
+static void
+acl_error(struct reader *r, const struct text *t, const char *what)
+{
+	char *m = bl_xasprintf("error in ACL: %s: Exim refuses to start", what);
+
+	error(r, t->src, t->line, m);
+	free(m);
+}
+
+/*
+ * acl_condition - the condition or modifier at t[p...] of statement st,
+ * as acl.c's acl_read() reads it: "[!] name = value", where the value is
+ * the rest of the logical line, taken literally (no quote processing: a
+ * leading '"' is part of it); "set acl_cX|acl_mX = value"; "endpass".
+ */
+static void
+acl_condition(struct reader *r, const struct text *t, size_t p,
+	      struct bl_scope *st)
+{
+	const char *d = t->b.data;
+	size_t n = t->b.len, k0, k, v, e, i;
+	struct bl_setting *s;
+	char *m;
+
+	if (p < n && d[p] == '!')
+		p++;
+	k = read_name(d, n, p, &k0);
+	for (i = 0; i < BL_ARRAY_LEN(acl_conditions); i++)
+		if (strlen(acl_conditions[i]) == k - k0 &&
+		    memcmp(acl_conditions[i], d + k0, k - k0) == 0)
+			break;
+	if (k == k0 || i == BL_ARRAY_LEN(acl_conditions)) {
+		m = bl_xasprintf("unknown ACL condition/modifier in \"%.*s\"",
+				 (int)(n > 200 ? 200 : n), d);
+		acl_error(r, t, m);
+		free(m);
+		return;
+	}
+	for (v = k; v < n && (d[v] == ' ' || d[v] == '\t'); v++)
+		;
+	if (strcmp(acl_conditions[i], "set") == 0) {
+		/* the variable: acl_c or acl_m, then letters, digits, "_" */
+		if (n - v < 6 || (strncmp(d + v, "acl_c", 5) != 0 &&
+				  strncmp(d + v, "acl_m", 5) != 0) ||
+		    !is_name((unsigned char)d[v + 5])) {
+			if (!(n - v >= 18 &&
+			      (strncmp(d + v, "dkim_verify_status", 18) == 0 ||
+			       strncmp(d + v, "dkim_verify_reason", 18) == 0))) {
+				m = bl_xasprintf(
+					"invalid variable name after \"set\" in "
+					"ACL modifier \"%.*s\" (must start "
+					"\"acl_c\" or \"acl_m\")",
+					(int)(n - k0 > 200 ? 200 : n - k0),
+					d + k0);
+				acl_error(r, t, m);
+				free(m);
+				return;
+			}
+		}
+		while (v < n && is_name((unsigned char)d[v]))
+			v++;
+		while (v < n && (d[v] == ' ' || d[v] == '\t'))
+			v++;
+	}
+	if (strcmp(acl_conditions[i], "endpass") != 0) {
+		if (v >= n || d[v] != '=') {
+			m = bl_xasprintf("\"=\" missing after ACL \"%.*s\" "
+					 "condition or modifier",
+					 (int)(k - k0), d + k0);
+			acl_error(r, t, m);
+			free(m);
+			return;
+		}
+		for (v++; v < n && (d[v] == ' ' || d[v] == '\t'); v++)
+			;
+	}
+	e = n;
+	s = make_setting(r, t, st->name, k0, k, v, e, d + v, e - v);
+	bl_scope_add_setting(r->cfg, st, s);
+}
+
+/* acl_line - a line in an ACL: a verb starts a statement (conditions may
+ * follow on its line), any other line continues the statement */
+static void
+acl_line(struct reader *r, const struct text *t, struct bl_scope *acl,
+	 struct bl_scope **stmt)
+{
+	const char *d = t->b.data;
+	size_t n = t->b.len, i, w;
+	struct bl_scope *st;
+	struct bl_buf nb;
+
+	for (i = 0; i < BL_ARRAY_LEN(acl_verbs); i++)
+		if (starts_word(d, n, acl_verbs[i]))
+			break;
+	if (i == BL_ARRAY_LEN(acl_verbs)) {
+		if (*stmt == NULL) {
+			char *m;
+			size_t k0, k = read_name(d, n, 0, &k0);
+
+			/* one cause, one error: the lines after it in this
+			 * ACL are lost with it */
+			if (r->acl_lost)
+				return;
+			r->acl_lost = true;
+
+			m = bl_xasprintf("unknown ACL verb \"%.*s\" in \"%.*s\"",
+					 (int)(k - k0), d + k0,
+					 (int)(n > 200 ? 200 : n), d);
+			acl_error(r, t, m);
+			free(m);
+			return;
+		}
+		acl_condition(r, t, 0, *stmt);
+		return;
+	}
+	st = bl_config_add_scope(r->cfg);
+	bl_buf_init(&nb);
+	bl_buf_printf(&nb, "%s/%u", acl->name, t->line);
+	st->name = bl_arena_strdup(&r->cfg->arena, nb.data);
+	bl_buf_finish(&nb);
+	st->role = acl_verbs[i];
+	st->src = t->src;
+	st->line = t->line;
+	st->stmt_off = t->off[0];
+	st->stmt_len = t->off[n - 1] + 1 - st->stmt_off;
+	st->shadows = acl; /* the ACL it belongs to */
+	*stmt = st;
+	/* "accept message = x" on the verb's line */
+	for (w = strlen(acl_verbs[i]); w < n && (d[w] == ' ' || d[w] == '\t');
+	     w++)
+		;
+	if (w < n)
+		acl_condition(r, t, w, st);
+}
+
 static int
 parse(struct bl_config *cfg, struct bl_source *src, enum bl_file_role role,
       struct bl_diags *diags)
@@ -1371,8 +1784,7 @@ parse(struct bl_config *cfg, struct bl_source *src, enum bl_file_role role,
 	char section[32] = "main";
 	struct bl_scope *sc = NULL, *acl_stmt = NULL;
 	const struct bl_setting *s;
-	const char *scope = "main";
-	size_t i;
+	size_t i, nb0, ne, after;
 
 	memset(&r, 0, sizeof(r));
 	r.cfg = cfg;
@@ -1397,138 +1809,81 @@ parse(struct bl_config *cfg, struct bl_source *src, enum bl_file_role role,
 		size_t n = t.b.len;
 
 		if (n >= 6 && strncasecmp(d, "begin ", 6) == 0) {
-			const char *w = d + 6;
-
-			while (*w == ' ' || *w == '\t')
-				w++;
-			snprintf(section, sizeof(section), "%.*s",
-				 (int)strcspn(w, " \t"), w);
-			for (i = 0; section[i]; i++)
-				section[i] = (char)(section[i] >= 'A' &&
-							    section[i] <= 'Z'
-						    ? section[i] + 32
-						    : section[i]);
 			check_block(&r, sc);
 			sc = NULL;
 			acl_stmt = NULL;
-			scope = "main";
+			r.orphan = false;
+			begin_section(&r, &t, section, sizeof(section));
 			continue;
 		}
-		if (is_upper((unsigned char)d[0]) && sc == NULL) {
-			macro_definition(&r, &t);
-			if (r.work > BL_WORK_MAX && !r.stopped) {
-				work_limit(&r, t.src, t.line);
-				break;
+		if (strcmp(section, "main") == 0 ||
+		    strcmp(section, "retry") == 0 ||
+		    strcmp(section, "rewrite") == 0 ||
+		    strcmp(section, "local_scan") == 0 ||
+		    strcmp(section, "unknown") == 0) {
+			/* an upper-case first letter is a macro definition
+			 * here, with or without "=" */
+			if (is_upper((unsigned char)d[0])) {
+				if (macro_line(&r, &t))
+					break;
+				continue;
 			}
-			/* update-exim4.conf puts its macros after this line */
-			if (r.macros_src != NULL && r.depth < MAX_FRAMES &&
-			    strncmp(d, "UPEX4CmacrosUPEX4C", 18) == 0 &&
-			    (t.off[0] == 0 ||
-			     t.src->data[t.off[0] - 1] == '\n')) {
-				r.stack[r.depth].src = r.macros_src;
-				r.stack[r.depth].pos = 0;
-				r.stack[r.depth].line = 1;
-				r.depth++;
-			}
-			continue;
-		}
-		if (strcmp(section, "main") == 0) {
+			if (strcmp(section, "main") != 0)
+				continue;
 			if (!named_list(&r, &t))
 				option(&r, &t, "main", NULL);
 			continue;
 		}
-		if (strcmp(section, "retry") == 0 ||
-		    strcmp(section, "rewrite") == 0 ||
-		    strcmp(section, "local_scan") == 0)
-			continue;
-		/* "name:" starts a driver instance or an ACL */
-		if (n > 1 && d[n - 1] == ':' && strspn(d, "abcdefghijklmnopqrstu"
-						     "vwxyzABCDEFGHIJKLMNOPQRS"
-						     "TUVWXYZ0123456789_-") ==
-						n - 1) {
-			struct bl_buf nb;
-			const char *kind;
-
+		/* drivers and ACLs: readconf.c reads a name first */
+		ne = read_name(d, n, 0, &nb0);
+		for (after = ne; after < n && (d[after] == ' ' ||
+					       d[after] == '\t');
+		     after++)
+			;
+		if (ne > nb0 && is_upper((unsigned char)d[nb0]) && after < n &&
+		    d[after] == '=') {
+			/* a macro definition ends the driver or ACL */
 			check_block(&r, sc);
-			kind = strcmp(section, "transports") == 0
-						   ? "transport"
-					   : strcmp(section, "routers") == 0
-						   ? "router"
-					   : strcmp(section, "acl") == 0
-						   ? "acl"
-						   : "authenticator";
-
-			sc = bl_config_add_scope(cfg);
-			bl_buf_init(&nb);
-			bl_buf_printf(&nb, "%s/%.*s", kind, (int)(n - 1), d);
-			sc->name = bl_arena_strdup(&cfg->arena, nb.data);
-			bl_buf_finish(&nb);
-			sc->role = "";
-			sc->src = t.src;
-			sc->line = t.line;
-			sc->stmt_off = t.off[0];
-			sc->stmt_len = t.off[n - 1] + 1 - sc->stmt_off;
-			scope = sc->name;
+			sc = NULL;
+			acl_stmt = NULL;
+			if (macro_line(&r, &t))
+				break;
+			continue;
+		}
+		if (ne > nb0 && after < n && d[after] == ':') {
+			check_block(&r, sc);
+			sc = new_instance(&r, &t, section, nb0, ne, after + 1);
+			r.nvalued = 0;
+			r.acl_lost = false;
 			acl_stmt = NULL;
 			continue;
 		}
+		if (sc == NULL && r.orphan)
+			continue;
 		if (sc == NULL) {
-			error(&r, t.src, t.line,
-			      "an option outside any driver or ACL "
-			      "(a \"name:\" line is expected first)");
+			char *m = strcmp(section, "acl") == 0
+					  ? bl_xasprintf("missing or malformed ACL "
+							 "name: Exim refuses to "
+							 "start")
+					  : bl_xasprintf("%s name missing (a "
+							 "\"name:\" line is "
+							 "expected first): Exim "
+							 "refuses to start",
+							 instance_kind(section));
+
+			error(&r, t.src, t.line, m);
+			free(m);
+			r.orphan = true;
 			continue;
 		}
+		r.orphan = false;
 		if (strcmp(section, "acl") == 0) {
-			/* A verb starts a statement; the lines after it are
-			 * its conditions and modifiers. */
-			for (i = 0; i < BL_ARRAY_LEN(acl_verbs); i++)
-				if (starts_word(d, n, acl_verbs[i]))
-					break;
-			if (i < BL_ARRAY_LEN(acl_verbs)) {
-				struct bl_buf nb;
-				struct bl_scope *st = bl_config_add_scope(cfg);
-
-				bl_buf_init(&nb);
-				bl_buf_printf(&nb, "%s/%u", sc->name, t.line);
-				st->name = bl_arena_strdup(&cfg->arena, nb.data);
-				bl_buf_finish(&nb);
-				st->role = acl_verbs[i];
-				st->src = t.src;
-				st->line = t.line;
-				st->stmt_off = t.off[0];
-				st->stmt_len = t.off[n - 1] + 1 - st->stmt_off;
-				st->shadows = sc; /* the ACL it belongs to */
-				acl_stmt = st;
-				/* "accept message = x" on the verb's line */
-				{
-					size_t w = strlen(acl_verbs[i]);
-					struct text rest;
-
-					while (w < n && (d[w] == ' ' || d[w] == '\t'))
-						w++;
-					if (w < n) {
-						text_init(&rest);
-						rest.src = t.src;
-						rest.line = t.line;
-						text_add(&rest, d + w, n - w, 0,
-							 false);
-						memcpy(rest.off, t.off + w,
-						       (n - w) * sizeof(size_t));
-						option(&r, &rest, st->name, st);
-						text_finish(&rest);
-					}
-				}
-				continue;
-			}
-			if (acl_stmt != NULL) {
-				option(&r, &t, acl_stmt->name, acl_stmt);
-				continue;
-			}
+			acl_line(&r, &t, sc, &acl_stmt);
+			continue;
 		}
-		s = option(&r, &t, scope, sc);
+		s = option(&r, &t, sc->name, sc);
 		/* the last driver option is the driver */
-		if (strcmp(section, "acl") != 0 && s != NULL &&
-		    strcmp(s->key, "driver") == 0)
+		if (s != NULL && strcmp(s->key, "driver") == 0)
 			sc->role = s->raw;
 	}
 	check_block(&r, sc);
@@ -1555,6 +1910,8 @@ parse(struct bl_config *cfg, struct bl_source *src, enum bl_file_role role,
 	table_finish(&r.macro_names);
 	table_finish(&r.lists);
 	table_finish(&r.options);
+	table_finish(&r.drivers);
+	free(r.valued);
 	return r.status;
 }
 

@@ -692,11 +692,164 @@ test_surface_cap(void **state)
 	bl_buf_finish(&b);
 }
 
+/* errors - how many errors the reader reports for text; *line the line
+ * of the first one */
+static size_t
+errors(const char *text, unsigned *line)
+{
+	struct bl_diags d;
+	struct bl_config *cfg;
+	size_t n, i;
+
+	bl_diags_init(&d);
+	cfg = exim(text, &d);
+	n = d.errors;
+	*line = 0;
+	for (i = 0; i < d.n; i++)
+		if (d.v[i].level == BL_LEVEL_ERROR) {
+			*line = d.v[i].line;
+			break;
+		}
+	bl_config_free(cfg);
+	bl_diags_finish(&d);
+	return n;
+}
+
+/* test_real_constructs - constructs Exim 4.96 accepts (exim -bV judged
+ * each) and the errors it refuses with, at its line (issue 9) */
+static void
+test_real_constructs(void **state)
+{
+	struct bl_diags d;
+	struct bl_config *cfg;
+	const struct bl_surface *sf;
+	unsigned line;
+
+	(void)state;
+	/* ACL "set" anywhere in a statement; values are literal text */
+	assert_int_equal(errors("begin acl\na:\n  warn set acl_m_x = 1\n"
+				"       set acl_c0 = $acl_c0; connect\n"
+				"  accept hosts = :\n    set acl_m1 = x\n"
+				"  deny !verify = recipient\n",
+				&line),
+			 0);
+	assert_int_equal(errors("begin acl\na:\n  warn set acl_x = 1\n", &line),
+			 1);
+	assert_int_equal(line, 3);
+	assert_int_equal(errors("begin acl\na:\n  accept\n  driver = x\n",
+				&line),
+			 1);
+	assert_int_equal(line, 4);
+	assert_int_equal(errors("begin acl\na:\n  warn hosts\n", &line), 1);
+	banner("acl_smtp_connect = c\nbegin acl\nc:\n  accept message = \"hi\n",
+	       NULL, "220 \"hi", 0);
+	/* options that accumulate, and those that do not */
+	assert_int_equal(errors("begin routers\nr:\n  driver = accept\n"
+				"  headers_add = a\n  headers_add = b\n"
+				"  set = r_a = 1\n  set = r_b = 2\n"
+				"  condition = 1\n  condition = 1\n"
+				"  headers_remove = a\n  headers_remove = b\n"
+				"begin transports\nt:\n  driver = smtp\n"
+				"  headers_add = a\n  headers_add = b\n"
+				"  headers_remove = a\n  headers_remove = b\n",
+				&line),
+			 0);
+	assert_int_equal(errors("begin routers\nr:\n  driver = accept\n"
+				"  domains = a\n  domains = b\n",
+				&line),
+			 1);
+	assert_int_equal(line, 5);
+	assert_int_equal(errors("begin transports\nt:\n  driver = smtp\n"
+				"  interface = a\n  interface = b\n",
+				&line),
+			 1);
+	assert_int_equal(line, 5);
+	/* upper-case driver names keep their surfaces; a macro between
+	 * drivers ends the driver */
+	bl_diags_init(&d);
+	cfg = exim("begin transports\nT1:\n  driver = smtp\n"
+		   "  helo_data = one.example.org\n"
+		   "OUT = two.example.org\nRemote :\n  driver = smtp\n"
+		   "  helo_data = OUT\n"
+		   "begin authenticators\nPLAIN:\n  driver = plaintext\n"
+		   "LOGIN:\n  driver = plaintext\n",
+		   &d);
+	assert_int_equal(d.errors, 0);
+	sf = pf_surface(cfg, "transport/T1", "helo_data");
+	assert_non_null(sf);
+	assert_string_equal(sf->value, "one.example.org");
+	sf = pf_surface(cfg, "transport/Remote", "helo_data");
+	assert_non_null(sf);
+	assert_string_equal(sf->value, "two.example.org");
+	bl_config_free(cfg);
+	bl_diags_finish(&d);
+	assert_int_equal(errors("begin transports\nremote-smtp:\n"
+				"  driver = smtp\n",
+				&line),
+			 1);
+	assert_int_equal(line, 2);
+	assert_int_equal(errors("begin transports\nt:\n  driver = smtp\n"
+				"t:\n  driver = smtp\n",
+				&line),
+			 1);
+	assert_int_equal(errors("begin transports\nt: x\n  driver = smtp\n",
+				&line),
+			 1);
+	/* obsolete aliases: an option of their own */
+	assert_int_equal(errors("return_size_limit = 1K\n"
+				"bounce_return_size_limit = 2K\n",
+				&line),
+			 0);
+	assert_int_equal(errors("return_size_limit = 1K\n"
+				"return_size_limit = 2K\n",
+				&line),
+			 1);
+	assert_int_equal(line, 2);
+	/* a macro that is a whole option line */
+	banner("B = smtp_banner = hello there\nT = receive_timeout = 1s\nB\nT\n",
+	       "hello there", "220 hello there", 0);
+	assert_int_equal(errors("T = receive_timeout = 1s\nT\n"
+				"receive_timeout = 2s\n",
+				&line),
+			 1);
+	assert_int_equal(line, 3);
+	/* named lists with _cache share the plain kind's names */
+	assert_int_equal(errors("domainlist_cache a = x\nhostlist_cache b = y\n"
+				"addresslist_cache c = z\n"
+				"localpartlist_cache d = w\n",
+				&line),
+			 0);
+	assert_int_equal(errors("domainlist_cache a = x\ndomainlist a = y\n",
+				&line),
+			 1);
+	assert_int_equal(line, 2);
+	assert_int_equal(errors("domainlist a = \"x\" y\n", &line), 1);
+	/* section names: optional plural, any case; unknown or repeated
+	 * ones are errors at their line */
+	assert_int_equal(errors("begin acls\nbegin Router\nbegin transport\n"
+				"begin retrys\nbegin rewrites\n"
+				"begin authenticator\n",
+				&line),
+			 0);
+	assert_int_equal(errors("begin routerss\nr:\n  driver = x\n", &line),
+			 1);
+	assert_int_equal(line, 1);
+	assert_int_equal(errors("begin routers\nbegin routers\n", &line), 1);
+	assert_int_equal(line, 2);
+	/* booleans: true, false, yes, no, in any case, unquoted */
+	assert_int_equal(errors("log_timezone = TRUE\nmessage_logs = No\n",
+				&line),
+			 0);
+	assert_int_equal(errors("log_timezone = TIMES\n", &line), 1);
+	assert_int_equal(errors("log_timezone = \"true\"\n", &line), 1);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_lines),
+		cmocka_unit_test(test_real_constructs),
 		cmocka_unit_test(test_macros_and_conditionals),
 		cmocka_unit_test(test_includes),
 		cmocka_unit_test(test_transports_and_acl),
