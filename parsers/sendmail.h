@@ -41,7 +41,7 @@ struct bl_setting *sm_setting(struct bl_config *cfg, const char *key,
  * sm_cf_read - read sendmail.cf lines from t (folded lines: a line starting
  * with a blank continues the previous one, newline kept). Adds settings
  * "SmtpGreetingMessage", "HeloName" (option names matched as sendmail
- * does: case-insensitive, unique prefixes), "Dj" and "DZ"; a later one
+ * does: case-insensitive, unique prefixes), "Dj", "DZ", "Dw" and "Dm"; a later one
  * shadows an earlier one.
  */
 void sm_cf_read(struct bl_config *cfg, const struct sm_text *t,

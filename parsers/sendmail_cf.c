@@ -208,20 +208,25 @@ option_name(const char *p, size_t n)
 	return NULL;
 }
 
-/* macro_name - the macro a D line at d[a, e) defines, "Dj" or "DZ" (as
- * a setting key), with *v where its value starts; NULL for others */
+/* macro_name - the macro a D line at d[a, e) defines, "Dj", "DZ", "Dw" or
+ * "Dm" (as a setting key), with *v where its value starts; NULL for others */
 static const char *
 macro_name(const char *d, size_t a, size_t e, size_t *v)
 {
-	if (e > a + 1 && (d[a + 1] == 'j' || d[a + 1] == 'Z')) {
+	static const char names[] = "jZwm";
+	static const char *const keys[] = {"Dj", "DZ", "Dw", "Dm"};
+	const char *p;
+
+	if (e > a + 1 && d[a + 1] != '\0' &&
+	    (p = strchr(names, d[a + 1])) != NULL) {
 		*v = a + 2;
-		return d[a + 1] == 'j' ? "Dj" : "DZ";
+		return keys[p - names];
 	}
-	/* the long form of the same names: D{j}, D{Z} */
-	if (e > a + 3 && d[a + 1] == '{' &&
-	    (d[a + 2] == 'j' || d[a + 2] == 'Z') && d[a + 3] == '}') {
+	/* the long form of the same names: D{j}, D{Z}, D{w}, D{m} */
+	if (e > a + 3 && d[a + 1] == '{' && d[a + 2] != '\0' &&
+	    (p = strchr(names, d[a + 2])) != NULL && d[a + 3] == '}') {
 		*v = a + 4;
-		return d[a + 2] == 'j' ? "Dj" : "DZ";
+		return keys[p - names];
 	}
 	return NULL;
 }

@@ -399,6 +399,7 @@ struct m4 {
 	bool cf_loaded;
 	char *cf_dir;
 	struct mtext local_config; /* diversion 6: LOCAL_CONFIG */
+	struct mtext body;	   /* diversion 0: cf text before proto.m4's */
 	struct mtext wrap;	   /* m4wrap text */
 	unsigned long calls;	   /* calls made by expanded text */
 	size_t work;		   /* bytes of expansion pushed */
@@ -2596,9 +2597,12 @@ run(struct m4 *m)
 			m->hash_src = src;
 			m->hash_off = off;
 		}
-		/* only LOCAL_CONFIG's diversion is kept */
+		/* LOCAL_CONFIG's diversion and the text of diversion 0 (raw
+		 * cf lines of the .mc) are kept: both reach sendmail.cf */
 		if (m->divert == 6)
 			mt_append(&m->local_config, &tok, 0, tok.len);
+		else if (m->divert == 0)
+			mt_append(&m->body, &tok, 0, tok.len);
 	}
 	mt_finish(&tok);
 }
@@ -2693,28 +2697,28 @@ generated(struct m4 *m, const char *name, const struct def *d,
 	sm_text_finish(&all);
 }
 
-/* cf_chunk - LOCAL_CONFIG's lines [from, to) to the cf reader, through t
+/* cf_chunk - the lines [from, to) of lc to the cf reader, through t
  * (kept from one piece to the next) */
 static void
-cf_chunk(struct m4 *m, struct sm_text *t, size_t from, size_t to)
+cf_chunk(struct m4 *m, const struct mtext *lc, struct sm_text *t,
+	 size_t from, size_t to)
 {
 	if (to <= from)
 		return;
 	sm_text_reset(t);
-	mt_to_sm(t, &m->local_config, from, to - from);
+	mt_to_sm(t, lc, from, to - from);
 	sm_cf_read(m->cfg, t, m->diags);
 }
 
-/* read_local_config - LOCAL_CONFIG's text as sendmail.cf lines, in pieces
- * of whole (folded) lines, so that the cf reader's copy with a pointer per
- * byte stays small; a line longer than BL_VALUE_MAX is an error and is not
- * read */
+/* read_cf_text - lc's text from a on as sendmail.cf lines (LOCAL_CONFIG's,
+ * or what reached diversion 0), in pieces of whole (folded) lines, so that
+ * the cf reader's copy with a pointer per byte stays small; a line longer
+ * than BL_VALUE_MAX is an error (what names the text) and is not read */
 static void
-read_local_config(struct m4 *m)
+read_cf_text(struct m4 *m, const struct mtext *lc, size_t a, const char *what)
 {
-	const struct mtext *lc = &m->local_config;
 	const char *d = mt_str(lc), *q;
-	size_t n = lc->len, a = 0, e, c0 = 0, off;
+	size_t n = lc->len, e, c0 = a, off;
 	const struct bl_source *src;
 	struct sm_text t;
 
@@ -2732,20 +2736,63 @@ read_local_config(struct m4 *m)
 		}
 		e = e < n ? e + 1 : n;
 		if (e - a > BL_VALUE_MAX) {
-			cf_chunk(m, &t, c0, a);
+			cf_chunk(m, lc, &t, c0, a);
 			mt_where(lc, a, NULL, &src, &off);
 			m4_error(m, src, off,
-				 "LOCAL_CONFIG line longer than %u KiB: it is "
-				 "not read",
+				 "%s longer than %u KiB: it is not read", what,
 				 BL_VALUE_MAX / 1024);
 			c0 = e;
 		} else if (e - c0 >= LOCAL_CONFIG_CHUNK) {
-			cf_chunk(m, &t, c0, e);
+			cf_chunk(m, lc, &t, c0, e);
 			c0 = e;
 		}
 		a = e;
 	}
-	cf_chunk(m, &t, c0, n);
+	cf_chunk(m, lc, &t, c0, n);
+	sm_text_finish(&t);
+}
+
+/*
+ * cf_version - proto.m4's include of the tree's m4/version.m4 after
+ * LOCAL_CONFIG: its "DZ8.17.1.9`'ifdef(`confCF_VERSION', `/confCF_VERSION')"
+ * sets $Z, whatever came before. Without the file $Z is what the tree
+ * would say: unknown, so a DZ line read so far is shadowed by a
+ * placeholder.
+ */
+static void
+cf_version(struct m4 *m)
+{
+	const struct bl_setting *before = bl_config_lookup(m->cfg, "DZ");
+	char *path = m->cf_dir != NULL
+			 ? bl_xasprintf("%s/m4/version.m4", m->cf_dir)
+			 : NULL;
+	size_t from = m->body.len;
+	int32_t divert = m->divert;
+	struct bl_setting *s;
+	struct sm_text t;
+	struct stat st;
+
+	if (path != NULL && stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
+		m->divert = 0;
+		m->call_name = "include";
+		do_include(m, path, true, true);
+		run(m);
+		while (m->depth > 0)
+			pop(m);
+		m->divert = divert;
+		if (!m->fatal)
+			read_cf_text(m, &m->body, from, "m4/version.m4 line");
+	}
+	free(path);
+	if (before == NULL || bl_config_lookup(m->cfg, "DZ") != before)
+		return;
+	sm_text_init(&t);
+	sm_text_add(&t, "<cf_version>", 12, NULL, 0);
+	s = sm_setting(m->cfg, "DZ", &t, 0, 0, 0, t.b.len);
+	s->is_default = true;
+	s->placeholder = true;
+	s->src = NULL;
+	sm_shadow(m->cfg, s);
 	sm_text_finish(&t);
 }
 
@@ -2777,7 +2824,7 @@ parse_mc(struct bl_config *cfg, struct bl_source *src, struct bl_diags *diags)
 	    "confDOMAIN_NAME", "confSMTP_LOGIN_MSG", "confHELO_NAME"};
 	struct mtext values[BL_ARRAY_LEN(order)];
 	struct def *defs[BL_ARRAY_LEN(order)];
-	const struct bl_setting *raw;
+	const struct bl_setting *raw = NULL, *body = NULL;
 	struct m4 m;
 	size_t i;
 
@@ -2792,6 +2839,7 @@ parse_mc(struct bl_config *cfg, struct bl_source *src, struct bl_diags *diags)
 	snprintf(m.bc, sizeof(m.bc), "#");
 	snprintf(m.ec, sizeof(m.ec), "\n");
 	mt_init(&m.local_config);
+	mt_init(&m.body);
 	mt_init(&m.wrap);
 	bl_arena_init(&m.arena);
 	for (i = 0; i < BL_ARRAY_LEN(builtins); i++)
@@ -2812,26 +2860,40 @@ parse_mc(struct bl_config *cfg, struct bl_source *src, struct bl_diags *diags)
 		while (m.depth > 0)
 			pop(&m);
 	}
-	/* proto.m4's order: Dj, LOCAL_CONFIG, then the options; the values
-	 * are expanded in that order (their defines can change what comes
-	 * next) */
-	for (i = 0; i < BL_ARRAY_LEN(order); i++) {
+	/* the cf: what reached diversion 0 while the input was read (raw cf
+	 * lines of the .mc), then proto.m4's Dj, LOCAL_CONFIG, version.m4's
+	 * DZ and the options; the values are expanded in that order (their
+	 * defines can change what comes next) */
+	for (i = 0; i < BL_ARRAY_LEN(order); i++)
 		mt_init(&values[i]);
-		defs[i] =
-		    m.fatal ? NULL : final_value(&m, order[i], &values[i]);
-	}
+	defs[0] = m.fatal ? NULL : final_value(&m, order[0], &values[0]);
 	if (!m.fatal) {
+		read_cf_text(&m, &m.body, 0, "sendmail.cf line");
+		body = bl_config_lookup(cfg, "SmtpGreetingMessage");
 		if (defs[0] != NULL)
 			generated(&m, order[0], defs[0], &values[0]);
-		read_local_config(&m);
+		read_cf_text(&m, &m.local_config, 0, "LOCAL_CONFIG line");
 		raw = bl_config_lookup(cfg, "SmtpGreetingMessage");
-		if (defs[1] != NULL)
+		cf_version(&m);
+	}
+	for (i = 1; i < BL_ARRAY_LEN(order); i++)
+		defs[i] =
+		    m.fatal ? NULL : final_value(&m, order[i], &values[i]);
+	if (!m.fatal) {
+		if (defs[1] != NULL) {
 			generated(&m, order[1], defs[1], &values[1]);
-		if (raw != NULL && raw->src != NULL &&
-		    bl_config_lookup(cfg, "confSMTP_LOGIN_MSG") != NULL)
-			bl_config_add_event(
-			    cfg, "local-config-overridden", raw->src,
-			    raw->key_off, raw->key_len, "SmtpGreetingMessage");
+			/* a raw greeting before it has no effect */
+			if (body != NULL && body->src != NULL)
+				bl_config_add_event(
+				    cfg, "raw-cf-overridden", body->src,
+				    body->key_off, body->key_len,
+				    "SmtpGreetingMessage");
+			if (raw != NULL && raw != body && raw->src != NULL)
+				bl_config_add_event(
+				    cfg, "local-config-overridden", raw->src,
+				    raw->key_off, raw->key_len,
+				    "SmtpGreetingMessage");
+		}
 		if (defs[2] != NULL)
 			generated(&m, order[2], defs[2], &values[2]);
 	} else {
@@ -2854,6 +2916,7 @@ parse_mc(struct bl_config *cfg, struct bl_source *src, struct bl_diags *diags)
 	free(m.pool);
 	free(m.cf_dir);
 	mt_finish(&m.local_config);
+	mt_finish(&m.body);
 	mt_finish(&m.wrap);
 	return m.status;
 }

@@ -59,6 +59,7 @@ struct sm_ctx {
 	bool failed;                   /* this surface: see the diagnostic */
 	size_t work;                   /* the instance's, against BL_WORK_MAX */
 	const struct bl_setting *j, *z; /* $j's and $Z's settings, or NULL */
+	const struct bl_setting *dw, *dm; /* $w's and $m's (Dw, Dm), or NULL */
 	/* the placeholders of one-letter macros, made once */
 	const struct bl_setting *placeholder[256];
 	struct sm_frame stack[SM_RECURSION_MAX + 2];
@@ -217,6 +218,10 @@ macro_of(const struct bl_setting *s)
 		return "$j";
 	if (strcmp(s->key, "DZ") == 0)
 		return "$Z";
+	if (strcmp(s->key, "Dw") == 0)
+		return "$w";
+	if (strcmp(s->key, "Dm") == 0)
+		return "$m";
 	return s->key;
 }
 
@@ -325,7 +330,8 @@ macro(struct sm_ctx *x, const char *name, bool *render_it)
 		return placeholder(x, "j", "<system-hostname>");
 	}
 	if (strcmp(name, "Z") == 0) {
-		if (x->z != NULL && !x->is_mc) {
+		/* an .mc's $Z is known when the tree's version.m4 was read */
+		if (x->z != NULL && !x->z->placeholder) {
 			*render_it = true;
 			return x->z;
 		}
@@ -335,10 +341,20 @@ macro(struct sm_ctx *x, const char *name, bool *render_it)
 		return placeholder(x, "v", "<sendmail_version>");
 	if (strcmp(name, "b") == 0)
 		return placeholder(x, "b", "<date>");
-	if (strcmp(name, "w") == 0)
+	if (strcmp(name, "w") == 0) {
+		if (x->dw != NULL) {
+			*render_it = true;
+			return x->dw;
+		}
 		return placeholder(x, "w", "<system-shortname>");
-	if (strcmp(name, "m") == 0)
+	}
+	if (strcmp(name, "m") == 0) {
+		if (x->dm != NULL) {
+			*render_it = true;
+			return x->dm;
+		}
 		return placeholder(x, "m", "<system-domain>");
+	}
 	return placeholder(x, name, NULL);
 }
 
@@ -630,6 +646,7 @@ bl_resolve_sendmail(struct bl_config *cfg, struct bl_diags *diags)
 		     strcmp(cfg->main_src->path + strlen(cfg->main_src->path) - 3,
 			    ".mc") == 0;
 	const struct bl_setting *s, *j;
+	const char *jhost;
 	struct bl_surface *sf;
 	struct sm_ctx x;
 	struct bl_buf out;
@@ -649,6 +666,8 @@ bl_resolve_sendmail(struct bl_config *cfg, struct bl_diags *diags)
 	x.is_mc = is_mc;
 	x.j = lookup2(cfg, "confDOMAIN_NAME", "Dj");
 	x.z = bl_config_lookup(cfg, "DZ");
+	x.dw = bl_config_lookup(cfg, "Dw");
+	x.dm = bl_config_lookup(cfg, "Dm");
 
 	/* the greeting */
 	sf = surface(cfg, BL_SURFACE_BANNER,
@@ -684,16 +703,24 @@ bl_resolve_sendmail(struct bl_config *cfg, struct bl_diags *diags)
 		bl_surface_add_origin(&tmp, j, BL_NO_ORIGIN, 0, 0);
 		render(&x, j, 0, true);
 		host_ok = !x.failed;
-		sf->hostname = bl_arena_strdup(&cfg->arena, h.data ? h.data : "");
+		jhost = bl_arena_strdup(&cfg->arena, h.data ? h.data : "");
 		bl_buf_finish(&h);
 		free(tmp.origin);
 		free(tmp.pieces);
 	}
 	sf->valid = greet_ok && host_ok;
+	/* the greeting presents its first word (up to a space: srvrsmtp.c),
+	 * $j or a literal name; a greeting without one falls back to $j */
+	{
+		size_t n = strcspn(sf->value, " \n");
+
+		sf->hostname = n > 0 ? bl_arena_strndup(&cfg->arena, sf->value, n)
+				     : jhost;
+	}
 
 	/* HELO: HeloName as written, else $j */
 	{
-		const char *host = sf->hostname;
+		const char *host = jhost;
 		struct bl_surface *hs = surface(cfg, BL_SURFACE_HELO,
 						is_mc ? "confHELO_NAME"
 						      : "HeloName");

@@ -29,8 +29,9 @@ Two kinds of cases:
                    confSMTP_LOGIN_MSG / confHELO_NAME (the define that took
                    effect, located with m4's own --trace).
                 3. `bannerlint show --format json GENERATED.cf` must give the
-                   same configured/value/hostname/greeting as the .mc run,
-                   with the .mc run's <cf_version> replaced by the cf's DZ.
+                   same configured/value/hostname/greeting as the .mc run
+                   (read with the tree, the .mc's $Z is the tree's DZ:
+                   m4/version.m4 plus /confCF_VERSION).
               A case named bad-* must make m4 fail (exit status != 0, or an
               "m4:FILE:LINE: ..." message that is not a Warning); bannerlint
               must then exit 2 with an error diagnostic at that file and line.
@@ -60,8 +61,10 @@ How this script reads a cf (sendmail 8.17 readcf.c / util.c / srvrsmtp.c):
     SmtpGreetingMessage and D lines ('"' removed, \\n \\r \\f \\b converted,
     any other \\c -> c), then macro rendering:
       $j  the host name (below)       $v  <sendmail_version>
-      $Z  .mc run: <cf_version>; .cf: the DZ value (else <cf_version>)
-      $b  <date>    $w  <system-shortname>    $m  <system-domain>
+      $Z  the DZ value of the (generated) cf, else <cf_version>
+      $b  <date>
+      $w  the last Dw line, munched and rendered, else <system-shortname>
+      $m  the last Dm line, likewise, else <system-domain>
       $$  a literal $      other $x / ${name} / $&x  <x> / <name>
       $?x A $| B $.  (nested)  A when x is a connect-time macro (client_*,
           if_*, daemon_*) or one sendmail always defines (j v Z b w m),
@@ -72,8 +75,10 @@ How this script reads a cf (sendmail 8.17 readcf.c / util.c / srvrsmtp.c):
     lines joined with "\\n", `greeting` the same lines prefixed "220-" (all
     but the last) / "220 ".  No SmtpGreetingMessage line: sendmail's
     built-in "$j Sendmail $v ready at $b" (origin default).
-  * hostname ($j): the last Dj line, munched and rendered; <system-hostname>
-    when there is none.
+  * $j: the last Dj line, munched and rendered; <system-hostname> when
+    there is none.  The banner's hostname is the name the greeting
+    presents: its first word (up to the first space of the first line),
+    $j when that is empty; the HELO surface's is $j.
   * HeloName: configured = its raw value when non-empty after comment and
     trailing-whitespace removal, else "$j" (origin default); value and
     hostname = that processed value verbatim (HeloName is neither munched
@@ -308,12 +313,36 @@ def greeting_of(text):
     return lines
 
 
+class Macros:
+    """The macros a cf defines (D lines: {name: (line, raw, level)}) over
+    placeholders, rendered when asked for (a cycle renders empty: such a
+    case is a bad-* one, judged elsewhere)."""
+    PLACE = {"j": NO_HOST, "w": "<system-shortname>", "m": "<system-domain>"}
+
+    def __init__(self, defs, fixed):
+        self.defs, self.fixed, self.active = defs, fixed, set()
+
+    def get(self, name, default=None):
+        if name in self.fixed:
+            return self.fixed[name]
+        d = self.defs.get(name)
+        if d is None:
+            return self.PLACE.get(name, default)
+        if name in self.active:
+            return ""
+        self.active.add(name)
+        v = render(munch(strip_comment(d[1], d[2])), self)
+        self.active.discard(name)
+        return v
+
+
 class CfRead:
     """What sendmail takes from one cf file."""
 
     def __init__(self, text):
         self.opts = {BANNER_CF: None, HELO_CF: None}   # (line, raw value)
         self.dj = None                                 # (line, raw value)
+        self.dw = self.dm = None
         self.dz = None
         level = 0
         for n, ln in cf_logical_lines(text):
@@ -324,6 +353,10 @@ class CfRead:
                 level = int(m.group(1)) if m else level
             elif re.match(r"D(j|\{j\})", ln):
                 self.dj = (n, ln[2 if ln[1] == "j" else 4:], level)
+            elif re.match(r"D(w|\{w\})", ln):
+                self.dw = (n, ln[2 if ln[1] == "w" else 4:], level)
+            elif re.match(r"D(m|\{m\})", ln):
+                self.dm = (n, ln[2 if ln[1] == "m" else 4:], level)
             elif re.match(r"D(Z|\{Z\})", ln):
                 self.dz = munch(strip_comment(ln[2 if ln[1] == "Z" else 4:], level))
             elif ln.startswith("O "):
@@ -337,22 +370,21 @@ class CfRead:
 
     def expected(self, cf_version, is_cf):
         """Expected surface fields: {"banner": {...}, "helo": {...}}."""
-        base = {"w": "<system-shortname>", "m": "<system-domain>"}
-        host = NO_HOST
-        if self.dj is not None:
-            _, raw, level = self.dj
-            host = render(munch(strip_comment(raw, level)), base)
-        values = dict(base, j=host, v="<sendmail_version>", b="<date>",
-                      Z=(self.dz if is_cf and self.dz is not None else cf_version))
+        values = Macros({"j": self.dj, "w": self.dw, "m": self.dm},
+                        {"v": "<sendmail_version>", "b": "<date>",
+                         "Z": (self.dz if is_cf and self.dz is not None else cf_version)})
+        host = values.get("j")
         g = self.opts[BANNER_CF]
         if g is None:
             configured, text, gline = DEFAULT_GREETING, DEFAULT_GREETING, None
         else:
             gline, configured, level = g
             text = munch(strip_comment(configured, level))
-        lines = greeting_of(render(text, values))
+        rendered = render(text, values)
+        lines = greeting_of(rendered)
+        first = rendered.split("\n")[0].split(" ")[0]
         banner = {"configured": configured, "value": "\n".join(lines),
-                  "hostname": host, "line": gline,
+                  "hostname": first or host, "line": gline,
                   "greeting": "\n".join(("220-" if i < len(lines) - 1 else "220 ") + ln
                                         for i, ln in enumerate(lines))}
         h = self.opts[HELO_CF]
@@ -594,6 +626,22 @@ def check_origin(case, label, s, key, expect, cwd, alt_default=False, alt_line=N
     case.fail(what, show(" or ".join(wants)), show(entries))
 
 
+def check_raw_origin(case, label, s, key, exp, cwd):
+    """No define made the cf's O line: a raw cf line of the .mc did (one
+    that reached diversion 0 or LOCAL_CONFIG); the origin is that line."""
+    mc = os.path.realpath(os.path.join(case.dir, "sendmail.mc"))
+    lines = [n for n, ln in enumerate(read_text(mc).split("\n"), 1)
+             if re.match(r"O[ \t]+\w+[ ]*=[ ]*" + re.escape(exp["configured"]) + r"\r?$", ln)]
+    if not lines:
+        case.fail("%s: origin of %s" % (label, key),
+                  "m4 --trace to show the define, or a raw O line in sendmail.mc",
+                  "neither")
+        return
+    # the origin names the cf option the raw line sets
+    cf_key = {BANNER_MC: BANNER_CF, HELO_MC: HELO_CF}[key]
+    check_origin(case, label, s, cf_key, (mc, lines[-1], {lines[-1]}), cwd)
+
+
 def compare_fields(case, label, s, exp, fields):
     for f in fields:
         case.check("%s: %s %s" % (label, s.get("kind"), f), exp[f], s.get(f))
@@ -627,7 +675,8 @@ def run_mc_case(r, case, workdir):
         return case
 
     label = ".mc"
-    exp = case.cf.expected("<cf_version>", is_cf=False)
+    # read with the tree: $Z is the generated cf's DZ (version.m4)
+    exp = case.cf.expected("<cf_version>", is_cf=True)
     surfaces = check_shape(case, label, rc, doc, out, err)
     mc_fields = {}
     if surfaces is not None:
@@ -641,8 +690,7 @@ def run_mc_case(r, case, workdir):
             if exp["banner"]["line"] is None:
                 check_origin(case, label, b, BANNER_MC, None, cases_dir)
             elif o is None:
-                case.fail("%s: origin of %s" % (label, BANNER_MC),
-                          "m4 --trace to show the define", "nothing traced")
+                check_raw_origin(case, label, b, BANNER_MC, exp["banner"], cases_dir)
             else:
                 # cfhead.m4's own default: a default entry is fine too
                 check_origin(case, label, b, BANNER_MC, o, cases_dir,
@@ -654,8 +702,7 @@ def run_mc_case(r, case, workdir):
             o = case.origins.get(HELO_MC)
             if exp["helo"]["line"] is not None:
                 if o is None:
-                    case.fail("%s: origin of %s" % (label, HELO_MC),
-                              "m4 --trace to show the define", "nothing traced")
+                    check_raw_origin(case, label, h, HELO_MC, exp["helo"], cases_dir)
                 else:
                     check_origin(case, label, h, HELO_MC, o, cases_dir)
             else:
@@ -672,7 +719,6 @@ def run_mc_case(r, case, workdir):
     surfaces = check_shape(case, label, rc, doc, out, err)
     if surfaces is None:
         return case
-    dz = case.cf.dz if case.cf.dz is not None else "<cf_version>"
     for kind, key, fields in (("banner", BANNER_CF, ("configured", "hostname", "value", "greeting")),
                               ("helo", HELO_CF, ("configured", "value", "hostname"))):
         s = pick(case, label, surfaces, kind, key)
@@ -682,14 +728,13 @@ def run_mc_case(r, case, workdir):
         m = mc_fields.get(kind)
         if m is None:
             continue
-        diff = [f for f in fields if isinstance(m.get(f), str) and
-                m.get(f).replace("<cf_version>", dz) != s.get(f)]
+        diff = [f for f in fields if isinstance(m.get(f), str) and m.get(f) != s.get(f)]
         if diff:
-            case.fail("%s: %s agrees with the .mc run (<cf_version> = DZ)" % (label, kind),
-                      show({f: m.get(f).replace("<cf_version>", dz) for f in diff}),
+            case.fail("%s: %s agrees with the .mc run" % (label, kind),
+                      show({f: m.get(f) for f in diff}),
                       show({f: s.get(f) for f in diff}))
         else:
-            case.ok("%s: %s agrees with the .mc run (<cf_version> = DZ)" % (label, kind))
+            case.ok("%s: %s agrees with the .mc run" % (label, kind))
     return case
 
 

@@ -11,8 +11,11 @@
  */
 #include "config.h"
 
+#include <sys/stat.h>
+
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "helpers.h"
 
@@ -473,6 +476,119 @@ test_mc_define_redefined_not(void **state)
 }
 
 static void
+test_literal_first_word(void **state)
+{
+	static struct run r;
+
+	(void)state;
+	/* the greeting presents its first word: the literal, not $j */
+	cf(&r, "V10/Berkeley\nDjmx1.example.net\n"
+	       "O SmtpGreetingMessage=gw.example.net ready\n");
+	clean(&r);
+	expect_banner(&r, "gw.example.net ready", "gw.example.net ESMTP ready",
+		      "220 gw.example.net ESMTP ready", "gw.example.net");
+	expect_helo(&r, "$j", "mx1.example.net");
+	run_free(&r);
+	mc(&r, "define(`confSMTP_LOGIN_MSG', `relay.corp.local mail')dnl\n");
+	clean(&r);
+	assert_string_equal(r.banner->hostname, "relay.corp.local");
+	expect_helo(&r, "$j", "<system-hostname>");
+	run_free(&r);
+	/* no first word: $j */
+	cf(&r, "V10/Berkeley\nDjmx1.example.net\n"
+	       "O SmtpGreetingMessage= \" ready\"\n");
+	assert_string_equal(r.banner->value, " ESMTP ready");
+	assert_string_equal(r.banner->hostname, "mx1.example.net");
+	run_free(&r);
+}
+
+static void
+test_cf_w_m(void **state)
+{
+	static struct run r;
+
+	(void)state;
+	cf(&r, "V10/Berkeley\nDwmx3\nD{m}example.net\nDj$w.$m\n"
+	       "O SmtpGreetingMessage=$j, $w of $m\n");
+	clean(&r);
+	expect_banner(&r, "$j, $w of $m", "mx3.example.net, ESMTP mx3 of example.net",
+		      "220 mx3.example.net, ESMTP mx3 of example.net",
+		      "mx3.example.net,");
+	expect_helo(&r, "$j", "mx3.example.net");
+	run_free(&r);
+}
+
+static void
+test_mc_raw_cf_lines(void **state)
+{
+	static struct run r;
+
+	(void)state;
+	/* diversion 0 comes before proto.m4's lines: Dw, Dm, Dj set, the
+	 * raw greeting loses to the generated one */
+	mc(&r, "Dwmx1\nDmexample.net\nDj$w.$m\n"
+	       "O SmtpGreetingMessage=$j raw\n"
+	       "O HeloName=out.example.net\n"
+	       "define(`confSMTP_LOGIN_MSG', `$j ready')dnl\n");
+	clean(&r);
+	expect_banner(&r, "$j ready", "mx1.example.net ESMTP ready",
+		      "220 mx1.example.net ESMTP ready", "mx1.example.net");
+	expect_helo(&r, "out.example.net", "out.example.net");
+	assert_non_null(event(r.cfg, "raw-cf-overridden"));
+	assert_null(event(r.cfg, "local-config-overridden"));
+	run_free(&r);
+	/* proto.m4's Dj comes after a raw one; divert(-1) text is lost */
+	mc(&r, "Djraw.example.net\n"
+	       "define(`confDOMAIN_NAME', `mx1.example.net')dnl\n"
+	       "divert(-1)\nDjlost.example.net\ndivert(0)dnl\n");
+	clean(&r);
+	assert_string_equal(r.banner->hostname, "mx1.example.net");
+	run_free(&r);
+}
+
+static void
+test_mc_cf_version(void **state)
+{
+	static struct run r;
+	char dir[] = "/tmp/bl-test-sendmail-XXXXXX", *sub, *file;
+	FILE *f;
+
+	(void)state;
+	/* without the tree $Z is unknown, whatever DZ LOCAL_CONFIG has */
+	mc(&r, "define(`confSMTP_LOGIN_MSG', `$j $Z')dnl\n"
+	       "LOCAL_CONFIG\nDZlocal\n");
+	clean(&r);
+	assert_string_equal(r.banner->value,
+			    "<system-hostname> ESMTP <cf_version>");
+	run_free(&r);
+	/* with it, version.m4's DZ line and /confCF_VERSION */
+	assert_non_null(mkdtemp(dir));
+	sub = bl_xasprintf("%s/m4", dir);
+	file = bl_xasprintf("%s/version.m4", sub);
+	assert_int_equal(mkdir(sub, 0700), 0);
+	f = fopen(file, "w");
+	assert_non_null(f);
+	fputs("divert(-1)\nVERSIONID(`x')\ndivert(0)\n"
+	      "DZ8.17.1.9`'ifdef(`confCF_VERSION', `/confCF_VERSION')\n",
+	      f);
+	fclose(f);
+	bl_sendmail_set_cf_dir(dir);
+	mc(&r, "define(`confSMTP_LOGIN_MSG', `$j $Z')dnl\n"
+	       "LOCAL_CONFIG\nDZlocal\n"
+	       "define(`confCF_VERSION', `site-3')dnl\n");
+	bl_sendmail_set_cf_dir("/nonexistent/bl-sendmail-test/cf");
+	remove(file);
+	rmdir(sub);
+	rmdir(dir);
+	free(file);
+	free(sub);
+	clean(&r);
+	assert_string_equal(r.banner->value,
+			    "<system-hostname> ESMTP 8.17.1.9/site-3");
+	run_free(&r);
+}
+
+static void
 test_mc_lazy_expansion(void **state)
 {
 	static struct run r;
@@ -830,7 +946,8 @@ test_cf_abbreviations(void **state)
 	(void)state;
 	cf(&r, "V10/Berkeley\nO sm=x\n");
 	clean(&r);
-	expect_banner(&r, "x", "x ESMTP", "220 x ESMTP", "<system-hostname>");
+	/* the greeting presents its first word */
+	expect_banner(&r, "x", "x ESMTP", "220 x ESMTP", "x");
 	expect_at(r.banner, 2, 3);
 	assert_string_equal(r.banner->origin[0].setting->key,
 			    "SmtpGreetingMessage");
@@ -1397,10 +1514,11 @@ test_mc_numeric_args(void **state)
 	clean(&r);
 	assert_string_equal(r.banner->hostname, "wrapped.example.net");
 	run_free(&r);
-	mc(&r, "divert(x)dnl\nDjnot.read.example.net\n");
+	/* divert(x) leaves diversion 0: the line is a raw line of the cf */
+	mc(&r, "divert(x)dnl\nDjdiversion0.example.net\n");
 	expect_diag(&r, BL_LEVEL_ERROR, 1, 1,
 		    "m4: non-numeric argument to builtin `divert'");
-	assert_string_equal(r.banner->hostname, "<system-hostname>");
+	assert_string_equal(r.banner->hostname, "diversion0.example.net");
 	run_free(&r);
 }
 
@@ -1737,6 +1855,10 @@ main(void)
 	    T(test_mc_hash_line_without_macro),
 	    T(test_mc_define_redefined),
 	    T(test_mc_define_redefined_not),
+	    T(test_literal_first_word),
+	    T(test_cf_w_m),
+	    T(test_mc_raw_cf_lines),
+	    T(test_mc_cf_version),
 	    T(test_mc_lazy_expansion),
 	    T(test_mc_ifdef_ifelse),
 	    T(test_mc_pushdef_popdef),
