@@ -725,6 +725,17 @@ instance_checks(struct run *x, const struct bl_rule *r,
 					       "line cf.m4 writes after it wins; "
 					       "define confSMTP_LOGIN_MSG "
 					       "instead");
+			else if (strcmp(e->kind, "define-redefined") == 0)
+				m = bl_xasprintf("this define of %s has no "
+						 "effect: a later define of it "
+						 "replaces it; remove this one",
+						 e->arg);
+			else if (strcmp(e->kind, "raw-cf-overridden") == 0)
+				m = bl_xstrdup("this raw O SmtpGreetingMessage "
+					       "line has no effect: the line "
+					       "cf.m4 writes after it wins; "
+					       "define confSMTP_LOGIN_MSG "
+					       "instead");
 			else if (strcmp(e->kind, "hash-line-expanded") == 0)
 				m = bl_xasprintf("'#' is no comment after cf.m4: "
 						 "m4 expands %s on this line; "
