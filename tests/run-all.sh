@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Run bannerlint's whole test suite, as the README's test command and .ci/run do:
 #
-#   sudo tests/run-all.sh
+#   $(command -v sudo) tests/run-all.sh   (sudo for a user, nothing for root)
 #
 #  1. tests/setup-components.sh (installs the build dependencies and test components);
 #  2. meson setup build (or --reconfigure), meson compile -C build;
