@@ -260,13 +260,7 @@ fail_limit(struct sm_ctx *x, bool work)
 	if (in != NULL && in != next)
 		bl_buf_printf(&m, " (in %s)", macro_of(in->s));
 	if (work)
-		bl_buf_printf(&m,
-			      " takes more than %u units of work, bannerlint's "
-			      "limit for one instance (a unit for each byte of "
-			      "text read or made, %u for each reference "
-			      "followed): macros refer to each other too "
-			      "many times; simplify them",
-			      BL_WORK_MAX, BL_WORK_STEP);
+		bl_buf_work_limit(&m, "macros");
 	else
 		bl_buf_printf(&m,
 			      " gives more than %u bytes, bannerlint's limit "

@@ -195,6 +195,18 @@ bl_buf_vprintf(struct bl_buf *b, const char *fmt, va_list ap)
 	b->len += (size_t)n;
 }
 
+/* bl_buf_work_limit - the shared end of a work-limit error (util.h) */
+void
+bl_buf_work_limit(struct bl_buf *b, const char *what)
+{
+	bl_buf_printf(b,
+		      " takes more than %u units of work, bannerlint's limit "
+		      "for one instance (a unit for each byte of text read or "
+		      "made, %u for each reference followed): %s refer to "
+		      "each other too many times; simplify them",
+		      BL_WORK_MAX, BL_WORK_STEP, what);
+}
+
 /* bl_buf_printf - append formatted text */
 void
 bl_buf_printf(struct bl_buf *b, const char *fmt, ...)

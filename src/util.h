@@ -80,6 +80,10 @@ void bl_buf_printf(struct bl_buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void bl_buf_vprintf(struct bl_buf *b, const char *fmt, va_list ap)
 	__attribute__((format(printf, 2, 0)));
+/* bl_buf_work_limit - append the end of the error for BL_WORK_MAX
+ * reached by references: " takes more than ...: WHAT refer to each other
+ * too many times; simplify them" (what: "parameters", "macros") */
+void bl_buf_work_limit(struct bl_buf *b, const char *what);
 /* bl_buf_steal - the string (caller frees); the buffer is left empty */
 char *bl_buf_steal(struct bl_buf *b);
 
