@@ -1452,8 +1452,12 @@ debian_sources(struct reader *r, struct bl_source *conf)
 		r->depth++;
 	}
 	r->base = r->depth;
-	if (r->depth > 0)
+	if (r->depth > 0) {
 		r->cfg->main_src = r->stack[r->depth - 1].src;
+		/* Debian's files set the name through this macro */
+		r->cfg->hostname_key = "MAIN_HARDCODE_PRIMARY_HOSTNAME";
+		r->cfg->hostname_file = r->cfg->main_src->path;
+	}
 	if (plan.macros != NULL) {
 		bl_config_add_source(r->cfg, plan.macros);
 		r->macros_src = plan.macros;

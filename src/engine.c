@@ -27,6 +27,10 @@ struct run {
 	const struct bl_engine_opts *o;
 	struct bl_findings *out;
 	struct bl_diags *diags;
+	/* BL208: the surfaces of this instance and rule whose host name is
+	 * the system's, reported once (unset_finding) */
+	const struct bl_surface **unset;
+	size_t nunset;
 };
 
 static bool
@@ -524,8 +528,11 @@ check_surface(struct run *x, const struct bl_rule *r,
 	if (*h == '\0' || banner_without_host(sf))
 		return;
 	if (strcmp(r->check, "placeholder-name") == 0) {
-		if (strcmp(h, "<system-hostname>") == 0)
-			hostname_finding(x, r, cfg, sf, h, r->severity);
+		if (strcmp(h, "<system-hostname>") == 0) {
+			x->unset = bl_xreallocarray(x->unset, x->nunset + 1,
+						    sizeof(*x->unset));
+			x->unset[x->nunset++] = sf;
+		}
 	} else if (strcmp(r->check, "ip-literal") == 0) {
 		if (is_ip(h))
 			hostname_finding(x, r, cfg, sf, h, BL_LEVEL_ERROR);
@@ -581,6 +588,52 @@ check_surface(struct run *x, const struct bl_rule *r,
 			break;
 		}
 	}
+}
+
+/*
+ * unset_finding - one finding for an instance that does not name its
+ * host (the cause), at the file where the name is set, listing the
+ * surfaces that take the system's name instead of one per surface.
+ */
+static void
+unset_finding(struct run *x, const struct bl_rule *r,
+	      const struct bl_config *cfg)
+{
+	struct bl_finding *f;
+	struct bl_buf what, msg;
+	const char *file = cfg->hostname_file ? cfg->hostname_file : cfg->name;
+	const char *base = strrchr(file, '/');
+	char *m;
+	size_t i;
+
+	bl_buf_init(&what);
+	if (cfg->hostname_key != NULL)
+		bl_buf_printf(&what, "%s in %s", cfg->hostname_key,
+			      base ? base + 1 : file);
+	else
+		bl_buf_adds(&what, "the server's host name");
+	m = format_message(r->message, what.data, x->unset[0]->value,
+			   x->unset[0]->hostname);
+	bl_buf_init(&msg);
+	bl_buf_adds(&msg, m);
+	free(m);
+	bl_buf_adds(&msg, " (affects: ");
+	for (i = 0; i < x->nunset && i < 4; i++) {
+		const struct bl_surface *sf = x->unset[i];
+
+		bl_buf_printf(&msg, "%s%s of %s [%s]", i == 0 ? "" : ", ",
+			      bl_surface_kind_name(sf->kind), sf->scope,
+			      sf->key);
+	}
+	if (x->nunset > 4)
+		bl_buf_printf(&msg, " and %zu more", x->nunset - 4);
+	bl_buf_addc(&msg, ')');
+	f = add(x, r, cfg, x->unset[0], bl_buf_steal(&msg));
+	f->file = file;
+	f->key = cfg->hostname_key;
+	f->also = x->nunset - 1;
+	bl_buf_finish(&what);
+	x->nunset = 0;
 }
 
 static const struct bl_surface *
@@ -1082,7 +1135,10 @@ bl_engine_run(const struct bl_ruleset *rs, const struct bl_config *cfg,
 			else
 				pattern_rule(&x, r, cfg, sf);
 		}
+		if (x.nunset > 0)
+			unset_finding(&x, r, cfg);
 	}
+	free(x.unset);
 	sort_findings(out, first);
 	dedupe(out, first);
 	apply_suppressions(&x, cfg, first, diags);

@@ -146,6 +146,11 @@ struct bl_config {
 	size_t nevents;
 	const struct bl_source *main_src;   /* Postfix main.cf */
 	const struct bl_source *master_src; /* Postfix master.cf */
+	/* Where the server's own name is set, for a finding about its
+	 * absence (BL208): the setting ("myhostname") and the file that
+	 * holds or would hold it. Set by the resolver; NULL: unknown. */
+	const char *hostname_key;
+	const char *hostname_file;
 	/* bl_config_lookup's index of the global settings by key, built as
 	 * settings are looked up (a cache: it never changes an answer) */
 	struct bl_lookup_index *index;

@@ -602,6 +602,11 @@ bl_resolve_exim(struct bl_config *cfg, struct bl_diags *diags)
 	x.primary = bl_config_lookup(cfg, "primary_hostname");
 	x.active = bl_config_lookup(cfg, "smtp_active_hostname");
 	x.version = bl_config_lookup(cfg, "exim_version");
+	if (cfg->hostname_key == NULL) { /* Debian's reader sets its own */
+		cfg->hostname_key = "primary_hostname";
+		cfg->hostname_file =
+			cfg->main_src ? cfg->main_src->path : cfg->name;
+	}
 	sf = bl_config_add_surface(cfg);
 	sf->kind = BL_SURFACE_BANNER;
 	sf->mta = "exim";

@@ -1199,6 +1199,27 @@ run_finish(struct pf_run *run)
 	map_finish(&run->seen);
 }
 
+/* main_cf_path - main.cf of the instance, also when only master.cf is
+ * there (where myhostname would go) */
+static const char *
+main_cf_path(struct bl_config *cfg)
+{
+	const char *m, *slash;
+	char *p;
+
+	if (cfg->main_src != NULL)
+		return cfg->main_src->path;
+	if (cfg->master_src == NULL)
+		return cfg->name;
+	m = cfg->master_src->path;
+	slash = strrchr(m, '/');
+	p = slash ? bl_xasprintf("%.*s/main.cf", (int)(slash - m), m)
+		  : bl_xstrdup("main.cf");
+	m = bl_arena_strdup(&cfg->arena, p);
+	free(p);
+	return m;
+}
+
 /* bl_resolve_postfix - compute every banner and HELO surface */
 int
 bl_resolve_postfix(struct bl_config *cfg, struct bl_diags *diags)
@@ -1208,6 +1229,8 @@ bl_resolve_postfix(struct bl_config *cfg, struct bl_diags *diags)
 	size_t i;
 
 	run_init(&run, cfg);
+	cfg->hostname_key = "myhostname";
+	cfg->hostname_file = main_cf_path(cfg);
 	if (cfg->main_src != NULL || cfg->master_src == NULL) {
 		status |= surface(&run, diags, BL_SURFACE_BANNER, NULL,
 				  "smtpd_banner", "smtpd");

@@ -662,6 +662,8 @@ bl_resolve_sendmail(struct bl_config *cfg, struct bl_diags *diags)
 	x.z = bl_config_lookup(cfg, "DZ");
 	x.dw = bl_config_lookup(cfg, "Dw");
 	x.dm = bl_config_lookup(cfg, "Dm");
+	cfg->hostname_key = is_mc ? "confDOMAIN_NAME" : "Dj";
+	cfg->hostname_file = cfg->main_src ? cfg->main_src->path : cfg->name;
 
 	/* the greeting */
 	sf = surface(cfg, BL_SURFACE_BANNER,

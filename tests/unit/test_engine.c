@@ -157,6 +157,44 @@ test_hostname_checks(void **state)
 	done(&r);
 }
 
+/* BL208 is the cause, not a symptom: one finding per instance, at the
+ * file where the name is set (main.cf even when master.cf's listeners use
+ * it), naming the setting and every surface it affects. */
+static void
+test_unset_hostname_once(void **state)
+{
+	struct result r;
+	const struct bl_finding *f;
+
+	(void)state;
+	run(&r, "smtpd_banner = $myhostname ESMTP\n",
+	    "smtp inet n - y - - smtpd\n"
+	    "submission inet n - y - - smtpd\n"
+	    "relay unix - - y - - smtp\n",
+	    NULL);
+	assert_int_equal(count(&r, "BL208"), 1);
+	f = find(&r, "BL208");
+	assert_string_equal(f->file, "main.cf");
+	assert_int_equal(f->line, 0);
+	assert_non_null(strstr(f->message, "set myhostname in main.cf"));
+	/* main's three, two smtpd listeners and the smtp client */
+	assert_int_equal(f->also, 5);
+	assert_non_null(strstr(f->message, "and 2 more"));
+	done(&r);
+
+	/* only master.cf: still main.cf, where myhostname goes */
+	run(&r, NULL, "smtp inet n - y - - smtpd\n", NULL);
+	f = find(&r, "BL208");
+	assert_non_null(f);
+	assert_int_equal(count(&r, "BL208"), 1);
+	assert_string_equal(f->file, "main.cf");
+	done(&r);
+
+	run(&r, "myhostname = mx1.mail-host.net\n", NULL, NULL);
+	assert_null(find(&r, "BL208"));
+	done(&r);
+}
+
 static void
 test_roles(void **state)
 {
@@ -259,6 +297,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_blame_through_default),
 		cmocka_unit_test(test_hostname_checks),
+		cmocka_unit_test(test_unset_hostname_once),
 		cmocka_unit_test(test_roles),
 		cmocka_unit_test(test_consistency),
 		cmocka_unit_test(test_suppressions_and_overrides),
