@@ -23,6 +23,7 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -545,10 +546,18 @@ include(struct reader *r, const struct bl_source *from, unsigned line,
 					    from->path, arg)
 			     : bl_xstrdup(arg);
 	} else {
-		path = bl_xstrdup(arg);
+		/* under --root when the repository holds the server's tree */
+		path = bl_config_path(r->cfg, arg);
 	}
 	/* Exim skips .include_if_exists when stat() fails, and only then */
 	if (if_exists && stat(path, &st) != 0) {
+		free(path);
+		return;
+	}
+	/* an absolute include the repository does not hold (the server's
+	 * /etc/exim4/...): unknown, not broken */
+	if (arg[0] == '/' && stat(path, &st) != 0 && errno == ENOENT) {
+		bl_config_unread(r->cfg, r->diags, from, line, arg);
 		free(path);
 		return;
 	}

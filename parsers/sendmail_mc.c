@@ -40,6 +40,7 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -47,6 +48,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "parser.h"
 #include "resolve.h"
@@ -364,6 +366,7 @@ struct def {
 	bool blind;	    /* a builtin that needs its parentheses */
 	int builtin;	    /* > 0: a builtin, its number */
 	unsigned refs;	    /* its macro's stack, and every use under way */
+	unsigned long seq;  /* when it was made (m4->nseq) */
 	struct def *below;  /* pushdef stack; the free list */
 };
 
@@ -398,6 +401,11 @@ struct m4 {
 	int32_t divert;
 	bool cf_loaded;
 	char *cf_dir;
+	unsigned long nseq; /* definitions made so far */
+	/* an absolute include was not here: definitions up to unread_seq
+	 * may have been replaced by it */
+	bool unread;
+	unsigned long unread_seq;
 	struct mtext local_config; /* diversion 6: LOCAL_CONFIG */
 	struct mtext body;	   /* diversion 0: cf text before proto.m4's */
 	struct mtext wrap;	   /* m4wrap text */
@@ -547,6 +555,7 @@ def_new(struct m4 *m)
 		d = bl_arena_alloc(&m->arena, sizeof(*d));
 	}
 	d->refs = 1;
+	d->seq = ++m->nseq;
 	return d;
 }
 
@@ -2248,8 +2257,8 @@ do_include(struct m4 *m, const char *path, bool silent, bool cf_tree)
 		    "%.*s/%s",
 		    (int)(strrchr(m->main->path, '/') - m->main->path),
 		    m->main->path, path);
-	else
-		full = bl_xstrdup(path);
+	else /* under --root when the repository holds the server's tree */
+		full = bl_config_path(m->cfg, path);
 	for (i = 0; i < m->depth; i++)
 		if (m->stack[i].src != NULL &&
 		    strcmp(m->stack[i].src->path, full) == 0) {
@@ -2274,7 +2283,21 @@ do_include(struct m4 *m, const char *path, bool silent, bool cf_tree)
 		/* a file of the tree that is not there: the tree's business */
 		in_tree = cf_tree && m->depth > 0 &&
 			  m->stack[m->depth - 1].from_cf_tree;
-		if (!silent && !in_tree)
+		if (!silent && !in_tree && path[0] == '/' && !cf_tree &&
+		    access(full, F_OK) != 0 && errno == ENOENT) {
+			/* the server's file, not in the repository: what it
+			 * defines is unknown, not an error */
+			unsigned line = 0, col = 0;
+
+			bl_source_position(m->call_src, m->call_off, &line,
+					   &col);
+			bl_config_unread(m->cfg, m->diags, m->call_src, line,
+					 path);
+			if (!m->unread) {
+				m->unread = true;
+				m->unread_seq = m->nseq;
+			}
+		} else if (!silent && !in_tree)
 			call_diag(m, BL_LEVEL_ERROR,
 				  "m4: cannot open `%s': the file cannot be "
 				  "read",
@@ -2693,6 +2716,8 @@ generated(struct m4 *m, const char *name, const struct def *d,
 		s->is_default = true;
 		s->src = NULL;
 	}
+	/* made before an include that is not here: it may replace it */
+	s->unread = m->unread && d->seq <= m->unread_seq;
 	sm_shadow(m->cfg, s);
 	sm_text_finish(&all);
 }

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -94,6 +95,8 @@ static const char usage_text[] =
 	"                            sendmail)\n"
 	"      --sendmail-cf DIR     the sendmail-cf tree (m4/cf.m4, ostype/)\n"
 	"                            that OSTYPE, DOMAIN and HACK read\n"
+	"      --root DIR            read absolute include paths under DIR\n"
+	"                            (a repository copy of the server's /)\n"
 	"      --stdin-filename NAME name to use for standard input\n"
 	"      --color WHEN          auto (default), always or never; NO_COLOR\n"
 	"                            in the environment means never\n"
@@ -102,7 +105,8 @@ static const char usage_text[] =
 	"  -V, --version             show the version\n"
 	"\n"
 	"Exit status: 0 nothing at or above --fail-on, 1 findings at or above\n"
-	"it, 2 usage error or input that cannot be used.\n"
+	"it, 3 nothing worse but some of it could not be checked (an include\n"
+	"that is not here), 2 usage error or input that cannot be used.\n"
 	"See bannerlint(1).\n";
 
 static int usage_error(const char *fmt, ...)
@@ -141,15 +145,41 @@ use_color(const char *when, FILE *fp)
 	return isatty(fileno(fp));
 }
 
+/* conf_root - .bannerlint.conf's root = for an instance (load.h) */
+static int
+conf_root(void *ctx, const char *const *paths, size_t npaths, char **root,
+	  struct bl_diags *diags)
+{
+	return bl_confs_root(ctx, paths, npaths, root, diags);
+}
+
+/* show_root - the same for show, which reads .bannerlint.conf only for
+ * root = and leaves a broken one to check to report */
+static int
+show_root(void *ctx, const char *const *paths, size_t npaths, char **root,
+	  struct bl_diags *diags)
+{
+	struct bl_diags quiet;
+
+	(void)diags;
+	bl_diags_init(&quiet);
+	bl_confs_root(ctx, paths, npaths, root, &quiet);
+	bl_diags_finish(&quiet);
+	return 0;
+}
+
 static int
 cmd_show(struct opts *o, char **paths, int npaths)
 {
 	struct bl_instances in;
 	struct bl_diags diags;
 	struct bl_report_opts ro = {.quiet = o->quiet};
+	struct bl_confs *confs = bl_confs_new(o->config, o->no_config);
 	int status;
 
 	bl_diags_init(&diags);
+	o->load.root_for = show_root;
+	o->load.root_ctx = confs;
 	status = bl_load(&in, paths, (size_t)npaths, &o->load, &diags);
 	ro.color = use_color(o->color, stderr);
 	bl_report_diags(stderr, &diags, &in, &ro);
@@ -164,9 +194,16 @@ cmd_show(struct opts *o, char **paths, int npaths)
 	}
 	if (diags.errors > 0)
 		status = -1;
+	/* an include that is not here: the values shown are unverified */
+	for (size_t i = 0; status >= 0 && i < in.n; i++)
+		if (in.v[i]->unread_path != NULL)
+			status = 1;
 	bl_instances_finish(&in);
 	bl_diags_finish(&diags);
-	return status < 0 ? BL_EXIT_ERROR : BL_EXIT_OK;
+	bl_confs_free(confs);
+	return status < 0	? BL_EXIT_ERROR
+	       : status > 0 ? BL_EXIT_INCOMPLETE
+			    : BL_EXIT_OK;
 }
 
 static char **
@@ -300,6 +337,8 @@ cmd_check(struct opts *o, char **paths, int npaths)
 	base.ip = o->ip;
 	base.no_inline = o->no_inline;
 	confs = bl_confs_new(o->config, o->no_config);
+	o->load.root_for = conf_root;
+	o->load.root_ctx = confs;
 	status = bl_load(&in, paths, (size_t)npaths, &o->load, &diags);
 	for (i = 0; i < in.n; i++) {
 		struct bl_engine_opts eo;
@@ -463,6 +502,7 @@ bl_cli_main(int argc, char **argv)
 		{"type", required_argument, NULL, 't'},
 		{"stdin-filename", required_argument, NULL, 's'},
 		{"sendmail-cf", required_argument, NULL, 'M'},
+		{"root", required_argument, NULL, 'R'},
 		{"color", required_argument, NULL, 'c'},
 		{"colour", required_argument, NULL, 'c'},
 		{"quiet", no_argument, NULL, 'q'},
@@ -525,6 +565,16 @@ bl_cli_main(int argc, char **argv)
 		case 'M':
 			bl_sendmail_set_cf_dir(optarg);
 			break;
+		case 'R': {
+			struct stat st;
+
+			if (stat(optarg, &st) != 0 || !S_ISDIR(st.st_mode))
+				return usage_error("--root: \"%s\" is not a "
+						   "directory",
+						   optarg);
+			o.load.root = optarg;
+			break;
+		}
 		case 'c':
 			if (strcmp(optarg, "auto") != 0 &&
 			    strcmp(optarg, "always") != 0 &&

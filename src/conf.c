@@ -133,7 +133,8 @@ validate_level(cfg_t *cfg, cfg_opt_t *opt)
 		CFG_STR("hostname", NULL, CFGF_NONE),                      \
 		CFG_STR_LIST("ip", NULL, CFGF_NONE),                       \
 		CFG_STR_LIST("allow-hostname", NULL, CFGF_NONE),           \
-		CFG_STR_LIST("internal-suffix", NULL, CFGF_NONE)
+		CFG_STR_LIST("internal-suffix", NULL, CFGF_NONE),          \
+		CFG_STR("root", NULL, CFGF_NONE)
 
 static cfg_t *
 parse_file(const char *path, char **text, struct bl_diags *diags)
@@ -311,16 +312,17 @@ merge(struct bl_effective *e, cfg_t *sec)
 	}
 }
 
-/* Does any file of the instance match the pattern, relative to dir? */
+/* Does any of the files match the pattern, relative to dir? */
 static bool
-matches(const struct bl_config *cfg, const char *dir, const char *pattern)
+matches_paths(const char *const *paths, size_t npaths, const char *dir,
+	      const char *pattern)
 {
 	char real[PATH_MAX];
 	size_t i, n = strlen(dir);
 	const char *rel;
 
-	for (i = 0; i < cfg->nsources; i++) {
-		if (realpath(cfg->sources[i]->path, real) == NULL)
+	for (i = 0; i < npaths; i++) {
+		if (realpath(paths[i], real) == NULL)
 			continue;
 		if (strcmp(dir, "/") == 0)
 			rel = real + 1;
@@ -342,6 +344,21 @@ matches(const struct bl_config *cfg, const char *dir, const char *pattern)
 		}
 	}
 	return false;
+}
+
+/* Does any file of the instance match the pattern, relative to dir? */
+static bool
+matches(const struct bl_config *cfg, const char *dir, const char *pattern)
+{
+	const char **paths = bl_xcalloc(cfg->nsources + 1, sizeof(*paths));
+	size_t i;
+	bool m;
+
+	for (i = 0; i < cfg->nsources; i++)
+		paths[i] = cfg->sources[i]->path;
+	m = matches_paths(paths, cfg->nsources, dir, pattern);
+	free(paths);
+	return m;
 }
 
 static char *
@@ -443,6 +460,51 @@ bl_confs_for(struct bl_confs *c, const struct bl_config *cfg,
 	}
 	if (base->no_inline)
 		out->no_inline = true;
+	return 0;
+}
+
+/* bl_confs_root - the root = of the configuration file that applies to
+ * files (see conf.h) */
+int
+bl_confs_root(struct bl_confs *c, const char *const *paths, size_t npaths,
+	      char **root, struct bl_diags *diags)
+{
+	struct conf_file *f;
+	const char *s, *slash;
+	char *path, *dir, *abs;
+	unsigned i;
+
+	*root = NULL;
+	if (c->none || npaths == 0)
+		return 0;
+	if (c->forced) {
+		path = bl_xstrdup(c->forced);
+	} else {
+		slash = strrchr(paths[0], '/');
+		dir = slash ? bl_xstrndup(paths[0], (size_t)(slash - paths[0]))
+			    : bl_xstrdup(".");
+		path = discover(dir[0] ? dir : "/");
+		free(dir);
+	}
+	if (path == NULL)
+		return 0;
+	f = get_file(c, path, diags);
+	free(path);
+	if (f->bad)
+		return -1;
+	s = cfg_getstr(f->cfg, "root");
+	for (i = 0; i < cfg_size(f->cfg, "path"); i++) {
+		cfg_t *sec = cfg_getnsec(f->cfg, "path", i);
+
+		if (cfg_getstr(sec, "root") != NULL &&
+		    matches_paths(paths, npaths, f->dir, cfg_title(sec)))
+			s = cfg_getstr(sec, "root");
+	}
+	if (s == NULL)
+		return 0;
+	abs = s[0] == '/' ? bl_xstrdup(s) : bl_xasprintf("%s/%s", f->dir, s);
+	*root = display_path(abs);
+	free(abs);
 	return 0;
 }
 
@@ -585,6 +647,23 @@ check_section(struct conf_file *f, cfg_t *sec,
 			status = -1;
 		}
 		free(q);
+	}
+	h = cfg_getstr(sec, "root");
+	if (h != NULL) {
+		char *abs = h[0] == '/' ? bl_xstrdup(h)
+					: bl_xasprintf("%s/%s", f->dir, h);
+		struct stat st;
+
+		if (stat(abs, &st) != 0 || !S_ISDIR(st.st_mode)) {
+			char *q = bl_xasprintf("\"%s\"", h);
+
+			bl_diags_add(diags, BL_LEVEL_ERROR, f->path,
+				     line_of(f->text, q), 0,
+				     "root: \"%s\" is not a directory", h);
+			free(q);
+			status = -1;
+		}
+		free(abs);
 	}
 	h = cfg_getstr(sec, "hostname");
 	if (h != NULL && (h[0] == '\0' || strpbrk(h, " \t/:@") != NULL)) {

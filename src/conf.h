@@ -45,6 +45,14 @@ int bl_confs_for(struct bl_confs *c, const struct bl_config *cfg,
 		 struct bl_diags *diags);
 void bl_effective_finish(struct bl_effective *e);
 /*
+ * bl_confs_root - the `root =` that applies to an instance of these files
+ * (the last matching path section's, else the top level's), relative to
+ * the configuration file's directory, in *root (caller frees; NULL: none).
+ * Read before the files are parsed: a root maps their absolute includes.
+ */
+int bl_confs_root(struct bl_confs *c, const char *const *paths,
+		  size_t npaths, char **root, struct bl_diags *diags);
+/*
  * bl_confs_validate - check every section of an already loaded file, not
  * only those that matched: rule ids (known() says which exist), addresses,
  * host names, repeated severity sections. Errors at file:line; once a file.

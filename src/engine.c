@@ -1108,6 +1108,10 @@ bl_engine_run(const struct bl_ruleset *rs, const struct bl_config *cfg,
 	struct run x = {.rs = rs, .o = o, .out = out, .diags = diags};
 	size_t first = out->n, k, j;
 
+	/* an include that is not here: nothing said is verified (the note
+	 * is the reader's) */
+	if (cfg->unread_path != NULL)
+		out->unknown++;
 	for (j = 0; j < rs->nrules; j++) {
 		const struct bl_rule *r = &rs->rules[j];
 

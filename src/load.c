@@ -416,6 +416,34 @@ by_order(const void *a, const void *b)
 	return (int)x->role - (int)y->role;
 }
 
+/* set_root - the root the instance's absolute includes are read under:
+ * --root, else the configuration file's root = for its files */
+static int
+set_root(struct bl_config *cfg, const struct pending *pd,
+	 const struct bl_load_opts *o, struct bl_diags *diags)
+{
+	const char **paths;
+	char *root = NULL;
+	size_t k;
+	int rc;
+
+	if (o->root != NULL) {
+		cfg->root = bl_arena_strdup(&cfg->arena, o->root);
+		return 0;
+	}
+	if (o->root_for == NULL)
+		return 0;
+	paths = bl_xcalloc(pd->nfiles + 1, sizeof(*paths));
+	for (k = 0; k < pd->nfiles; k++)
+		paths[k] = pd->files[k].path;
+	rc = o->root_for(o->root_ctx, paths, pd->nfiles, &root, diags);
+	free(paths);
+	if (root != NULL)
+		cfg->root = bl_arena_strdup(&cfg->arena, root);
+	free(root);
+	return rc;
+}
+
 static int
 build(struct bl_instances *out, struct pending *pd,
       const struct bl_load_opts *o, struct bl_diags *diags)
@@ -429,6 +457,8 @@ build(struct bl_instances *out, struct pending *pd,
 	if (pd->nfiles > 1)
 		qsort(pd->files, pd->nfiles, sizeof(*pd->files), by_order);
 	cfg = bl_config_new(pd->parser->name, pd->name);
+	if (set_root(cfg, pd, o, diags) < 0)
+		status = -1;
 	for (k = 0; k < pd->nfiles; k++) {
 		struct file *f = &pd->files[k];
 

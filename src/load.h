@@ -10,6 +10,13 @@ struct bl_load_opts {
 	const char *type;           /* --type, or NULL to detect */
 	const char *stdin_filename; /* --stdin-filename for "-" */
 	size_t max_size;            /* 0: BL_SOURCE_MAX */
+	const char *root; /* --root: absolute includes are read under it */
+	/* root_for - without --root, the root of an instance made of these
+	 * files (.bannerlint.conf's root =), in *root (caller frees; NULL:
+	 * none); -1 when the configuration file is broken */
+	int (*root_for)(void *ctx, const char *const *paths, size_t npaths,
+			char **root, struct bl_diags *diags);
+	void *root_ctx;
 };
 
 struct bl_instances {

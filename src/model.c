@@ -304,6 +304,61 @@ bl_surface_kind_name(enum bl_surface_kind kind)
 	return kind == BL_SURFACE_BANNER ? "banner" : "helo";
 }
 
+/* bl_config_path - where an instance reads path from (see model.h) */
+char *
+bl_config_path(const struct bl_config *cfg, const char *path)
+{
+	size_t n;
+
+	if (cfg->root == NULL || path[0] != '/')
+		return bl_xstrdup(path);
+	n = strlen(cfg->root);
+	while (n > 1 && cfg->root[n - 1] == '/')
+		n--;
+	return bl_xasprintf("%.*s%s", (int)n, cfg->root, path);
+}
+
+/* bl_config_unread - an absolute include that is not here (see model.h) */
+void
+bl_config_unread(struct bl_config *cfg, struct bl_diags *diags,
+		 const struct bl_source *src, unsigned line, const char *path)
+{
+	char *shown = bl_config_path(cfg, path);
+
+	bl_diags_add(diags, BL_LEVEL_NOTE, src->path, line, 0,
+		     "%s is not available here%s%s%s: what it sets is unknown, "
+		     "so the values it could set are shown as <unknown> and "
+		     "the check is unverified (give --root DIR if the "
+		     "repository holds the server's files)",
+		     path, cfg->root ? " (looked for " : "",
+		     cfg->root ? shown : "", cfg->root ? ")" : "");
+	free(shown);
+	if (cfg->unread_path != NULL)
+		return;
+	cfg->unread_path = bl_arena_strdup(&cfg->arena, path);
+}
+
+/* bl_config_may_unread - could a missing include have set it? */
+bool
+bl_config_may_unread(const struct bl_config *cfg, const struct bl_setting *s)
+{
+	if (cfg->unread_path == NULL)
+		return false;
+	return s == NULL || s->is_default || s->unread;
+}
+
+/* bl_config_unknown - the placeholder for an option an include not here
+ * could set */
+const struct bl_setting *
+bl_config_unknown(struct bl_config *cfg, const char *key)
+{
+	struct bl_setting *s = (struct bl_setting *)bl_config_default(
+		cfg, key, "<unknown>", true);
+
+	s->unread = true;
+	return s;
+}
+
 /* bl_config_default - a built-in default as a setting (config owns) */
 const struct bl_setting *
 bl_config_default(struct bl_config *cfg, const char *key, const char *value,

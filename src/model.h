@@ -39,6 +39,7 @@ struct bl_setting {
 	bool shadowed;                    /* a later definition hides it */
 	bool is_default;
 	bool placeholder; /* a default only the running system knows */
+	bool unread; /* an include that is not here may replace it (m4) */
 	struct bl_span_map *map; /* raw offsets -> source offsets */
 	size_t nmap;
 };
@@ -151,6 +152,11 @@ struct bl_config {
 	 * holds or would hold it. Set by the resolver; NULL: unknown. */
 	const char *hostname_key;
 	const char *hostname_file;
+	/* --root or root =: absolute include paths are read under it */
+	const char *root;
+	/* The first include that is not here (an absolute path missing in
+	 * the repository): what it sets is unknown, the run unverified. */
+	const char *unread_path;
 	/* bl_config_lookup's index of the global settings by key, built as
 	 * settings are looked up (a cache: it never changes an answer) */
 	struct bl_lookup_index *index;
@@ -171,6 +177,32 @@ struct bl_surface *bl_config_add_surface(struct bl_config *cfg);
 struct bl_diags;
 bool bl_config_surface_room(struct bl_config *cfg, struct bl_diags *diags,
 			    const struct bl_scope *scope);
+
+/*
+ * bl_config_path - the file to open for path, read by this instance: an
+ * absolute path under cfg->root when one is set (caller frees).
+ */
+char *bl_config_path(const struct bl_config *cfg, const char *path);
+/*
+ * bl_config_unread - an absolute include at src:line that is not here:
+ * a note there ("not available here; what it sets is unknown"), and the
+ * instance's values it could set become placeholders (see
+ * bl_config_may_unread). A reader where a later definition replaces an
+ * earlier one (m4) marks the earlier ones `unread`; where a second
+ * definition is an error (Exim), only defaults are in doubt.
+ */
+void bl_config_unread(struct bl_config *cfg, struct bl_diags *diags,
+		      const struct bl_source *src, unsigned line,
+		      const char *path);
+/*
+ * bl_config_may_unread - could an include that is not here have set the
+ * option whose effective definition is s (NULL or a default: none)?
+ */
+bool bl_config_may_unread(const struct bl_config *cfg,
+			  const struct bl_setting *s);
+/* bl_config_unknown - the placeholder setting for such an option */
+const struct bl_setting *bl_config_unknown(struct bl_config *cfg,
+					   const char *key);
 
 /* bl_config_default - a built-in default as a setting (config owns) */
 const struct bl_setting *bl_config_default(struct bl_config *cfg,

@@ -166,7 +166,10 @@ print_origin(FILE *fp, const struct bl_origin *or,
 		fprintf(fp, "%sdefault%s  ", col(o, C_DIM), col(o, C_RESET));
 		if (or->placeholder) {
 			bl_escape_puts(fp, s->raw);
-			fputs(" (known only to the running server)", fp);
+			fputs(s->unread ? " (an include that is not here may "
+					  "set it)"
+					: " (known only to the running server)",
+			      fp);
 		} else {
 			fputc('"', fp);
 			bl_escape_puts(fp, s->raw);

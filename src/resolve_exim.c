@@ -357,6 +357,8 @@ variable(struct ex_ctx *x, const char *name, bool *expand_it)
 	if (strcmp(name, "primary_hostname") == 0 ||
 	    (x->in_active && strcmp(name, "smtp_active_hostname") == 0)) {
 		s = x->primary;
+		if (s == NULL && bl_config_may_unread(x->cfg, NULL))
+			return bl_config_unknown(x->cfg, "primary_hostname");
 		return s ? s
 			 : bl_config_default(x->cfg, "primary_hostname",
 					     "<system-hostname>", true);
@@ -364,6 +366,8 @@ variable(struct ex_ctx *x, const char *name, bool *expand_it)
 	if (strcmp(name, "smtp_active_hostname") == 0) {
 		s = x->active;
 		*expand_it = true;
+		if (s == NULL && bl_config_may_unread(x->cfg, NULL))
+			return bl_config_unknown(x->cfg, name);
 		return s && s->raw_len > 0
 			       ? s
 			       : bl_config_default(x->cfg, name, "$primary_hostname",
@@ -614,6 +618,9 @@ bl_resolve_exim(struct bl_config *cfg, struct bl_diags *diags)
 	sf->file = cfg->main_src ? cfg->main_src->path : NULL;
 	sf->key = "smtp_banner";
 	s = bl_config_lookup(cfg, "smtp_banner");
+	/* an include that is not here may set what is left at its default */
+	if (s == NULL && bl_config_may_unread(cfg, NULL))
+		s = bl_config_unknown(cfg, "smtp_banner");
 	if (s == NULL)
 		s = bl_config_default(cfg, "smtp_banner",
 				 "$smtp_active_hostname ESMTP Exim "
@@ -653,6 +660,8 @@ bl_resolve_exim(struct bl_config *cfg, struct bl_diags *diags)
 		sf->file = sc->src->path;
 		sf->key = "helo_data";
 		s = bl_scope_lookup(sc, "helo_data");
+		if (s == NULL && bl_config_may_unread(cfg, NULL))
+			s = bl_config_unknown(cfg, "helo_data");
 		if (s == NULL)
 			s = bl_config_default(cfg, "helo_data", "$primary_hostname",
 					 false);

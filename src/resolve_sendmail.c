@@ -659,6 +659,10 @@ bl_resolve_sendmail(struct bl_config *cfg, struct bl_diags *diags)
 	x.diags = diags;
 	x.is_mc = is_mc;
 	x.j = lookup2(cfg, "confDOMAIN_NAME", "Dj");
+	/* an include that is not here may define what is left at its
+	 * default or defined before it */
+	if (bl_config_may_unread(cfg, x.j))
+		x.j = bl_config_unknown(cfg, "confDOMAIN_NAME");
 	x.z = bl_config_lookup(cfg, "DZ");
 	x.dw = bl_config_lookup(cfg, "Dw");
 	x.dm = bl_config_lookup(cfg, "Dm");
@@ -669,6 +673,8 @@ bl_resolve_sendmail(struct bl_config *cfg, struct bl_diags *diags)
 	sf = surface(cfg, BL_SURFACE_BANNER,
 		     is_mc ? "confSMTP_LOGIN_MSG" : "SmtpGreetingMessage");
 	s = lookup2(cfg, "confSMTP_LOGIN_MSG", "SmtpGreetingMessage");
+	if (bl_config_may_unread(cfg, s))
+		s = bl_config_unknown(cfg, sf->key);
 	if (s == NULL)
 		s = bl_config_default(cfg, sf->key, default_greeting, false);
 	sf->configured = s->raw;
@@ -722,6 +728,8 @@ bl_resolve_sendmail(struct bl_config *cfg, struct bl_diags *diags)
 						      : "HeloName");
 
 		s = lookup2(cfg, "confHELO_NAME", "HeloName");
+		if (bl_config_may_unread(cfg, s))
+			s = bl_config_unknown(cfg, hs->key);
 		if (s != NULL && s->raw_len > 0) {
 			char *t = bl_xmalloc(s->raw_len + 1);
 			size_t *at = bl_xmalloc((s->raw_len + 1) * sizeof(*at));
