@@ -753,11 +753,24 @@ def unread_include(case):
     if not case.rejected or not case.errors:
         return None
     hits = [(f, n, UNREAD.search(msg)) for f, n, msg in case.errors]
-    if not all(m is not None and not os.path.exists(m.group(1))
-               for _, _, m in hits):
+    if not all(m is not None and not os.path.exists(m.group(1)) and
+               written_include(case, f, n, m.group(1)) for f, n, m in hits):
         return None
     f, n, m = hits[0]
     return f, n, m.group(1)
+
+
+def written_include(case, efile, eline, path):
+    """Does line eline of efile include path as written (not a file of the
+    cf tree that OSTYPE, DOMAIN or HACK name, which must exist)?"""
+    try:
+        with open(os.path.join(case.dir, efile), "rb") as f:
+            lines = f.read().decode("utf-8", "replace").split("\n")
+    except OSError:
+        return False
+    return 0 < eline <= len(lines) and \
+        re.search(r"\binclude\(\s*`%s'" % re.escape(path),
+                  lines[eline - 1]) is not None
 
 
 def check_unread(case, unread, rc, doc):
