@@ -958,6 +958,34 @@ unquote(const char *p, size_t n, size_t *outlen, bool *ok)
 	return bl_buf_steal(&b);
 }
 
+/*
+ * quote_error - readconf.c read_string() on the quoted value at d[k] of
+ * a logical line n bytes long, for option or list NAME: Exim refuses a
+ * quote that is not closed, and anything after the closing one (the line
+ * is trimmed, so blanks never follow it)
+ */
+static void
+quote_error(struct reader *r, const struct text *t, const char *d, size_t n,
+	    size_t k, const char *name, size_t nlen)
+{
+	size_t q = k;
+	char *m;
+
+	for (k++; k < n && d[k] != '"'; k++)
+		if (d[k] == '\\' && k + 1 < n)
+			k++;
+	/* Exim takes a last '"' for the closing one even when a backslash
+	 * escapes it (read_string() tests s[-1]): "a\" is a" to it */
+	if (k + 1 == n || (k >= n && n > q + 1 && d[n - 1] == '"'))
+		return;
+	m = bl_xasprintf("%s string value for %.*s: Exim refuses to start",
+			 k >= n ? "missing quote at end of"
+				: "extra characters follow",
+			 (int)(nlen > 200 ? 200 : nlen), name);
+	lerror(r, t, m);
+	free(m);
+}
+
 static const char *const acl_verbs[] = {"accept", "defer", "deny", "discard",
 					"drop", "require", "warn"};
 
@@ -1223,16 +1251,9 @@ named_list(struct reader *r, const struct text *t)
 	if (k < n && d[k] == '"') {
 		value = unquote(d + k, n - k, &vlen, &ok);
 		free(value);
-		if (!ok) {
-			char *m = bl_xasprintf("extra characters follow string "
-					       "value for %s (or the quote is "
-					       "not closed): Exim refuses to "
-					       "start",
-					       strchr(name, ' ') + 1);
-
-			lerror(r, t, m);
-			free(m);
-		}
+		if (!ok)
+			quote_error(r, t, d, n, k, strchr(name, ' ') + 1,
+				    strlen(strchr(name, ' ') + 1));
 	}
 	h = hash_bytes(name, strlen(name));
 	if (table_find(&r->lists, name, strlen(name), h, NULL) != NULL)
@@ -1357,9 +1378,7 @@ option(struct reader *r, const struct text *t, const char *scope,
 	if (v < e && d[v] == '"') {
 		value = unquote(d + v, e - v, &vlen, &ok);
 		if (!ok)
-			lerror(r, t,
-			      "unterminated or trailing text after a quoted "
-			      "string");
+			quote_error(r, t, d, e, v, d + k0, k - k0);
 	} else {
 		while (e > v && (d[e - 1] == ' ' || d[e - 1] == '\t'))
 			e--;
@@ -2361,6 +2380,65 @@ check_auth_names(struct reader *r)
 	table_finish(&seen);
 }
 
+/*
+ * section_lost - is t a line that makes the rest of its section a
+ * different configuration (reported here, once)? An "end" line closed a
+ * section in Exim 3, which had no "begin" lines: its drivers follow it,
+ * and read as Exim 4 options each would be an error of its own, every
+ * "driver" after the first one set twice. A driver's "name:" line in the
+ * main section is the same: a missing "begin". Exim stops at this line;
+ * the lines up to the next "begin" are not read.
+ */
+static bool
+section_lost(struct reader *r, const struct text *t, const char *section,
+	     const struct bl_scope *sc)
+{
+	const char *d = t->b.data;
+	size_t n = t->b.len, k0, k, c;
+	char *m, what[64];
+
+	if (strcmp(section, "unknown") == 0 || strcmp(section, "acl") == 0)
+		return false;
+	if (n == 3 && memcmp(d, "end", 3) == 0) {
+		snprintf(what, sizeof(what), "%s name missing",
+			 instance_kind(section));
+		m = bl_xasprintf(
+			"%s: \"end\" closed a section in Exim 3, whose "
+			"sections have no \"begin\" lines; Exim 4 starts each "
+			"with \"begin NAME\" (the lines up to the next "
+			"\"begin\" are not checked): Exim refuses to start",
+			strcmp(section, "main") == 0
+				? "main option \"end\" unknown"
+			: strcmp(section, "retry") == 0
+				? "missing error type in retry rule"
+			: strcmp(section, "rewrite") == 0
+				? "missing rewrite replacement string"
+			: sc == NULL ? what
+				     : "option \"end\" unknown");
+		lerror(r, t, m);
+		free(m);
+		return true;
+	}
+	if (strcmp(section, "main") != 0)
+		return false;
+	k = read_name(d, n, 0, &k0);
+	for (c = k; c < n && (d[c] == ' ' || d[c] == '\t'); c++)
+		;
+	/* an upper-case name is a (malformed) macro definition */
+	if (k == k0 || k0 != 0 || is_upper((unsigned char)d[0]) || c >= n ||
+	    d[c] != ':')
+		return false;
+	m = bl_xasprintf("main option \"%.*s\" unknown: \"%.*s:\" starts a "
+			 "driver, which needs a \"begin routers\", \"begin "
+			 "transports\" or \"begin authenticators\" line first "
+			 "(the lines up to the next \"begin\" are not "
+			 "checked): Exim refuses to start",
+			 (int)(k > 64 ? 64 : k), d, (int)(k > 64 ? 64 : k), d);
+	lerror(r, t, m);
+	free(m);
+	return true;
+}
+
 static int
 parse(struct bl_config *cfg, struct bl_source *src, enum bl_file_role role,
       struct bl_diags *diags)
@@ -2400,6 +2478,14 @@ parse(struct bl_config *cfg, struct bl_source *src, enum bl_file_role role,
 			acl_stmt = NULL;
 			r.orphan = false;
 			begin_section(&r, &t, section, sizeof(section));
+			continue;
+		}
+		if (section_lost(&r, &t, section, sc)) {
+			/* one cause, one error: its section is not read on */
+			check_block(&r, sc);
+			sc = NULL;
+			acl_stmt = NULL;
+			snprintf(section, sizeof(section), "unknown");
 			continue;
 		}
 		/* rules, not macros: Exim reads every line of these */

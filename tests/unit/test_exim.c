@@ -1049,6 +1049,100 @@ test_start_references(void **state)
 	assert_int_equal(line, 2);
 }
 
+static void
+test_one_cause_one_error(void **state)
+{
+	struct bl_diags d;
+	struct bl_config *cfg;
+	unsigned line;
+	size_t i, n302 = 0;
+
+	(void)state;
+	/* Exim 3: "end" lines, drivers without "begin" */
+	bl_diags_init(&d);
+	cfg = exim("primary_hostname = mx.example.org\nend\n"
+		   "t1:\n  driver = smtp\nt2:\n  driver = smtp\nend\n"
+		   "r1:\n  driver = lookuphost\n  transport = t1\n"
+		   "r2:\n  driver = lookuphost\n  transport = t1\nend\n",
+		   &d);
+	assert_int_equal(d.errors, 1);
+	assert_int_equal(errors_at(&d, "exim.conf", 2, "\"end\" unknown"), 1);
+	for (i = 0; i < cfg->nsettings; i++)
+		if (cfg->settings[i]->shadowed)
+			n302++;
+	assert_int_equal(n302, 0);
+	bl_config_free(cfg);
+	bl_diags_finish(&d);
+	/* a driver's "name:" in the main section; a later "begin" reads on */
+	assert_int_equal(errors("t1:\n  driver = smtp\nt2:\n  driver = smtp\n"
+				"begin routers\nr:\n  driver = redirect\n"
+				"  data = x\n  redirect_router = nosuch\n",
+				&line),
+			 2);
+	assert_int_equal(errors("t1:\n  driver = smtp\n  helo_data = a\n"
+				"  helo_data = b\n",
+				&line),
+			 1);
+	assert_int_equal(line, 1);
+	/* in the other sections, with Exim's own reason */
+	assert_int_equal(errors("begin routers\nr:\n  driver = accept\nend\n"
+				"r2:\n  driver = accept\n  driver = x\n",
+				&line),
+			 1);
+	assert_int_equal(line, 4);
+	assert_int_equal(errors("begin retry\nend\n* * F,1h,1m\n* * x\n",
+				&line),
+			 1);
+	assert_int_equal(errors("begin rewrite\nend\n", &line), 1);
+	/* only a whole "end" line; upper-case "LOGIN:" is a macro line */
+	assert_int_equal(errors("smtp_banner = the end\nbegin routers\nend:\n"
+				"  driver = redirect\n  data = x\n"
+				"begin retry\nend.example.org * F,2h,15m\n",
+				&line),
+			 0);
+	assert_int_equal(errors("LOGIN:\n", &line), 1);
+}
+
+static void
+test_quoted_values(void **state)
+{
+	struct bl_diags d;
+	struct bl_config *cfg;
+	unsigned line;
+
+	(void)state;
+	/* read_string(): nothing after the closing quote, in any option or
+	 * named list; the error at the continued line's last line */
+	bl_diags_init(&d);
+	cfg = exim("smtp_banner = \"a\" \\\n  b\n", &d);
+	assert_int_equal(d.errors, 1);
+	assert_int_equal(errors_at(&d, "exim.conf", 2,
+				   "extra characters follow string value for "
+				   "smtp_banner"),
+			 1);
+	bl_config_free(cfg);
+	bl_diags_finish(&d);
+	bl_diags_init(&d);
+	cfg = exim("begin transports\nt:\n  driver = smtp\n"
+		   "  helo_data = \"x\n",
+		   &d);
+	assert_int_equal(errors_at(&d, "exim.conf", 4,
+				   "missing quote at end of string value for "
+				   "helo_data"),
+			 1);
+	bl_config_free(cfg);
+	bl_diags_finish(&d);
+	assert_int_equal(errors("domainlist d = \"a\" b\n", &line), 1);
+	assert_int_equal(errors("domainlist d = \"a\n", &line), 1);
+	assert_int_equal(errors("smtp_banner = \"\n", &line), 1);
+	/* a last quote closes even when escaped; blanks were trimmed */
+	banner("smtp_banner = \"a \\\"b\\\"\n", "a \"b\"", "220 a \"b\"", 0);
+	assert_int_equal(errors("smtp_banner = \"\\\"\ndomainlist d = \"a\\\"\n"
+				"primary_hostname = \"h.example.org\"   \n",
+				&line),
+			 0);
+}
+
 int
 main(void)
 {
@@ -1068,6 +1162,8 @@ main(void)
 		cmocka_unit_test(test_surface_cap),
 		cmocka_unit_test(test_retry_rewrite),
 		cmocka_unit_test(test_start_references),
+		cmocka_unit_test(test_one_cause_one_error),
+		cmocka_unit_test(test_quoted_values),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
