@@ -92,6 +92,9 @@ struct text {
 	size_t cap;
 	const struct bl_source *src;
 	unsigned line;
+	/* the last physical line read for it: Exim's line in its errors */
+	const struct bl_source *last_src;
+	unsigned last;
 };
 
 struct reader {
@@ -509,6 +512,15 @@ error(struct reader *r, const struct bl_source *src, unsigned line,
 	r->status = -1;
 }
 
+/* lerror - an error in the logical line t, at its last physical line:
+ * the line Exim names (its line count has reached it when it reads the
+ * line as a whole) */
+static void
+lerror(struct reader *r, const struct text *t, const char *msg)
+{
+	error(r, t->last_src, t->last, msg);
+}
+
 static char *
 directive_arg(const char *p, const char *end)
 {
@@ -749,6 +761,8 @@ logical(struct reader *r, struct text *t)
 	text_reset(t);
 	while (physical(r, &line, &len, &off, &lineno, &src)) {
 		text_reset(sub);
+		t->last_src = src;
+		t->last = lineno;
 		if (lineno == 1 && len >= 3 &&
 		    memcmp(line, "\xef\xbb\xbf", 3) == 0) {
 			error(r, src, 1, "found unexpected BOM (byte order "
@@ -953,6 +967,34 @@ unquote(const char *p, size_t n, size_t *outlen, bool *ok)
 	return bl_buf_steal(&b);
 }
 
+/*
+ * quote_error - readconf.c read_string() on the quoted value at d[k] of
+ * a logical line n bytes long, for option or list NAME: Exim refuses a
+ * quote that is not closed, and anything after the closing one (the line
+ * is trimmed, so blanks never follow it)
+ */
+static void
+quote_error(struct reader *r, const struct text *t, const char *d, size_t n,
+	    size_t k, const char *name, size_t nlen)
+{
+	size_t q = k;
+	char *m;
+
+	for (k++; k < n && d[k] != '"'; k++)
+		if (d[k] == '\\' && k + 1 < n)
+			k++;
+	/* Exim takes a last '"' for the closing one even when a backslash
+	 * escapes it (read_string() tests s[-1]): "a\" is a" to it */
+	if (k + 1 == n || (k >= n && n > q + 1 && d[n - 1] == '"'))
+		return;
+	m = bl_xasprintf("%s string value for %.*s: Exim refuses to start",
+			 k >= n ? "missing quote at end of"
+				: "extra characters follow",
+			 (int)(nlen > 200 ? 200 : nlen), name);
+	lerror(r, t, m);
+	free(m);
+}
+
 static const char *const acl_verbs[] = {"accept", "defer", "deny", "discard",
 					"drop", "require", "warn"};
 
@@ -981,7 +1023,7 @@ macro_definition(struct reader *r, const struct text *t)
 	for (k = 0; k < n && is_name((unsigned char)d[k]); k++)
 		;
 	if (k > MACRO_NAME_MAX) {
-		error(r, t->src, t->line,
+		lerror(r, t,
 		      "macro name too long (maximum is 63 characters): Exim "
 		      "refuses to start");
 		return;
@@ -989,7 +1031,7 @@ macro_definition(struct reader *r, const struct text *t)
 	for (v = k; v < n && (d[v] == ' ' || d[v] == '\t'); v++)
 		;
 	if (v >= n || d[v] != '=') {
-		error(r, t->src, t->line,
+		lerror(r, t,
 		      "a line starting with an upper-case letter is a macro "
 		      "definition and needs \"=\"");
 		return;
@@ -1008,14 +1050,14 @@ macro_definition(struct reader *r, const struct text *t)
 					 "never defined",
 					 name);
 
-		error(r, t->src, t->line, msg);
+		lerror(r, t, msg);
 		free(msg);
 	} else if (!redefine && old != NULL) {
 		char *msg = bl_xasprintf("macro \"%s\" is already defined (use "
 					 "== to redefine it)",
 					 name);
 
-		error(r, t->src, t->line, msg);
+		lerror(r, t, msg);
 		free(msg);
 	} else if (old != NULL) {
 		free(r->macros[old->val].value);
@@ -1042,7 +1084,7 @@ macro_definition(struct reader *r, const struct text *t)
 				"previously defined macro \"%s\" is a substring",
 				name, r->macros[best].name);
 
-			error(r, t->src, t->line, msg);
+			lerror(r, t, msg);
 			free(msg);
 		} else {
 			macro_add(r, name, value);
@@ -1207,7 +1249,7 @@ named_list(struct reader *r, const struct text *t)
 	while (k < n && (d[k] == ' ' || d[k] == '\t'))
 		k++;
 	if (k >= n || d[k] != '=') {
-		error(r, t->src, t->line, "missing \"=\" after the name of a "
+		lerror(r, t, "missing \"=\" after the name of a "
 					  "named list");
 		free(name);
 		return true;
@@ -1218,20 +1260,13 @@ named_list(struct reader *r, const struct text *t)
 	if (k < n && d[k] == '"') {
 		value = unquote(d + k, n - k, &vlen, &ok);
 		free(value);
-		if (!ok) {
-			char *m = bl_xasprintf("extra characters follow string "
-					       "value for %s (or the quote is "
-					       "not closed): Exim refuses to "
-					       "start",
-					       strchr(name, ' ') + 1);
-
-			error(r, t->src, t->line, m);
-			free(m);
-		}
+		if (!ok)
+			quote_error(r, t, d, n, k, strchr(name, ' ') + 1,
+				    strlen(strchr(name, ' ') + 1));
 	}
 	h = hash_bytes(name, strlen(name));
 	if (table_find(&r->lists, name, strlen(name), h, NULL) != NULL)
-		error(r, t->src, t->line, "duplicate name for a named list: "
+		lerror(r, t, "duplicate name for a named list: "
 					  "Exim refuses to start");
 	else
 		table_add(&r->lists, bl_arena_strdup(&r->cfg->arena, name),
@@ -1257,18 +1292,21 @@ check_block(struct reader *r, const struct bl_scope *sc)
 			     i >= r->nvalued || r->valued[i]);
 }
 
-/* error_rule - an error at the setting s that a rule reports too */
+/* error_rule - an error in the logical line t of setting s that a rule
+ * reports too: at the setting's key, or at the line Exim names when the
+ * line is continued */
 static void
-error_rule(struct reader *r, const struct bl_setting *s, const char *rule,
-	   const char *msg)
+error_rule(struct reader *r, const struct text *t, const struct bl_setting *s,
+	   const char *rule, const char *msg)
 {
 	size_t n = r->diags->n;
+	bool here = t->last_src == s->src && t->last == s->line;
 
-	bl_diags_add(r->diags, BL_LEVEL_ERROR, s->src->path, s->line, s->col,
-		     "%s", msg);
+	bl_diags_add(r->diags, BL_LEVEL_ERROR, t->last_src->path, t->last,
+		     here ? s->col : 0, "%s", msg);
 	/* past the per-file cap the diagnostic is only counted (and the
 	 * last one in the list is the "... and N more" line) */
-	if (r->diags->n == n + 1 && r->diags->v[n].line == s->line &&
+	if (r->diags->n == n + 1 && r->diags->v[n].line == t->last &&
 	    r->diags->v[n].line != 0)
 		r->diags->v[n].rule = rule;
 	r->status = -1;
@@ -1332,13 +1370,13 @@ option(struct reader *r, const struct text *t, const char *scope,
 	     k++)
 		;
 	if (k == k0) {
-		error(r, t->src, t->line, "an option name is expected here");
+		lerror(r, t, "an option name is expected here");
 		return NULL;
 	}
 	for (v = k; v < n && (d[v] == ' ' || d[v] == '\t'); v++)
 		;
 	if (v < n && d[v] != '=') {
-		error(r, t->src, t->line, "\"=\" expected after the option "
+		lerror(r, t, "\"=\" expected after the option "
 					  "name");
 		return NULL;
 	}
@@ -1349,9 +1387,7 @@ option(struct reader *r, const struct text *t, const char *scope,
 	if (v < e && d[v] == '"') {
 		value = unquote(d + v, e - v, &vlen, &ok);
 		if (!ok)
-			error(r, t->src, t->line,
-			      "unterminated or trailing text after a quoted "
-			      "string");
+			quote_error(r, t, d, e, v, d + k0, k - k0);
 	} else {
 		while (e > v && (d[e - 1] == ' ' || d[e - 1] == '\t'))
 			e--;
@@ -1382,7 +1418,7 @@ option(struct reader *r, const struct text *t, const char *scope,
 
 			o->shadowed = true;
 			s->shadows = o;
-			error_rule(r, s, "BL302", m);
+			error_rule(r, t, s, "BL302", m);
 			free(m);
 		} else {
 			sl = table_add(&r->options,
@@ -1539,7 +1575,7 @@ begin_section(struct reader *r, const struct text *t, char *section,
 		m = bl_xasprintf("\"%.*s\" is not a known configuration "
 				 "section name: Exim refuses to start",
 				 (int)(end - w > 64 ? 64 : end - w), w);
-		error(r, t->src, t->line, m);
+		lerror(r, t, m);
 		free(m);
 		snprintf(section, size, "unknown");
 		return;
@@ -1549,13 +1585,22 @@ begin_section(struct reader *r, const struct text *t, char *section,
 		m = bl_xasprintf("\"%s\" section is repeated in the "
 				 "configuration file: Exim refuses to start",
 				 section);
-		error(r, t->src, t->line, m);
+		lerror(r, t, m);
 		free(m);
 		/* one cause, one error: its lines are not read again */
 		snprintf(section, size, "unknown");
 		return;
 	}
 	r->seen_section[i] = true;
+	if (strcmp(section, "local_scan") == 0) {
+		/* readconf.c local_scan_init(), in an Exim built without
+		 * LOCAL_SCAN_HAS_OPTIONS (Debian's): the section is refused
+		 * at its "begin" line, empty or not */
+		lerror(r, t, "local_scan() options not supported (this Exim, "
+			     "as Debian builds it, has no LOCAL_SCAN_HAS_"
+			     "OPTIONS): Exim refuses to start");
+		snprintf(section, size, "unknown");
+	}
 }
 
 /* read_name - readconf_readname(): after blanks from p, a letter then
@@ -1605,7 +1650,7 @@ new_instance(struct reader *r, const struct text *t, const char *section,
 				       "%.*s: Exim refuses to start",
 				       (int)(ne - nb), d + nb);
 
-		error(r, t->src, t->line, m);
+		lerror(r, t, m);
 		free(m);
 	}
 	sc = bl_config_add_scope(r->cfg);
@@ -1627,7 +1672,7 @@ new_instance(struct reader *r, const struct text *t, const char *section,
 				       strcmp(kind, "acl") == 0 ? "ACL" : kind,
 				       (int)(ne - nb), d + nb);
 
-		error(r, t->src, t->line, m);
+		lerror(r, t, m);
 		free(m);
 		r->dup = sc;
 	} else {
@@ -1657,7 +1702,7 @@ acl_error(struct reader *r, const struct text *t, const char *what)
 {
 	char *m = bl_xasprintf("error in ACL: %s: Exim refuses to start", what);
 
-	error(r, t->src, t->line, m);
+	lerror(r, t, m);
 	free(m);
 }
 
@@ -1788,6 +1833,625 @@ acl_line(struct reader *r, const struct text *t, struct bl_scope *acl,
 		acl_condition(r, t, w, st);
 }
 
+/*
+ * The retry and rewrite sections, as readconf.c reads them at start: Exim
+ * refuses to start on the first malformed rule, at its line. A logical
+ * line is NUL-terminated for Exim, so a byte at or past its end reads as
+ * NUL here (at()); isspace, isgraph, isalnum are those of the C locale.
+ */
+
+/* at - byte k of d[0,n), NUL past the end */
+static int
+at(const char *d, size_t n, size_t k)
+{
+	return k < n ? (unsigned char)d[k] : 0;
+}
+
+static bool
+c_space(int c)
+{
+	return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
+static bool
+c_digit(int c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static bool
+c_alnum(int c)
+{
+	return c_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static int
+c_lower(int c)
+{
+	return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
+}
+
+/* skip_space - past the C-locale white space from k */
+static size_t
+skip_space(const char *d, size_t n, size_t k)
+{
+	while (k < n && c_space((unsigned char)d[k]))
+		k++;
+	return k;
+}
+
+/*
+ * ncmpic - Exim's strncmpic(d + k, w, len): case-blind, the text NUL past
+ * its end; a negative len (Exim passes one for "auth" with no "_")
+ * compares up to the first difference or both ends.
+ */
+static bool
+ncmpic(const char *d, size_t n, size_t k, const char *w, long len)
+{
+	long i;
+
+	for (i = 0; len < 0 || i < len; i++) {
+		int a = c_lower(at(d, n, k + (size_t)i)), b = c_lower(
+				 (unsigned char)w[i]);
+
+		if (a != b)
+			return false;
+		if (a == 0)
+			return true;
+	}
+	return true;
+}
+
+/* dequote_end - where string_dequote() stops reading the word or quoted
+ * string at k (a backslash escapes the byte after it) */
+static size_t
+dequote_end(const char *d, size_t n, size_t k)
+{
+	if (k >= n || d[k] != '"') {
+		while (k < n && !c_space((unsigned char)d[k]))
+			k++;
+		return k;
+	}
+	for (k++; k < n && d[k] != '"'; k++)
+		if (d[k] == '\\' && k + 1 < n)
+			k++;
+	return k < n ? k + 1 : n;
+}
+
+/* read_digits - sscanf's "%d" at d[*k]: strtol's long (saturated), then
+ * cut to 32 bits as glibc stores it in an int */
+static uint32_t
+read_digits(const char *d, size_t n, size_t *k)
+{
+	uint64_t v = 0;
+
+	while (c_digit(at(d, n, *k))) {
+		if (v <= (UINT64_C(0x7fffffffffffffff) - 9) / 10)
+			v = v * 10 + (uint64_t)(d[*k] - '0');
+		else
+			v = UINT64_C(0x7fffffffffffffff);
+		(*k)++;
+	}
+	return (uint32_t)v;
+}
+
+/*
+ * read_time - readconf_readtime(s, terminator, FALSE): [<n>w][<n>d]...
+ * units, at least one, each a number and a letter, ending at term; the
+ * seconds in Exim's int arithmetic (wrapping, as its build does), -1 on
+ * a syntax error
+ */
+static int32_t
+read_time(const char *d, size_t n, size_t k, int term)
+{
+	uint32_t yield = 0, value;
+
+	for (;;) {
+		if (!c_digit(at(d, n, k)))
+			return -1;
+		value = read_digits(d, n, &k);
+		switch (at(d, n, k)) {
+		case 'w':
+			value *= 7;
+			/* FALLTHROUGH */
+		case 'd':
+			value *= 24;
+			/* FALLTHROUGH */
+		case 'h':
+			value *= 60;
+			/* FALLTHROUGH */
+		case 'm':
+			value *= 60;
+			/* FALLTHROUGH */
+		case 's':
+			k++;
+			break;
+		default:
+			return -1;
+		}
+		yield += value;
+		if (at(d, n, k) == term)
+			return (int32_t)yield;
+	}
+}
+
+/* read_fixed - readconf_readfixed(): a number with up to three decimals
+ * counted, times 1000, ending at term; -1 on a syntax error */
+static int32_t
+read_fixed(const char *d, size_t n, size_t k, int term)
+{
+	uint32_t yield, m = 100;
+
+	if (!c_digit(at(d, n, k)))
+		return -1;
+	yield = read_digits(d, n, &k) * 1000u;
+	if (at(d, n, k) == '.')
+		while (c_digit(at(d, n, ++k))) {
+			yield += (uint32_t)(d[k] - '0') * m;
+			m /= 10;
+		}
+	return at(d, n, k) == term ? (int32_t)yield : -1;
+}
+
+/* retry_arg - readconf.c retry_arg(): ",value" at *k, a time (fixed
+ * false) or a multiplier; *err set on a syntax error */
+static int32_t
+retry_arg(const char *d, size_t n, size_t *k, bool fixed, const char **err)
+{
+	size_t pp;
+	int c;
+
+	if (at(d, n, *k) != ',') {
+		*err = "comma expected";
+		return 0;
+	}
+	pp = skip_space(d, n, *k + 1);
+	for (*k = pp; (c = at(d, n, *k)) != 0 && (c_alnum(c) || (fixed &&
+							       c == '.'));
+	     (*k)++)
+		;
+	if (c != 0 && !c_space(c) && c != ',' && c != ';') {
+		*err = "comma or semicolon expected";
+		return 0;
+	}
+	return fixed ? read_fixed(d, n, pp, c) : read_time(d, n, pp, c);
+}
+
+/*
+ * retry_error - readconf_retry_error(): the error name d[pp, p) of a
+ * retry rule (quota[_time], refused[_A|_MX], timeout[_A|_MX|_connect...],
+ * mail_4xx, rcpt_4xx, data_4xx, auth_failed, lost_connection,
+ * tls_required, or *), with Exim's prefix matching; the message Exim
+ * dies with (in buf), or NULL
+ */
+static const char *
+retry_error(const char *d, size_t n, size_t pp, size_t p, char *buf,
+	    size_t size)
+{
+	static const char *const extras[] = {"A", "MX", "connect",
+					     "connect_A", "connect_MX"};
+	size_t q = pp, i;
+	long len, xlen;
+
+	while (q < p && d[q] != '_')
+		q++;
+	len = (long)(q - pp);
+	xlen = (long)(p - q) - 1;
+	if (len == 5 && ncmpic(d, n, pp, "quota", len)) {
+		if (q != p && read_time(d, n, q + 1, at(d, n, p)) < 0)
+			return "bad time value";
+	} else if (len == 7 && ncmpic(d, n, pp, "refused", len)) {
+		if (q != p && !ncmpic(d, n, q + 1, "MX", xlen) &&
+		    !ncmpic(d, n, q + 1, "A", xlen))
+			return "A or MX expected after \"refused\"";
+	} else if (len == 7 && ncmpic(d, n, pp, "timeout", len)) {
+		if (q == p)
+			return NULL;
+		for (i = 0; i < BL_ARRAY_LEN(extras); i++)
+			if (ncmpic(d, n, q + 1, extras[i], xlen))
+				return NULL;
+		/* "timeout_dns": a logged warning, read as "timeout" */
+		if (!ncmpic(d, n, q + 1, "DNS", xlen))
+			return "\"A\", \"MX\", or \"connect\" expected after "
+			       "\"timeout\"";
+	} else if (ncmpic(d, n, pp, "mail_4", 6) ||
+		   ncmpic(d, n, pp, "rcpt_4", 6) ||
+		   ncmpic(d, n, pp, "data_4", 6)) {
+		int a = at(d, n, pp + 6), b = at(d, n, pp + 7);
+		bool bad = p != pp + 8;
+
+		if (!bad && c_digit(a))
+			bad = !c_digit(b) && b != 'x';
+		else if (!bad)
+			bad = a != 'x' || b != 'x';
+		if (bad) {
+			snprintf(buf, size,
+				 "%.4s_4 must be followed by xx, dx, or dd, "
+				 "where x is literal and d is any digit",
+				 d + pp);
+			return buf;
+		}
+	} else if (len == 4 && ncmpic(d, n, pp, "auth", len) &&
+		   ncmpic(d, n, q + 1, "failed", xlen)) {
+		return NULL;
+	} else if (ncmpic(d, n, pp, "lost_connection", (long)(p - pp)) ||
+		   ncmpic(d, n, pp, "tls_required", (long)(p - pp))) {
+		return NULL;
+	} else if (len != 1 || d[pp] != '*') {
+		snprintf(buf, size, "unknown or malformed retry error \"%.*s\"",
+			 (int)(p - pp > 200 ? 200 : p - pp), d + pp);
+		return buf;
+	}
+	return NULL;
+}
+
+/* retry_rule - one line of the retry section, as readconf_retries():
+ * pattern, error name, optional senders=list, F/G/H parameter sets */
+static void
+retry_rule(struct reader *r, const struct text *t)
+{
+	const char *d = t->b.data, *err = NULL;
+	size_t n = t->b.len, k, pp;
+	char buf[320], *m;
+	int rule;
+	int32_t timeout, p1 = 0, p2 = 0;
+
+	k = skip_space(d, n, dequote_end(d, n, 0));
+	for (pp = k; k < n && (unsigned char)d[k] > ' ' &&
+		     (unsigned char)d[k] < 0x7f;
+	     k++)
+		;
+	if (k == pp) {
+		err = "missing error type in retry rule";
+		goto fail;
+	}
+	if ((err = retry_error(d, n, pp, k, buf, sizeof(buf))) != NULL)
+		goto fail;
+	k = skip_space(d, n, k);
+	if (n - k >= 7 && memcmp(d + k, "senders", 7) == 0) {
+		k = skip_space(d, n, k + 7);
+		if (at(d, n, k) != '=') {
+			err = "\"=\" expected after \"senders\" in retry rule";
+			goto fail;
+		}
+		k = dequote_end(d, n, skip_space(d, n, k + 1));
+	}
+	for (k = skip_space(d, n, k); k < n;) {
+		rule = c_lower((unsigned char)d[k++]);
+		timeout = retry_arg(d, n, &k, false, &err);
+		if (err != NULL)
+			goto fail;
+		if (rule == 'f' || rule == 'g' || rule == 'h')
+			p1 = retry_arg(d, n, &k, false, &err);
+		if (err == NULL && (rule == 'g' || rule == 'h'))
+			p2 = retry_arg(d, n, &k, true, &err);
+		if (err != NULL)
+			goto fail;
+		if (rule != 'f' && rule != 'g' && rule != 'h') {
+			err = "unknown retry rule letter";
+			goto fail;
+		}
+		if (timeout <= 0 || p1 <= 0 || (rule != 'f' && p2 < 1000)) {
+			err = "bad parameters for retry rule";
+			goto fail;
+		}
+		k = skip_space(d, n, k);
+		if (k < n && d[k] == ';')
+			k = skip_space(d, n, k + 1);
+		else if (k < n) {
+			err = "semicolon expected";
+			goto fail;
+		}
+	}
+	return;
+fail:
+	m = bl_xasprintf("%s%s: Exim refuses to start", err,
+			 strstr(err, "retry") ? "" : " in retry rule");
+	lerror(r, t, m);
+	free(m);
+}
+
+/* rewrite_rule - one line of the rewrite section, as readconf.c
+ * readconf_one_rewrite(): pattern, replacement, flag letters */
+static void
+rewrite_rule(struct reader *r, const struct text *t)
+{
+	const char *d = t->b.data;
+	size_t n = t->b.len, k, kl;
+	char *key, *m;
+	bool regex, ok;
+
+	k = dequote_end(d, n, 0);
+	if (n > 0 && d[0] == '"') {
+		key = unquote(d, k, &kl, &ok);
+	} else {
+		key = bl_xstrndup(d, k);
+		kl = k;
+	}
+	regex = (kl > 0 && key[0] == '^') ||
+		(kl >= 3 && memcmp(key, "\\N^", 3) == 0);
+	free(key);
+	k = skip_space(d, n, k);
+	if (k >= n) {
+		lerror(r, t, "missing rewrite replacement string: Exim refuses "
+			     "to start");
+		return;
+	}
+	for (k = dequote_end(d, n, k); k < n && d[k] != '\0'; k++) {
+		if (d[k] == ' ' || d[k] == '\t' ||
+		    strchr("qwhsftcbrEFTQR", d[k]) != NULL) {
+			continue;
+		} else if (d[k] == 'S') {
+			if (regex)
+				continue;
+			lerror(r, t, "rewrite rule has the S flag but is not a "
+				     "regular expression: Exim refuses to "
+				     "start");
+			return;
+		}
+		m = bl_xasprintf("unknown rewrite flag character '%c' (could "
+				 "be missing quotes round replacement item): "
+				 "Exim refuses to start",
+				 d[k]);
+		lerror(r, t, m);
+		free(m);
+		return;
+	}
+}
+
+/*
+ * What Exim checks once every driver is read (readconf_rest()), before it
+ * starts: route.c route_init() resolves redirect_router and pass_router
+ * by name, unexpanded (pass_router must name a later router); auths.c
+ * auths_init() wants a public name for each authenticator and refuses two
+ * servers, or two clients, with the same one (case-blind). A router's
+ * transport, the *_transport options and ACL names are looked up only
+ * when they are used (exim -bV accepts "transport = nosuch"): no error.
+ * Exim names no line; the error is at the option, or the driver's
+ * "name:" line when the option is unset.
+ */
+
+/* setting_end_line - the last line of a setting's logical line */
+static unsigned
+setting_end_line(const struct bl_setting *s)
+{
+	unsigned line, col;
+	size_t off = s->stmt_off + (s->stmt_len ? s->stmt_len - 1 : 0);
+
+	if (s->src == NULL || off >= s->src->len)
+		return s->line;
+	bl_source_position(s->src, off, &line, &col);
+	return line < s->line ? s->line : line;
+}
+
+/* driver_error - an error at setting s of a driver, else at sc's line */
+static void
+driver_error(struct reader *r, const struct bl_scope *sc,
+	     const struct bl_setting *s, const char *msg)
+{
+	if (s != NULL)
+		bl_diags_add(r->diags, BL_LEVEL_ERROR, s->src->path,
+			     setting_end_line(s), 0, "%s", msg);
+	else
+		bl_diags_add(r->diags, BL_LEVEL_ERROR, sc->src->path, sc->line,
+			     0, "%s", msg);
+	r->status = -1;
+}
+
+/* check_router_refs - redirect_router and pass_router name routers that
+ * exist (pass_router: one after this router) */
+static void
+check_router_refs(struct reader *r)
+{
+	static const char *const refs[] = {"redirect_router", "pass_router"};
+	const struct bl_config *cfg = r->cfg;
+	const struct bl_scope *sc;
+	const struct bl_setting *s;
+	struct table order = {0};
+	const struct slot *sl;
+	struct bl_buf key;
+	size_t i, j, nth = 0;
+	char *m;
+
+	for (i = 0; i < cfg->nscopes; i++) {
+		sc = cfg->scopes[i];
+		if (strncmp(sc->name, "router/", 7) != 0)
+			continue;
+		nth++;
+		if (table_find(&order, sc->name, strlen(sc->name),
+			       hash_bytes(sc->name, strlen(sc->name)),
+			       NULL) == NULL)
+			table_add(&order, sc->name, strlen(sc->name),
+				  hash_bytes(sc->name, strlen(sc->name)))
+				->val = nth;
+	}
+	bl_buf_init(&key);
+	nth = 0;
+	for (i = 0; i < cfg->nscopes; i++) {
+		sc = cfg->scopes[i];
+		if (strncmp(sc->name, "router/", 7) != 0)
+			continue;
+		nth++;
+		for (j = 0; j < BL_ARRAY_LEN(refs); j++) {
+			if ((s = bl_scope_lookup(sc, refs[j])) == NULL)
+				continue;
+			bl_buf_reset(&key);
+			bl_buf_printf(&key, "router/%s", s->raw);
+			sl = table_find(&order, key.data, key.len,
+					hash_bytes(key.data, key.len), NULL);
+			if (sl != NULL && (j == 0 || sl->val > nth))
+				continue;
+			m = bl_xasprintf(
+				"%s: new_router \"%.200s\" %s \"%s\" router%s: "
+				"Exim refuses to start",
+				refs[j], s->raw,
+				sl == NULL ? "not found for"
+					   : "does not follow",
+				sc->name + 7,
+				sl == NULL ? "" : " (pass_router names a later "
+						  "router)");
+			driver_error(r, sc, s, m);
+			free(m);
+		}
+	}
+	bl_buf_finish(&key);
+	table_finish(&order);
+}
+
+/*
+ * The authenticator drivers of Debian's exim4-daemon-light (exim -bV
+ * lists cram_md5, external, plaintext), as their init functions set
+ * them up: the public name when public_name is unset (plaintext.c and
+ * external.c take the instance name, cram_md5.c none), and the option
+ * whose presence makes the instance a server or a client. Other drivers
+ * are not known here: not checked.
+ */
+static const struct {
+	const char *driver;
+	bool name_default; /* the instance name */
+	const char *server, *client;
+} auth_drivers[] = {
+	{"cram_md5", false, "server_secret", "client_secret"},
+	{"external", true, "server_condition", "client_send"},
+	{"plaintext", true, "server_condition", "client_send"},
+};
+
+/* check_auth_names - each authenticator has a public name, and no two
+ * servers (or two clients) share one */
+static void
+check_auth_names(struct reader *r)
+{
+	const struct bl_config *cfg = r->cfg;
+	const struct bl_scope *sc, *other;
+	const struct bl_setting *pn, *opn;
+	struct table seen = {0};
+	struct slot *sl;
+	struct bl_buf key;
+	const char *name, *side;
+	size_t i, j, k, len;
+	char *m;
+	uint64_t h;
+
+	bl_buf_init(&key);
+	for (i = 0; i < cfg->nscopes; i++) {
+		sc = cfg->scopes[i];
+		if (strncmp(sc->name, "authenticator/", 14) != 0 ||
+		    sc->role == NULL)
+			continue;
+		for (j = 0; j < BL_ARRAY_LEN(auth_drivers); j++)
+			if (strcmp(sc->role, auth_drivers[j].driver) == 0)
+				break;
+		if (j == BL_ARRAY_LEN(auth_drivers))
+			continue;
+		pn = bl_scope_lookup(sc, "public_name");
+		name = pn != NULL ? pn->raw : sc->name + 14;
+		if (pn == NULL && !auth_drivers[j].name_default) {
+			m = bl_xasprintf("no public name specified for the %s "
+					 "authenticator (the %s driver has no "
+					 "default): Exim refuses to start",
+					 sc->name + 14, sc->role);
+			driver_error(r, sc, NULL, m);
+			free(m);
+			continue;
+		}
+		for (k = 0; k < 2; k++) {
+			side = k == 0 ? "server" : "client";
+			if (bl_scope_lookup(sc, k == 0 ? auth_drivers[j].server
+						       : auth_drivers[j].client) ==
+			    NULL)
+				continue;
+			bl_buf_reset(&key);
+			bl_buf_adds(&key, side);
+			bl_buf_addc(&key, '\0');
+			for (len = 0; name[len] != '\0'; len++)
+				bl_buf_addc(&key, (char)c_lower(
+							  (unsigned char)name[len]));
+			h = hash_bytes(key.data, key.len);
+			sl = table_find(&seen, key.data, key.len, h, NULL);
+			if (sl == NULL) {
+				sl = table_add(&seen,
+					       bl_arena_strndup(&r->cfg->arena,
+								key.data,
+								key.len),
+					       key.len, h);
+				sl->val = (size_t)(uintptr_t)sc;
+				continue;
+			}
+			other = (const struct bl_scope *)(uintptr_t)sl->val;
+			opn = bl_scope_lookup(other, "public_name");
+			m = bl_xasprintf("two %s authenticators (%s and %s) have "
+					 "the same public name (%.200s): Exim "
+					 "refuses to start",
+					 side, other->name + 14, sc->name + 14,
+					 opn != NULL ? opn->raw
+						     : other->name + 14);
+			driver_error(r, sc, pn, m);
+			free(m);
+		}
+	}
+	bl_buf_finish(&key);
+	table_finish(&seen);
+}
+
+/*
+ * section_lost - is t a line that makes the rest of its section a
+ * different configuration (reported here, once)? An "end" line closed a
+ * section in Exim 3, which had no "begin" lines: its drivers follow it,
+ * and read as Exim 4 options each would be an error of its own, every
+ * "driver" after the first one set twice. A driver's "name:" line in the
+ * main section is the same: a missing "begin". Exim stops at this line;
+ * the lines up to the next "begin" are not read.
+ */
+static bool
+section_lost(struct reader *r, const struct text *t, const char *section,
+	     const struct bl_scope *sc)
+{
+	const char *d = t->b.data;
+	size_t n = t->b.len, k0, k, c;
+	char *m, what[64];
+
+	if (strcmp(section, "unknown") == 0 || strcmp(section, "acl") == 0)
+		return false;
+	if (n == 3 && memcmp(d, "end", 3) == 0) {
+		snprintf(what, sizeof(what), "%s name missing",
+			 instance_kind(section));
+		m = bl_xasprintf(
+			"%s: \"end\" closed a section in Exim 3, whose "
+			"sections have no \"begin\" lines; Exim 4 starts each "
+			"with \"begin NAME\" (the lines up to the next "
+			"\"begin\" are not checked): Exim refuses to start",
+			strcmp(section, "main") == 0
+				? "main option \"end\" unknown"
+			: strcmp(section, "retry") == 0
+				? "missing error type in retry rule"
+			: strcmp(section, "rewrite") == 0
+				? "missing rewrite replacement string"
+			: sc == NULL ? what
+				     : "option \"end\" unknown");
+		lerror(r, t, m);
+		free(m);
+		return true;
+	}
+	if (strcmp(section, "main") != 0)
+		return false;
+	k = read_name(d, n, 0, &k0);
+	for (c = k; c < n && (d[c] == ' ' || d[c] == '\t'); c++)
+		;
+	/* an upper-case name is a (malformed) macro definition */
+	if (k == k0 || k0 != 0 || is_upper((unsigned char)d[0]) || c >= n ||
+	    d[c] != ':')
+		return false;
+	m = bl_xasprintf("main option \"%.*s\" unknown: \"%.*s:\" starts a "
+			 "driver, which needs a \"begin routers\", \"begin "
+			 "transports\" or \"begin authenticators\" line first "
+			 "(the lines up to the next \"begin\" are not "
+			 "checked): Exim refuses to start",
+			 (int)(k > 64 ? 64 : k), d, (int)(k > 64 ? 64 : k), d);
+	lerror(r, t, m);
+	free(m);
+	return true;
+}
+
 static int
 parse(struct bl_config *cfg, struct bl_source *src, enum bl_file_role role,
       struct bl_diags *diags)
@@ -1829,9 +2493,24 @@ parse(struct bl_config *cfg, struct bl_source *src, enum bl_file_role role,
 			begin_section(&r, &t, section, sizeof(section));
 			continue;
 		}
+		if (section_lost(&r, &t, section, sc)) {
+			/* one cause, one error: its section is not read on */
+			check_block(&r, sc);
+			sc = NULL;
+			acl_stmt = NULL;
+			snprintf(section, sizeof(section), "unknown");
+			continue;
+		}
+		/* rules, not macros: Exim reads every line of these */
+		if (strcmp(section, "retry") == 0) {
+			retry_rule(&r, &t);
+			continue;
+		}
+		if (strcmp(section, "rewrite") == 0) {
+			rewrite_rule(&r, &t);
+			continue;
+		}
 		if (strcmp(section, "main") == 0 ||
-		    strcmp(section, "retry") == 0 ||
-		    strcmp(section, "rewrite") == 0 ||
 		    strcmp(section, "local_scan") == 0 ||
 		    strcmp(section, "unknown") == 0) {
 			/* an upper-case first letter is a macro definition
@@ -1884,7 +2563,7 @@ parse(struct bl_config *cfg, struct bl_source *src, enum bl_file_role role,
 							 "refuses to start",
 							 instance_kind(section));
 
-			error(&r, t.src, t.line, m);
+			lerror(&r, &t, m);
 			free(m);
 			r.orphan = true;
 			continue;
@@ -1900,6 +2579,10 @@ parse(struct bl_config *cfg, struct bl_source *src, enum bl_file_role role,
 			sc->role = s->raw;
 	}
 	check_block(&r, sc);
+	if (!r.stopped) {
+		check_router_refs(&r);
+		check_auth_names(&r);
+	}
 	/* when the reading stopped, the rest was not seen */
 	while (r.nif > 0 && !r.stopped) {
 		r.nif--;

@@ -69,7 +69,8 @@ What is compared (exim = the Exim binary on the file Exim uses):
   bad cases   a case is named bad-* exactly when Exim rejects the assembled
               configuration; bannerlint must exit 2 with an error diagnostic,
               at the FILE:LINE in TREE that Exim's error names (mapped back)
-              when it names one.
+              when it names one: exactly that line, the last physical line
+              of a continued one.
 Placeholders in bannerlint's value/greeting are replaced first:
   <version_number>, <exim_version>  exim -bV;
   <tod_full>, <date>  the dates of the case's own greeting, in order;
@@ -818,7 +819,8 @@ def check_bad(case, c, r, ex, conf_kc, smap, tree, rc, doc, stderr):
         return
     efile, eline = where
     lines = file_lines(os.path.join(tree, efile)) or []
-    ok_lines = set(range(eo.logical_start(lines, eline), eline + 1))
+    # Exim's line: the last physical line of the logical line it read
+    ok_lines = {eline}
     if ".endif missing" in kmsg:
         ok_lines.update(eo.unterminated_ifs(lines))
     hit = [x for x in errs if x.get("line") in ok_lines

@@ -56,9 +56,10 @@ What is compared:
   Bad configurations: when any of the Exim commands fails (-bP/-be: non-zero
   exit or "Exim configuration error"; -bh: non-zero exit or no 220 line, e.g.
   a failed smtp_banner expansion), bannerlint must exit 2 and report an
-  error diagnostic, at the file and line Exim names when it names one (any
-  line of the logical line ending there; for ".endif missing", also the line
-  of the unterminated .ifdef/.ifndef).  A case is named bad-* exactly when
+  error diagnostic, at the file and line Exim names when it names one
+  (exactly that line: the last physical line of a continued one, as Exim
+  counts lines; for ".endif missing", also the line of the unterminated
+  .ifdef/.ifndef).  A case is named bad-* exactly when
   Exim rejects it.
 
 Comparisons are exact: Exim keeps whitespace (unlike postconf), so no
@@ -283,8 +284,12 @@ def same_file(case_dir, reported, exim_file):
 
 
 def accepted_lines(msg, efile, eline):
+    """The lines an error Exim reports at EFILE line ELINE may be at: that
+    line, the last physical line of the logical line it read (Exim counts
+    lines as it reads them); for ".endif missing" (at the end of the file)
+    also the unterminated .ifdef/.ifndef."""
     lines = read_lines(efile) or []
-    ok = set(range(logical_start(lines, eline), eline + 1))
+    ok = {eline}
     if ".endif missing" in msg:
         ok.update(unterminated_ifs(lines))
     return ok

@@ -844,6 +844,305 @@ test_real_constructs(void **state)
 	assert_int_equal(errors("log_timezone = \"true\"\n", &line), 1);
 }
 
+/* retry_err - errors of a retry section holding the one rule, and where */
+static size_t
+retry_err(const char *rule, unsigned *line)
+{
+	char *text = bl_xasprintf("begin retry\n%s\n", rule);
+	size_t n = errors(text, line);
+
+	free(text);
+	return n;
+}
+
+static void
+test_retry_rewrite(void **state)
+{
+	static const char *const good[] = {
+		"* * F,2h,15m", "* *", "\"*@a b\" * F,2h,15m",
+		"* * f,2h,15m;g,16h,1h,1.5; H,5d,8h,2", "* * G,2h,1h,1",
+		"* * F,2h,15m;", "* * G,1h,1m,2.", "* * F,1w2d3h4m5s,1m",
+		"* quota_7d F,1d,1h", "* quota_4d4d F,1d,1h", "* quota F,1h,1m",
+		"* rcpt_4xx F,1h,10m", "* rcpt_45x F,1h,10m",
+		"* RCPT_452 F,1h,10m", "* auth_failed F,1h,1m",
+		"* auth_ F,1h,1m", "* t F,1h,1m", "* LOST_C F,1h,1m",
+		"* timeout_connect_A F,1h,1m", "* timeout_c F,1h,1m",
+		"* timeout_dns F,1h,1m", "* refused_ F,1h,1m",
+		"* TIMEOUT_mx F,1h,1m", "* * senders=: F,1h,30m",
+		"* * senders = \"a b\" F,1h,30m",
+		/* Exim's int arithmetic: 4294967297 is 1 in 32 bits */
+		"* * F,4294967297s,1m", "* * F,596523h,1m",
+		"* * F,99999999999h,1m"};
+	static const char *const bad[][2] = {
+		{"* * F,2h,15mx", "bad parameters"},
+		{"* * F,2h,900", "bad parameters"},
+		{"* * G,2h,1h,0.5", "bad parameters"},
+		{"* * G,2h,1h,.5", "bad parameters"},
+		{"* * F,0s,15m", "bad parameters"},
+		{"* * F,2147483648s,1m", "bad parameters"},
+		{"* * F,596524h,1m", "bad parameters"},
+		{"* * F,99999999999999999999s,1m", "bad parameters"},
+		{"*", "missing error type"},
+		{"\"*@a * F,2h,15m", "missing error type"},
+		{"* * F,2h", "comma expected"},
+		{"* * F2h,15m", "comma expected"},
+		{"* * F, 2h , 15m", "comma expected"},
+		{"* * F,2h,15m;;", "comma expected"},
+		{"* * F,2h.5,15m", "comma or semicolon expected"},
+		{"* * X,2h,1h", "unknown retry rule letter"},
+		{"* * F,2h,15m G,1d,1h,2", "semicolon expected"},
+		{"* * F,2h,15m,3", "semicolon expected"},
+		{"* bogus F,2h,15m", "unknown or malformed retry error \"bogus\""},
+		{"* auth F,2h,15m", "unknown or malformed retry error \"auth\""},
+		{"* q F,2h,15m", "unknown or malformed"},
+		{"* lost_connectionx F,1h,1m", "unknown or malformed"},
+		{"* quota_7x F,1d,1h", "bad time value"},
+		{"* quota_ F,1d,1h", "bad time value"},
+		{"* rcpt_4X5 F,1h,1m", "rcpt_4 must be followed by xx"},
+		{"* data_4xxx F,1h,1m", "data_4 must be followed by xx"},
+		{"* timeout_x F,1h,1m", "\"connect\" expected after"},
+		{"* refused_B F,1h,1m", "A or MX expected"},
+		{"* * senders x", "\"=\" expected after \"senders\""},
+		/* no macro definitions here: a rule like any other */
+		{"FOO = bar", "unknown or malformed retry error \"=\""}};
+	struct bl_diags d;
+	struct bl_config *cfg;
+	unsigned line;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < BL_ARRAY_LEN(good); i++) {
+		if (retry_err(good[i], &line) != 0)
+			fail_msg("retry rule \"%s\" refused", good[i]);
+	}
+	for (i = 0; i < BL_ARRAY_LEN(bad); i++) {
+		char *text = bl_xasprintf("begin retry\n%s\n", bad[i][0]);
+
+		bl_diags_init(&d);
+		cfg = exim(text, &d);
+		if (d.errors != 1 || errors_at(&d, "exim.conf", 2, bad[i][1]) != 1)
+			fail_msg("retry rule \"%s\": no \"%s\" at line 2",
+				 bad[i][0], bad[i][1]);
+		bl_config_free(cfg);
+		bl_diags_finish(&d);
+		free(text);
+	}
+	/* a continued rule: the error is at its last line, as Exim says */
+	assert_int_equal(errors("begin retry\n* * F,2h,15m; \\\n"
+				"   G,16h,1h; \\\n   F,4d,8h\n",
+				&line),
+			 1);
+	assert_int_equal(line, 4);
+	/* rewrite rules */
+	assert_int_equal(errors("begin rewrite\n*@a b@c\n*@a b@c F T\n"
+				"^.*@a b@c S\n\"\\^x\" b S\n\\N^x b S\n"
+				"*@a \"b c\"F\n*@a \"b@c\n"
+				"*@a b@c\tqwhsftcbrEFTQR\n",
+				&line),
+			 0);
+	assert_int_equal(errors("begin rewrite\n*@a\n", &line), 1);
+	assert_int_equal(line, 2);
+	assert_int_equal(errors("begin rewrite\n*@a b@c Fx\n", &line), 1);
+	assert_int_equal(errors("begin rewrite\n*@a b@c S\n", &line), 1);
+	assert_int_equal(errors("begin rewrite\n\"\\N^.*@a\" b@c S\n", &line),
+			 1);
+	assert_int_equal(errors("begin rewrite\n*@a b@c \"F\"\n", &line), 1);
+	assert_int_equal(errors("begin rewrite\nFOO = bar\n", &line), 1);
+	/* local_scan: refused at its begin line, its lines not read */
+	assert_int_equal(errors("smtp_banner = x\nbegin local_scan\n"
+				"a = b\nc = d\n",
+				&line),
+			 1);
+	assert_int_equal(line, 2);
+}
+
+static void
+test_start_references(void **state)
+{
+	static const char *const auth =
+		"begin authenticators\n"
+		"a:\n  driver = plaintext\n  public_name = PLAIN\n"
+		"  server_condition = yes\n";
+	char *text;
+	unsigned line;
+
+	(void)state;
+	/* redirect_router: a router anywhere; pass_router: a later one */
+	assert_int_equal(errors("begin routers\nr0:\n  driver = redirect\n"
+				"  data = y\n  redirect_router = r1\n"
+				"  pass_router = r1\n"
+				"r1:\n  driver = redirect\n  data = x\n"
+				"  redirect_router = r0\n",
+				&line),
+			 0);
+	assert_int_equal(errors("begin routers\nr1:\n  driver = redirect\n"
+				"  data = x\n  redirect_router = \\\n   nosuch\n",
+				&line),
+			 1);
+	assert_int_equal(line, 6);
+	assert_int_equal(errors("begin routers\nr0:\n  driver = redirect\n"
+				"  data = y\nr1:\n  driver = redirect\n"
+				"  data = x\n  pass_router = r0\n",
+				&line),
+			 1);
+	assert_int_equal(line, 8);
+	assert_int_equal(errors("begin routers\nr1:\n  driver = redirect\n"
+				"  data = x\n  pass_router = r1\n",
+				&line),
+			 1);
+	/* unexpanded: an expansion is a name that does not exist */
+	assert_int_equal(errors("begin routers\nr0:\n  driver = redirect\n"
+				"  data = y\n"
+				"  redirect_router = ${if true{r0}}\n",
+				&line),
+			 1);
+	/* transports and ACLs are looked up when used */
+	assert_int_equal(errors("acl_smtp_rcpt = nosuch\nbegin acl\na:\n"
+				"  accept acl = nosuch\n"
+				"begin routers\nr1:\n  driver = redirect\n"
+				"  data = x\n  file_transport = nosuch\n"
+				"r2:\n  driver = accept\n  transport = nosuch\n",
+				&line),
+			 0);
+	/* public names: two servers or two clients may not share one,
+	 * case-blind; a server and a client may */
+	text = bl_xasprintf("%sb:\n  driver = plaintext\n"
+			    "  public_name = plain\n  server_condition = no\n",
+			    auth);
+	assert_int_equal(errors(text, &line), 1);
+	assert_int_equal(line, 8);
+	free(text);
+	text = bl_xasprintf("%sb:\n  driver = plaintext\n"
+			    "  public_name = plain\n  client_send = : a : b\n",
+			    auth);
+	assert_int_equal(errors(text, &line), 0);
+	free(text);
+	/* plaintext and external default to the instance name */
+	text = bl_xasprintf("%sPLAIN:\n  driver = external\n"
+			    "  server_condition = no\n",
+			    auth);
+	assert_int_equal(errors(text, &line), 1);
+	assert_int_equal(line, 6);
+	free(text);
+	assert_int_equal(errors("begin authenticators\na:\n  driver = plaintext\n"
+				"  server_condition = x\nb:\n"
+				"  driver = plaintext\n  server_condition = x\n"
+				"c:\n  driver = external\n  client_send = x\n"
+				"d:\n  driver = external\n  client_send = x\n"
+				"e:\n  driver = plaintext\n  public_name = e\n"
+				"  server_prompts = :\n"
+				"f:\n  driver = plaintext\n  public_name = e\n"
+				"  server_prompts = :\n",
+				&line),
+			 0);
+	assert_int_equal(errors("begin authenticators\na:\n  driver = cram_md5\n"
+				"  public_name = C\n  client_secret = x\n"
+				"b:\n  driver = cram_md5\n  public_name = c\n"
+				"  client_secret = y\n",
+				&line),
+			 1);
+	/* cram_md5 has no default public name */
+	assert_int_equal(errors("begin authenticators\ncram:\n"
+				"  driver = cram_md5\n  server_secret = x\n",
+				&line),
+			 1);
+	assert_int_equal(line, 2);
+}
+
+static void
+test_one_cause_one_error(void **state)
+{
+	struct bl_diags d;
+	struct bl_config *cfg;
+	unsigned line;
+	size_t i, n302 = 0;
+
+	(void)state;
+	/* Exim 3: "end" lines, drivers without "begin" */
+	bl_diags_init(&d);
+	cfg = exim("primary_hostname = mx.example.org\nend\n"
+		   "t1:\n  driver = smtp\nt2:\n  driver = smtp\nend\n"
+		   "r1:\n  driver = lookuphost\n  transport = t1\n"
+		   "r2:\n  driver = lookuphost\n  transport = t1\nend\n",
+		   &d);
+	assert_int_equal(d.errors, 1);
+	assert_int_equal(errors_at(&d, "exim.conf", 2, "\"end\" unknown"), 1);
+	for (i = 0; i < cfg->nsettings; i++)
+		if (cfg->settings[i]->shadowed)
+			n302++;
+	assert_int_equal(n302, 0);
+	bl_config_free(cfg);
+	bl_diags_finish(&d);
+	/* a driver's "name:" in the main section; a later "begin" reads on */
+	assert_int_equal(errors("t1:\n  driver = smtp\nt2:\n  driver = smtp\n"
+				"begin routers\nr:\n  driver = redirect\n"
+				"  data = x\n  redirect_router = nosuch\n",
+				&line),
+			 2);
+	assert_int_equal(errors("t1:\n  driver = smtp\n  helo_data = a\n"
+				"  helo_data = b\n",
+				&line),
+			 1);
+	assert_int_equal(line, 1);
+	/* in the other sections, with Exim's own reason */
+	assert_int_equal(errors("begin routers\nr:\n  driver = accept\nend\n"
+				"r2:\n  driver = accept\n  driver = x\n",
+				&line),
+			 1);
+	assert_int_equal(line, 4);
+	assert_int_equal(errors("begin retry\nend\n* * F,1h,1m\n* * x\n",
+				&line),
+			 1);
+	assert_int_equal(errors("begin rewrite\nend\n", &line), 1);
+	/* only a whole "end" line; upper-case "LOGIN:" is a macro line */
+	assert_int_equal(errors("smtp_banner = the end\nbegin routers\nend:\n"
+				"  driver = redirect\n  data = x\n"
+				"begin retry\nend.example.org * F,2h,15m\n",
+				&line),
+			 0);
+	assert_int_equal(errors("LOGIN:\n", &line), 1);
+}
+
+static void
+test_quoted_values(void **state)
+{
+	struct bl_diags d;
+	struct bl_config *cfg;
+	unsigned line;
+
+	(void)state;
+	/* read_string(): nothing after the closing quote, in any option or
+	 * named list; the error at the continued line's last line */
+	bl_diags_init(&d);
+	cfg = exim("smtp_banner = \"a\" \\\n  b\n", &d);
+	assert_int_equal(d.errors, 1);
+	assert_int_equal(errors_at(&d, "exim.conf", 2,
+				   "extra characters follow string value for "
+				   "smtp_banner"),
+			 1);
+	bl_config_free(cfg);
+	bl_diags_finish(&d);
+	bl_diags_init(&d);
+	cfg = exim("begin transports\nt:\n  driver = smtp\n"
+		   "  helo_data = \"x\n",
+		   &d);
+	assert_int_equal(errors_at(&d, "exim.conf", 4,
+				   "missing quote at end of string value for "
+				   "helo_data"),
+			 1);
+	bl_config_free(cfg);
+	bl_diags_finish(&d);
+	assert_int_equal(errors("domainlist d = \"a\" b\n", &line), 1);
+	assert_int_equal(errors("domainlist d = \"a\n", &line), 1);
+	assert_int_equal(errors("smtp_banner = \"\n", &line), 1);
+	/* a last quote closes even when escaped; blanks were trimmed */
+	banner("smtp_banner = \"a \\\"b\\\"\n", "a \"b\"", "220 a \"b\"", 0);
+	assert_int_equal(errors("smtp_banner = \"\\\"\ndomainlist d = \"a\\\"\n"
+				"primary_hostname = \"h.example.org\"   \n",
+				&line),
+			 0);
+}
+
 int
 main(void)
 {
@@ -861,6 +1160,10 @@ main(void)
 		cmocka_unit_test(test_fifo_include),
 		cmocka_unit_test(test_expansion_limits),
 		cmocka_unit_test(test_surface_cap),
+		cmocka_unit_test(test_retry_rewrite),
+		cmocka_unit_test(test_start_references),
+		cmocka_unit_test(test_one_cause_one_error),
+		cmocka_unit_test(test_quoted_values),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
