@@ -2437,19 +2437,33 @@ section_lost(struct reader *r, const struct text *t, const char *section,
 	k = read_name(d, n, 0, &k0);
 	for (c = k; c < n && (d[c] == ' ' || d[c] == '\t'); c++)
 		;
-	/* an upper-case name is a (malformed) macro definition */
-	if (k == k0 || k0 != 0 || is_upper((unsigned char)d[0]) || c >= n ||
-	    d[c] != ':')
+	if (k == k0 || k0 != 0 || c >= n || d[c] != ':')
 		return false;
-	m = bl_xasprintf("main option \"%.*s\" unknown: \"%.*s:\" starts a "
-			 "driver, which needs a \"begin routers\", \"begin "
-			 "transports\" or \"begin authenticators\" line first "
-			 "(the lines up to the next \"begin\" are not "
-			 "checked): Exim refuses to start",
-			 (int)(k > 64 ? 64 : k), d, (int)(k > 64 ? 64 : k), d);
+	/* an upper-case name ("LOGIN:") is a malformed macro definition to
+	 * Exim, the same missing "begin" */
+	m = bl_xasprintf("%s%.*s%s: \"%.*s:\" starts a driver, which needs a "
+			 "\"begin routers\", \"begin transports\" or \"begin "
+			 "authenticators\" line first (the lines up to the next "
+			 "\"begin\" are not checked): Exim refuses to start",
+			 is_upper((unsigned char)d[0]) ? "malformed macro "
+							 "definition"
+						       : "main option \"",
+			 is_upper((unsigned char)d[0]) ? 0
+						       : (int)(k > 64 ? 64 : k),
+			 d, is_upper((unsigned char)d[0]) ? "" : "\" unknown",
+			 (int)(k > 64 ? 64 : k), d);
 	lerror(r, t, m);
 	free(m);
 	return true;
+}
+
+/* is_definition - does d[0,n) read "NAME =" (or "NAME ==")? */
+static bool
+is_definition(const char *d, size_t n)
+{
+	size_t k0, k = skip_space(d, n, read_name(d, n, 0, &k0));
+
+	return k < n && d[k] == '=';
 }
 
 static int
@@ -2516,6 +2530,11 @@ parse(struct bl_config *cfg, struct bl_source *src, enum bl_file_role role,
 			/* an upper-case first letter is a macro definition
 			 * here, with or without "=" */
 			if (is_upper((unsigned char)d[0])) {
+				/* a lost section's lines are not errors of
+				 * their own: only its definitions count */
+				if (strcmp(section, "unknown") == 0 &&
+				    !is_definition(d, n))
+					continue;
 				if (macro_line(&r, &t))
 					break;
 				continue;

@@ -1143,6 +1143,25 @@ test_quoted_values(void **state)
 			 0);
 }
 
+static void
+test_lost_section_lines(void **state)
+{
+	unsigned line;
+
+	(void)state;
+	/* authenticators pasted without "begin": one error, at the first */
+	assert_int_equal(errors("LOGIN:\n  driver = plaintext\nPLAIN:\n"
+				"  driver = plaintext\n  driver = x\n",
+				&line),
+			 1);
+	assert_int_equal(line, 1);
+	/* a lost section's definitions still define: X twice is refused */
+	assert_int_equal(errors("begin routerss\nR1:\n  driver = x\nX = 1\n"
+				"X = 2\n",
+				&line),
+			 2);
+}
+
 int
 main(void)
 {
@@ -1164,6 +1183,7 @@ main(void)
 		cmocka_unit_test(test_start_references),
 		cmocka_unit_test(test_one_cause_one_error),
 		cmocka_unit_test(test_quoted_values),
+		cmocka_unit_test(test_lost_section_lines),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
