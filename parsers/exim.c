@@ -24,6 +24,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,11 +37,47 @@
 #include "resolve.h"
 #include "util.h"
 
-struct exim_option {
-	const char *name;
-	bool boolean;
+/* The kinds of option readconf.c's readconf_handle_option() reads, by
+ * what the value must look like (tools/exim-options.sh finds each
+ * option's kind by probing the binary) */
+enum exim_type {
+	EXIM_T_STRING,	      /* opt_stringptr: anything */
+	EXIM_T_BOOL,	      /* opt_bool (and _verify, _set, opt_bit) */
+	EXIM_T_EXPAND_BOOL,   /* opt_expand_bool: a string when it has a $ */
+	EXIM_T_INT,	      /* opt_int, opt_mkint: 32 bits, K M G T */
+	EXIM_T_KINT,	      /* opt_Kint: 64 bits, K to Z */
+	EXIM_T_OCTINT,	      /* opt_octint: base 8 */
+	EXIM_T_FIXED,	      /* opt_fixed: 3 decimals */
+	EXIM_T_TIME,	      /* opt_time: 1w2d3h4m5s */
+	EXIM_T_TIME_EXPANDED, /* opt_func smtp_receive_timeout: $... or time */
+	EXIM_T_TIMELIST,      /* opt_timelist: increasing times, a : list */
+	EXIM_T_UID,	      /* the rest depend on the host's users and */
+	EXIM_T_GID,	      /* groups, or are rewrite rules: not checked */
+	EXIM_T_EXPAND_UID,
+	EXIM_T_EXPAND_GID,
+	EXIM_T_UIDLIST,
+	EXIM_T_GIDLIST,
+	EXIM_T_REWRITE
 };
 
+#define EXIM_F_REPEAT 1 /* opt_rep_con, opt_rep_str: may be set again */
+
+struct exim_option {
+	const char *name;
+	unsigned char type;  /* enum exim_type */
+	unsigned char flags; /* EXIM_F_* */
+	unsigned char max;   /* a time list: the most times it holds */
+};
+
+/* The options of a driver, or (name NULL) the generic ones of its kind. */
+struct exim_driver {
+	const char *kind; /* "router", "transport", "authenticator" */
+	const char *name;
+	const struct exim_option *opts;
+	size_t n;
+};
+
+#define EXIM_OPTION_TABLES
 #include "exim_names.inc"
 
 #define MAX_INCLUDE 16 /* nested .include */
@@ -122,8 +159,6 @@ struct reader {
 	struct bl_buf key;    /* scratch for those keys */
 	/* per setting of the current driver, in order: written with "="?
 	 * (the source may not show it: a macro can make the whole line) */
-	bool *valued;
-	size_t nvalued, valued_cap;
 	struct table drivers; /* "kind\0name" of every driver instance */
 	bool seen_section[8]; /* by section_names: Exim refuses a repeat */
 	const struct bl_scope *dup; /* a driver whose name is taken: its
@@ -1095,118 +1130,441 @@ macro_definition(struct reader *r, const struct text *t)
 	free(value);
 }
 
-/*
- * Obsolete names Exim 4.96 still accepts, entries of their own in
- * readconf.c's optionlist_config flagged opt_hidden, which -bP does not
- * list (so tools/exim-options.sh misses them): return_size_limit, the old
- * name of bounce_return_size_limit (opt_mkint). Found by setting every
- * name-like tail of a listed option with exim -bV; the smtp transport has
- * none. Being entries of their own, an alias and its new name may both be
- * set (Exim accepts it), each once.
- */
-static const struct exim_option exim_main_aliases[] = {
-	{"return_size_limit", false},
-};
+/* option_cmp - bsearch() order of the generated tables (C byte order) */
+static int
+option_cmp(const void *key, const void *elem)
+{
+	return strcmp(key, ((const struct exim_option *)elem)->name);
+}
 
+/* find_option - NAME in the table TAB of N entries, or NULL (borrowed) */
 static const struct exim_option *
 find_option(const struct exim_option *tab, size_t n, const char *name)
 {
+	if (tab == NULL || n == 0)
+		return NULL;
+	return bsearch(name, tab, n, sizeof(*tab), option_cmp);
+}
+
+/* driver_table - the options of driver NAME of KIND (NAME NULL: the
+ * generic ones of the kind), or NULL when Exim's build has no such driver */
+static const struct exim_driver *
+driver_table(const char *kind, size_t klen, const char *name)
+{
 	size_t i;
 
-	for (i = 0; i < n; i++)
-		if (strcmp(tab[i].name, name) == 0)
-			return &tab[i];
+	for (i = 0; i < BL_ARRAY_LEN(exim_drivers); i++) {
+		const struct exim_driver *dr = &exim_drivers[i];
+
+		if (strlen(dr->kind) != klen || strncmp(dr->kind, kind, klen) != 0)
+			continue;
+		if (name == NULL ? dr->name == NULL
+				 : dr->name != NULL && strcmp(dr->name, name) == 0)
+			return dr;
+	}
 	return NULL;
 }
 
-/* The option table of a section or driver; NULL when bannerlint does not
- * know the driver's options (routers, authenticators, other transports). */
+/*
+ * lookup_option - the option KEY (as written, "no_" and "not_" included) of
+ * SCOPE, whose driver so far is DRIVER ("" or NULL: not given yet), as
+ * readconf_driver_init() finds it: the kind's generic options first, then
+ * the driver's own. *off is the length of a negation prefix (Exim strips
+ * it from any name before the lookup). NULL with *why set (an UNKNOWN_*):
+ * Exim refuses the name; NULL with *why 0: bannerlint has no table to tell.
+ */
+enum { UNKNOWN_MAIN = 1, UNKNOWN_BEFORE_DRIVER, UNKNOWN_PRIVATE };
+
 static const struct exim_option *
-option_table(const char *scope, const char *driver, size_t *n)
+lookup_option(const char *scope, const char *driver, const char *key,
+	      size_t *off, int *why)
 {
+	const struct exim_driver *gen, *own;
+	const struct exim_option *o;
+	const char *slash = strchr(scope, '/');
+
+	*off = strncmp(key, "no_", 3) == 0	  ? 3
+	       : strncmp(key, "not_", 4) == 0 ? 4
+					      : 0;
+	*why = 0;
 	if (strcmp(scope, "main") == 0) {
-		*n = BL_ARRAY_LEN(exim_main_options);
-		return exim_main_options;
+		o = find_option(exim_opts_main, BL_ARRAY_LEN(exim_opts_main),
+				key + *off);
+		if (o == NULL)
+			*why = UNKNOWN_MAIN;
+		return o;
 	}
-	if (strncmp(scope, "transport/", 10) != 0 || driver == NULL)
+	if (slash == NULL)
 		return NULL;
-	if (strcmp(driver, "smtp") == 0) {
-		*n = BL_ARRAY_LEN(exim_smtp_options);
-		return exim_smtp_options;
+	gen = driver_table(scope, (size_t)(slash - scope), NULL);
+	if (gen == NULL)
+		return NULL;
+	o = find_option(gen->opts, gen->n, key + *off);
+	if (o != NULL)
+		return o;
+	if (driver == NULL || *driver == '\0') {
+		*why = UNKNOWN_BEFORE_DRIVER;
+		return NULL;
 	}
-	if (strcmp(driver, "lmtp") == 0) {
-		*n = BL_ARRAY_LEN(exim_lmtp_options);
-		return exim_lmtp_options;
+	own = driver_table(scope, (size_t)(slash - scope), driver);
+	if (own == NULL)
+		return NULL;
+	o = find_option(own->opts, own->n, key + *off);
+	if (o == NULL)
+		*why = UNKNOWN_PRIVATE;
+	return o;
+}
+
+/* is_digit, is_blank - the C locale's isdigit() and isspace() */
+static bool
+is_digit(int c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static bool
+is_blank(int c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' ||
+	       c == '\r';
+}
+
+/* c_int - what glibc's sscanf("%d") stores from s: strtol() cut to 32
+ * bits; *end past the number (s when there is none) */
+static int32_t
+c_int(const char *s, const char **end)
+{
+	char *e;
+	long long v;
+
+	errno = 0;
+	v = strtoll(s, &e, 10);
+	*end = e;
+	return (int32_t)(uint32_t)(unsigned long long)v;
+}
+
+/*
+ * exim_time - readconf_readtime(s, terminator, FALSE): [<n>w][<n>d][<n>h]
+ * [<n>m][<n>s] repeated, each number with its unit, up to TERMINATOR, in
+ * Exim's int arithmetic (it wraps; a negative result is an error). The
+ * seconds, or -1; *end is where the reading stopped.
+ */
+static int32_t
+exim_time(const char *s, char terminator, const char **end)
+{
+	uint32_t yield = 0, value;
+
+	for (;;) {
+		if (!is_digit((unsigned char)*s))
+			return -1;
+		value = (uint32_t)c_int(s, &s);
+		switch (*s) {
+		case 'w':
+			value *= 7;
+			/* FALLTHROUGH */
+		case 'd':
+			value *= 24;
+			/* FALLTHROUGH */
+		case 'h':
+			value *= 60;
+			/* FALLTHROUGH */
+		case 'm':
+			value *= 60;
+			/* FALLTHROUGH */
+		case 's':
+			s++;
+			break;
+		default:
+			return -1;
+		}
+		yield += value;
+		if (*s == terminator) {
+			*end = s;
+			return (int32_t)yield < 0 ? -1 : (int32_t)yield;
+		}
 	}
+}
+
+/* extra_chars - readconf.c's extra_chars_error() text ("extra characters
+ * follow WHAT") for the text at REST (caller frees) */
+static char *
+extra_chars(const char *rest, const char *what)
+{
+	return bl_xasprintf("extra characters follow %s%s", what,
+			    *rest == '#' ? " (# is comment only at line start)"
+					 : "");
+}
+
+/* check_int - opt_int/opt_mkint/opt_octint/opt_Kint values: strtol() in
+ * BASE (0: C's 0x and 0 prefixes), one suffix multiplying by 1024 per
+ * step (K M G T; with WIDE, 64 bits and P E Z too); NULL or what is wrong
+ * (caller frees) */
+static char *
+check_int(const char *name, const char *v, int base, bool wide)
+{
+	static const char *const narrow_mp = "TtGgMmKk";
+	static const char *const wide_mp = "ZzEePpTtGgMmKk";
+	const char *inttype = base == 8 ? "octal " : "", *mp, *sfx;
+	char *end, *what, *m;
+	long long lv;
+	bool range;
+	size_t steps;
+
+	errno = 0;
+	lv = strtoll(v, &end, base);
+	range = errno == ERANGE;
+	if (end == v)
+		return bl_xasprintf("%sinteger expected for %s", inttype, name);
+	mp = wide ? wide_mp : narrow_mp;
+	if (!range && *end != '\0' && (sfx = strchr(mp, *end)) != NULL) {
+		end++;
+		/* readconf.c's loops: the narrow one multiplies once for K,
+		 * the wide one not at all (an opt_Kint value is held in K) */
+		steps = (strlen(mp) - 1 - (size_t)(sfx - mp)) / 2 +
+			(wide ? 0 : 1);
+		while (steps-- > 0) {
+			if (wide ? lv > LLONG_MAX / 1024 || lv < LLONG_MIN / 1024
+				 : lv > INT32_MAX / 1024 || lv < INT32_MIN / 1024) {
+				range = true;
+				break;
+			}
+			lv *= 1024;
+		}
+	}
+	if (range || (!wide && (lv > INT32_MAX || lv < INT32_MIN)))
+		return bl_xasprintf("absolute value of integer \"%.100s\" is too "
+				    "large (overflow)",
+				    v);
+	while (is_blank((unsigned char)*end))
+		end++;
+	if (*end == '\0')
+		return NULL;
+	what = bl_xasprintf("%sinteger value for %s", inttype, name);
+	m = extra_chars(end, what);
+	free(what);
+	return m;
+}
+
+/* check_bool - the text after "=" of a boolean: empty, or true, false,
+ * yes or no in any case, read as readconf_readname() reads a word; NULL
+ * or what is wrong (caller frees) */
+static char *
+check_bool(const char *name, const char *v)
+{
+	char word[64], *what, *m;
+	size_t p = 0;
+
+	if (*v == '\0')
+		return NULL;
+	while (is_blank((unsigned char)*v))
+		v++;
+	if ((*v >= 'a' && *v <= 'z') || (*v >= 'A' && *v <= 'Z'))
+		for (; is_name((unsigned char)*v); v++)
+			if (p < sizeof(word) - 1)
+				word[p++] = *v;
+	word[p] = '\0';
+	while (is_blank((unsigned char)*v))
+		v++;
+	if (strcasecmp(word, "true") != 0 && strcasecmp(word, "yes") != 0 &&
+	    strcasecmp(word, "false") != 0 && strcasecmp(word, "no") != 0)
+		return bl_xasprintf("\"%s\" is not a valid value for the \"%s\" "
+				    "option (a boolean: true, false, yes or "
+				    "no, unquoted)",
+				    word, name);
+	if (*v == '\0')
+		return NULL;
+	what = bl_xasprintf("\"%s\" for boolean option %s", word, name);
+	m = extra_chars(v, what);
+	free(what);
+	return m;
+}
+
+/* check_fixed - opt_fixed: sscanf("%d"), optionally "." and digits; NULL
+ * or what is wrong (caller frees). Exim 4.96 checks the integer for a sign
+ * only: its check of the value times 1000 is compiled away. */
+static char *
+check_fixed(const char *name, const char *v)
+{
+	const char *end;
+	char *what, *m;
+	int32_t value = c_int(v, &end);
+
+	if (end == v)
+		return bl_xasprintf("fixed-point number expected for %s", name);
+	if (value < 0)
+		return bl_xasprintf("integer \"%.100s\" is too large (overflow)",
+				    v);
+	if (*end == '.')
+		for (end++; is_digit((unsigned char)*end); end++)
+			;
+	while (is_blank((unsigned char)*end))
+		end++;
+	if (*end == '\0')
+		return NULL;
+	what = bl_xasprintf("fixed-point value for %s", name);
+	m = extra_chars(end, what);
+	free(what);
+	return m;
+}
+
+/* check_timelist - opt_timelist: at most MAX increasing times separated
+ * by colons (blanks around them allowed); NULL or what is wrong (caller
+ * frees) */
+static char *
+check_timelist(const char *name, const char *v, unsigned max)
+{
+	const char *next, *ss, *end;
+	int32_t value, last = 0;
+	unsigned count = 0;
+
+	if (*v != '\0')
+		for (count = 1; count <= max; count++) {
+			char terminator = '\0';
+
+			next = strchr(v, ':');
+			if (next != NULL) {
+				for (ss = next; ss > v && is_blank((unsigned char)ss[-1]);
+				     ss--)
+					;
+				terminator = *ss;
+			}
+			value = exim_time(v, terminator, &end);
+			if (value < 0)
+				return bl_xasprintf("invalid time value for %s",
+						    name);
+			if (count > 1 && value <= last)
+				return bl_xasprintf("time value out of order "
+						    "for %s",
+						    name);
+			last = value;
+			if (next == NULL)
+				break;
+			for (v = next + 1; is_blank((unsigned char)*v); v++)
+				;
+		}
+	if (count > max)
+		return bl_xasprintf("too many time values for %s", name);
 	return NULL;
 }
 
-/* Is KEY (as written, "no_x" included) an option of this table? Reports
- * what Exim reports when it is not. */
+/*
+ * check_value - what readconf_handle_option() refuses in the value
+ * V (the text after "=" and its blanks, after macro substitution, quotes
+ * and all) of option NAME of TYPE, or NULL (caller frees). Values that
+ * depend on the host (users, groups) and rewrite rules are not checked.
+ */
+static char *
+check_value(const char *name, enum exim_type type, unsigned max,
+	    const char *v)
+{
+	const char *end;
+
+	switch (type) {
+	case EXIM_T_EXPAND_BOOL:
+		if (strchr(v, '$') != NULL)
+			return NULL;
+		return check_bool(name, v);
+	case EXIM_T_BOOL:
+		return check_bool(name, v);
+	case EXIM_T_INT:
+		return check_int(name, v, 0, false);
+	case EXIM_T_OCTINT:
+		return check_int(name, v, 8, false);
+	case EXIM_T_KINT:
+		return check_int(name, v, 0, true);
+	case EXIM_T_FIXED:
+		return check_fixed(name, v);
+	case EXIM_T_TIME_EXPANDED:
+		if (*v == '$')
+			return NULL;
+		/* FALLTHROUGH */
+	case EXIM_T_TIME:
+		if (exim_time(v, '\0', &end) < 0)
+			return bl_xasprintf("invalid time value for %s (a time "
+					    "such as 30s, 5m or 1h30m: each "
+					    "number has a unit, w d h m or s)",
+					    name);
+		return NULL;
+	case EXIM_T_TIMELIST:
+		return check_timelist(name, v, max);
+	default:
+		return NULL;
+	}
+}
+
+/* is_boolean - does an option of TYPE stand alone or take "no_"? */
+static bool
+is_boolean(unsigned type)
+{
+	return type == EXIM_T_BOOL || type == EXIM_T_EXPAND_BOOL;
+}
+
+/*
+ * check_option - the setting S of SCOPE (whose driver so far is DRIVER)
+ * as readconf_handle_option() reads it when it reaches the line: a name
+ * of the section's or driver's table, a negation only on a boolean, "="
+ * after any other, and a value of the option's type. V is the text after
+ * "=" (NULL: no "="). Reports what Exim reports, at the setting's line.
+ */
+static unsigned setting_end_line(const struct bl_setting *s);
+
 static void
 check_option(struct reader *r, const struct bl_setting *s, const char *scope,
-	     const char *driver, bool has_value)
+	     const char *driver, const char *v)
 {
-	const struct exim_option *tab, *o;
+	const struct exim_option *o;
 	const char *name = s->key;
-	size_t n;
+	char *m = NULL;
+	size_t off;
+	int why;
+	unsigned end;
 
-	tab = option_table(scope, driver, &n);
-	if (tab == NULL)
+	o = lookup_option(scope, driver, name, &off, &why);
+	if (o == NULL && why != 0) {
+		m = bl_xasprintf(
+			"%s%soption \"%s\" unknown%s (Exim %s)%s",
+			why == UNKNOWN_MAIN	       ? "main "
+			: why == UNKNOWN_PRIVATE ? driver
+						 : "",
+			why == UNKNOWN_PRIVATE ? " " : "", name,
+			why == UNKNOWN_BEFORE_DRIVER
+				? " (\"driver\" must be specified before any "
+				  "private options)"
+				: "",
+			EXIM_OPTIONS_VERSION,
+			strcmp(name, "helo_data") == 0
+				? "; the lmtp driver always sends LHLO "
+				  "$primary_hostname, the smtp driver with "
+				  "protocol = lmtp has helo_data"
+				: "");
+	} else if (o == NULL) {
 		return;
-	o = find_option(tab, n, name);
-	if (o == NULL && tab == exim_main_options)
-		o = find_option(exim_main_aliases,
-				BL_ARRAY_LEN(exim_main_aliases), name);
-	if (o == NULL && !has_value) {
-		if (strncmp(name, "no_", 3) == 0)
-			name += 3;
-		else if (strncmp(name, "not_", 4) == 0)
-			name += 4;
-		o = find_option(tab, n, name);
-		if (o != NULL && !o->boolean)
-			o = NULL;
+	} else if (!is_boolean(o->type)) {
+		if (off != 0)
+			m = bl_xasprintf("negation prefix applied to a "
+					 "non-boolean option (%s)",
+					 name);
+		else if (v == NULL)
+			m = bl_xasprintf("unexpected end of line (data missing) "
+					 "after %s",
+					 name);
+		else
+			m = check_value(name, o->type, o->max, v);
+	} else if (v != NULL && off != 0) {
+		m = bl_xasprintf("extra characters follow boolean option %s",
+				 name);
+	} else if (v != NULL) {
+		m = check_value(name, o->type, o->max, v);
 	}
-	if (o == NULL) {
-		bl_diags_add(r->diags, BL_LEVEL_ERROR, s->src->path, s->line,
-			     s->col,
-			     "%s option \"%s\" unknown (Exim %s)%s: Exim "
-			     "refuses to start",
-			     strcmp(scope, "main") == 0 ? "main" : driver,
-			     s->key, EXIM_OPTIONS_VERSION,
-			     strcmp(s->key, "helo_data") == 0
-				     ? "; the lmtp driver always sends LHLO "
-				       "$primary_hostname, the smtp driver with "
-				       "protocol = lmtp has helo_data"
-				     : "");
-		r->status = -1;
+	if (m == NULL)
 		return;
-	}
-	if (has_value && o->boolean &&
-	    ((s->val_len > 0 && s->src->data[s->val_off] == '"') ||
-	     (strcasecmp(s->raw, "true") != 0 &&
-	    strcasecmp(s->raw, "false") != 0 && strcasecmp(s->raw, "yes") != 0 &&
-	     strcasecmp(s->raw, "no") != 0))) {
-		/* readconf.c: a boolean's value is true, false, yes or no,
-		 * in any case, and not quoted */
-		bl_diags_add(r->diags, BL_LEVEL_ERROR, s->src->path, s->line,
-			     s->col,
-			     "\"%.*s\" is not a valid value for the \"%s\" "
-			     "option (a boolean: true, false, yes or no): Exim "
-			     "refuses to start",
-			     (int)(s->raw_len > 100 ? 100 : s->raw_len), s->raw,
-			     s->key);
-		r->status = -1;
-		return;
-	}
-	if (!has_value && !o->boolean) {
-		bl_diags_add(r->diags, BL_LEVEL_ERROR, s->src->path, s->line,
-			     s->col,
-			     "missing \"=\" after \"%s\": only a boolean option "
-			     "may stand alone",
-			     s->key);
-		r->status = -1;
-	}
+	/* a continued line: at its last physical line, as Exim names it */
+	end = setting_end_line(s);
+	bl_diags_add(r->diags, BL_LEVEL_ERROR, s->src->path, end,
+		     end == s->line ? s->col : 0, "%s: Exim refuses to start",
+		     m);
+	free(m);
+	r->status = -1;
 }
 
 /*
@@ -1275,23 +1633,6 @@ named_list(struct reader *r, const struct text *t)
 	return true;
 }
 
-/* At the end of a transport block, when its driver is known. */
-static void
-check_block(struct reader *r, const struct bl_scope *sc)
-{
-	const struct bl_setting *drv;
-	size_t i;
-
-	if (sc == NULL || strncmp(sc->name, "transport/", 10) != 0)
-		return;
-	drv = bl_scope_lookup(sc, "driver");
-	if (drv == NULL)
-		return;
-	for (i = 0; i < sc->nsettings; i++)
-		check_option(r, sc->settings[i], sc->name, drv->raw,
-			     i >= r->nvalued || r->valued[i]);
-}
-
 /* error_rule - an error in the logical line t of setting s that a rule
  * reports too: at the setting's key, or at the line Exim names when the
  * line is continued */
@@ -1312,40 +1653,32 @@ error_rule(struct reader *r, const struct text *t, const struct bl_setting *s,
 	r->status = -1;
 }
 
-/*
- * The options Exim lets accumulate instead of refusing them twice: the
- * entries flagged opt_rep_con (conditions, and-ed) or opt_rep_str (strings,
- * appended) in its option tables. Exim 4.96: optionlist_routers in route.c
- * (condition: opt_rep_con; headers_add, headers_remove, set: opt_rep_str)
- * and optionlist_transports in transport.c (headers_add, headers_remove:
- * opt_rep_str). No main, authenticator or private driver option has
- * either flag. Checked with exim -bV (fixture routers-repeatable-options).
- */
-static const char *const router_repeatable[] = {"condition", "headers_add",
-						"headers_remove", "set"};
-static const char *const transport_repeatable[] = {"headers_add",
-						   "headers_remove"};
-
-/* repeatable - may KEY be set more than once in SCOPE? */
+/* repeatable - may KEY be set more than once in SCOPE (whose driver so far
+ * is DRIVER)? Exim lets the options flagged opt_rep_con (conditions,
+ * and-ed) or opt_rep_str (strings, appended) in its tables accumulate
+ * (router condition, headers_add, headers_remove, set; transport
+ * headers_add, headers_remove in 4.96): EXIM_F_REPEAT. */
 static bool
-repeatable(const char *scope, const char *key)
+repeatable(const char *scope, const char *driver, const char *key)
 {
-	const char *const *v;
-	size_t i, n;
+	const struct exim_option *o;
+	size_t off;
+	int why;
 
-	if (strncmp(scope, "router/", 7) == 0) {
-		v = router_repeatable;
-		n = BL_ARRAY_LEN(router_repeatable);
-	} else if (strncmp(scope, "transport/", 10) == 0) {
-		v = transport_repeatable;
-		n = BL_ARRAY_LEN(transport_repeatable);
-	} else {
-		return false;
-	}
-	for (i = 0; i < n; i++)
-		if (strcmp(v[i], key) == 0)
-			return true;
-	return false;
+	o = lookup_option(scope, driver, key, &off, &why);
+	return o != NULL && (o->flags & EXIM_F_REPEAT) != 0;
+}
+
+/* canonical_offset - where the option's name starts in KEY: past "no_" or
+ * "not_" when that names an option (Exim strips the prefix before it
+ * looks the name up, so "no_x" after "x" is x set twice) */
+static size_t
+canonical_offset(const char *scope, const char *driver, const char *key)
+{
+	size_t off;
+	int why;
+
+	return lookup_option(scope, driver, key, &off, &why) != NULL ? off : 0;
 }
 
 /* An option line: "[hide] name = value", "name", "no_name", "not_name".
@@ -1361,7 +1694,8 @@ option(struct reader *r, const struct text *t, const char *scope,
 	struct bl_buf *kb = &r->key;
 	uint64_t h;
 	char *value;
-	bool ok = true, valued;
+	const char *drv;
+	bool ok = true;
 
 	if (starts_word(d, n, "hide"))
 		for (k0 = 4; k0 < n && (d[k0] == ' ' || d[k0] == '\t'); k0++)
@@ -1396,17 +1730,23 @@ option(struct reader *r, const struct text *t, const char *scope,
 	}
 	s = make_setting(r, t, scope, k0, k, v, e, value, vlen);
 	free(value);
-	valued = k < n && v > k;
-	if (strcmp(scope, "main") == 0)
-		check_option(r, s, scope, NULL, valued);
+	/* checked as Exim reads the line: the driver is the one given so
+	 * far (a private option before "driver" is an error) */
+	drv = sc != NULL ? sc->role : NULL;
+	if (sc == NULL || sc != r->dup) {
+		char *text = k < n && v > k ? bl_xstrndup(d + v, e - v) : NULL;
+
+		check_option(r, s, scope, drv, text);
+		free(text);
+	}
 	/* Exim refuses an option set twice in the same place, except the
-	 * few its tables let accumulate. The table keeps the last setting
-	 * of each "scope\0key". */
-	if (!repeatable(scope, s->key) && (sc == NULL || sc != r->dup)) {
+	 * few its tables let accumulate; "no_x" is x. The table keeps the
+	 * last setting of each "scope\0key". */
+	if (!repeatable(scope, drv, s->key) && (sc == NULL || sc != r->dup)) {
 		bl_buf_reset(kb);
 		bl_buf_adds(kb, scope);
 		bl_buf_addc(kb, '\0');
-		bl_buf_adds(kb, s->key);
+		bl_buf_adds(kb, s->key + canonical_offset(scope, drv, s->key));
 		h = hash_bytes(kb->data, kb->len);
 		sl = table_find(&r->options, kb->data, kb->len, h, NULL);
 		if (sl != NULL) {
@@ -1428,15 +1768,8 @@ option(struct reader *r, const struct text *t, const char *scope,
 		}
 		sl->val = (size_t)(uintptr_t)s;
 	}
-	if (sc != NULL) {
+	if (sc != NULL)
 		bl_scope_add_setting(r->cfg, sc, s);
-		if (r->nvalued == r->valued_cap) {
-			r->valued_cap = r->valued_cap ? 2 * r->valued_cap : 16;
-			r->valued = bl_xreallocarray(r->valued, r->valued_cap,
-						     sizeof(*r->valued));
-		}
-		r->valued[r->nvalued++] = valued;
-	}
 	return s;
 }
 
@@ -2500,7 +2833,6 @@ parse(struct bl_config *cfg, struct bl_source *src, enum bl_file_role role,
 		size_t n = t.b.len;
 
 		if (n >= 6 && strncasecmp(d, "begin ", 6) == 0) {
-			check_block(&r, sc);
 			sc = NULL;
 			acl_stmt = NULL;
 			r.orphan = false;
@@ -2509,7 +2841,6 @@ parse(struct bl_config *cfg, struct bl_source *src, enum bl_file_role role,
 		}
 		if (section_lost(&r, &t, section, sc)) {
 			/* one cause, one error: its section is not read on */
-			check_block(&r, sc);
 			sc = NULL;
 			acl_stmt = NULL;
 			snprintf(section, sizeof(section), "unknown");
@@ -2554,7 +2885,6 @@ parse(struct bl_config *cfg, struct bl_source *src, enum bl_file_role role,
 		if (ne > nb0 && is_upper((unsigned char)d[nb0]) && after < n &&
 		    d[after] == '=') {
 			/* a macro definition ends the driver or ACL */
-			check_block(&r, sc);
 			sc = NULL;
 			acl_stmt = NULL;
 			if (macro_line(&r, &t))
@@ -2562,9 +2892,7 @@ parse(struct bl_config *cfg, struct bl_source *src, enum bl_file_role role,
 			continue;
 		}
 		if (ne > nb0 && after < n && d[after] == ':') {
-			check_block(&r, sc);
 			sc = new_instance(&r, &t, section, nb0, ne, after + 1);
-			r.nvalued = 0;
 			r.acl_lost = false;
 			acl_stmt = NULL;
 			continue;
@@ -2597,7 +2925,6 @@ parse(struct bl_config *cfg, struct bl_source *src, enum bl_file_role role,
 		if (s != NULL && strcmp(s->key, "driver") == 0)
 			sc->role = s->raw;
 	}
-	check_block(&r, sc);
 	if (!r.stopped) {
 		check_router_refs(&r);
 		check_auth_names(&r);
@@ -2626,7 +2953,6 @@ parse(struct bl_config *cfg, struct bl_source *src, enum bl_file_role role,
 	table_finish(&r.lists);
 	table_finish(&r.options);
 	table_finish(&r.drivers);
-	free(r.valued);
 	return r.status;
 }
 

@@ -32,11 +32,7 @@
 #include "resolve.h"
 #include "util.h"
 
-struct exim_option {
-	const char *name;
-	bool boolean;
-};
-
+/* only exim_variables: the option tables are the reader's */
 #include "exim_names.inc"
 
 /* Expansion items: "${NAME" followed by blanks or "{". */

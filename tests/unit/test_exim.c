@@ -478,8 +478,9 @@ test_linear(void **state)
 		bl_buf_printf(&b, "MACRO_%07d = 192.0.2.%d\n"
 				  "hostlist list_%07d = MACRO_%07d : x\n",
 			      i, i % 256, i, i);
+	/* a driver of no table: its private options are not checked */
 	bl_buf_adds(&b, "smtp_banner = MACRO_0049999\nbegin routers\nr:\n"
-			"  driver = accept\n");
+			"  driver = site_local\n");
 	for (i = 0; i < 100000; i++)
 		bl_buf_printf(&b, "  option_%07d = %d\n", i, i);
 	bl_buf_adds(&b, "  option_0000007 = again\n");
@@ -1162,6 +1163,238 @@ test_lost_section_lines(void **state)
 			 2);
 }
 
+/* value_error - the reader's one error for the main-section line LINE (a
+ * configuration of that line alone), whose message contains MSG; MSG
+ * NULL: no error. Each case was judged by exim -bV (4.96, heavy). */
+static void
+value_error(const char *text, const char *msg)
+{
+	struct bl_diags d;
+	struct bl_config *cfg;
+
+	bl_diags_init(&d);
+	cfg = exim(text, &d);
+	if (msg == NULL) {
+		if (d.errors != 0)
+			fail_msg("%s: unexpected error: %s", text,
+				 d.v[0].message);
+	} else {
+		assert_int_equal(d.errors, 1);
+		if (strstr(d.v[0].message, msg) == NULL)
+			fail_msg("%s: \"%s\" expected in \"%s\"", text, msg,
+				 d.v[0].message);
+	}
+	bl_config_free(cfg);
+	bl_diags_finish(&d);
+}
+
+/* test_value_time - readconf_readtime(): every number has its unit, the
+ * parts repeat in any order, the sum is an int that must not wrap */
+static void
+test_value_time(void **state)
+{
+	(void)state;
+	value_error("auto_thaw = 1d2h3m\n", NULL);
+	value_error("auto_thaw = 5m5s5m\n", NULL);
+	value_error("auto_thaw = 1w1w1w\n", NULL);
+	value_error("auto_thaw = 0s\n", NULL);
+	value_error("auto_thaw = 2147483647s\n", NULL);
+	value_error("auto_thaw = 35791394m\n", NULL);
+	/* 99999999999 is cut to 32 bits by sscanf: 1215752191 */
+	value_error("auto_thaw = 99999999999s\n", NULL);
+	value_error("auto_thaw = 30\n", "invalid time value for auto_thaw");
+	value_error("auto_thaw = 5m5\n", "invalid time value");
+	value_error("auto_thaw = 1.5s\n", "invalid time value");
+	value_error("auto_thaw = 5M\n", "invalid time value");
+	value_error("auto_thaw = -5m\n", "invalid time value");
+	value_error("auto_thaw = 5m x\n", "invalid time value");
+	value_error("auto_thaw = \"5m\"\n", "invalid time value");
+	value_error("auto_thaw =\n", "invalid time value");
+	value_error("auto_thaw = 2147483648s\n", "invalid time value");
+	value_error("auto_thaw = 35791395m\n", "invalid time value");
+	value_error("auto_thaw = 2147483647s1s\n", "invalid time value");
+	/* smtp_receive_timeout: expanded when it starts with $ */
+	value_error("smtp_receive_timeout = ${if eq{1}{1}{5m}{1m}}\n", NULL);
+	value_error("smtp_receive_timeout = 5 minutes\n", "invalid time");
+	/* a time list: increasing, at most 10 in delay_warning */
+	value_error("delay_warning = 1h : 2h:1d\n", NULL);
+	value_error("delay_warning =\n", NULL);
+	value_error("delay_warning = 1d:4h\n", "time value out of order");
+	value_error("delay_warning = 1h:1h\n", "time value out of order");
+	value_error("delay_warning = 1h:x\n", "invalid time value");
+	value_error("delay_warning = 1m:2m:3m:4m:5m:6m:7m:8m:9m:10m\n", NULL);
+	value_error("delay_warning = 1m:2m:3m:4m:5m:6m:7m:8m:9m:10m:11m\n",
+		    "too many time values");
+}
+
+/* test_value_int - strtol() with C's prefixes, one K M G T suffix, 32
+ * bits; opt_Kint 64 bits up to Z; octal for modes */
+static void
+test_value_int(void **state)
+{
+	(void)state;
+	value_error("check_log_inodes = 10\n", NULL);
+	value_error("check_log_inodes = -10\n", NULL);
+	value_error("check_log_inodes = +10\n", NULL);
+	value_error("check_log_inodes = 0x1f\n", NULL);
+	value_error("check_log_inodes = 010\n", NULL);
+	value_error("check_log_inodes = 10k\n", NULL);
+	value_error("check_log_inodes = 10M\n", NULL);
+	value_error("check_log_inodes = 1G\n", NULL);
+	value_error("check_log_inodes = 2147483647\n", NULL);
+	value_error("check_log_inodes = -2147483648\n", NULL);
+	value_error("check_log_inodes = 2147483648\n",
+		    "absolute value of integer \"2147483648\" is too large");
+	value_error("check_log_inodes = -2147483649\n", "too large");
+	value_error("check_log_inodes = 3G\n", "too large");
+	value_error("check_log_inodes = 10T\n", "too large");
+	value_error("check_log_inodes = 99999999999999999999\n", "too large");
+	value_error("check_log_inodes = 1K1\n",
+		    "extra characters follow integer value for "
+		    "check_log_inodes");
+	value_error("check_log_inodes = 10 x\n", "extra characters");
+	value_error("check_log_inodes = 0x\n", "extra characters");
+	value_error("check_log_inodes = 08\n", "extra characters");
+	value_error("check_log_inodes = 1KK\n", "extra characters");
+	value_error("check_log_inodes = 5 # five\n",
+		    "(# is comment only at line start)");
+	value_error("check_log_inodes = \"10\"\n", "integer expected for");
+	value_error("check_log_inodes =\n", "integer expected for");
+	value_error("check_log_inodes = ten\n", "integer expected");
+	value_error("check_spool_space = 10G\n", NULL);
+	value_error("check_spool_space = 10E\n", NULL);
+	value_error("check_spool_space = 1Z\n", NULL);
+	value_error("check_spool_space = -8E\n", NULL);
+	value_error("check_spool_space = 9223372036854775807\n", NULL);
+	value_error("check_spool_space = 9223372036854775808\n", "too large");
+	value_error("check_spool_space = 9000Z\n", "too large");
+	value_error("check_spool_space = 1.5\n", "extra characters");
+	value_error("begin transports\nt:\n  driver = appendfile\n"
+		    "  mode = 0600\n",
+		    NULL);
+	value_error("begin transports\nt:\n  driver = appendfile\n"
+		    "  mode = 644\n",
+		    NULL);
+	value_error("begin transports\nt:\n  driver = appendfile\n"
+		    "  mode = 0680\n",
+		    "extra characters follow octal integer value for mode");
+	value_error("begin transports\nt:\n  driver = appendfile\n"
+		    "  mode = rw\n",
+		    "octal integer expected for mode");
+}
+
+/* test_value_fixed_and_bool - opt_fixed (sscanf("%d") and decimals) and
+ * booleans (readconf_readname(): one word, any case) */
+static void
+test_value_fixed_and_bool(void **state)
+{
+	(void)state;
+	value_error("queue_only_load = 1.5\n", NULL);
+	value_error("queue_only_load = 1.\n", NULL);
+	value_error("queue_only_load = +1\n", NULL);
+	value_error("queue_only_load = 1.2345\n", NULL);
+	/* Exim 4.96 does not see that 2147484 * 1000 overflows */
+	value_error("queue_only_load = 2147484\n", NULL);
+	value_error("queue_only_load = .5\n", "fixed-point number expected");
+	value_error("queue_only_load = -1\n",
+		    "integer \"-1\" is too large (overflow)");
+	value_error("queue_only_load = 4294967295\n", "too large");
+	value_error("queue_only_load = 1.5.5\n",
+		    "extra characters follow fixed-point value");
+	value_error("queue_only_load = 0x1\n", "extra characters");
+	value_error("log_timezone = YES\n", NULL);
+	value_error("log_timezone = False\n", NULL);
+	value_error("log_timezone =\n", NULL);
+	value_error("log_timezone\n", NULL);
+	value_error("no_log_timezone\n", NULL);
+	value_error("not_log_timezone\n", NULL);
+	value_error("hide log_timezone = no\n", NULL);
+	value_error("log_timezone = y\n", "\"y\" is not a valid value");
+	value_error("log_timezone = \"yes\"\n", "\"\" is not a valid value");
+	value_error("log_timezone = yes no\n",
+		    "extra characters follow \"yes\" for boolean option");
+	value_error("no_log_timezone = yes\n",
+		    "extra characters follow boolean option no_log_timezone");
+	value_error("no_log_timezone =\n", "extra characters");
+	/* an expanded boolean is a string when it has a $ */
+	value_error("begin routers\nr:\n  driver = accept\n"
+		    "  more = ${if eq{1}{1}{yes}{no}}\n",
+		    NULL);
+	value_error("begin routers\nr:\n  driver = accept\n  more = maybe\n",
+		    "\"maybe\" is not a valid value for the \"more\" option");
+	/* negation and "=" */
+	value_error("no_auto_thaw\n", "negation prefix applied to a "
+				      "non-boolean option");
+	value_error("auto_thaw\n", "unexpected end of line (data missing) "
+				   "after auto_thaw");
+	/* "no_x" is x: set twice */
+	value_error("log_timezone\nno_log_timezone\n", "second time");
+	/* a macro's value is checked where it is used */
+	value_error("T = 30\nauto_thaw = T\n", "invalid time value");
+	value_error("T = 30s\nauto_thaw = T\n", NULL);
+	/* users and groups are the host's: not judged */
+	value_error("exim_user = nosuchuser\nnever_users = a:b\n", NULL);
+}
+
+/* test_driver_options - every driver's options from its own table: the
+ * generic ones of its kind first, private ones only after "driver",
+ * none checked for a driver bannerlint has no table for */
+static void
+test_driver_options(void **state)
+{
+	(void)state;
+	value_error("begin routers\nr:\n  driver = queryprogram\n"
+		    "  command = /bin/true\n  command_user = nobody\n"
+		    "  timeout = 1m30s\n  no_verify\n",
+		    NULL);
+	value_error("begin routers\nr:\n  driver = queryprogram\n"
+		    "  timeout = 30\n",
+		    "invalid time value for timeout");
+	value_error("begin routers\nr:\n  timeout = 1m\n"
+		    "  driver = queryprogram\n",
+		    "option \"timeout\" unknown (\"driver\" must be specified "
+		    "before any private options)");
+	/* generic options may come first */
+	value_error("begin routers\nr:\n  no_verify\n  driver = accept\n",
+		    NULL);
+	value_error("begin routers\nr:\n  driver = accept\n  timeout = 1m\n",
+		    "accept option \"timeout\" unknown");
+	value_error("begin transports\nt:\n  driver = smtp\n"
+		    "  connection_max_messages = 500 messages\n",
+		    "extra characters follow integer value for "
+		    "connection_max_messages");
+	value_error("begin transports\nt:\n  driver = pipe\n"
+		    "  helo_data = x\n",
+		    "pipe option \"helo_data\" unknown");
+	value_error("begin transports\nt:\n  driver = pipe\n"
+		    "  transport_filter_timeout = 1\n",
+		    "invalid time value");
+	value_error("begin authenticators\nPLAIN:\n  driver = plaintext\n"
+		    "  client_ignore_invalid_base64 = maybe\n",
+		    "\"maybe\" is not a valid value");
+	value_error("begin authenticators\nPLAIN:\n  driver = plaintext\n"
+		    "  server_secret = x\n",
+		    "plaintext option \"server_secret\" unknown");
+	value_error("begin authenticators\nCRAM:\n  driver = cram_md5\n"
+		    "  public_name = CRAM-MD5\n  server_secret = x\n",
+		    NULL);
+	/* a driver of no table (another build's, a typo): no judgement */
+	value_error("begin authenticators\nG:\n  driver = gsasl\n"
+		    "  server_mech = x\n  whatever = 1\n",
+		    NULL);
+	/* repeatable options come from the tables' flags */
+	value_error("begin routers\nr:\n  driver = accept\n"
+		    "  headers_add = a: b\n  headers_add = c: d\n"
+		    "  condition = 1\n  condition = 2\n",
+		    NULL);
+	value_error("begin transports\nt:\n  driver = smtp\n"
+		    "  headers_remove = a\n  headers_remove = b\n",
+		    NULL);
+	value_error("begin transports\nt:\n  driver = smtp\n"
+		    "  hosts = a\n  hosts = b\n",
+		    "second time");
+}
+
 int
 main(void)
 {
@@ -1184,6 +1417,10 @@ main(void)
 		cmocka_unit_test(test_one_cause_one_error),
 		cmocka_unit_test(test_quoted_values),
 		cmocka_unit_test(test_lost_section_lines),
+		cmocka_unit_test(test_value_time),
+		cmocka_unit_test(test_value_int),
+		cmocka_unit_test(test_value_fixed_and_bool),
+		cmocka_unit_test(test_driver_options),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
