@@ -1364,7 +1364,12 @@ option(struct reader *r, const struct text *t, const char *scope,
 		bl_buf_adds(kb, s->key);
 		h = hash_bytes(kb->data, kb->len);
 		sl = table_find(&r->options, kb->data, kb->len, h, NULL);
-		if (sl != NULL) {
+		/* not twice: branches of a template that never both render */
+		if (sl != NULL && bl_source_exclusive(
+				      ((struct bl_setting *)(uintptr_t)sl->val)->src,
+				      ((struct bl_setting *)(uintptr_t)sl->val)->line,
+				      s->src, s->line)) {
+		} else if (sl != NULL) {
 			struct bl_setting *o = (struct bl_setting *)(uintptr_t)sl->val;
 			char *m = bl_xasprintf("\"%s\" option set for the "
 					       "second time (first at %s:%u): "
