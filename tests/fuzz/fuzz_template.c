@@ -3,8 +3,9 @@
  * fuzz_template.c - libFuzzer harness: the template pre-pass. The input
  * is rendered as each kind of template, by name and by content, and the
  * contract checked: the rendered text has the source's lines (one fewer
- * at most, for an empty last line), no NUL, and any two lines can be
- * asked whether they are in exclusive branches. Then the CLI reads it as
+ * at most, for an empty last line), no NUL the input had not, and any
+ * two lines can be asked whether they are in exclusive branches. Then
+ * the CLI reads it as
  * a Postfix, Exim or sendmail template, by the first byte.
  */
 #include <stdio.h>
@@ -45,7 +46,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (r != NULL &&
 			    (r->nlines > src->nlines ||
 			     r->nlines + 1 < src->nlines ||
-			     memchr(r->data, '\0', r->len) != NULL)) {
+			     (memchr(r->data, '\0', r->len) != NULL &&
+			      memchr(data, '\0', size) == NULL))) {
 				fprintf(stderr, "%zu lines from %zu\n",
 					r->nlines, src->nlines);
 				abort();
