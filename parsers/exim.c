@@ -35,6 +35,7 @@
 #include "exim_debian.h"
 #include "parser.h"
 #include "resolve.h"
+#include "template.h"
 #include "util.h"
 
 /* The kinds of option readconf.c's readconf_handle_option() reads, by
@@ -1508,6 +1509,15 @@ is_boolean(unsigned type)
  */
 static unsigned setting_end_line(const struct bl_setting *s);
 
+/* templated - text of a rendered template holding a template expression:
+ * only the template engine knows its value, so it is not judged */
+static bool
+templated(const struct bl_source *src, const char *text, size_t n)
+{
+	return src != NULL && src->template_kind != NULL && text != NULL &&
+	       bl_template_in(text, n);
+}
+
 static void
 check_option(struct reader *r, const struct bl_setting *s, const char *scope,
 	     const char *driver, const char *v)
@@ -1519,6 +1529,9 @@ check_option(struct reader *r, const struct bl_setting *s, const char *scope,
 	int why;
 	unsigned end;
 
+	if (templated(s->src, name, strlen(name)) ||
+	    (v != NULL && templated(s->src, v, strlen(v))))
+		return;
 	o = lookup_option(scope, driver, name, &off, &why);
 	if (o == NULL && why != 0) {
 		m = bl_xasprintf(
@@ -1704,7 +1717,10 @@ option(struct reader *r, const struct text *t, const char *scope,
 	     k++)
 		;
 	if (k == k0) {
-		lerror(r, t, "an option name is expected here");
+		/* "{{ name }} = {{ value }}": a setting only the template
+		 * engine knows */
+		if (!templated(t->src, d + k0, n - k0))
+			lerror(r, t, "an option name is expected here");
 		return NULL;
 	}
 	for (v = k; v < n && (d[v] == ' ' || d[v] == '\t'); v++)
@@ -1749,7 +1765,12 @@ option(struct reader *r, const struct text *t, const char *scope,
 		bl_buf_adds(kb, s->key + canonical_offset(scope, drv, s->key));
 		h = hash_bytes(kb->data, kb->len);
 		sl = table_find(&r->options, kb->data, kb->len, h, NULL);
-		if (sl != NULL) {
+		/* not twice: branches of a template that never both render */
+		if (sl != NULL && bl_source_exclusive(
+				      ((struct bl_setting *)(uintptr_t)sl->val)->src,
+				      ((struct bl_setting *)(uintptr_t)sl->val)->line,
+				      s->src, s->line)) {
+		} else if (sl != NULL) {
 			struct bl_setting *o = (struct bl_setting *)(uintptr_t)sl->val;
 			char *m = bl_xasprintf("\"%s\" option set for the "
 					       "second time (first at %s:%u): "
@@ -2429,6 +2450,8 @@ retry_rule(struct reader *r, const struct text *t)
 	int rule;
 	int32_t timeout, p1 = 0, p2 = 0;
 
+	if (templated(t->src, d, n))
+		return;
 	k = skip_space(d, n, dequote_end(d, n, 0));
 	for (pp = k; k < n && (unsigned char)d[k] > ' ' &&
 		     (unsigned char)d[k] < 0x7f;
@@ -2494,6 +2517,8 @@ rewrite_rule(struct reader *r, const struct text *t)
 	char *key, *m;
 	bool regex, ok;
 
+	if (templated(t->src, d, n))
+		return;
 	k = dequote_end(d, n, 0);
 	if (n > 0 && d[0] == '"') {
 		key = unquote(d, k, &kl, &ok);
@@ -2606,7 +2631,8 @@ check_router_refs(struct reader *r)
 			continue;
 		nth++;
 		for (j = 0; j < BL_ARRAY_LEN(refs); j++) {
-			if ((s = bl_scope_lookup(sc, refs[j])) == NULL)
+			if ((s = bl_scope_lookup(sc, refs[j])) == NULL ||
+			    templated(s->src, s->raw, s->raw_len))
 				continue;
 			bl_buf_reset(&key);
 			bl_buf_printf(&key, "router/%s", s->raw);

@@ -11,6 +11,7 @@
 
 #include "diag.h"
 #include "model.h"
+#include "template.h"
 
 enum bl_file_role {
 	BL_ROLE_NONE,
@@ -38,8 +39,11 @@ struct bl_parser {
 	 * read by parse() from that file (Debian's update-exim4.conf.conf:
 	 * /etc/exim4 as update-exim4.conf assembles it); NULL: none */
 	const char *dir_marker;
-	/* is_template - a config-management template, not a configuration */
-	bool (*is_template)(const struct bl_source *src, unsigned *line);
+	/* is_template - the template syntax in a file of this dialect's
+	 * name that the dialect cannot mean, and in *line where; NULL: the
+	 * generic test (bl_template_sniff) */
+	enum bl_template_kind (*is_template)(const struct bl_source *src,
+					     unsigned *line);
 	/* parse - add the settings of src (the config takes src) */
 	int (*parse)(struct bl_config *cfg, struct bl_source *src,
 		     enum bl_file_role role, struct bl_diags *diags);
@@ -90,7 +94,9 @@ bool bl_pf_next_line(struct bl_pf_reader *r, struct bl_pf_line *l);
 /* bl_pf_line_src - source offset of an offset into the joined text */
 size_t bl_pf_line_src(const struct bl_pf_line *l, size_t off);
 
-/* bl_pf_is_template - does the source look like a Jinja template? */
-bool bl_pf_is_template(const struct bl_source *src, unsigned *line);
+/* bl_pf_is_template - the template syntax in a Postfix file that Postfix
+ * cannot mean (Jinja, ERB), or BL_TEMPLATE_NONE */
+enum bl_template_kind bl_pf_is_template(const struct bl_source *src,
+					unsigned *line);
 
 #endif

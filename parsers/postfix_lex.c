@@ -203,8 +203,8 @@ postfix_brace(const char *d, size_t i)
 }
 
 /*
- * bl_pf_is_template - does the source hold template syntax Postfix cannot
- * mean (Jinja "{% %}" or "{{ }}", ERB "<% %>")?
+ * bl_pf_is_template - the template syntax Postfix cannot mean in the
+ * source (Jinja "{% %}" or "{{ }}", ERB "<% %>"), or BL_TEMPLATE_NONE
  *
  * Postfix has braces of its own: "${...}" expansions, "${{$a} == {$b}...}",
  * literal tables "inline:{{a=b}, {c=d}}", and "{ ... }" groups (master.cf
@@ -213,7 +213,7 @@ postfix_brace(const char *d, size_t i)
  * "inline:{{"); "{%" and "<%" are never Postfix's. Each needs its closing
  * mark after it. Linear: one pass, the closing marks located once.
  */
-bool
+enum bl_template_kind
 bl_pf_is_template(const struct bl_source *src, unsigned *line)
 {
 	const char *d = src->data;
@@ -252,8 +252,8 @@ bl_pf_is_template(const struct bl_source *src, unsigned *line)
 			goto found;
 		depth++;
 	}
-	return false;
+	return BL_TEMPLATE_NONE;
 found:
 	bl_source_position(src, i, line, &col);
-	return true;
+	return d[i] == '<' ? BL_TEMPLATE_ERB : BL_TEMPLATE_JINJA;
 }

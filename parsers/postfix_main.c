@@ -217,7 +217,8 @@ bl_postfix_parse_main(struct bl_config *cfg, const struct bl_source *src,
 		s = bl_postfix_make_setting(cfg, src, &l, "main", 0, k, v,
 					    e - v);
 		prev = last_swap(&last, s);
-		if (prev != NULL) {
+		if (prev != NULL && !bl_source_exclusive(prev->src, prev->line,
+							 src, s->line)) {
 			prev->shadowed = true;
 			s->shadows = prev;
 			n0 = diags->n;

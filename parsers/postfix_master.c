@@ -419,7 +419,9 @@ parse_service(struct bl_config *cfg, const struct bl_source *src,
 	}
 	/* Same service and type again: the later entry wins. */
 	o = svc_swap(last, sc);
-	if (o != NULL) {
+	if (o != NULL && bl_source_exclusive(o->src, o->line, src, sc->line)) {
+		o->shadowed = true; /* template branches: the last is read */
+	} else if (o != NULL) {
 		o->shadowed = true;
 		sc->shadows = o;
 		n0 = diags->n;

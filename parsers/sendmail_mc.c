@@ -1890,6 +1890,9 @@ note_redefined(struct m4 *m, const struct def *old, const char *name)
 	if (old == NULL || old->src == NULL || old->from_cf_tree ||
 	    old->builtin || old->used || m->final_name != NULL)
 		return;
+	if (bl_source_exclusive_at(old->src, old->off, m->call_src,
+				   m->call_off))
+		return;
 	bl_config_add_event(m->cfg, "define-redefined", old->src, old->off,
 			    old->name != NULL && old->name->t.len > 0
 				? old->name->t.len

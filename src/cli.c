@@ -98,6 +98,8 @@ static const char usage_text[] =
 	"      --root DIR            read absolute include paths under DIR\n"
 	"                            (a repository copy of the server's /)\n"
 	"      --stdin-filename NAME name to use for standard input\n"
+	"      --no-templates        skip templates (main.cf.j2, ERB, ...)\n"
+	"                            instead of reading them\n"
 	"      --color WHEN          auto (default), always or never; NO_COLOR\n"
 	"                            in the environment means never\n"
 	"  -q, --quiet               print errors only\n"
@@ -513,6 +515,7 @@ bl_cli_main(int argc, char **argv)
 		{"hostname", required_argument, NULL, 'H'},
 		{"ip", required_argument, NULL, 'P'},
 		{"no-inline-suppressions", no_argument, NULL, 'X'},
+		{"no-templates", no_argument, NULL, 'T'},
 		{"select", required_argument, NULL, 'S'},
 		{"ignore", required_argument, NULL, 'I'},
 		{"help", no_argument, NULL, 'h'},
@@ -621,6 +624,9 @@ bl_cli_main(int argc, char **argv)
 			break;
 		case 'X':
 			o.no_inline = true;
+			break;
+		case 'T':
+			o.load.no_templates = true;
 			break;
 		case 'I':
 			o.ignore = split_list(optarg, o.ignore);

@@ -357,7 +357,8 @@ pattern_rule(struct run *x, const struct bl_rule *r,
 static bool
 is_placeholder(const char *h)
 {
-	return h[0] == '<' && h[strlen(h) - 1] == '>';
+	return (h[0] == '<' && h[strlen(h) - 1] == '>') ||
+	       strstr(h, "<template>") != NULL;
 }
 
 static bool

@@ -7,7 +7,13 @@
  * directory form one instance (Postfix: main.cf with master.cf). A file
  * given by name is taken whatever its name, its dialect detected from the
  * name or the content (or --type); main.cf and master.cf bring their
- * sibling. "-" reads standard input. Templates are reported and skipped.
+ * sibling. "-" reads standard input. A template (main.cf.j2, or template
+ * syntax the dialect cannot mean in a main.cf) is read through
+ * template.c as the configuration it renders to: templates group with
+ * the templates beside them (main.cf.j2 with master.cf.j2), never with
+ * the rendered files. --no-templates skips them. A file with an MTA's
+ * name that holds YAML, JSON, XML or INI is skipped with a note in a walk
+ * and is an error when named. A run that checked nothing is an error.
  * The instances own everything they read.
  */
 #include "config.h"
@@ -25,6 +31,7 @@
 #include "detect.h"
 #include "load.h"
 #include "parser.h"
+#include "template.h"
 #include "util.h"
 
 struct file {
@@ -32,6 +39,17 @@ struct file {
 	enum bl_file_role role;
 	int order;               /* place in the dialect's sibling list */
 	struct bl_source *src;   /* read already (standard input), or NULL */
+	enum bl_template_kind tkind; /* a template by its name, or NONE */
+	bool named;              /* named on the command line */
+};
+
+/* How a file is placed: its name as the MTA knows it (a template's
+ * without the extension), and what it is. */
+struct placing {
+	const char *name;     /* main.cf for main.cf.j2 */
+	const char *ext;      /* ".j2", or "" */
+	enum bl_template_kind tkind;
+	bool named;
 };
 
 struct pending {
@@ -116,32 +134,6 @@ is_file(const char *path)
 }
 
 static bool
-is_template_name(const char *base)
-{
-	static const char *const exts[] = {".j2", ".jinja", ".jinja2",
-					   ".tmpl", ".erb", ".tpl"};
-	const char *dot = strrchr(base, '.');
-	size_t i, k, n;
-
-	if (dot == NULL)
-		return false;
-	for (i = 0; i < BL_ARRAY_LEN(exts); i++)
-		if (strcmp(dot, exts[i]) == 0)
-			break;
-	if (i == BL_ARRAY_LEN(exts))
-		return false;
-	n = (size_t)(dot - base);
-	for (i = 0; bl_parsers[i] != NULL; i++)
-		for (k = 0; bl_parsers[i]->siblings &&
-			    bl_parsers[i]->siblings[k];
-		     k++)
-			if (strlen(bl_parsers[i]->siblings[k]) == n &&
-			    strncmp(bl_parsers[i]->siblings[k], base, n) == 0)
-				return true;
-	return false;
-}
-
-static bool
 has_file(const struct pending *pd, const char *path)
 {
 	size_t i;
@@ -154,7 +146,7 @@ has_file(const struct pending *pd, const char *path)
 
 static void
 add_to(struct pending *pd, const char *path, enum bl_file_role role,
-       int order, struct bl_source *src)
+       int order, struct bl_source *src, const struct placing *pl)
 {
 	struct file *f;
 
@@ -165,6 +157,8 @@ add_to(struct pending *pd, const char *path, enum bl_file_role role,
 	f->role = role;
 	f->order = order;
 	f->src = src;
+	f->tkind = pl->tkind;
+	f->named = pl->named;
 }
 
 /*
@@ -175,36 +169,54 @@ add_to(struct pending *pd, const char *path, enum bl_file_role role,
 static void
 place(struct plan *p, const char *path, enum bl_file_role role,
       const struct bl_parser *parser, bool siblings,
-      struct bl_source *preloaded)
+      struct bl_source *preloaded, const struct placing *pl)
 {
-	const char *base = base_of(path);
+	const char *base = pl->name;
 	struct pending *pd;
-	char *dir, *sib;
+	char *dir, *sib, *key, *name;
 	int order = sibling_index(parser, base), k;
 
 	if (parser->siblings == NULL)
 		order = -1;
 	dir = dir_of(path);
+	/* templates group with the templates of their directory */
+	key = bl_xasprintf("%s%s%s", dir, *pl->ext ? "\n" : "", pl->ext);
 	if (parser->dir_marker != NULL && strcmp(base, parser->dir_marker) == 0)
 		/* the directory is the instance */
 		pd = pending_for(p, path, dir, parser);
 	else
-		pd = order >= 0 ? pending_for(p, dir, dir, parser)
+		pd = order >= 0 ? pending_for(p, key, dir, parser)
 				: pending_for(p, path, path, parser);
+	free(key);
 	if (!has_file(pd, path))
-		add_to(pd, path, role, order, preloaded);
+		add_to(pd, path, role, order, preloaded, pl);
 	else
 		bl_source_free(preloaded);
 	for (k = 0; order >= 0 && siblings && parser->siblings[k]; k++) {
 		if (k == order)
 			continue;
-		sib = join(dir, parser->siblings[k]);
+		name = bl_xasprintf("%s%s", parser->siblings[k], pl->ext);
+		sib = join(dir, name);
+		free(name);
 		if (!has_file(pd, sib) && is_file(sib))
 			add_to(pd, sib, parser->classify(parser->siblings[k]),
-			       k, NULL);
+			       k, NULL, pl);
 		free(sib);
 	}
 	free(dir);
+}
+
+/* template_name - the kind and stem of a template's file name (*stem:
+ * caller frees; the name itself when it is no template) */
+static enum bl_template_kind
+template_name(const char *base, char **stem, const char **ext)
+{
+	size_t n;
+	enum bl_template_kind k = bl_template_by_name(base, &n);
+
+	*stem = bl_xstrndup(base, n);
+	*ext = base + n;
+	return k;
 }
 
 /* The dialect that recognises a file name, and the file's role. */
@@ -229,8 +241,7 @@ compare_names(const FTSENT **a, const FTSENT **b)
 }
 
 static int
-walk(struct plan *p, const char *root, struct bl_diags *diags,
-     size_t *skipped)
+walk(struct plan *p, const char *root, struct bl_diags *diags)
 {
 	char *argv[] = {(char *)root, NULL};
 	const struct bl_parser *parser;
@@ -238,7 +249,9 @@ walk(struct plan *p, const char *root, struct bl_diags *diags,
 	FTSENT *e;
 	size_t before = p->n;
 	enum bl_file_role role;
-	int status = 0;
+	struct placing pl;
+	char *stem;
+	int status = 0, found = 0;
 
 	fts = fts_open(argv, FTS_PHYSICAL | FTS_NOCHDIR, compare_names);
 	if (fts == NULL) {
@@ -268,8 +281,13 @@ walk(struct plan *p, const char *root, struct bl_diags *diags,
 						 : e->fts_path,
 					 dp->dir_marker);
 				if (is_file(m)) {
+					struct placing dl = {
+						.name = dp->dir_marker,
+						.ext = ""};
+
 					place(p, m, dp->classify(dp->dir_marker),
-					      dp, false, NULL);
+					      dp, false, NULL, &dl);
+					found++;
 					fts_set(fts, e, FTS_SKIP);
 					free(m);
 					break;
@@ -287,33 +305,38 @@ walk(struct plan *p, const char *root, struct bl_diags *diags,
 		}
 		if (e->fts_info != FTS_F)
 			continue;
-		if (is_template_name(e->fts_name)) {
-			bl_diags_add(diags, BL_LEVEL_WARNING, e->fts_path, 0, 0,
-				     "a configuration-management template, "
-				     "not a configuration: skipped (lint the "
-				     "rendered file instead)");
-			(*skipped)++;
+		/* A walk takes only the names a dialect groups by, and
+		 * templates of them (main.cf.j2). */
+		pl.tkind = template_name(e->fts_name, &stem, &pl.ext);
+		pl.name = stem;
+		pl.named = false;
+		parser = classify(stem, &role);
+		if (parser == NULL || (parser->siblings != NULL &&
+				       sibling_index(parser, stem) < 0) ||
+		    (pl.tkind != BL_TEMPLATE_NONE &&
+		     parser->dir_marker != NULL &&
+		     strcmp(stem, parser->dir_marker) == 0)) {
+			free(stem);
 			continue;
 		}
-		/* A walk takes only the names a dialect groups by. */
-		parser = classify(e->fts_name, &role);
-		if (parser == NULL || (parser->siblings != NULL &&
-				       sibling_index(parser, e->fts_name) < 0))
-			continue;
 		/* Walking ".": show "main.cf", not "./main.cf". */
 		place(p,
 		      strcmp(root, ".") == 0 && strncmp(e->fts_path, "./", 2) == 0
 			      ? e->fts_path + 2
 			      : e->fts_path,
-		      role, parser, false, NULL);
+		      role, parser, false, NULL, &pl);
+		found++;
+		free(stem);
 	}
 	fts_close(fts);
-	if (p->n == before && status == 0 && *skipped == 0) {
+	/* found: a file named before the walk is found again */
+	if (p->n == before && found == 0 && status == 0) {
 		bl_diags_add(diags, BL_LEVEL_ERROR, root, 0, 0,
 			     "no mail server configuration found here "
 			     "(looked for main.cf, master.cf, exim.conf, "
 			     "exim4.conf, update-exim4.conf.conf, *.mc and "
-			     "sendmail.cf)");
+			     "sendmail.cf, and templates of them such as "
+			     "main.cf.j2)");
 		status = -1;
 	}
 	return status;
@@ -356,6 +379,54 @@ read_stdin(const char *name, size_t cap, struct bl_diags *diags)
 	return src;
 }
 
+/* render_flags - how the template pre-pass reads a dialect's template:
+ * told by name (the template engine's own rules) or by content (the
+ * dialect's braces stay literal) */
+static unsigned
+render_flags(const struct bl_parser *parser, bool by_content)
+{
+	bool postfix = strcmp(parser->name, "postfix") == 0;
+	unsigned f = postfix ? BL_TEMPLATE_INDENT_CONTINUES : 0;
+
+	if (by_content)
+		f |= postfix ? BL_TEMPLATE_POSTFIX_BRACES
+			     : BL_TEMPLATE_DOLLAR_BRACES;
+	return f;
+}
+
+/* detect_by_content - the dialect a file's content says (a template's
+ * as rendered), or NULL */
+static const struct bl_parser *
+detect_by_content(const struct bl_source *src, enum bl_template_kind tkind,
+		  const struct bl_parser *forced, enum bl_file_role *role)
+{
+	const struct bl_parser *parser = NULL;
+	struct bl_source *r = NULL;
+	struct bl_diags scratch;
+	size_t i;
+
+	if (tkind != BL_TEMPLATE_NONE) {
+		/* its errors are told when it is read */
+		bl_diags_init(&scratch);
+		r = bl_template_render(src, bl_template_refine(src, tkind), 0,
+				       &scratch);
+		bl_diags_finish(&scratch);
+		if (r != NULL)
+			src = r;
+	}
+	for (i = 0; parser == NULL && bl_parsers[i] != NULL; i++) {
+		if (forced != NULL && bl_parsers[i] != forced)
+			continue;
+		if (bl_parsers[i]->detect == NULL)
+			continue;
+		*role = bl_parsers[i]->detect(src);
+		if (*role != BL_ROLE_NONE)
+			parser = bl_parsers[i];
+	}
+	bl_source_free(r);
+	return parser;
+}
+
 /* A file named on the command line: its role by name, --type or content. */
 static int
 add_file(struct plan *p, const char *path, struct bl_source *src,
@@ -364,28 +435,26 @@ add_file(struct plan *p, const char *path, struct bl_source *src,
 	const struct bl_parser *parser = NULL, *forced = NULL;
 	enum bl_file_role role = BL_ROLE_NONE;
 	bool preloaded = src != NULL;
-	size_t i;
+	struct placing pl = {.named = true};
+	char *stem;
 
+	pl.tkind = template_name(base_of(path), &stem, &pl.ext);
+	pl.name = stem;
 	if (o->type != NULL)
 		forced = bl_parser_find(o->type);
-	if (forced == NULL || forced->classify(base_of(path)) != BL_ROLE_NONE)
-		parser = classify(base_of(path), &role);
+	if (forced == NULL || forced->classify(stem) != BL_ROLE_NONE)
+		parser = classify(stem, &role);
 	if (forced != NULL && parser != forced) {
 		parser = NULL;
 		role = BL_ROLE_NONE;
 	}
 	if (parser == NULL && src == NULL &&
-	    bl_source_load(&src, path, o->max_size, diags) < 0)
+	    bl_source_load(&src, path, o->max_size, diags) < 0) {
+		free(stem);
 		return -1;
-	for (i = 0; parser == NULL && bl_parsers[i] != NULL; i++) {
-		if (forced != NULL && bl_parsers[i] != forced)
-			continue;
-		if (bl_parsers[i]->detect == NULL)
-			continue;
-		role = bl_parsers[i]->detect(src);
-		if (role != BL_ROLE_NONE)
-			parser = bl_parsers[i];
 	}
+	if (parser == NULL)
+		parser = detect_by_content(src, pl.tkind, forced, &role);
 	if (parser == NULL && forced != NULL) {
 		parser = forced;
 		role = forced->default_role;
@@ -397,10 +466,80 @@ add_file(struct plan *p, const char *path, struct bl_source *src,
 			     "server does (main.cf, exim.conf, sendmail.mc, "
 			     "...), or give --type postfix|exim|sendmail");
 		bl_source_free(src);
+		free(stem);
 		return -1;
 	}
-	place(p, path, role, parser, !preloaded, src);
+	place(p, path, role, parser, !preloaded, src, &pl);
+	free(stem);
 	return 0;
+}
+
+/*
+ * read_template - src read as a template when it is one (by its name, or
+ * by syntax the dialect cannot mean): *srcp becomes the rendered source.
+ * 1: a template skipped (--no-templates), -1: one its engine refuses, 0:
+ * go on and parse *srcp.
+ */
+static int
+read_template(struct bl_source **srcp, const struct file *f,
+	      const struct bl_parser *parser, const struct bl_load_opts *o,
+	      struct bl_diags *diags)
+{
+	struct bl_source *src = *srcp, *r;
+	enum bl_template_kind kind = f->tkind;
+	unsigned line = 0;
+	bool by_content = kind == BL_TEMPLATE_NONE;
+
+	if (kind != BL_TEMPLATE_NONE)
+		kind = bl_template_refine(src, kind);
+	else if (parser->is_template != NULL)
+		kind = parser->is_template(src, &line);
+	else
+		kind = bl_template_sniff(src, &line);
+	if (kind == BL_TEMPLATE_NONE)
+		return 0;
+	if (o->no_templates) {
+		bl_diags_add(diags, BL_LEVEL_WARNING, src->path, line, 0,
+			     "a configuration-management template (Jinja, "
+			     "ERB, Go, FreeMarker), not a configuration: "
+			     "skipped (--no-templates; lint the rendered file "
+			     "instead)");
+		return 1;
+	}
+	if (by_content)
+		bl_diags_add(diags, BL_LEVEL_NOTE, src->path, line, 0,
+			     "%s template syntax the mail server cannot mean: "
+			     "read as a template (each expression is "
+			     "<template>, a value only the template engine "
+			     "knows; control tags are skipped)",
+			     bl_template_kind_name(kind));
+	r = bl_template_render(src, kind, render_flags(parser, by_content),
+			       diags);
+	if (r == NULL)
+		return -1;
+	bl_source_free(src);
+	*srcp = r;
+	return 0;
+}
+
+/* foreign - a file with the MTA's name in another format: skipped with a
+ * note in a walk, an error when named; true when it is one */
+static bool
+foreign(const struct bl_source *src, const struct file *f,
+	struct bl_diags *diags)
+{
+	unsigned line;
+	const char *what = bl_detect_foreign(src, &line);
+
+	if (what == NULL)
+		return false;
+	bl_diags_add(diags, f->named ? BL_LEVEL_ERROR : BL_LEVEL_NOTE,
+		     src->path, line, 0,
+		     "%s, not a mail server configuration%s", what,
+		     f->named ? ": cannot be checked"
+			      : ": skipped (only its name is a mail "
+				"server's)");
+	return true;
 }
 
 static int
@@ -450,8 +589,7 @@ build(struct bl_instances *out, struct pending *pd,
 {
 	struct bl_config *cfg;
 	struct bl_source *src;
-	unsigned line;
-	int status = 0, parsed = 0;
+	int status = 0, parsed = 0, t;
 	size_t k;
 
 	if (pd->nfiles > 1)
@@ -469,14 +607,12 @@ build(struct bl_instances *out, struct pending *pd,
 			status = -1;
 			continue;
 		}
-		if (pd->parser->is_template != NULL &&
-		    pd->parser->is_template(src, &line)) {
-			bl_diags_add(diags, BL_LEVEL_WARNING, src->path, line, 0,
-				     "looks like a configuration-management "
-				     "template (Jinja \"{{\" or \"{%%\"), not "
-				     "a configuration: skipped (lint the "
-				     "rendered file instead)");
-			out->skipped++;
+		t = read_template(&src, f, pd->parser, o, diags);
+		if (t != 0 || foreign(src, f, diags)) {
+			if (t < 0 || (t == 0 && f->named))
+				status = -1;
+			else
+				out->skipped++;
 			bl_source_free(src);
 			continue;
 		}
@@ -543,7 +679,7 @@ bl_load(struct bl_instances *out, char *const *paths, size_t npaths,
 			continue;
 		}
 		if (S_ISDIR(st.st_mode)) {
-			if (walk(&p, paths[i], diags, &out->skipped) < 0)
+			if (walk(&p, paths[i], diags) < 0)
 				status = -1;
 		} else if (add_file(&p, paths[i], NULL, o, diags) < 0) {
 			status = -1;
@@ -561,6 +697,14 @@ bl_load(struct bl_instances *out, char *const *paths, size_t npaths,
 		free(p.v[i].name);
 	}
 	free(p.v);
+	if (out->n == 0 && status == 0) {
+		/* only skipped files: saying "no problems" would be a lie */
+		bl_diags_add(diags, BL_LEVEL_ERROR, NULL, 0, 0,
+			     "nothing was checked: every file found was "
+			     "skipped (%zu; see the notes and warnings above)",
+			     out->skipped);
+		status = -1;
+	}
 	return status;
 }
 

@@ -123,7 +123,59 @@ bl_source_free(struct bl_source *src)
 	free(src->path);
 	free(src->data);
 	free(src->line_start);
+	free(src->branch);
+	free(src->line_branch);
 	free(src);
+}
+
+/* branch_of - the branch a 1-based line is in (0: none) */
+static size_t
+branch_of(const struct bl_source *s, unsigned line)
+{
+	if (s->line_branch == NULL || line == 0 || line > s->nlines)
+		return 0;
+	return s->line_branch[line - 1];
+}
+
+/* bl_source_exclusive - lines in branches that never both render */
+bool
+bl_source_exclusive(const struct bl_source *a, unsigned line_a,
+		    const struct bl_source *b, unsigned line_b)
+{
+	size_t x, y;
+
+	if (a == NULL || a != b || a->branch == NULL)
+		return false;
+	x = branch_of(a, line_a);
+	y = branch_of(a, line_b);
+	/* Up to the same depth, then up together to the first branches of
+	 * one conditional: different branches of it never both render.
+	 * Depth is capped by the template reader, so this is bounded. */
+	while (a->branch[x].depth > a->branch[y].depth)
+		x = a->branch[x].parent;
+	while (a->branch[y].depth > a->branch[x].depth)
+		y = a->branch[y].parent;
+	while (x != y) {
+		if (a->branch[x].block == a->branch[y].block)
+			return true;
+		x = a->branch[x].parent;
+		y = a->branch[y].parent;
+	}
+	return false;
+}
+
+/* bl_source_exclusive_at - bl_source_exclusive of byte offsets */
+bool
+bl_source_exclusive_at(const struct bl_source *a, size_t off_a,
+		       const struct bl_source *b, size_t off_b)
+{
+	unsigned la, lb, col;
+
+	if (a == NULL || a != b || a->branch == NULL)
+		return false;
+	bl_source_position(a, off_a, &la, &col);
+	bl_source_position(b, off_b, &lb, &col);
+	return bl_source_exclusive(a, la, b, lb);
 }
 
 /* bl_source_load - read and check a file (see source.h) */

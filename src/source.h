@@ -17,6 +17,25 @@ struct bl_source {
 	size_t len;
 	size_t *line_start; /* offset of the first byte of each line */
 	size_t nlines;
+	/*
+	 * A rendered template (template.c): the kind of template it was
+	 * ("Jinja", "ERB", ...; NULL: not a template) and the conditional
+	 * branch each line is in, for bl_source_exclusive. branch[0] is
+	 * outside every conditional; line_branch (nlines entries, may be
+	 * NULL) indexes branch.
+	 */
+	const char *template_kind;
+	struct bl_branch *branch;
+	size_t nbranch;
+	size_t *line_branch;
+};
+
+/* One branch of a template conditional ({% if %} ... {% else %} ...). */
+struct bl_branch {
+	size_t parent;  /* the branch the conditional is in (0: none) */
+	size_t block;   /* which conditional: the same for all its branches */
+	unsigned which; /* 0 for the first branch, 1 for the next, ... */
+	unsigned depth; /* 0 outside every conditional */
 };
 
 /*
@@ -39,6 +58,18 @@ int bl_source_check_text(const struct bl_source *src, struct bl_diags *diags);
 struct bl_source *bl_source_from_mem(const char *path, const char *data,
 				     size_t len);
 void bl_source_free(struct bl_source *src);
+
+/*
+ * bl_source_exclusive - are line_a of a and line_b of b in branches of a
+ * template conditional that never both render (the {% if %} and the
+ * {% else %} of one {% if %})? False for different sources, for lines
+ * outside templates and for lines that may render together.
+ */
+bool bl_source_exclusive(const struct bl_source *a, unsigned line_a,
+			 const struct bl_source *b, unsigned line_b);
+/* bl_source_exclusive_at - bl_source_exclusive of byte offsets */
+bool bl_source_exclusive_at(const struct bl_source *a, size_t off_a,
+			    const struct bl_source *b, size_t off_b);
 
 /* bl_source_position - 1-based line and column of a byte offset */
 void bl_source_position(const struct bl_source *src, size_t off,

@@ -134,6 +134,8 @@ def seeds_for(name, src):
         "conf": lambda: case_files(fx, "**/.bannerlint.conf"),
         "suppress": lambda: seeds_suppress(fx),
         "detect": lambda: case_files(fx, "**/*"),
+        "template": lambda: case_files(fx, "templates/**/*")
+        + case_files(fx, "postfix/template-*/*"),
     }
     if name not in table:
         sys.exit("run-fuzzer.py: no seeds defined for harness %r (one of %s)"
