@@ -25,9 +25,12 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "diag.h"
 #include "model.h"
@@ -1220,6 +1223,451 @@ main_cf_path(struct bl_config *cfg)
 	return m;
 }
 
+/*
+ * What every Postfix program checks when it starts (mail_params_init in
+ * global/mail_params.c, through get_mail_conf_*_table): a parameter of a
+ * string table shorter than its minimum, an integer, time or boolean
+ * parameter that does not parse or lies outside its bounds. postconf
+ * prints such values without a word; postmap, postfix and every daemon
+ * die on them ("bad string length 0 < 1: myhostname = "). The table and
+ * its bounds were checked one by one with Postfix 3.7.11's postmap
+ * (tests/oracle/postfix_oracle.py judges with it too).
+ */
+enum pf_type {
+	PF_STR,
+	PF_INT,
+	PF_LONG,
+	PF_TIME,
+	PF_BOOL,
+};
+
+struct pf_param {
+	const char *key;
+	enum pf_type type;
+	long min, max; /* 0: no bound (Postfix's own convention) */
+};
+
+static const struct pf_param pf_params[] = {
+	{"myhostname", PF_STR, 1, 0},
+	{"mydomain", PF_STR, 1, 0},
+	{"mail_name", PF_STR, 1, 0},
+	{"syslog_name", PF_STR, 1, 0},
+	{"mail_owner", PF_STR, 1, 0},
+	{"setgid_group", PF_STR, 1, 0},
+	{"myorigin", PF_STR, 1, 0},
+	{"daemon_directory", PF_STR, 1, 0},
+	{"data_directory", PF_STR, 1, 0},
+	{"command_directory", PF_STR, 1, 0},
+	{"meta_directory", PF_STR, 1, 0},
+	{"queue_directory", PF_STR, 1, 0},
+	{"shlib_directory", PF_STR, 1, 0},
+	{"double_bounce_sender", PF_STR, 1, 0},
+	{"default_privs", PF_STR, 1, 0},
+	{"mail_release_date", PF_STR, 1, 0},
+	{"mail_version", PF_STR, 1, 0},
+	{"default_database_type", PF_STR, 1, 0},
+	{"hash_queue_names", PF_STR, 1, 0},
+	{"mynetworks_style", PF_STR, 1, 0},
+	{"default_verp_delimiters", PF_STR, 2, 2},
+	{"verp_delimiter_filter", PF_STR, 1, 0},
+	{"bounce_service_name", PF_STR, 1, 0},
+	{"cleanup_service_name", PF_STR, 1, 0},
+	{"defer_service_name", PF_STR, 1, 0},
+	{"pickup_service_name", PF_STR, 1, 0},
+	{"queue_service_name", PF_STR, 1, 0},
+	{"rewrite_service_name", PF_STR, 1, 0},
+	{"showq_service_name", PF_STR, 1, 0},
+	{"error_service_name", PF_STR, 1, 0},
+	{"flush_service_name", PF_STR, 1, 0},
+	{"address_verify_service_name", PF_STR, 1, 0},
+	{"trace_service_name", PF_STR, 1, 0},
+	{"proxymap_service_name", PF_STR, 1, 0},
+	{"proxywrite_service_name", PF_STR, 1, 0},
+	{"info_log_address_format", PF_STR, 1, 0},
+	{"syslog_facility", PF_STR, 1, 0},
+	{"maillog_file_prefixes", PF_STR, 1, 0},
+	{"maillog_file_compressor", PF_STR, 1, 0},
+	{"maillog_file_rotate_suffix", PF_STR, 1, 0},
+	{"postlog_service_name", PF_STR, 1, 0},
+	{"default_process_limit", PF_INT, 1, 0},
+	{"max_use", PF_INT, 1, 0},
+	{"dont_remove", PF_INT, 0, 0},
+	{"line_length_limit", PF_INT, 512, 0},
+	{"hash_queue_depth", PF_INT, 1, 0},
+	{"fork_attempts", PF_INT, 1, 0},
+	{"deliver_lock_attempts", PF_INT, 1, 0},
+	{"debug_peer_level", PF_INT, 1, 0},
+	{"fault_injection_code", PF_INT, 0, 0},
+	{"berkeley_db_create_buffer_size", PF_INT, 1, 0},
+	{"berkeley_db_read_buffer_size", PF_INT, 1, 0},
+	{"header_size_limit", PF_INT, 1, 0},
+	{"header_address_token_limit", PF_INT, 1, 0},
+	{"mime_nesting_limit", PF_INT, 1, 0},
+	{"mime_boundary_length_limit", PF_INT, 1, 0},
+	{"delay_logging_resolution_limit", PF_INT, 0, 6},
+	{"tcp_windowsize", PF_INT, 0, 0},
+	{"message_size_limit", PF_LONG, 0, 0},
+	{"lmdb_map_size", PF_LONG, 1, 0},
+	{"max_idle", PF_TIME, 1, 0},
+	{"ipc_timeout", PF_TIME, 1, 0},
+	{"ipc_idle", PF_TIME, 1, 0},
+	{"ipc_ttl", PF_TIME, 1, 0},
+	{"trigger_timeout", PF_TIME, 1, 0},
+	{"fork_delay", PF_TIME, 1, 0},
+	{"deliver_lock_delay", PF_TIME, 1, 0},
+	{"stale_lock_time", PF_TIME, 1, 0},
+	{"daemon_timeout", PF_TIME, 1, 0},
+	{"in_flow_delay", PF_TIME, 0, 10},
+	{"disable_dns_lookups", PF_BOOL, 0, 0},
+	{"soft_bounce", PF_BOOL, 0, 0},
+	{"owner_request_special", PF_BOOL, 0, 0},
+	{"strict_8bitmime", PF_BOOL, 0, 0},
+	{"strict_7bit_headers", PF_BOOL, 0, 0},
+	{"strict_8bitmime_body", PF_BOOL, 0, 0},
+	{"strict_mime_encoding_domain", PF_BOOL, 0, 0},
+	{"disable_mime_input_processing", PF_BOOL, 0, 0},
+	{"disable_mime_output_conversion", PF_BOOL, 0, 0},
+	{"address_verify_negative_cache", PF_BOOL, 0, 0},
+	{"backwards_bounce_logfile_compatibility", PF_BOOL, 0, 0},
+	{"helpful_warnings", PF_BOOL, 0, 0},
+	{"multi_instance_enable", PF_BOOL, 0, 0},
+	{"enable_long_queue_ids", PF_BOOL, 0, 0},
+	{"strict_smtputf8", PF_BOOL, 0, 0},
+	{"enable_original_recipient", PF_BOOL, 0, 0},
+	{"daemon_table_open_error_is_fatal", PF_BOOL, 0, 0},
+	{"dns_ncache_ttl_fix_enable", PF_BOOL, 0, 0},
+	{"smtputf8_enable", PF_BOOL, 0, 0},
+	{"enable_idna2003_compatibility", PF_BOOL, 0, 0},
+};
+
+/* has_placeholder - does v hold a value only the running system or a
+ * template knows ("<system-hostname>", "<template>")? Not judged. */
+static bool
+has_placeholder(const char *v)
+{
+	const char *p, *q;
+
+	for (p = strchr(v, '<'); p != NULL; p = strchr(p + 1, '<')) {
+		for (q = p + 1; (*q >= 'a' && *q <= 'z') || *q == '_' ||
+				*q == '-' || (*q >= '0' && *q <= '9');
+		     q++)
+			;
+		if (q > p + 1 && *q == '>')
+			return true;
+	}
+	return false;
+}
+
+/* parse_number - v as strtol(3) reads a whole value: optional blanks and
+ * sign, digits, nothing after; within [lo, hi] */
+static bool
+parse_number(const char *v, long long lo, long long hi, long long *out)
+{
+	char *end;
+	long long n;
+
+	errno = 0;
+	n = strtoll(v, &end, 10);
+	if (end == v || *end != '\0' || errno == ERANGE || n < lo || n > hi)
+		return false;
+	*out = n;
+	return true;
+}
+
+/* parse_time - v as conv_time(3) of Postfix 3.7 reads it (verified with
+ * postmap): a number, then nothing (seconds) or a unit s, m, h, d or w
+ * (what follows the unit is not looked at); false when it does not parse */
+static bool
+parse_time(const char *v, long long *out)
+{
+	static const char units[] = "smhdw";
+	static const long long mult[] = {1, 60, 3600, 86400, 604800};
+	const char *u;
+	char *end;
+	long long n;
+
+	if (*v == '\0')
+		return false;
+	errno = 0;
+	n = strtoll(v, &end, 10);
+	if (errno == ERANGE || n < 0 || n > INT32_MAX)
+		return false;
+	if (*end == '\0') {
+		*out = n;
+		return true;
+	}
+	if ((u = strchr(units, *end)) == NULL)
+		return false;
+	*out = n * mult[u - units];
+	return true;
+}
+
+/* hostname_problem - why valid_hostname(3) refuses v, or NULL: at most
+ * 255 bytes, labels of letters, digits, '_' and inner '-' of at most 63,
+ * no empty label or final dot, not all digits */
+static const char *
+hostname_problem(const char *v)
+{
+	size_t i, n = strlen(v), label = 0;
+	bool numeric = true;
+
+	if (n > 255)
+		return "it is longer than 255 bytes";
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)v[i];
+
+		if (c >= 0x80)
+			return NULL; /* a UTF-8 name: SMTPUTF8's, not judged */
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    c == '_') {
+			numeric = false;
+			label++;
+		} else if (c >= '0' && c <= '9') {
+			label++;
+		} else if (c == '.') {
+			if (label == 0 || i + 1 == n)
+				return i + 1 == n && label > 0
+					       ? "it ends with a dot"
+					       : "it has an empty label";
+			label = 0;
+			continue;
+		} else if (c == '-') {
+			numeric = false;
+			if (label == 0 || i + 1 == n || v[i + 1] == '.')
+				return "a label starts or ends with a hyphen";
+			label++;
+		} else {
+			return "it contains a character other than letters, "
+			       "digits, '-' and '_'";
+		}
+		if (label > 63)
+			return "a label is longer than 63 bytes";
+	}
+	return numeric ? "it is all digits and dots (a numeric host name)"
+		       : NULL;
+}
+
+/* startup_error - an error at setting s: what the program (who, or
+ * scope's daemon) would die of; msg is taken and freed */
+static void
+startup_error(struct pf_run *run, struct bl_diags *diags,
+	      const struct bl_setting *s, const struct bl_scope *scope,
+	      const char *who, char *msg)
+{
+	if (s->src != NULL && seen_once(run, s, s->raw_len)) {
+		if (scope != NULL)
+			bl_diags_add(diags, BL_LEVEL_ERROR, s->src->path,
+				     s->line, s->col,
+				     "%s: %s%s: %s of service %s refuses to "
+				     "start",
+				     s->key, msg,
+				     strcmp(s->scope, "main") == 0
+					     ? " with that service's overrides"
+					     : "",
+				     who, scope->name);
+		else
+			bl_diags_add(diags, BL_LEVEL_ERROR, s->src->path,
+				     s->line, s->col,
+				     "%s: %s: %s refuses to start", s->key, msg,
+				     who);
+	}
+	free(msg);
+}
+
+/* param_value - key expanded in scope (caller frees), and the setting in
+ * effect in *sp (NULL: a default); NULL when it cannot be computed */
+static char *
+param_value(struct pf_run *run, const struct bl_scope *scope, const char *key,
+	    const char *process, const struct bl_setting **sp)
+{
+	struct bl_surface tmp;
+	struct bl_diags quiet;
+	char *v = NULL;
+
+	memset(&tmp, 0, sizeof(tmp));
+	bl_diags_init(&quiet);
+	*sp = NULL;
+	if (compute(run, &quiet, &tmp, scope, key, process) == 0 &&
+	    tmp.norigin > 0 && !tmp.origin[0].setting->is_default &&
+	    !has_placeholder(tmp.value)) {
+		*sp = tmp.origin[0].setting;
+		v = bl_xstrdup(tmp.value);
+	}
+	bl_diags_finish(&quiet);
+	free(tmp.origin);
+	free(tmp.pieces);
+	free(tmp.overrides);
+	return v;
+}
+
+/* check_param - one parameter of pf_params in scope (NULL: main.cf) */
+static void
+check_param(struct pf_run *run, struct bl_diags *diags,
+	    const struct bl_scope *scope, const struct pf_param *p)
+{
+	const char *who = scope ? "the daemon" : "every Postfix program";
+	const struct bl_setting *s;
+	char *v = param_value(run, scope, p->key, "postfix", &s);
+	const char *why, *exp;
+	char *m = NULL;
+	long long n = 0;
+	size_t len;
+
+	if (v == NULL)
+		return;
+	len = strlen(v);
+	exp = strcmp(v, s->raw) == 0 ? "" : " after expansion";
+	switch (p->type) {
+	case PF_STR:
+		if ((long)len < p->min && len == 0)
+			m = bl_xasprintf("the value is empty%s (Postfix: \"bad "
+					 "string length 0 < %ld\")",
+					 exp, p->min);
+		else if ((long)len < p->min || (p->max > 0 && (long)len > p->max))
+			m = bl_xasprintf("\"%s\"%s has %zu characters, not %ld",
+					 v, exp, len, p->min);
+		else if ((strcmp(p->key, "myhostname") == 0 ||
+			  strcmp(p->key, "mydomain") == 0) &&
+			 (why = hostname_problem(v)) != NULL)
+			m = bl_xasprintf("\"%s\"%s is not a valid host name: %s",
+					 v, exp, why);
+		else if (strcmp(p->key, "myorigin") == 0 &&
+			 v[strcspn(v, ", \t\r\n")] != '\0')
+			m = bl_xasprintf("\"%s\"%s holds more than one value",
+					 v, exp);
+		break;
+	case PF_INT:
+	case PF_LONG:
+		if (!parse_number(v, p->type == PF_INT ? INT32_MIN : INT64_MIN,
+				  p->type == PF_INT ? INT32_MAX : INT64_MAX,
+				  &n))
+			m = bl_xasprintf("\"%s\"%s is not a whole number "
+					 "(Postfix: \"bad numerical "
+					 "configuration\")",
+					 v, exp);
+		break;
+	case PF_TIME:
+		if (!parse_time(v, &n))
+			m = bl_xasprintf("\"%s\"%s is not a time: a number, "
+					 "optionally followed by one of the "
+					 "units s, m, h, d or w",
+					 v, exp);
+		break;
+	case PF_BOOL:
+		if (strcasecmp(v, "yes") != 0 && strcasecmp(v, "no") != 0)
+			m = bl_xasprintf("\"%s\"%s is not yes or no (Postfix: "
+					 "\"bad boolean configuration\")",
+					 v, exp);
+		break;
+	}
+	if (m == NULL && p->type != PF_STR && p->type != PF_BOOL) {
+		if (p->min != 0 && n < p->min)
+			m = bl_xasprintf("\"%s\"%s is less than %ld%s, the "
+					 "least Postfix accepts",
+					 v, exp, p->min,
+					 p->type != PF_TIME ? ""
+					 : p->min == 1	    ? " second"
+							    : " seconds");
+		else if (p->max != 0 && n > p->max)
+			m = bl_xasprintf("\"%s\"%s is more than %ld%s, the "
+					 "most Postfix accepts",
+					 v, exp, p->max,
+					 p->type == PF_TIME ? " seconds" : "");
+	}
+	if (m != NULL)
+		startup_error(run, diags, s, scope, who, m);
+	free(v);
+}
+
+/* check_relayhost - myhostname and relayhost the same (mail_params.c:
+ * "must not be identical") */
+static void
+check_relayhost(struct pf_run *run, struct bl_diags *diags,
+		const struct bl_scope *scope)
+{
+	const struct bl_setting *sh, *sr;
+	char *h = param_value(run, scope, "myhostname", "postfix", &sh);
+	char *r = param_value(run, scope, "relayhost", "postfix", &sr);
+
+	if (h != NULL && r != NULL && *h != '\0' && strcasecmp(h, r) == 0)
+		startup_error(run, diags, sr, scope,
+			      scope ? "the daemon" : "every Postfix program",
+			      bl_xasprintf("\"%s\" is also the value of "
+					   "myhostname: the two must not be "
+					   "identical",
+					   r));
+	free(h);
+	free(r);
+}
+
+/*
+ * startup_checks - the start-up errors of mail_params_init, in main.cf
+ * and in every service that overrides one of its parameters (master(8)
+ * passes -o to the daemon, which applies it before that check), and the
+ * client's own: an empty smtp_helo_name or lmtp_lhlo_name
+ * (smtp_params.c, lmtp_params.c: minimum length 1) stops the smtp or
+ * lmtp client, so it is an error where a client uses it: each smtp/lmtp
+ * service, or main.cf when there is no master.cf.
+ */
+static void
+startup_checks(struct pf_run *run, struct bl_diags *diags)
+{
+	struct bl_config *cfg = run->cfg;
+	size_t i, k, j;
+
+	if (cfg->main_src != NULL) {
+		for (k = 0; k < BL_ARRAY_LEN(pf_params); k++)
+			check_param(run, diags, NULL, &pf_params[k]);
+		check_relayhost(run, diags, NULL);
+	}
+	for (i = 0; i < cfg->nscopes; i++) {
+		const struct bl_scope *sc = cfg->scopes[i];
+		const struct pf_nslot *sl;
+
+		if (sc->shadowed || sc->nsettings == 0)
+			continue;
+		/* What the service overrides, and what main.cf sets through
+		 * a $reference an override may change; the rest is the same
+		 * in every service and was checked above. */
+		for (k = 0; k < BL_ARRAY_LEN(pf_params); k++) {
+			const char *key = pf_params[k].key;
+
+			if (bl_scope_lookup(sc, key) != NULL ||
+			    ((sl = names_get(&run->main, key)) != NULL &&
+			     memchr(sl->s->raw, '$', sl->s->raw_len) != NULL))
+				check_param(run, diags, sc, &pf_params[k]);
+		}
+		for (j = 0; j < sc->nsettings; j++)
+			if (strcmp(sc->settings[j]->key, "myhostname") == 0 ||
+			    strcmp(sc->settings[j]->key, "relayhost") == 0) {
+				check_relayhost(run, diags, sc);
+				break;
+			}
+	}
+	for (i = 0; i < cfg->nsurfaces; i++) {
+		const struct bl_surface *sf = &cfg->surfaces[i];
+		const struct bl_setting *s;
+		bool client;
+
+		if (sf->kind != BL_SURFACE_HELO || !sf->valid ||
+		    *sf->value != '\0' || sf->norigin == 0)
+			continue;
+		client = sf->scope_obj != NULL || cfg->master_src == NULL;
+		s = sf->origin[0].setting;
+		if (!client || s->is_default)
+			continue;
+		startup_error(run, diags, s, sf->scope_obj,
+			      strcmp(sf->key, "lmtp_lhlo_name") == 0
+				      ? "the lmtp client"
+				      : "the smtp client",
+			      bl_xasprintf("the value is empty%s (Postfix: "
+					   "\"bad string length 0 < 1\")",
+					   *sf->configured == '\0'
+						   ? ""
+						   : " after expansion"));
+	}
+}
+
 /* bl_resolve_postfix - compute every banner and HELO surface */
 int
 bl_resolve_postfix(struct bl_config *cfg, struct bl_diags *diags)
@@ -1267,6 +1715,8 @@ bl_resolve_postfix(struct bl_config *cfg, struct bl_diags *diags)
 					  "lmtp_lhlo_name", sc->role);
 	}
 	greetings(&run);
+	if (status == 0)
+		startup_checks(&run, diags);
 	run_finish(&run);
 	return status ? -1 : 0;
 }

@@ -111,13 +111,58 @@ def norm(s):
 # ---------------------------------------------------------------- running --
 
 class Runner(common.Runner):
-    def __init__(self, postconf, bannerlint):
+    def __init__(self, postconf, bannerlint, postmap=None, daemon_dir=None):
         super().__init__(bannerlint, env={k: v for k, v in os.environ.items()
                                           if k != "MAIL_CONFIG"})
         self.postconf = postconf
+        self.postmap = postmap
+        self.daemon_dir = daemon_dir
 
     def pc(self, d, *args):
         return self.run([self.postconf, "-c", d] + list(args))
+
+    def with_config(self, d, argv):
+        """ARGV run with MAIL_CONFIG=D, as the daemons find their main.cf."""
+        env = dict(self.env)
+        env["MAIL_CONFIG"] = d
+        return common.run(argv, env=env)
+
+    def postmap_check(self, d):
+        """Postfix's start-up check of its global parameters
+        (mail_params_init), which postconf does not run: `MAIL_CONFIG=D
+        postmap -q a inline:{a=b}` answers "b" when every program would
+        start.  (rc, stderr)."""
+        rc, out, err = self.with_config(
+            d, [self.postmap, "-q", "a", "inline:{a=b}"])
+        if rc == 0 and out.strip() != "b":
+            return 1, "postmap answered %r, not 'b'" % out
+        return rc, err
+
+    def client_check(self, d, cmd, overrides):
+        """The smtp(8)/lmtp(8) client's own start-up check (its parameter
+        tables, e.g. smtp_helo_name's minimum length 1): `MAIL_CONFIG=D
+        DAEMON_DIR/CMD -S -o K=V ...` with standard input at end of file
+        reads its configuration, then the (empty) delivery request, and
+        exits 0; it exits 1 at once on a fatal configuration error (the
+        message goes to syslog only).  (rc, what)."""
+        argv = [os.path.join(self.daemon_dir, cmd), "-S"]
+        for k, v in overrides:
+            argv += ["-o", "%s=%s" % (k, v)]
+        env = dict(self.env)
+        env["MAIL_CONFIG"] = d
+        # stdout must not be a pipe: the client then waits for an answer
+        # to its protocol announcement instead of seeing the end of input.
+        try:
+            rc = subprocess.run(argv, env=env, stdin=subprocess.DEVNULL,
+                                stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL,
+                                timeout=common.TIMEOUT).returncode
+        except subprocess.TimeoutExpired:
+            rc = 124
+        except OSError:
+            rc = 127
+        return rc, "%s -S%s" % (cmd, "".join(" -o %s=%s" % kv
+                                             for kv in overrides))
 
 
 def fatal_of(stderr):
@@ -268,6 +313,56 @@ class Postconf:
             self.errors.append(("postconf -n", rc, err))
         self.h = self._keys("-h")
         self.xh = self._keys("-xh")
+        # What the programs refuse at start and postconf does not judge
+        # (empty myhostname, bad numbers, an empty smtp_helo_name, ...).
+        self.startup = [] if self.errors else self._startup(d)
+
+    def _startup(self, d):
+        errs = []
+        if self.r.postmap:
+            rc, err = self.r.postmap_check(d)
+            if rc != 0:
+                errs.append(("postmap -q (MAIL_CONFIG=DIR)", rc, err))
+        # Each service with -o overrides: the daemon applies them after
+        # reading main.cf (mail_conf_update), before the same check; a
+        # copy of main.cf with them appended as the last definitions is
+        # what that daemon sees.
+        for scope, ov in sorted(self.p.items()):
+            if errs:
+                break
+            tmp = tempfile.mkdtemp(prefix="pf-oracle-svc-")
+            try:
+                shutil.copy(os.path.join(d, "main.cf"), tmp)
+                with open(os.path.join(tmp, "main.cf"), "ab") as f:
+                    f.write(b"\n")
+                    for k, v in ov.items():
+                        f.write(("%s = %s\n" % (k, v)).encode(
+                            "utf-8", errors="surrogateescape"))
+                rc, err = self.r.postmap_check(tmp)
+            finally:
+                shutil.rmtree(tmp, ignore_errors=True)
+            if rc != 0:
+                errs.append(("postmap -q with the -o overrides of %s" % scope,
+                             rc, err))
+        if errs or not self.r.daemon_dir:
+            return errs
+        # The clients: every smtp/lmtp service with its overrides, or,
+        # without master.cf, both clients with main.cf alone.
+        if os.path.isfile(os.path.join(d, "master.cf")):
+            clients = [(scope, cmd) for scope, cmd in sorted(self.services.items())
+                       if cmd in ("smtp", "lmtp")]
+        else:
+            clients = [(None, "smtp"), (None, "lmtp")]
+        for scope, cmd in clients:
+            ov = sorted(self.p.get(scope, {}).items()) if scope else []
+            rc, what = self.r.client_check(d, cmd, ov)
+            if rc != 0:
+                errs.append(("%s%s" % (what, " (service %s)" % scope
+                                       if scope else ""), rc,
+                             "fatal: the %s client exits at start (exit %d; "
+                             "its message goes to syslog)" % (cmd, rc)))
+                break
+        return errs
 
     def _p(self, d):
         res = []
@@ -412,9 +507,19 @@ def _run_case(r, sysvals, case, pc, attached, attached_pc):
 
     rc, doc, out, err = r.bannerlint_json([d])
 
+    # The start-up judges count like postconf, except for templates: the
+    # server runs the rendered file (exception 4).
+    if pc.startup and not case.name.startswith("template-"):
+        pc.errors.extend(pc.startup)
+        exp = {}
+    elif pc.startup:
+        case.note("%s rejects the template as written: %s" % (
+            pc.startup[0][0], fatal_of(pc.startup[0][2])[0]))
+
     if not case.name.startswith("debian-"):
-        case.check("postconf %s the case (a case is named bad-* exactly when "
-                   "postconf rejects it)" % ("rejects" if pc.errors else "accepts"),
+        case.check("Postfix %s the case (a case is named bad-* exactly when "
+                   "postconf, postmap or the smtp/lmtp client rejects it)" %
+                   ("rejects" if pc.errors else "accepts"),
                    case.name.startswith("bad-"), bool(pc.errors))
 
     if case.name.startswith("template-") and not pc.errors:
@@ -429,8 +534,8 @@ def _run_case(r, sysvals, case, pc, attached, attached_pc):
         what, prc, perr = pc.errors[0]
         msg, ffile, fline = fatal_of(perr)
         msg = re.sub(r"^\S*postconf: ", "", msg).replace(d + "/", "")
-        case.note("postconf fails (%s, exit %d): %s" % (what, prc, msg))
-        case.check("bannerlint exits 2 like postconf (%s)" % msg, 2, rc)
+        case.note("Postfix fails (%s, exit %d): %s" % (what, prc, msg))
+        case.check("bannerlint exits 2 like Postfix (%s)" % msg, 2, rc)
         diags, errs = diagnostics(doc)
         if fline is None:
             check_error_reported(case, diags, errs, err)
@@ -687,7 +792,10 @@ def main():
         fixtures="directory of case directories (e.g. fixtures/postfix)",
         inputs=[("--postconf", dict(
             default=None,
-            help="postconf binary (default: from PATH, else /usr/sbin/postconf)"))],
+            help="postconf binary (default: from PATH, else /usr/sbin/postconf)")),
+                ("--postmap", dict(
+            default=None,
+            help="postmap binary (default: the one beside postconf)"))],
         case="run only this case (repeatable; the Debian cases are "
              "debian-main-cf-debian and debian-main-cf-dist)",
         after_case=[("--skip-debian", dict(
@@ -704,7 +812,16 @@ def main():
     bl = tap.bannerlint(args.bannerlint)
     if not bl:
         return tap.finish()
-    r = Runner(postconf, bl)
+    postmap = args.postmap or os.path.join(os.path.dirname(postconf), "postmap")
+    if not os.access(postmap, os.X_OK):
+        tap.missing("postmap found (next to postconf, or --postmap)")
+        return tap.finish()
+    rc, out, _ = common.run([postconf, "-d", "-h", "daemon_directory"])
+    daemon_dir = out.strip() if rc == 0 else ""
+    if not os.access(os.path.join(daemon_dir, "smtp"), os.X_OK):
+        tap.missing("the smtp client in daemon_directory (%s)" % daemon_dir)
+        return tap.finish()
+    r = Runner(postconf, bl, postmap, daemon_dir)
 
     sysvals = {}
     for ph, key in (("<system-hostname>", "myhostname"),

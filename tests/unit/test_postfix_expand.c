@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "helpers.h"
 
@@ -420,6 +421,115 @@ test_many_settings(void **state)
 	bl_buf_finish(&b);
 }
 
+/* One start-up error at file:line whose message holds what (NULL: none). */
+static void
+startup(const char *main_cf, const char *master_cf, const char *file,
+	unsigned line, const char *what)
+{
+	struct bl_diags d;
+	struct bl_config *cfg;
+	size_t i, n = 0;
+
+	bl_diags_init(&d);
+	cfg = pf_config(main_cf, master_cf, &d);
+	for (i = 0; i < d.n; i++) {
+		if (d.v[i].level != BL_LEVEL_ERROR)
+			continue;
+		n++;
+		assert_non_null(what);
+		assert_non_null(strstr(d.v[i].message, what));
+		assert_non_null(strstr(d.v[i].file, file));
+		assert_int_equal(d.v[i].line, line);
+	}
+	if (n != (what != NULL ? 1u : 0u))
+		print_message("case: %s", main_cf);
+	assert_int_equal(n, what != NULL ? 1 : 0);
+	bl_config_free(cfg);
+	bl_diags_finish(&d);
+}
+
+/*
+ * What mail_params_init refuses and postconf prints (judged with postmap
+ * in the oracle): empty strings, also through an undefined reference,
+ * invalid host names, numbers, times and booleans that do not parse or
+ * lie out of bounds; and the values that look odd but pass.
+ */
+static void
+test_startup_errors(void **state)
+{
+	(void)state;
+	startup("myhostname =\n", NULL, "main.cf", 1, "is empty");
+	startup("x = 1\nmyhostname = $undefined\n", NULL, "main.cf", 2,
+		"empty after expansion");
+	startup("myhostname = ${a}${b}\n", NULL, "main.cf", 1, "empty");
+	startup("myhostname = mx.example.net # x\n", NULL, "main.cf", 1,
+		"not a valid host name");
+	startup("myhostname = 192.0.2.1\n", NULL, "main.cf", 1, "all digits");
+	startup("myhostname = mx.example.net.\n", NULL, "main.cf", 1,
+		"ends with a dot");
+	startup("myhostname = a..b\n", NULL, "main.cf", 1, "empty label");
+	startup("myhostname = a.-b\n", NULL, "main.cf", 1, "hyphen");
+	startup("myhostname = m.example\nmydomain = -x.net\n", NULL,
+		"main.cf", 2, "hyphen");
+	startup("myhostname = m.example\nmail_name =\n", NULL, "main.cf", 2,
+		"mail_name: the value is empty");
+	startup("myhostname = m.example\ndefault_verp_delimiters = +\n", NULL,
+		"main.cf", 2, "has 1 characters, not 2");
+	startup("myhostname = m.example\nmyorigin = a.example b.example\n",
+		NULL, "main.cf", 2, "more than one value");
+	startup("myhostname = m.example\nrelayhost = M.EXAMPLE\n", NULL,
+		"main.cf", 2, "must not be identical");
+	startup("myhostname = m.example\nmax_use = 0\n", NULL, "main.cf", 2,
+		"less than 1,");
+	startup("myhostname = m.example\nline_length_limit = 511\n", NULL,
+		"main.cf", 2, "less than 512");
+	startup("myhostname = m.example\nmax_use = 5.0\n", NULL, "main.cf", 2,
+		"not a whole number");
+	startup("myhostname = m.example\nmax_use = 99999999999\n", NULL,
+		"main.cf", 2, "not a whole number");
+	startup("myhostname = m.example\ndelay_logging_resolution_limit = 7\n",
+		NULL, "main.cf", 2, "more than 6");
+	startup("myhostname = m.example\nmax_idle = 5 s\n", NULL, "main.cf",
+		2, "not a time");
+	startup("myhostname = m.example\nmax_idle = -1\n", NULL, "main.cf", 2,
+		"not a time");
+	startup("myhostname = m.example\nipc_timeout = 0s\n", NULL, "main.cf",
+		2, "less than 1 second,");
+	startup("myhostname = m.example\nin_flow_delay = 11\n", NULL,
+		"main.cf", 2, "more than 10 seconds");
+	startup("myhostname = m.example\nsoft_bounce = true\n", NULL,
+		"main.cf", 2, "not yes or no");
+	/* accepted */
+	startup("myhostname = mail_1\nsoft_bounce = YES\nmax_use = +5\n"
+		"max_idle = 1h30m\nipc_timeout = 10s\nin_flow_delay = 0\n"
+		"dont_remove = 0\nmessage_size_limit = 0\n"
+		"myorigin = $mydomain\nmydomain = example.net\n",
+		NULL, NULL, 0, NULL);
+	startup("myhostname = 1.2.3.mx\nmax_idle = 1sx\n", NULL, NULL, 0,
+		NULL);
+	/* unset: the defaults are valid; a placeholder is not judged */
+	startup("", NULL, NULL, 0, NULL);
+	/* the HELO name of a client: main.cf alone, or each smtp service */
+	startup("myhostname = m.example\nsmtp_helo_name =\n", NULL, "main.cf",
+		2, "the smtp client refuses");
+	startup("myhostname = m.example\nlmtp_lhlo_name = $nothing\n", NULL,
+		"main.cf", 2, "the lmtp client refuses");
+	startup("myhostname = m.example\nsmtp_helo_name =\n",
+		"smtpd inet n - y - - smtpd\n", NULL, 0, NULL);
+	startup("myhostname = m.example\ne =\n",
+		"smtp unix - - y - - smtp\n"
+		"relay unix - - y - - smtp -o smtp_helo_name=$e\n",
+		"master.cf", 2, "the smtp client of service relay/unix");
+	/* a service's -o of a global parameter: that daemon only */
+	startup("myhostname = m.example\n",
+		"smtp inet n - y - - smtpd\n"
+		"sub inet n - y - - smtpd -o myhostname=\n",
+		"master.cf", 2, "the daemon of service sub/inet");
+	startup("myhostname = $h\nh = m.example\n",
+		"sub inet n - y - - smtpd -o h=\n", "main.cf", 1,
+		"with that service's overrides");
+}
+
 int
 main(void)
 {
@@ -433,6 +543,7 @@ main(void)
 		cmocka_unit_test(test_surface_cap),
 		cmocka_unit_test(test_nesting_limit),
 		cmocka_unit_test(test_many_settings),
+		cmocka_unit_test(test_startup_errors),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
