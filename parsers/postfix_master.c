@@ -377,8 +377,18 @@ parse_service(struct bl_config *cfg, const struct bl_source *src,
 	for (i = 8; i < nt && options; i++) {
 		const char *a = t + tv[i].off;
 		size_t alen = tv[i].len;
+		bool dashdash;
 
-		if (alen < 2 || a[0] != '-') {
+		/* "--" ends the options: what follows is an argument even
+		 * when it starts with "-" ("-- -o x=y" is two arguments) */
+		dashdash = alen == 2 && a[0] == '-' && a[1] == '-';
+		if (dashdash) {
+			if (++i >= nt)
+				break;
+			a = t + tv[i].off;
+			alen = tv[i].len;
+		}
+		if (dashdash || alen < 2 || a[0] != '-') {
 			/* smtp(8)/lmtp(8) take flags= attributes here */
 			while (i < nt && client_attribute(src, l, sc, &tv[i],
 							  diags))
@@ -387,8 +397,6 @@ parse_service(struct bl_config *cfg, const struct bl_source *src,
 				set_stray(cfg, src, l, sc, &tv[i]);
 			break;
 		}
-		if (alen == 2 && a[1] == '-')
-			break;
 		for (j = 1; j < alen; j++) {
 			c = (unsigned char)a[j];
 			if (strchr(OPTS_WITH_ARG, (int)c) == NULL)

@@ -683,6 +683,73 @@ public_listener(const struct bl_config *cfg, const struct bl_surface *sf)
 	return any;
 }
 
+/*
+ * stray_message - BL304's message for sc->stray, the first argument of a
+ * master.cf command that is no option (getopt stops there): what made it
+ * an argument, and what the program does with it. smtpd(8) and
+ * postscreen(8) exit on any argument ("unexpected command-line argument");
+ * smtp(8) and lmtp(8) take only attributes such as flags= and exit when
+ * they start ("unknown attribute name"). Caller frees.
+ */
+static char *
+stray_message(const struct bl_scope *sc)
+{
+	const char *d = sc->src->data, *prev = NULL, *ov = NULL;
+	size_t i = sc->stray_off, e, pl = 0, ovl = 0, k;
+	bool client = strcmp(sc->role, "smtp") == 0 ||
+		      strcmp(sc->role, "lmtp") == 0;
+	bool same_line = true;
+	char *then, *m;
+
+	/* the token before the stray one, and an override that ends right
+	 * before it on the same line */
+	while (i > 0 && (d[i - 1] == ' ' || d[i - 1] == '\t' ||
+			 d[i - 1] == '\r' || d[i - 1] == '\n')) {
+		if (d[i - 1] == '\n')
+			same_line = false;
+		i--;
+	}
+	for (e = i; i > 0 && d[i - 1] != ' ' && d[i - 1] != '\t' &&
+		    d[i - 1] != '\n';
+	     i--)
+		;
+	prev = d + i;
+	pl = e - i;
+	for (k = 0; k < sc->nsettings && same_line; k++) {
+		const struct bl_setting *s = sc->settings[k];
+
+		if (s->src == sc->src && s->stmt_off + s->stmt_len == e) {
+			ov = d + s->stmt_off;
+			ovl = s->stmt_len;
+		}
+	}
+	then = bl_xasprintf(client ? "the %s client exits when it starts "
+				     "(\"unknown attribute name: %s\")"
+				   : "%s exits on it (\"unexpected "
+				     "command-line argument: %s\")",
+			    sc->role, sc->stray);
+	if (ov != NULL)
+		m = bl_xasprintf("master.cf '%s' after '-o %.*s' is a command "
+				 "argument, not part of that override (an -o "
+				 "value ends at the first blank; write -o { "
+				 "name = value } for one with blanks): option "
+				 "processing stops there, later -o options are "
+				 "ignored, and %s",
+				 sc->stray, (int)ovl, ov, then);
+	else if (pl == 2 && memcmp(prev, "--", 2) == 0)
+		m = bl_xasprintf("master.cf '%s' comes after '--', which ends "
+				 "the options of %s: it is a command argument "
+				 "(an -o there is no override) and %s",
+				 sc->stray, sc->role, then);
+	else
+		m = bl_xasprintf("master.cf '%s' is a command argument of %s, "
+				 "not an option: option processing stops "
+				 "there, later -o options are ignored, and %s",
+				 sc->stray, sc->role, then);
+	free(then);
+	return m;
+}
+
 static void
 instance_checks(struct run *x, const struct bl_rule *r,
 		const struct bl_config *cfg)
@@ -837,6 +904,36 @@ instance_checks(struct run *x, const struct bl_rule *r,
 				}
 				if (strcmp(rv, lines[k]) == 0)
 					continue;
+				if (nl == 2 && (k == 0 || ref == sf) &&
+				    sf->origin[0].setting->is_default) {
+					/* postscreen's pre-greeting from the
+					 * default postscreen_greet_banner: the
+					 * place to set it is main.cf */
+					f = add(x, r, cfg, sf,
+						bl_xasprintf(
+							"this listener greets "
+							"differently from the others "
+							"of the same server: "
+							"postscreen's pre-greeting "
+							"'220-%s' is the default of "
+							"postscreen_greet_banner "
+							"(\"%s\", not set anywhere), "
+							"not '%s' as on %s: set "
+							"postscreen_greet_banner in "
+							"main.cf",
+							lines[0],
+							sf->origin[0].setting->raw,
+							k == 0 ? rv : lines[1],
+							k == 0 ? ref->scope
+							       : "the smtpd behind "
+								 "it"));
+					f->key = sf->origin[0].setting->key;
+					f->setting = sf->origin[0].setting;
+					f->file = cfg->main_src != NULL
+							  ? cfg->main_src->path
+							  : cfg->name;
+					break;
+				}
 				f = add(x, r, cfg, sf,
 					format_message(r->message, ref->scope,
 						       sf->value,
@@ -864,9 +961,7 @@ instance_checks(struct run *x, const struct bl_rule *r,
 			     strcmp(sc->role, "smtp") != 0 &&
 			     strcmp(sc->role, "lmtp") != 0))
 				continue;
-			f = add(x, r, cfg, NULL,
-				format_message(r->message, sc->stray, sc->name,
-					       ""));
+			f = add(x, r, cfg, NULL, stray_message(sc));
 			f->scope = sc->name;
 			f->src = sc->src;
 			f->file = sc->src->path;

@@ -239,6 +239,34 @@ test_client_attributes(void **state)
 	bl_diags_finish(&d);
 }
 
+/* "--" ends the options: the next argument is stray even when it starts
+ * with "-" (smtpd exits on "unexpected command-line argument: -o"); for
+ * a client, flags= after "--" is still an attribute. */
+static void
+test_double_dash(void **state)
+{
+	struct bl_diags d;
+	struct bl_config *cfg;
+	const struct bl_scope *sc;
+
+	(void)state;
+	bl_diags_init(&d);
+	cfg = pf_config(NULL,
+			"sub inet n - y - - smtpd -o a=1 -- -o b=2\n"
+			"end inet n - y - - smtpd -o a=1 --\n"
+			"cli unix - - n - - smtp -- flags=O\n",
+			&d);
+	assert_int_equal(d.errors, 0);
+	sc = scope(cfg, "sub/inet");
+	assert_string_equal(sc->stray, "-o");
+	assert_int_equal(sc->stray_col, 36);
+	assert_int_equal(sc->nsettings, 1);
+	assert_null(scope(cfg, "end/inet")->stray);
+	assert_null(scope(cfg, "cli/unix")->stray);
+	bl_config_free(cfg);
+	bl_diags_finish(&d);
+}
+
 /* A service with more arguments than any fixed table: all of them count
  * (the 513th and later were dropped). */
 static void
@@ -336,6 +364,7 @@ main(void)
 		cmocka_unit_test(test_service_in_context),
 		cmocka_unit_test(test_bad_entries),
 		cmocka_unit_test(test_client_attributes),
+		cmocka_unit_test(test_double_dash),
 		cmocka_unit_test(test_fields),
 		cmocka_unit_test(test_postscreen_handoff),
 		cmocka_unit_test(test_many_arguments),
