@@ -13,6 +13,7 @@
 #include "config.h"
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -504,6 +505,39 @@ hostname_finding(struct run *x, const struct bl_rule *r,
 	blame(f, sf, at, at + strlen(sf->hostname));
 }
 
+/* placeholder_name - is what makes h short (BL202: all of it) or
+ * malformed (BL206: every byte outside letters, digits, '-' and '.') part
+ * of what BL207 (hostname-placeholder) calls a placeholder, such as
+ * PH_HOSTNAME or __MAIL_HOST__? Then the name is that, not a broken name,
+ * and the rule leaves it to BL207. */
+static bool
+placeholder_name(const struct run *x, const char *h, bool whole)
+{
+	size_t i, k, ms, me, n = strlen(h);
+	const char *why;
+
+	for (i = 0; i < x->rs->nrules; i++) {
+		const struct bl_rule *r = &x->rs->rules[i];
+
+		if (strcmp(r->name, "hostname-placeholder") != 0 ||
+		    r->re == NULL)
+			continue;
+		if (bl_rule_search(x->rs, r->re, h, 0, &ms, &me, &why) !=
+			    BL_MATCH_YES ||
+		    me <= ms)
+			return false;
+		if (whole)
+			return ms == 0 && me == n;
+		for (k = 0; k < n; k++)
+			if ((k < ms || k >= me) &&
+			    !isalnum((unsigned char)h[k]) && h[k] != '-' &&
+			    h[k] != '.')
+				return false;
+		return true;
+	}
+	return false;
+}
+
 static void
 check_surface(struct run *x, const struct bl_rule *r,
 	      const struct bl_config *cfg, const struct bl_surface *sf)
@@ -524,6 +558,14 @@ check_surface(struct run *x, const struct bl_rule *r,
 			hostname_finding(x, r, cfg, sf, h, r->severity);
 		return;
 	}
+	/* An empty HELO name is no name at all (HELO needs one): when a
+	 * setting makes it so, not a default left empty by an error */
+	if (*h == '\0' && sf->kind == BL_SURFACE_HELO &&
+	    strcmp(r->check, "hostname-syntax") == 0 && sf->norigin > 0 &&
+	    !sf->origin[0].setting->is_default) {
+		hostname_finding(x, r, cfg, sf, "it is empty", r->severity);
+		return;
+	}
 	/* The rest judge a host name: none in an empty value or a banner
 	 * whose first word is not a name (BL105 says so). */
 	if (*h == '\0' || banner_without_host(sf))
@@ -540,6 +582,10 @@ check_surface(struct run *x, const struct bl_rule *r,
 		else if (is_literal(h))
 			hostname_finding(x, r, cfg, sf, h, BL_LEVEL_WARNING);
 	} else if (!is_name(h)) {
+		return;
+	} else if ((strcmp(r->check, "fqdn") == 0 ||
+		    strcmp(r->check, "hostname-syntax") == 0) &&
+		   placeholder_name(x, h, strcmp(r->check, "fqdn") == 0)) {
 		return;
 	} else if (strcmp(r->check, "fqdn") == 0) {
 		if (strchr(h, '.') == NULL)

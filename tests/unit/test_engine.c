@@ -195,6 +195,34 @@ test_unset_hostname_once(void **state)
 	done(&r);
 }
 
+/* A template token is BL207 only; a real bad name around a placeholder
+ * label is still BL206; an empty HELO name set so is BL206. */
+static void
+test_placeholder_not_malformed(void **state)
+{
+	struct result r;
+
+	(void)state;
+	run(&r, "myhostname = PH_HOSTNAME\nsmtpd_banner = $myhostname ESMTP\n",
+	    NULL, NULL);
+	assert_non_null(find(&r, "BL207"));
+	assert_null(find(&r, "BL202"));
+	assert_null(find(&r, "BL206"));
+	done(&r);
+
+	run(&r, "myhostname = mail_relay.example.net\n"
+		"smtpd_banner = $myhostname ESMTP\n",
+	    NULL, NULL);
+	assert_non_null(find(&r, "BL207"));
+	assert_non_null(find(&r, "BL206"));
+	done(&r);
+
+	run(&r, "myhostname = mx1.mail-host.net\nsmtp_helo_name =\n", NULL,
+	    NULL);
+	assert_non_null(find(&r, "BL206"));
+	done(&r);
+}
+
 static void
 test_roles(void **state)
 {
@@ -298,6 +326,7 @@ main(void)
 		cmocka_unit_test(test_blame_through_default),
 		cmocka_unit_test(test_hostname_checks),
 		cmocka_unit_test(test_unset_hostname_once),
+		cmocka_unit_test(test_placeholder_not_malformed),
 		cmocka_unit_test(test_roles),
 		cmocka_unit_test(test_consistency),
 		cmocka_unit_test(test_suppressions_and_overrides),
