@@ -1509,6 +1509,16 @@ is_boolean(unsigned type)
  */
 static unsigned setting_end_line(const struct bl_setting *s);
 
+/* true_bool - does a boolean option's value (as written) set it? A bare
+ * name has the value "" and means true (no_NAME and not_NAME are settings
+ * of their own name, so no lookup of NAME finds them). */
+static bool
+true_bool(const char *v)
+{
+	return *v == '\0' || strcasecmp(v, "true") == 0 ||
+	       strcasecmp(v, "yes") == 0;
+}
+
 /* templated - text of a rendered template holding a template expression:
  * only the template engine knows its value, so it is not judged */
 static bool
@@ -2598,6 +2608,58 @@ driver_error(struct reader *r, const struct bl_scope *sc,
 
 /* check_router_refs - redirect_router and pass_router name routers that
  * exist (pass_router: one after this router) */
+/*
+ * check_router_transports - what route.c's route_init checks of every
+ * router at start (the drivers' ri_yestransport / ri_notransport flags,
+ * confirmed with exim -bV 4.96): accept, dnslookup and ipliteral need a
+ * transport unless verify_only is set, redirect may not have one. Exim
+ * names no line: the error is at the router's name line.
+ */
+static void
+check_router_transports(struct reader *r)
+{
+	static const char *const need[] = {"accept", "dnslookup", "ipliteral"};
+	const struct bl_config *cfg = r->cfg;
+	const struct bl_setting *t, *vo;
+	const struct bl_scope *sc;
+	size_t i, k;
+	char *m;
+
+	for (i = 0; i < cfg->nscopes; i++) {
+		sc = cfg->scopes[i];
+		if (strncmp(sc->name, "router/", 7) != 0 || sc->role == NULL)
+			continue;
+		t = bl_scope_lookup(sc, "transport");
+		if (t != NULL && templated(t->src, t->raw, t->raw_len))
+			continue;
+		m = NULL;
+		if (strcmp(sc->role, "redirect") == 0 && t != NULL) {
+			m = bl_xasprintf("%s router: a transport must not be "
+					 "defined for this router: Exim "
+					 "refuses to start",
+					 sc->name + 7);
+		} else if (t == NULL) {
+			for (k = 0; k < BL_ARRAY_LEN(need); k++)
+				if (strcmp(sc->role, need[k]) == 0)
+					break;
+			vo = bl_scope_lookup(sc, "verify_only");
+			if (k < BL_ARRAY_LEN(need) &&
+			    (vo == NULL || !true_bool(vo->raw)))
+				m = bl_xasprintf(
+				    "%s router: a transport is required for "
+				    "this router (or set verify_only): Exim "
+				    "refuses to start",
+				    sc->name + 7);
+		}
+		if (m != NULL) {
+			bl_diags_add(r->diags, BL_LEVEL_ERROR, sc->src->path,
+				     sc->line, 0, "%s", m);
+			r->status = -1;
+			free(m);
+		}
+	}
+}
+
 static void
 check_router_refs(struct reader *r)
 {
@@ -2655,6 +2717,7 @@ check_router_refs(struct reader *r)
 	}
 	bl_buf_finish(&key);
 	table_finish(&order);
+	check_router_transports(r);
 }
 
 /*

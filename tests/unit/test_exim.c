@@ -745,7 +745,7 @@ test_real_constructs(void **state)
 	banner("acl_smtp_connect = c\nbegin acl\nc:\n  accept message = \"hi\n",
 	       NULL, "220 \"hi", 0);
 	/* options that accumulate, and those that do not */
-	assert_int_equal(errors("begin routers\nr:\n  driver = accept\n"
+	assert_int_equal(errors("begin routers\nr:\n  driver = accept\n  verify_only\n"
 				"  headers_add = a\n  headers_add = b\n"
 				"  set = r_a = 1\n  set = r_b = 2\n"
 				"  condition = 1\n  condition = 1\n"
@@ -756,7 +756,7 @@ test_real_constructs(void **state)
 				&line),
 			 0);
 	assert_int_equal(errors("begin routers\nr:\n  driver = accept\n"
-				"  domains = a\n  domains = b\n",
+				"  domains = a\n  domains = b\n  verify_only\n",
 				&line),
 			 1);
 	assert_int_equal(line, 5);
@@ -1086,11 +1086,12 @@ test_one_cause_one_error(void **state)
 			 1);
 	assert_int_equal(line, 1);
 	/* in the other sections, with Exim's own reason */
-	assert_int_equal(errors("begin routers\nr:\n  driver = accept\nend\n"
+	assert_int_equal(errors("begin routers\nr:\n  driver = accept\n"
+				"  verify_only\nend\n"
 				"r2:\n  driver = accept\n  driver = x\n",
 				&line),
 			 1);
-	assert_int_equal(line, 4);
+	assert_int_equal(line, 5);
 	assert_int_equal(errors("begin retry\nend\n* * F,1h,1m\n* * x\n",
 				&line),
 			 1);
@@ -1317,10 +1318,10 @@ test_value_fixed_and_bool(void **state)
 		    "extra characters follow boolean option no_log_timezone");
 	value_error("no_log_timezone =\n", "extra characters");
 	/* an expanded boolean is a string when it has a $ */
-	value_error("begin routers\nr:\n  driver = accept\n"
+	value_error("begin routers\nr:\n  driver = accept\n  verify_only\n"
 		    "  more = ${if eq{1}{1}{yes}{no}}\n",
 		    NULL);
-	value_error("begin routers\nr:\n  driver = accept\n  more = maybe\n",
+	value_error("begin routers\nr:\n  driver = accept\n  verify_only\n  more = maybe\n",
 		    "\"maybe\" is not a valid value for the \"more\" option");
 	/* negation and "=" */
 	value_error("no_auto_thaw\n", "negation prefix applied to a "
@@ -1355,9 +1356,9 @@ test_driver_options(void **state)
 		    "option \"timeout\" unknown (\"driver\" must be specified "
 		    "before any private options)");
 	/* generic options may come first */
-	value_error("begin routers\nr:\n  no_verify\n  driver = accept\n",
+	value_error("begin routers\nr:\n  no_verify\n  driver = accept\n  verify_only\n",
 		    NULL);
-	value_error("begin routers\nr:\n  driver = accept\n  timeout = 1m\n",
+	value_error("begin routers\nr:\n  driver = accept\n  verify_only\n  timeout = 1m\n",
 		    "accept option \"timeout\" unknown");
 	value_error("begin transports\nt:\n  driver = smtp\n"
 		    "  connection_max_messages = 500 messages\n",
@@ -1383,7 +1384,7 @@ test_driver_options(void **state)
 		    "  server_mech = x\n  whatever = 1\n",
 		    NULL);
 	/* repeatable options come from the tables' flags */
-	value_error("begin routers\nr:\n  driver = accept\n"
+	value_error("begin routers\nr:\n  driver = accept\n  verify_only\n"
 		    "  headers_add = a: b\n  headers_add = c: d\n"
 		    "  condition = 1\n  condition = 2\n",
 		    NULL);
@@ -1393,6 +1394,38 @@ test_driver_options(void **state)
 	value_error("begin transports\nt:\n  driver = smtp\n"
 		    "  hosts = a\n  hosts = b\n",
 		    "second time");
+}
+
+/* route_init's transport rules: accept, dnslookup and ipliteral need one
+ * unless verify_only, redirect may not have one (exim -bV 4.96) */
+static void
+test_router_transports(void **state)
+{
+	unsigned line;
+
+	(void)state;
+	assert_int_equal(errors("begin routers\nr:\n  driver = accept\n",
+				&line),
+			 1);
+	assert_int_equal(line, 2);
+	assert_int_equal(errors("begin routers\nr:\n  driver = dnslookup\n"
+				"  no_verify_only\n",
+				&line),
+			 1);
+	assert_int_equal(errors("begin routers\nr:\n  driver = ipliteral\n"
+				"  verify_only = yes\n",
+				&line),
+			 0);
+	assert_int_equal(errors("begin routers\nr:\n  driver = redirect\n"
+				"  data = a@b\n  transport = t\n"
+				"begin transports\nt:\n  driver = smtp\n",
+				&line),
+			 1);
+	assert_int_equal(errors("begin routers\nr:\n  driver = manualroute\n"
+				"  route_list = * h\n"
+				"r2:\n  driver = site_local\n",
+				&line),
+			 0);
 }
 
 int
@@ -1421,6 +1454,7 @@ main(void)
 		cmocka_unit_test(test_value_int),
 		cmocka_unit_test(test_value_fixed_and_bool),
 		cmocka_unit_test(test_driver_options),
+		cmocka_unit_test(test_router_transports),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
