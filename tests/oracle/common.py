@@ -282,6 +282,27 @@ def diagnostics(doc):
     return diags, [x for x in diags if x.get("level") == "error"]
 
 
+def check_unread(case, unread, rc, doc, who, directive):
+    """The MTA's tool failed only on an include of an absolute path that is
+    not here (unread = (file, line, path)): on the server it exists, so
+    bannerlint must exit 3 (unverified) with a note at the include line
+    naming the path."""
+    efile, eline, path = unread
+    case.note("%s cannot open %s (absolute, not here): unverified"
+              % (who, path))
+    case.check("bannerlint exits 3 (unverified) when an absolute include "
+               "is not here", 3, rc)
+    diags, _ = diagnostics(doc)
+    hit = [x for x in diags if x.get("level") == "note" and
+           x.get("line") == eline and path in str(x.get("message")) and
+           os.path.basename(str(x.get("file"))) == os.path.basename(efile)]
+    what = "note at the %s line %d naming %s" % (directive, eline, path)
+    if hit:
+        case.ok(what)
+    else:
+        case.fail(what, "a note there", show(diags))
+
+
 def check_error_reported(case, diags, errs, stderr):
     """When the judge names no line: any error (diagnostic or on stderr)."""
     if errs or re.search(r"\berror\b", stderr):

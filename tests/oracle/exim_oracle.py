@@ -362,7 +362,7 @@ def run_case(r, sysvals, case):
                    bad_name, bool(ex.errors) and unread is None)
 
     if unread is not None:
-        check_unread(case, unread, rc, doc, err)
+        common.check_unread(case, unread, rc, doc, 'exim', '.include')
         return case
     if ex.errors:
         check_bad(case, ex, d, rc, doc, err)
@@ -424,22 +424,6 @@ def unread_include(ex, d):
             r"\s*\.include(_if_exists)?\s+/", lines[eline - 1]):
         return None
     return efile, eline, m.group(1)
-
-
-def check_unread(case, unread, rc, doc, stderr):
-    efile, eline, path = unread
-    case.note("exim cannot open %s (absolute, not here): unverified" % path)
-    case.check("bannerlint exits 3 (unverified) when an absolute include "
-               "is not here", 3, rc)
-    diags, _ = diagnostics(doc)
-    hit = [x for x in diags if x.get("level") == "note" and
-           x.get("line") == eline and path in str(x.get("message")) and
-           os.path.basename(str(x.get("file"))) == os.path.basename(efile)]
-    if hit:
-        case.ok("note at the .include line %d naming %s" % (eline, path))
-    else:
-        case.fail("note at the .include line %d naming %s" % (eline, path),
-                  "a note there", show(diags))
 
 
 def check_bad(case, ex, d, rc, doc, stderr):

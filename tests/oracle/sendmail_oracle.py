@@ -672,7 +672,7 @@ def run_mc_case(r, case, workdir):
     mc_arg = os.path.join(case.name, "sendmail.mc")
     rc, doc, out, err = r.bannerlint_json(["--sendmail-cf", r.tree, mc_arg], cases_dir)
     if unread is not None:
-        check_unread(case, unread, rc, doc)
+        common.check_unread(case, unread, rc, doc, 'm4', 'include')
         return case
     if case.rejected:
         check_bad(case, rc, doc, err, cases_dir)
@@ -771,22 +771,6 @@ def written_include(case, efile, eline, path):
     return 0 < eline <= len(lines) and \
         re.search(r"\binclude\(\s*`%s'" % re.escape(path),
                   lines[eline - 1]) is not None
-
-
-def check_unread(case, unread, rc, doc):
-    efile, eline, path = unread
-    case.note("m4 cannot open %s (absolute, not here): unverified" % path)
-    case.check("bannerlint exits 3 (unverified) when an absolute include "
-               "is not here", 3, rc)
-    diags, _ = diagnostics(doc)
-    hit = [x for x in diags if x.get("level") == "note" and
-           x.get("line") == eline and path in str(x.get("message")) and
-           os.path.basename(str(x.get("file"))) == os.path.basename(efile)]
-    if hit:
-        case.ok("note at the include line %d naming %s" % (eline, path))
-    else:
-        case.fail("note at the include line %d naming %s" % (eline, path),
-                  "a note there", show(diags))
 
 
 def check_bad(case, rc, doc, stderr, cwd):
