@@ -25,6 +25,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1286,14 +1287,29 @@ exim_time(const char *s, char terminator, const char **end)
 	}
 }
 
-/* extra_chars - readconf.c's extra_chars_error() text ("extra characters
- * follow WHAT") for the text at REST (caller frees) */
+/* extra_chars - after a value read up to REST, blanks may follow; else
+ * readconf.c's extra_chars_error() text ("extra characters follow WHAT",
+ * WHAT a format) (caller frees); NULL when nothing follows */
+static char *extra_chars(const char *rest, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 static char *
-extra_chars(const char *rest, const char *what)
+extra_chars(const char *rest, const char *fmt, ...)
 {
-	return bl_xasprintf("extra characters follow %s%s", what,
-			    *rest == '#' ? " (# is comment only at line start)"
-					 : "");
+	struct bl_buf m;
+	va_list ap;
+
+	while (is_blank((unsigned char)*rest))
+		rest++;
+	if (*rest == '\0')
+		return NULL;
+	bl_buf_init(&m);
+	bl_buf_adds(&m, "extra characters follow ");
+	va_start(ap, fmt);
+	bl_buf_vprintf(&m, fmt, ap);
+	va_end(ap);
+	if (*rest == '#')
+		bl_buf_adds(&m, " (# is comment only at line start)");
+	return bl_buf_steal(&m);
 }
 
 /* check_int - opt_int/opt_mkint/opt_octint/opt_Kint values: strtol() in
@@ -1306,7 +1322,7 @@ check_int(const char *name, const char *v, int base, bool wide)
 	static const char *const narrow_mp = "TtGgMmKk";
 	static const char *const wide_mp = "ZzEePpTtGgMmKk";
 	const char *inttype = base == 8 ? "octal " : "", *mp, *sfx;
-	char *end, *what, *m;
+	char *end;
 	long long lv;
 	bool range;
 	size_t steps;
@@ -1336,14 +1352,7 @@ check_int(const char *name, const char *v, int base, bool wide)
 		return bl_xasprintf("absolute value of integer \"%.100s\" is too "
 				    "large (overflow)",
 				    v);
-	while (is_blank((unsigned char)*end))
-		end++;
-	if (*end == '\0')
-		return NULL;
-	what = bl_xasprintf("%sinteger value for %s", inttype, name);
-	m = extra_chars(end, what);
-	free(what);
-	return m;
+	return extra_chars(end, "%sinteger value for %s", inttype, name);
 }
 
 /* check_bool - the text after "=" of a boolean: empty, or true, false,
@@ -1352,7 +1361,7 @@ check_int(const char *name, const char *v, int base, bool wide)
 static char *
 check_bool(const char *name, const char *v)
 {
-	char word[64], *what, *m;
+	char word[64];
 	size_t p = 0;
 
 	if (*v == '\0')
@@ -1364,20 +1373,13 @@ check_bool(const char *name, const char *v)
 			if (p < sizeof(word) - 1)
 				word[p++] = *v;
 	word[p] = '\0';
-	while (is_blank((unsigned char)*v))
-		v++;
 	if (strcasecmp(word, "true") != 0 && strcasecmp(word, "yes") != 0 &&
 	    strcasecmp(word, "false") != 0 && strcasecmp(word, "no") != 0)
 		return bl_xasprintf("\"%s\" is not a valid value for the \"%s\" "
 				    "option (a boolean: true, false, yes or "
 				    "no, unquoted)",
 				    word, name);
-	if (*v == '\0')
-		return NULL;
-	what = bl_xasprintf("\"%s\" for boolean option %s", word, name);
-	m = extra_chars(v, what);
-	free(what);
-	return m;
+	return extra_chars(v, "\"%s\" for boolean option %s", word, name);
 }
 
 /* check_fixed - opt_fixed: sscanf("%d"), optionally "." and digits; NULL
@@ -1387,7 +1389,6 @@ static char *
 check_fixed(const char *name, const char *v)
 {
 	const char *end;
-	char *what, *m;
 	int32_t value = c_int(v, &end);
 
 	if (end == v)
@@ -1398,14 +1399,7 @@ check_fixed(const char *name, const char *v)
 	if (*end == '.')
 		for (end++; is_digit((unsigned char)*end); end++)
 			;
-	while (is_blank((unsigned char)*end))
-		end++;
-	if (*end == '\0')
-		return NULL;
-	what = bl_xasprintf("fixed-point value for %s", name);
-	m = extra_chars(end, what);
-	free(what);
-	return m;
+	return extra_chars(end, "fixed-point value for %s", name);
 }
 
 /* check_timelist - opt_timelist: at most MAX increasing times separated
