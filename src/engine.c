@@ -796,6 +796,28 @@ stray_message(const struct bl_scope *sc)
 	return m;
 }
 
+/* The m4 reader's events that BL305 reports, and what it says of each
+ * (%m: the event's argument, the define's name or the macro expanded). */
+static const struct {
+	const char *kind, *message;
+} m4_events[] = {
+	{"define-overridden",
+	 "this define of %m has no effect: a later OSTYPE, DOMAIN or HACK "
+	 "file defines it again; move it after that line"},
+	{"local-config-overridden",
+	 "this LOCAL_CONFIG greeting has no effect: the O SmtpGreetingMessage "
+	 "line cf.m4 writes after it wins; define confSMTP_LOGIN_MSG instead"},
+	{"define-redefined",
+	 "this define of %m has no effect: a later define of it replaces it; "
+	 "remove this one"},
+	{"raw-cf-overridden",
+	 "this raw O SmtpGreetingMessage line has no effect: the line cf.m4 "
+	 "writes after it wins; define confSMTP_LOGIN_MSG instead"},
+	{"hash-line-expanded",
+	 "'#' is no comment after cf.m4: m4 expands %m on this line; write "
+	 "'dnl #' instead"},
+};
+
 static void
 instance_checks(struct run *x, const struct bl_rule *r,
 		const struct bl_config *cfg)
@@ -876,40 +898,18 @@ instance_checks(struct run *x, const struct bl_rule *r,
 		 * overwrote, a "#" line m4 expanded after cf.m4 */
 		for (i = 0; i < cfg->nevents; i++) {
 			const struct bl_event *e = &cfg->events[i];
+			size_t ev;
 			char *m;
 
 			if (e->src == NULL)
 				continue;
-			if (strcmp(e->kind, "define-overridden") == 0)
-				m = bl_xasprintf("this define of %s has no effect: "
-						 "a later OSTYPE, DOMAIN or HACK "
-						 "file defines it again; move it "
-						 "after that line",
-						 e->arg);
-			else if (strcmp(e->kind, "local-config-overridden") == 0)
-				m = bl_xstrdup("this LOCAL_CONFIG greeting has no "
-					       "effect: the O SmtpGreetingMessage "
-					       "line cf.m4 writes after it wins; "
-					       "define confSMTP_LOGIN_MSG "
-					       "instead");
-			else if (strcmp(e->kind, "define-redefined") == 0)
-				m = bl_xasprintf("this define of %s has no "
-						 "effect: a later define of it "
-						 "replaces it; remove this one",
-						 e->arg);
-			else if (strcmp(e->kind, "raw-cf-overridden") == 0)
-				m = bl_xstrdup("this raw O SmtpGreetingMessage "
-					       "line has no effect: the line "
-					       "cf.m4 writes after it wins; "
-					       "define confSMTP_LOGIN_MSG "
-					       "instead");
-			else if (strcmp(e->kind, "hash-line-expanded") == 0)
-				m = bl_xasprintf("'#' is no comment after cf.m4: "
-						 "m4 expands %s on this line; "
-						 "write 'dnl #' instead",
-						 e->arg);
-			else
+			for (ev = 0; ev < BL_ARRAY_LEN(m4_events); ev++)
+				if (strcmp(e->kind, m4_events[ev].kind) == 0)
+					break;
+			if (ev == BL_ARRAY_LEN(m4_events))
 				continue;
+			m = format_message(m4_events[ev].message, e->arg, NULL,
+					   NULL);
 			f = add(x, r, cfg, NULL, m);
 			f->src = e->src;
 			f->file = e->src->path;
