@@ -3,7 +3,7 @@
  * parser.h - one table of functions per dialect.
  *
  * Parsers know syntax only: they turn sources into settings and scopes.
- * The dialect's resolver (src/resolve_*.c) turns those into surfaces.
+ * The dialect's resolver (parsers/<dialect>_resolve.c) turns those into surfaces.
  * Adding a dialect adds a table here and never touches the engine.
  */
 #ifndef BL_PARSER_H

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * resolve_postfix.c - Postfix's defaults and $parameter expansion, with
+ * postfix_resolve.c - Postfix's defaults and $parameter expansion, with
  * provenance: from main.cf and master.cf settings to the banner and HELO
  * surfaces of every listener and client.
  *

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * resolve_exim.c - Exim's defaults and the part of its string expansion a
+ * exim_resolve.c - Exim's defaults and the part of its string expansion a
  * greeting needs, with provenance: the banner of the main section (or the
  * connect ACL's accept message that replaces it) and helo_data of every
  * smtp and lmtp transport.

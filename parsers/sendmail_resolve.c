@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * resolve_sendmail.c - what sendmail sends: the greeting made from
+ * sendmail_resolve.c - what sendmail sends: the greeting made from
  * SmtpGreetingMessage (or confSMTP_LOGIN_MSG of an .mc) and the HELO name.
  *
  * A cf line loses its "#" comment and trailing white space when it is read
