@@ -23,10 +23,39 @@
 #include "suppress.h"
 #include "util.h"
 
+/*
+ * A finding while the instance is alive: it points into the instance
+ * (surface, setting, source); bl_engine_run copies what reporters print
+ * into a self-contained struct bl_finding at the end.
+ */
+struct hit {
+	const struct bl_rule *rule;
+	enum bl_level severity;
+	char *message;
+	const struct bl_config *cfg;
+	const struct bl_surface *surface; /* NULL for findings on a setting */
+	const char *key;                  /* the setting blamed */
+	const char *scope;
+	const struct bl_source *src;      /* NULL: no place in a file */
+	const char *file;                 /* src's path, or the instance's */
+	size_t off, len;                  /* span in src */
+	unsigned line, col;
+	size_t also; /* other surfaces with the same finding at this place */
+	const struct bl_setting *setting; /* the setting blamed, or NULL */
+	size_t raw_off, raw_len;          /* the span in its raw value */
+	char *hint; /* the setting as the fix would write it, or NULL */
+};
+
+struct hits {
+	struct hit *v;
+	size_t n, cap;
+};
+
 struct run {
 	const struct bl_ruleset *rs;
 	const struct bl_engine_opts *o;
-	struct bl_findings *out;
+	struct bl_findings *out; /* only its unknown count */
+	struct hits *h;
 	struct bl_diags *diags;
 	/* BL208: the surfaces of this instance and rule whose host name is
 	 * the system's, reported once (unset_finding) */
@@ -111,18 +140,18 @@ format_message(const char *tmpl, const char *match, const char *value,
 	return bl_buf_steal(&b);
 }
 
-static struct bl_finding *
+static struct hit *
 add(struct run *x, const struct bl_rule *r, const struct bl_config *cfg,
     const struct bl_surface *sf, char *message)
 {
-	struct bl_finding *f;
+	struct hit *f;
 
-	if (x->out->n == x->out->cap) {
-		x->out->cap = x->out->cap ? x->out->cap * 2 : 16;
-		x->out->v = bl_xreallocarray(x->out->v, x->out->cap,
-					     sizeof(*x->out->v));
+	if (x->h->n == x->h->cap) {
+		x->h->cap = x->h->cap ? x->h->cap * 2 : 16;
+		x->h->v = bl_xreallocarray(x->h->v, x->h->cap,
+					     sizeof(*x->h->v));
 	}
-	f = &x->out->v[x->out->n++];
+	f = &x->h->v[x->h->n++];
 	memset(f, 0, sizeof(*f));
 	f->rule = r;
 	f->severity = r->severity;
@@ -137,7 +166,7 @@ add(struct run *x, const struct bl_rule *r, const struct bl_config *cfg,
 
 /* Place a finding at [off, off+len) of a setting's raw value. */
 static void
-place_setting(struct bl_finding *f, const struct bl_setting *s, size_t off,
+place_setting(struct hit *f, const struct bl_setting *s, size_t off,
 	      size_t len)
 {
 	size_t a, b;
@@ -163,14 +192,14 @@ place_setting(struct bl_finding *f, const struct bl_setting *s, size_t off,
  * or, for a default, the reference that pulled the default in. A match that
  * runs on into text from the same file extends the span there.
  */
-static void blame_at(struct bl_finding *f, const struct bl_surface *sf,
+static void blame_at(struct hit *f, const struct bl_surface *sf,
 		     size_t ms, size_t me, bool note);
 
 static void
-blame(struct bl_finding *f, const struct bl_surface *sf, size_t ms,
+blame(struct hit *f, const struct bl_surface *sf, size_t ms,
       size_t me)
 {
-	struct bl_finding end;
+	struct hit end;
 
 	blame_at(f, sf, ms, me, true);
 	if (me <= ms + 1 || f->src == NULL)
@@ -185,7 +214,7 @@ blame(struct bl_finding *f, const struct bl_surface *sf, size_t ms,
 }
 
 static void
-blame_at(struct bl_finding *f, const struct bl_surface *sf, size_t ms,
+blame_at(struct hit *f, const struct bl_surface *sf, size_t ms,
 	 size_t me, bool note)
 {
 	const struct bl_piece *p = NULL;
@@ -320,7 +349,7 @@ pattern_rule(struct run *x, const struct bl_rule *r,
 	enum bl_match hit;
 	const char *why;
 	char *m;
-	struct bl_finding *f;
+	struct hit *f;
 
 	if (r->target == BL_TARGET_HOSTNAME) {
 		/* allow-hostname: the user vouches for this name */
@@ -496,7 +525,7 @@ hostname_finding(struct run *x, const struct bl_rule *r,
 		 const struct bl_config *cfg, const struct bl_surface *sf,
 		 const char *detail, enum bl_level level)
 {
-	struct bl_finding *f;
+	struct hit *f;
 	char *msg = format_message(r->message, detail, sf->value, sf->hostname);
 	size_t at = host_offset(sf);
 
@@ -646,7 +675,7 @@ static void
 unset_finding(struct run *x, const struct bl_rule *r,
 	      const struct bl_config *cfg)
 {
-	struct bl_finding *f;
+	struct hit *f;
 	struct bl_buf what, msg;
 	const char *file = cfg->hostname_file ? cfg->hostname_file : cfg->name;
 	const char *base = strrchr(file, '/');
@@ -823,7 +852,7 @@ instance_checks(struct run *x, const struct bl_rule *r,
 		const struct bl_config *cfg)
 {
 	const struct bl_surface *mb = main_banner(cfg);
-	struct bl_finding *f;
+	struct hit *f;
 	size_t i, k;
 
 	if (strcmp(r->check, "helo-banner-mismatch") == 0 && x->o->hostname) {
@@ -1033,7 +1062,7 @@ instance_check(const char *name)
 static int
 by_place(const void *a, const void *b)
 {
-	const struct bl_finding *x = a, *y = b;
+	const struct hit *x = a, *y = b;
 	int c = strcmp(x->file, y->file);
 
 	if (c != 0)
@@ -1047,7 +1076,7 @@ by_place(const void *a, const void *b)
 
 /* Sort the findings from first on (none yet: no array to sort). */
 static void
-sort_findings(struct bl_findings *out, size_t first)
+sort_findings(struct hits *out, size_t first)
 {
 	if (out->n > first + 1)
 		qsort(out->v + first, out->n - first, sizeof(*out->v),
@@ -1057,15 +1086,15 @@ sort_findings(struct bl_findings *out, size_t first)
 /* One finding per rule and place: the same text seen by several listeners
  * is one problem to fix. */
 static void
-dedupe(struct bl_findings *out, size_t first)
+dedupe(struct hits *out, size_t first)
 {
 	size_t i, k = first;
 
 	for (i = first; i < out->n; i++) {
-		struct bl_finding *f = &out->v[i];
+		struct hit *f = &out->v[i];
 
 		if (k > first) {
-			struct bl_finding *p = &out->v[k - 1];
+			struct hit *p = &out->v[k - 1];
 
 			if (p->rule == f->rule && p->src == f->src &&
 			    ((p->src != NULL && p->off == f->off &&
@@ -1131,8 +1160,8 @@ apply_suppressions(struct run *x, const struct bl_config *cfg, size_t first,
 	bool gone;
 
 	bl_suppressions_scan(&sup, cfg, diags);
-	for (i = first; i < x->out->n; i++) {
-		struct bl_finding *f = &x->out->v[i];
+	for (i = first; i < x->h->n; i++) {
+		struct hit *f = &x->h->v[i];
 
 		gone = !x->o->no_inline &&
 		       bl_suppressions_apply(&sup, f->rule->id, f->rule->name,
@@ -1141,16 +1170,16 @@ apply_suppressions(struct run *x, const struct bl_config *cfg, size_t first,
 			free(f->message);
 			continue;
 		}
-		x->out->v[k++] = *f;
+		x->h->v[k++] = *f;
 	}
-	x->out->n = k;
+	x->h->n = k;
 	for (j = 0; j < x->rs->nrules; j++)
 		if (x->rs->rules[j].check &&
 		    strcmp(x->rs->rules[j].check, "unused-suppression") == 0)
 			meta = &x->rs->rules[j];
 	for (j = 0; j < sup.n && meta && enabled(x, meta) && !x->o->no_inline;
 	     j++) {
-		struct bl_finding *f;
+		struct hit *f;
 		char *names;
 		struct bl_buf b;
 
@@ -1181,7 +1210,7 @@ apply_suppressions(struct run *x, const struct bl_config *cfg, size_t first,
  * offered (it renames the software in headers too).
  */
 static char *
-drop_hint(const struct bl_finding *f)
+drop_hint(const struct hit *f)
 {
 	const struct bl_setting *s = f->setting;
 	size_t a, b;
@@ -1241,14 +1270,79 @@ drop_hint(const struct bl_finding *f)
 	return bl_buf_steal(&out);
 }
 
+/* own - s copied, or NULL */
+static char *
+own(const char *s)
+{
+	return s != NULL ? bl_xstrdup(s) : NULL;
+}
+
+/*
+ * detach - the self-contained finding of h: every string it prints
+ * copied, its end position and source line computed while the instance is
+ * still alive (h's message and hint move over)
+ */
+static void
+detach(struct bl_findings *out, struct hit *h)
+{
+	struct bl_finding *f;
+	const char *text;
+	size_t len;
+
+	if (out->n == out->cap) {
+		out->cap = out->cap ? out->cap * 2 : 16;
+		out->v = bl_xreallocarray(out->v, out->cap, sizeof(*out->v));
+	}
+	f = &out->v[out->n++];
+	memset(f, 0, sizeof(*f));
+	f->rule = h->rule;
+	f->severity = h->severity;
+	f->message = h->message;
+	f->hint = h->hint;
+	f->mta = own(h->cfg->mta);
+	f->instance = own(h->cfg->name);
+	f->file = own(h->file);
+	f->key = own(h->key);
+	f->scope = own(h->scope);
+	f->off = h->off;
+	f->len = h->len;
+	f->line = h->line;
+	f->col = h->col;
+	f->also = h->also;
+	if (h->src != NULL && h->line > 0) {
+		f->placed = true;
+		if (h->len > 0)
+			bl_source_position(h->src, h->off + h->len,
+					   &f->end_line, &f->end_col);
+		text = bl_source_line(h->src, h->line, &len);
+		if (text != NULL) {
+			f->excerpt = bl_xstrndup(text, len);
+			f->excerpt_len = len;
+		}
+	}
+	if (h->surface != NULL) {
+		f->surface = bl_xcalloc(1, sizeof(*f->surface));
+		f->surface->kind = h->surface->kind;
+		f->surface->scope = own(h->surface->scope);
+		f->surface->value = own(h->surface->value);
+		f->surface->greeting =
+			own(h->surface->kind == BL_SURFACE_BANNER &&
+					    h->surface->greeting != NULL
+				    ? h->surface->greeting
+				    : h->surface->value);
+	}
+}
+
 /* bl_engine_run - append the findings of one instance, in file order */
 void
 bl_engine_run(const struct bl_ruleset *rs, const struct bl_config *cfg,
 	      const struct bl_engine_opts *o, struct bl_findings *out,
 	      struct bl_diags *diags)
 {
-	struct run x = {.rs = rs, .o = o, .out = out, .diags = diags};
-	size_t first = out->n, k, j;
+	struct hits hits = {0};
+	struct run x = {.rs = rs, .o = o, .out = out, .h = &hits,
+			.diags = diags};
+	size_t first = 0, k, j;
 
 	/* an include that is not here: nothing said is verified (the note
 	 * is the reader's) */
@@ -1285,32 +1379,57 @@ bl_engine_run(const struct bl_ruleset *rs, const struct bl_config *cfg,
 			unset_finding(&x, r, cfg);
 	}
 	free(x.unset);
-	sort_findings(out, first);
-	dedupe(out, first);
+	sort_findings(&hits, first);
+	dedupe(&hits, first);
 	apply_suppressions(&x, cfg, first, diags);
-	sort_findings(out, first);
-	for (k = first; k < out->n; k++)
-		out->v[k].hint = drop_hint(&out->v[k]);
+	sort_findings(&hits, first);
+	for (k = first; k < hits.n; k++)
+		hits.v[k].hint = drop_hint(&hits.v[k]);
 	/* Severity overrides from the configuration. */
-	for (k = first; k < out->n; k++)
+	for (k = first; k < hits.n; k++)
 		for (j = 0; j < o->nseverity; j++)
 			if (strcasecmp(o->severity_ids[j],
-				       out->v[k].rule->id) == 0 ||
+				       hits.v[k].rule->id) == 0 ||
 			    strcmp(o->severity_ids[j],
-				   out->v[k].rule->name) == 0)
-				out->v[k].severity = o->severity_levels[j];
+				   hits.v[k].rule->name) == 0)
+				hits.v[k].severity = o->severity_levels[j];
+	for (k = 0; k < hits.n; k++)
+		detach(out, &hits.v[k]);
+	free(hits.v);
 }
 
-/* bl_findings_finish - free the findings' messages */
+/* bl_findings_clear - free every finding, keep the array (n = 0) */
 void
-bl_findings_finish(struct bl_findings *f)
+bl_findings_clear(struct bl_findings *fs)
 {
 	size_t i;
 
-	for (i = 0; i < f->n; i++) {
-		free(f->v[i].message);
-		free(f->v[i].hint);
+	for (i = 0; i < fs->n; i++) {
+		struct bl_finding *f = &fs->v[i];
+
+		free(f->message);
+		free(f->hint);
+		free(f->mta);
+		free(f->instance);
+		free(f->file);
+		free(f->key);
+		free(f->scope);
+		free(f->excerpt);
+		if (f->surface != NULL) {
+			free(f->surface->scope);
+			free(f->surface->value);
+			free(f->surface->greeting);
+			free(f->surface);
+		}
 	}
-	free(f->v);
-	memset(f, 0, sizeof(*f));
+	fs->n = 0;
+}
+
+/* bl_findings_finish - free the findings and the array */
+void
+bl_findings_finish(struct bl_findings *fs)
+{
+	bl_findings_clear(fs);
+	free(fs->v);
+	memset(fs, 0, sizeof(*fs));
 }

@@ -2,7 +2,7 @@
 /*
  * engine.h - run the rule catalogue over the surfaces of parsed instances.
  *
- * A finding borrows its rule, surface and source; it owns its message.
+ * Findings are self-contained (see struct bl_finding).
  */
 #ifndef BL_ENGINE_H
 #define BL_ENGINE_H
@@ -11,21 +11,35 @@
 #include "model.h"
 #include "rules.h"
 
+/*
+ * A finding, self-contained: it owns every string it prints, so it outlives
+ * the instance it was found in (the instance is freed once its findings
+ * are out). Only the rule is borrowed: the ruleset lives for the run.
+ */
+struct bl_finding_surface {
+	enum bl_surface_kind kind;
+	char *scope;
+	char *value;
+	char *greeting; /* banners: the lines a client sees; HELO: the value */
+};
+
 struct bl_finding {
 	const struct bl_rule *rule;
 	enum bl_level severity;
 	char *message;
-	const struct bl_config *cfg;
-	const struct bl_surface *surface; /* NULL for findings on a setting */
-	const char *key;                  /* the setting blamed */
-	const char *scope;
-	const struct bl_source *src;      /* NULL: no place in a file */
-	const char *file;                 /* src's path, or the instance's */
-	size_t off, len;                  /* span in src */
+	char *mta;
+	char *instance; /* the instance's name (directory or file given) */
+	char *file;     /* the file blamed, or the instance's name */
+	char *key;      /* the setting blamed, or NULL */
+	char *scope;
+	bool placed;      /* a place in a file: off, len, line, col below */
+	size_t off, len;  /* span in the file */
 	unsigned line, col;
+	unsigned end_line, end_col; /* of off + len (line 0: unknown) */
+	char *excerpt;    /* the text of line `line` (no EOL), or NULL */
+	size_t excerpt_len;
 	size_t also; /* other surfaces with the same finding at this place */
-	const struct bl_setting *setting; /* the setting blamed, or NULL */
-	size_t raw_off, raw_len;          /* the span in its raw value */
+	struct bl_finding_surface *surface; /* NULL: a finding on a setting */
 	char *hint; /* the setting as the fix would write it, or NULL */
 };
 
@@ -55,6 +69,8 @@ struct bl_engine_opts {
 void bl_engine_run(const struct bl_ruleset *rs, const struct bl_config *cfg,
 		   const struct bl_engine_opts *o, struct bl_findings *out,
 		   struct bl_diags *diags);
+/* bl_findings_clear - free every finding, keep the array (n = 0) */
+void bl_findings_clear(struct bl_findings *f);
 void bl_findings_finish(struct bl_findings *f);
 
 #endif

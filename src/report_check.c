@@ -72,8 +72,9 @@ bl_report_check_text(FILE *fp, const struct bl_findings *fs, bool gcc,
 		head(fp, f, color);
 		if (gcc)
 			continue;
-		if (f->src != NULL && f->line > 0) {
-			text = bl_source_line(f->src, f->line, &len);
+		if (f->excerpt != NULL) {
+			text = f->excerpt;
+			len = f->excerpt_len;
 			/* a span is cut at the end of its line */
 			w = f->len;
 			if (f->col + w > len + 1)
@@ -85,9 +86,7 @@ bl_report_check_text(FILE *fp, const struct bl_findings *fs, bool gcc,
 		}
 		if (f->surface != NULL) {
 			char also[48] = "";
-			const char *g = f->surface->kind == BL_SURFACE_BANNER
-						? f->surface->greeting
-						: f->surface->value;
+			const char *g = f->surface->greeting;
 			const char *nl = strchr(g, '\n');
 
 			if (f->also > 0)
@@ -153,8 +152,8 @@ bl_report_check_json(FILE *fp, const struct bl_findings *fs)
 		json_object_set_new(o, "severity",
 				    json_string(bl_severity_name(f->severity)));
 		json_object_set_new(o, "message", bl_json_str(f->message));
-		json_object_set_new(o, "mta", bl_json_str(f->cfg->mta));
-		json_object_set_new(o, "instance", bl_json_str(f->cfg->name));
+		json_object_set_new(o, "mta", bl_json_str(f->mta));
+		json_object_set_new(o, "instance", bl_json_str(f->instance));
 		json_object_set_new(o, "file", bl_json_str(f->file));
 		json_object_set_new(o, "line", json_integer(f->line));
 		json_object_set_new(o, "column", json_integer(f->col));

@@ -230,22 +230,18 @@ bl_report_sarif(FILE *fp, const struct bl_findings *fs,
 		if (f->line > 0) {
 			json_object_set_new(region, "startColumn",
 					    json_integer(f->col));
-			if (f->len > 0 && f->src != NULL) {
-				unsigned el, ec;
-
-				bl_source_position(f->src, f->off + f->len,
-						   &el, &ec);
+			if (f->end_line > 0) {
 				json_object_set_new(region, "endLine",
-						    json_integer(el));
+						    json_integer(f->end_line));
 				json_object_set_new(region, "endColumn",
-						    json_integer(ec));
+						    json_integer(f->end_col));
 			}
 		}
 		json_object_set_new(phys, "region", region);
 		loc = json_object();
 		json_object_set_new(loc, "physicalLocation", phys);
 		json_object_set_new(res, "locations", json_pack("[o]", loc));
-		h = fnv1a(h, f->cfg->mta);
+		h = fnv1a(h, f->mta);
 		h = fnv1a(h, rel);
 		h = fnv1a(h, f->scope ? f->scope : "");
 		h = fnv1a(h, f->key ? f->key : "");
@@ -435,14 +431,8 @@ bl_report_github(FILE *fp, const struct bl_findings *fs)
 		gh_escape(fp, f->file, true);
 		if (f->line > 0) {
 			fprintf(fp, ",line=%u,col=%u", f->line, f->col);
-			if (f->len > 0 && f->src != NULL) {
-				unsigned el, ec;
-
-				bl_source_position(f->src, f->off + f->len,
-						   &el, &ec);
-				if (el == f->line)
-					fprintf(fp, ",endColumn=%u", ec);
-			}
+			if (f->end_line == f->line)
+				fprintf(fp, ",endColumn=%u", f->end_col);
 		}
 		fputs(",title=", fp);
 		gh_escape(fp, f->rule->id, true);
