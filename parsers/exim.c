@@ -2181,7 +2181,7 @@ acl_line(struct reader *r, const struct text *t, struct bl_scope *acl,
 	st->line = t->line;
 	st->stmt_off = t->off[0];
 	st->stmt_len = t->off[n - 1] + 1 - st->stmt_off;
-	st->shadows = acl; /* the ACL it belongs to */
+	st->parent = acl; /* the ACL it belongs to */
 	*stmt = st;
 	/* "accept message = x" on the verb's line */
 	for (w = strlen(acl_verbs[i]); w < n && (d[w] == ' ' || d[w] == '\t');
@@ -3075,4 +3075,9 @@ const struct bl_parser bl_parser_exim = {
 	.is_template = NULL,
 	.parse = parse,
 	.resolve = bl_resolve_exim,
+	.render_value = bl_exim_render,
+	.duplicate_message = "'%m' is set more than once: Exim refuses to "
+			     "start",
+	.duplicate_level = BL_LEVEL_ERROR,
+	.comments = bl_hash_comments,
 };

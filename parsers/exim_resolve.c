@@ -29,6 +29,7 @@
 
 #include "diag.h"
 #include "model.h"
+#include "parser.h"
 #include "resolve.h"
 #include "util.h"
 
@@ -579,12 +580,24 @@ connect_message(const struct bl_config *cfg)
 	for (i = 0; i < cfg->nscopes && m == NULL; i++) {
 		const struct bl_scope *st = cfg->scopes[i];
 
-		if (st->shadows != NULL && strcmp(st->shadows->name, name.data) == 0 &&
+		if (st->parent != NULL && strcmp(st->parent->name, name.data) == 0 &&
 		    strcmp(st->role, "accept") == 0)
 			m = bl_scope_lookup(st, "message");
 	}
 	bl_buf_finish(&name);
 	return m;
+}
+
+/* bl_exim_render - value as an Exim option line of its section */
+char *
+bl_exim_render(const struct bl_config *cfg, const struct bl_setting *s,
+	       const char *value, struct bl_buf *note)
+{
+	if (s->scope != NULL && strcmp(s->scope, "main") != 0)
+		bl_buf_printf(note, "in %s", s->scope);
+	else if (s->is_default)
+		bl_buf_adds(note, "add this line");
+	return bl_xasprintf("%s = %s", s->key, value);
 }
 
 /* bl_resolve_exim - the banner and every smtp/lmtp transport's HELO */
@@ -664,5 +677,7 @@ bl_resolve_exim(struct bl_config *cfg, struct bl_diags *diags)
 		sf->configured = s->raw;
 		compute(&x, sf, sc, s);
 	}
+	/* the banner of Exim's daemon, which greets whoever connects */
+	bl_config_public_banners(cfg);
 	return x.failed ? -1 : 0;
 }

@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "parser.h"
@@ -15,6 +16,29 @@ const struct bl_parser *const bl_parsers[] = {
 	&bl_parser_postfix,
 	NULL,
 };
+
+/* bl_parser_render - s set to value, "  (note)" after it when the line
+ * goes elsewhere */
+char *
+bl_parser_render(const struct bl_config *cfg, const struct bl_setting *s,
+		 const char *value)
+{
+	const struct bl_parser *p = bl_parser_find(cfg->mta);
+	struct bl_buf note, out;
+	char *stmt;
+
+	if (p == NULL || p->render_value == NULL)
+		return NULL;
+	bl_buf_init(&note);
+	stmt = p->render_value(cfg, s, value, &note);
+	bl_buf_init(&out);
+	bl_buf_adds(&out, stmt);
+	if (note.len > 0)
+		bl_buf_printf(&out, "  (%s)", note.data);
+	free(stmt);
+	bl_buf_finish(&note);
+	return bl_buf_steal(&out);
+}
 
 /* bl_parser_find - the parser named name, or NULL */
 const struct bl_parser *

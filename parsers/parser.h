@@ -23,6 +23,17 @@ enum bl_file_role {
 	BL_ROLE_SENDMAIL_CF,
 };
 
+/*
+ * A finding only this dialect has, as data: the reader records an event
+ * of `kind` (bl_config_add_event) and the rule whose built-in check is
+ * `check` reports it with message (%m: the event's argument).
+ */
+struct bl_dialect_event {
+	const char *check; /* "override-whitespace", ... */
+	const char *kind;  /* the event's kind */
+	const char *message; /* NULL: the event's own message */
+};
+
 struct bl_parser {
 	const char *name;
 	/* classify - what a file is by its name, or BL_ROLE_NONE */
@@ -49,6 +60,23 @@ struct bl_parser {
 		     enum bl_file_role role, struct bl_diags *diags);
 	/* resolve - compute the surfaces of a parsed instance */
 	int (*resolve)(struct bl_config *cfg, struct bl_diags *diags);
+	/* render_value - the statement that sets s's key to value where s
+	 * is (or, for a default, where it would be added), as this dialect
+	 * writes it ("smtpd_banner = x", "-o smtpd_banner=x",
+	 * "define(`confSMTP_LOGIN_MSG', `x')dnl"), and in *note where it
+	 * goes when that is not s's own line; caller frees */
+	char *(*render_value)(const struct bl_config *cfg,
+			      const struct bl_setting *s, const char *value,
+			      struct bl_buf *note);
+	/* the dialect's own findings, NULL-check terminated, or NULL */
+	const struct bl_dialect_event *events;
+	/* a setting defined twice when the MTA refuses to start on it:
+	 * BL302's message (%m: the key) and level; NULL: the rule's own */
+	const char *duplicate_message;
+	enum bl_level duplicate_level;
+	/* what starts a comment line an inline suppression may stand in,
+	 * NULL-terminated ("#"; m4 also "dnl") */
+	const char *const *comments;
 };
 
 extern const struct bl_parser bl_parser_postfix;
@@ -61,6 +89,12 @@ extern const struct bl_parser bl_parser_sendmail;
 void bl_sendmail_set_cf_dir(const char *dir);
 /* Every dialect, NULL-terminated. */
 extern const struct bl_parser *const bl_parsers[];
+
+/* bl_parser_render - s set to value as its dialect writes it, with the
+ * note on where the line goes in parentheses; NULL when the dialect
+ * cannot say */
+char *bl_parser_render(const struct bl_config *cfg, const struct bl_setting *s,
+		       const char *value);
 
 /* bl_parser_find - the parser named name, or NULL */
 const struct bl_parser *bl_parser_find(const char *name);

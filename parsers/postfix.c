@@ -23,13 +23,29 @@ classify(const char *base)
 	return BL_ROLE_NONE;
 }
 
+/* bl_postfix_master - the instance's master.cf, or NULL */
+const struct bl_source *
+bl_postfix_master(const struct bl_config *cfg)
+{
+	const struct bl_postfix_files *pf = cfg->dialect;
+
+	return pf != NULL ? pf->master : NULL;
+}
+
 static int
 parse(struct bl_config *cfg, struct bl_source *src, enum bl_file_role role,
       struct bl_diags *diags)
 {
 	bl_config_add_source(cfg, src);
 	if (role == BL_ROLE_POSTFIX_MASTER) {
-		cfg->master_src = src;
+		struct bl_postfix_files *pf = cfg->dialect;
+
+		if (pf == NULL) {
+			pf = bl_arena_alloc(&cfg->arena, sizeof(*pf));
+			memset(pf, 0, sizeof(*pf));
+			cfg->dialect = pf;
+		}
+		pf->master = src;
 		return bl_postfix_parse_master(cfg, src, diags);
 	}
 	cfg->main_src = src;
@@ -47,4 +63,7 @@ const struct bl_parser bl_parser_postfix = {
 	.is_template = bl_pf_is_template,
 	.parse = parse,
 	.resolve = bl_resolve_postfix,
+	.render_value = bl_postfix_render,
+	.events = bl_postfix_events,
+	.comments = bl_hash_comments,
 };

@@ -18,4 +18,12 @@ struct bl_setting *bl_postfix_make_setting(struct bl_config *cfg,
 					   size_t key_len, size_t val_off,
 					   size_t val_len);
 
+/* What the Postfix reader keeps for its resolver (cfg->dialect). */
+struct bl_postfix_files {
+	const struct bl_source *master; /* master.cf, or NULL */
+};
+
+/* bl_postfix_master - the instance's master.cf, or NULL */
+const struct bl_source *bl_postfix_master(const struct bl_config *cfg);
+
 #endif

@@ -34,6 +34,8 @@
 
 #include "diag.h"
 #include "model.h"
+#include "parser.h"
+#include "postfix.h"
 #include "resolve.h"
 #include "util.h"
 
@@ -1212,9 +1214,9 @@ main_cf_path(struct bl_config *cfg)
 
 	if (cfg->main_src != NULL)
 		return cfg->main_src->path;
-	if (cfg->master_src == NULL)
+	if (bl_postfix_master(cfg) == NULL)
 		return cfg->name;
-	m = cfg->master_src->path;
+	m = bl_postfix_master(cfg)->path;
 	slash = strrchr(m, '/');
 	p = slash ? bl_xasprintf("%.*s/main.cf", (int)(slash - m), m)
 		  : bl_xstrdup("main.cf");
@@ -1652,7 +1654,7 @@ startup_checks(struct pf_run *run, struct bl_diags *diags)
 		if (sf->kind != BL_SURFACE_HELO || !sf->valid ||
 		    *sf->value != '\0' || sf->norigin == 0)
 			continue;
-		client = sf->scope_obj != NULL || cfg->master_src == NULL;
+		client = sf->scope_obj != NULL || bl_postfix_master(cfg) == NULL;
 		s = sf->origin[0].setting;
 		if (!client || s->is_default)
 			continue;
@@ -1668,6 +1670,259 @@ startup_checks(struct pf_run *run, struct bl_diags *diags)
 	}
 }
 
+/* loopback_host - is the host part of a master.cf service name
+ * ("127.0.0.1:10026", "[::1]:10025", "localhost:10025") an address only
+ * this machine can connect to? A name without a host ("smtp", "2525")
+ * listens on inet_interfaces. */
+static bool
+loopback_host(const char *service)
+{
+	const char *colon = strrchr(service, ':');
+	size_t n;
+
+	if (colon == NULL)
+		return false;
+	n = (size_t)(colon - service);
+	if ((n == 5 && strncmp(service, "[::1]", 5) == 0) ||
+	    (n == 3 && strncmp(service, "::1", 3) == 0) ||
+	    (n == 9 && strncasecmp(service, "localhost", 9) == 0))
+		return true;
+	return n > 4 && strncmp(service, "127.", 4) == 0 &&
+	       strspn(service + 4, "0123456789.") >= n - 4;
+}
+
+/* loopback_interfaces - does inet_interfaces limit every listener to
+ * this machine? */
+static bool
+loopback_interfaces(const struct bl_config *cfg)
+{
+	const struct bl_setting *s = bl_config_lookup(cfg, "inet_interfaces");
+	const char *v = s ? s->raw : "all";
+
+	return strcmp(v, "loopback-only") == 0 ||
+	       strcmp(v, "localhost") == 0 || strcmp(v, "127.0.0.1") == 0 ||
+	       strcmp(v, "[::1]") == 0 || strcmp(v, "127.0.0.1, [::1]") == 0 ||
+	       strcmp(v, "127.0.0.1 [::1]") == 0;
+}
+
+/* public_service - may strangers connect to this service: an inet
+ * listener on an address other than loopback, or a pass service
+ * (postscreen hands it the connections it accepted)? */
+static bool
+public_service(const struct bl_scope *sc)
+{
+	const char *t = strrchr(sc->name, '/');
+
+	if (t == NULL)
+		return false;
+	if (strcmp(t, "/pass") == 0)
+		return true;
+	return strcmp(t, "/inet") == 0 &&
+	       !loopback_host(sc->name);
+}
+
+/* from_myhostname - does the first word of sf's value come from
+ * $myhostname? */
+static bool
+from_myhostname(const struct bl_surface *sf)
+{
+	const char *at = strstr(sf->value, sf->hostname);
+	size_t i, k, off = at != NULL ? (size_t)(at - sf->value) : 0;
+
+	for (i = 0; i < sf->npieces; i++) {
+		const struct bl_piece *p = &sf->pieces[i];
+
+		if (off < p->off || off >= p->off + p->len)
+			continue;
+		for (k = p->origin; k != BL_NO_ORIGIN; k = sf->origin[k].via)
+			if (strcmp(sf->origin[k].key, "myhostname") == 0)
+				return true;
+	}
+	return false;
+}
+
+/*
+ * roles - what the engine needs of each surface: which banners strangers
+ * see (role awareness: a loopback-only listener such as the
+ * content-filter return path 127.0.0.1:10026 is not public; with no
+ * master.cf every banner is), whether the banner's name is $myhostname,
+ * and the lines BL303 compares (postscreen: its pre-greeting and the
+ * greeting of the smtpd behind it).
+ */
+static void
+roles(struct pf_run *run)
+{
+	struct bl_config *cfg = run->cfg;
+	bool loopback = loopback_interfaces(cfg), any = false;
+	size_t i;
+
+	for (i = 0; i < cfg->nscopes; i++) {
+		const struct bl_scope *sc = cfg->scopes[i];
+		const char *t = strrchr(sc->name, '/');
+
+		if (!sc->shadowed && t && strcmp(t, "/inet") == 0 &&
+		    (strcmp(sc->role, "smtpd") == 0 ||
+		     strcmp(sc->role, "postscreen") == 0) &&
+		    public_service(sc))
+			any = true;
+	}
+	for (i = 0; i < cfg->nsurfaces; i++) {
+		struct bl_surface *sf = &cfg->surfaces[i];
+
+		sf->host_named = from_myhostname(sf);
+		if (sf->kind != BL_SURFACE_BANNER)
+			continue;
+		if (loopback)
+			sf->public = false;
+		else if (bl_postfix_master(cfg) == NULL)
+			sf->public = true;
+		else if (sf->scope_obj != NULL)
+			sf->public = public_service(sf->scope_obj);
+		else
+			sf->public = any;
+		sf->nlines = 0;
+		if (strcmp(sf->key, "postscreen_greet_banner") == 0 &&
+		    sf->greeting != NULL) {
+			const char *last = strrchr(sf->greeting, '\n');
+
+			if (*sf->value != '\0')
+				sf->lines[sf->nlines++] = sf->value;
+			sf->lines[sf->nlines++] =
+				last ? last + 5 : sf->greeting + 4;
+			sf->behind = "smtpd";
+		} else {
+			sf->lines[sf->nlines++] = sf->value;
+		}
+	}
+}
+
+/*
+ * stray_message - BL304's message for sc->stray, the first argument of a
+ * master.cf command that is no option (getopt stops there): what made it
+ * an argument, and what the program does with it. smtpd(8) and
+ * postscreen(8) exit on any argument ("unexpected command-line argument");
+ * smtp(8) and lmtp(8) take only attributes such as flags= and exit when
+ * they start ("unknown attribute name"). Caller frees.
+ */
+static char *
+stray_message(const struct bl_scope *sc)
+{
+	const char *d = sc->src->data, *prev = NULL, *ov = NULL;
+	size_t i = sc->stray_off, e, pl = 0, ovl = 0, k;
+	bool client = strcmp(sc->role, "smtp") == 0 ||
+		      strcmp(sc->role, "lmtp") == 0;
+	bool same_line = true;
+	char *then, *m;
+
+	/* the token before the stray one, and an override that ends right
+	 * before it on the same line */
+	while (i > 0 && (d[i - 1] == ' ' || d[i - 1] == '\t' ||
+			 d[i - 1] == '\r' || d[i - 1] == '\n')) {
+		if (d[i - 1] == '\n')
+			same_line = false;
+		i--;
+	}
+	for (e = i; i > 0 && d[i - 1] != ' ' && d[i - 1] != '\t' &&
+		    d[i - 1] != '\n';
+	     i--)
+		;
+	prev = d + i;
+	pl = e - i;
+	for (k = 0; k < sc->nsettings && same_line; k++) {
+		const struct bl_setting *s = sc->settings[k];
+
+		if (s->src == sc->src && s->stmt_off + s->stmt_len == e) {
+			ov = d + s->stmt_off;
+			ovl = s->stmt_len;
+		}
+	}
+	then = bl_xasprintf(client ? "the %s client exits when it starts "
+				     "(\"unknown attribute name: %s\")"
+				   : "%s exits on it (\"unexpected "
+				     "command-line argument: %s\")",
+			    sc->role, sc->stray);
+	if (ov != NULL)
+		m = bl_xasprintf("master.cf '%s' after '-o %.*s' is a command "
+				 "argument, not part of that override (an -o "
+				 "value ends at the first blank; write -o { "
+				 "name = value } for one with blanks): option "
+				 "processing stops there, later -o options are "
+				 "ignored, and %s",
+				 sc->stray, (int)ovl, ov, then);
+	else if (pl == 2 && memcmp(prev, "--", 2) == 0)
+		m = bl_xasprintf("master.cf '%s' comes after '--', which ends "
+				 "the options of %s: it is a command argument "
+				 "(an -o there is no override) and %s",
+				 sc->stray, sc->role, then);
+	else
+		m = bl_xasprintf("master.cf '%s' is a command argument of %s, "
+				 "not an option: option processing stops "
+				 "there, later -o options are ignored, and %s",
+				 sc->stray, sc->role, then);
+	free(then);
+	return m;
+}
+
+/*
+ * strays - BL304's facts: the first argument of a master.cf command that
+ * is no option, for the programs that exit on it (smtpd, postscreen; the
+ * smtp and lmtp clients take only attributes); pipe(8) and others take
+ * attribute arguments. An event each, with its message.
+ */
+static void
+strays(struct bl_config *cfg)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->nscopes; i++) {
+		const struct bl_scope *sc = cfg->scopes[i];
+		char *m;
+
+		if (sc->stray == NULL || sc->shadowed ||
+		    (strcmp(sc->role, "smtpd") != 0 &&
+		     strcmp(sc->role, "postscreen") != 0 &&
+		     strcmp(sc->role, "smtp") != 0 &&
+		     strcmp(sc->role, "lmtp") != 0))
+			continue;
+		m = stray_message(sc);
+		bl_config_add_event(cfg, "stray-argument", sc->src,
+				    sc->stray_off, strlen(sc->stray), m);
+		free(m);
+		cfg->events[cfg->nevents - 1].scope = sc->name;
+		/* the place the parser saw (a continued line's own line) */
+		cfg->events[cfg->nevents - 1].line = sc->stray_line;
+		cfg->events[cfg->nevents - 1].col = sc->stray_col;
+	}
+}
+
+/* The Postfix findings only Postfix has (BL304), from the events above. */
+const struct bl_dialect_event bl_postfix_events[] = {
+	{"override-whitespace", "stray-argument", NULL},
+	{NULL, NULL, NULL},
+};
+
+const char *const bl_hash_comments[] = {"#", NULL};
+
+/*
+ * bl_postfix_render - value as Postfix reads it: a main.cf line, or a
+ * master.cf override (braced when the value has blanks, Postfix 3.0)
+ */
+char *
+bl_postfix_render(const struct bl_config *cfg, const struct bl_setting *s,
+		  const char *value, struct bl_buf *note)
+{
+	if (s->scope != NULL && strcmp(s->scope, "main") != 0) {
+		bl_buf_printf(note, "in %s", s->scope);
+		return bl_xasprintf(strpbrk(value, " \t") != NULL
+					    ? "-o { %s = %s }"
+					    : "-o %s=%s",
+				    s->key, value);
+	}
+	if (s->is_default)
+		bl_buf_adds(note, "add this line");
+	return bl_xasprintf("%s = %s", s->key, value);
+}
+
 /* bl_resolve_postfix - compute every banner and HELO surface */
 int
 bl_resolve_postfix(struct bl_config *cfg, struct bl_diags *diags)
@@ -1679,7 +1934,7 @@ bl_resolve_postfix(struct bl_config *cfg, struct bl_diags *diags)
 	run_init(&run, cfg);
 	cfg->hostname_key = "myhostname";
 	cfg->hostname_file = main_cf_path(cfg);
-	if (cfg->main_src != NULL || cfg->master_src == NULL) {
+	if (cfg->main_src != NULL || bl_postfix_master(cfg) == NULL) {
 		status |= surface(&run, diags, BL_SURFACE_BANNER, NULL,
 				  "smtpd_banner", "smtpd");
 		status |= surface(&run, diags, BL_SURFACE_HELO, NULL,
@@ -1715,6 +1970,8 @@ bl_resolve_postfix(struct bl_config *cfg, struct bl_diags *diags)
 					  "lmtp_lhlo_name", sc->role);
 	}
 	greetings(&run);
+	roles(&run);
+	strays(cfg);
 	if (status == 0)
 		startup_checks(&run, diags);
 	run_finish(&run);

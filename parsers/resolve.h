@@ -29,4 +29,23 @@ int bl_resolve_postfix_expand(struct bl_config *cfg,
 			      const struct bl_scope *scope, const char *key,
 			      char **out, struct bl_diags *diags);
 
+/*
+ * What each dialect's table says for the engine: how it writes a value
+ * (the hints, the fixer next), its own findings as event kinds, and its
+ * comment syntax.
+ */
+struct bl_buf;
+struct bl_dialect_event;
+char *bl_postfix_render(const struct bl_config *cfg, const struct bl_setting *s,
+			const char *value, struct bl_buf *note);
+char *bl_exim_render(const struct bl_config *cfg, const struct bl_setting *s,
+		     const char *value, struct bl_buf *note);
+char *bl_sendmail_render(const struct bl_config *cfg,
+			 const struct bl_setting *s, const char *value,
+			 struct bl_buf *note);
+extern const struct bl_dialect_event bl_postfix_events[];
+extern const struct bl_dialect_event bl_sendmail_events[];
+extern const char *const bl_hash_comments[];
+extern const char *const bl_m4_comments[];
+
 #endif

@@ -2992,4 +2992,7 @@ const struct bl_parser bl_parser_sendmail = {
     .is_template = NULL,
     .parse = parse,
     .resolve = bl_resolve_sendmail,
+    .render_value = bl_sendmail_render,
+    .events = bl_sendmail_events,
+    .comments = bl_m4_comments,
 };

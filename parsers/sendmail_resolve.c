@@ -29,6 +29,7 @@
 
 #include "diag.h"
 #include "model.h"
+#include "parser.h"
 #include "resolve.h"
 #include "util.h"
 
@@ -631,7 +632,52 @@ surface(struct bl_config *cfg, enum bl_surface_kind kind, const char *key)
 	return sf;
 }
 
-/* bl_resolve_sendmail - the greeting and HELO name of a .mc or .cf */
+/* The findings only the m4 reader sees (BL305): a define an OSTYPE,
+ * DOMAIN or HACK file overwrote, a "#" line m4 expanded after cf.m4, and
+ * what BL305 says of each (%m: the define's name or the macro expanded). */
+const struct bl_dialect_event bl_sendmail_events[] = {
+	{"sendmail-define-overridden", "define-overridden",
+	 "this define of %m has no effect: a later OSTYPE, DOMAIN or HACK "
+	 "file defines it again; move it after that line"},
+	{"sendmail-define-overridden", "local-config-overridden",
+	 "this LOCAL_CONFIG greeting has no effect: the O SmtpGreetingMessage "
+	 "line cf.m4 writes after it wins; define confSMTP_LOGIN_MSG instead"},
+	{"sendmail-define-overridden", "define-redefined",
+	 "this define of %m has no effect: a later define of it replaces it; "
+	 "remove this one"},
+	{"sendmail-define-overridden", "raw-cf-overridden",
+	 "this raw O SmtpGreetingMessage line has no effect: the line cf.m4 "
+	 "writes after it wins; define confSMTP_LOGIN_MSG instead"},
+	{"sendmail-define-overridden", "hash-line-expanded",
+	 "'#' is no comment after cf.m4: m4 expands %m on this line; write "
+	 "'dnl #' instead"},
+	{NULL, NULL, NULL},
+};
+
+/* m4 comments: "#" before cf.m4, "dnl" everywhere */
+const char *const bl_m4_comments[] = {"#", "dnl", NULL};
+
+/*
+ * bl_sendmail_render - value as the instance's file sets it: an m4
+ * define in a .mc (after OSTYPE and DOMAIN when the value came from the
+ * cf tree or its default), an O line in a sendmail.cf
+ */
+char *
+bl_sendmail_render(const struct bl_config *cfg, const struct bl_setting *s,
+		   const char *value, struct bl_buf *note)
+{
+	if (strncmp(s->key, "conf", 4) == 0) {
+		if (s->is_default || s->src != cfg->main_src)
+			bl_buf_adds(note, "add this line after OSTYPE and "
+					  "DOMAIN, then rebuild sendmail.cf");
+		return bl_xasprintf("define(`%s', `%s')dnl", s->key, value);
+	}
+	if (s->is_default)
+		bl_buf_adds(note, "add this line");
+	return bl_xasprintf("O %s=%s", s->key, value);
+}
+
+/* bl_resolve_sendmail - the greeting and the HELO name */
 int
 bl_resolve_sendmail(struct bl_config *cfg, struct bl_diags *diags)
 {
@@ -770,5 +816,7 @@ bl_resolve_sendmail(struct bl_config *cfg, struct bl_diags *diags)
 		hs->hostname = hs->value;
 		hs->valid = helo_ok;
 	}
+	/* a sendmail daemon greets whoever connects */
+	bl_config_public_banners(cfg);
 	return greet_ok && host_ok && helo_ok ? 0 : -1;
 }

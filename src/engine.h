@@ -11,6 +11,8 @@
 #include "model.h"
 #include "rules.h"
 
+struct bl_facts;
+
 /*
  * A finding, self-contained: it owns every string it prints, so it outlives
  * the instance it was found in (the instance is freed once its findings
@@ -60,6 +62,8 @@ struct bl_engine_opts {
 	const enum bl_level *severity_levels;
 	size_t nseverity;
 	bool no_inline; /* ignore inline suppressions */
+	char *const *ips; /* the server's addresses (--ip, ip = {...}) */
+	const struct bl_facts *facts; /* DNS answers, probes; NULL: none */
 };
 
 /*

@@ -462,3 +462,20 @@ bl_surface_set_greeting(struct bl_config *cfg, struct bl_surface *sf,
 	sf->greeting = bl_arena_strdup(&cfg->arena, g.data);
 	bl_buf_finish(&g);
 }
+
+/* bl_config_public_banners - every banner public, its value its line */
+void
+bl_config_public_banners(struct bl_config *cfg)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->nsurfaces; i++) {
+		struct bl_surface *sf = &cfg->surfaces[i];
+
+		if (sf->kind != BL_SURFACE_BANNER)
+			continue;
+		sf->public = true;
+		sf->lines[0] = sf->value;
+		sf->nlines = 1;
+	}
+}

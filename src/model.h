@@ -47,6 +47,8 @@ struct bl_setting {
 /* A named part of an instance with settings of its own. */
 struct bl_scope {
 	const char *name; /* "smtp/inet", "transport/remote_smtp" */
+	const struct bl_scope *parent; /* the scope it belongs to (an Exim
+					* ACL statement's ACL), or NULL */
 	const char *role; /* the program: "smtpd", "postscreen", "smtp", ... */
 	const struct bl_source *src;
 	unsigned line;
@@ -118,6 +120,18 @@ struct bl_surface {
 	struct bl_kv *overrides; /* the scope's overrides in effect */
 	size_t noverrides;
 	bool valid; /* false: the value could not be computed (see diags) */
+	/* What the engine needs to know, set by the resolver (the engine
+	 * reads these and never a dialect's keys or scope names): */
+	bool public; /* strangers reach it (a listener on a non-loopback
+		      * address, an MTA's daemon): banner rules judge it */
+	bool host_named; /* the host name is the server's own name setting
+			  * (cfg->hostname_key), not text of the banner */
+	/* the texts a client sees that BL303 compares across listeners:
+	 * the value, or a pre-greeting and the greeting of the program
+	 * behind it (`behind`, e.g. "smtpd") */
+	const char *lines[2];
+	size_t nlines;
+	const char *behind;
 };
 
 /* A fact a parser saw that only a rule can judge (e.g. an m4 define that
@@ -128,6 +142,7 @@ struct bl_event {
 	size_t off, len;
 	unsigned line, col;
 	const char *arg; /* the macro concerned */
+	const char *scope; /* where it is (NULL: main) */
 };
 
 struct bl_config {
@@ -145,8 +160,10 @@ struct bl_config {
 	bool surfaces_capped; /* BL_SURFACES_MAX reached (reported) */
 	struct bl_event *events;
 	size_t nevents;
-	const struct bl_source *main_src;   /* Postfix main.cf */
-	const struct bl_source *master_src; /* Postfix master.cf */
+	/* the instance's main file (main.cf, exim.conf, sendmail.mc) */
+	const struct bl_source *main_src;
+	/* the reader's own state for its resolver (arena-owned), or NULL */
+	void *dialect;
 	/* Where the server's own name is set, for a finding about its
 	 * absence (BL208): the setting ("myhostname") and the file that
 	 * holds or would hold it. Set by the resolver; NULL: unknown. */
@@ -227,6 +244,10 @@ void bl_config_add_event(struct bl_config *cfg, const char *kind,
  * value but the last, "220 " before the last */
 void bl_surface_set_greeting(struct bl_config *cfg, struct bl_surface *sf,
 			     const char *value);
+
+/* bl_config_public_banners - every banner of cfg is public, with its
+ * value as the one line BL303 compares (an MTA with one daemon) */
+void bl_config_public_banners(struct bl_config *cfg);
 
 /* bl_config_lookup - last effective global setting for key, or NULL (borrowed) */
 const struct bl_setting *bl_config_lookup(const struct bl_config *cfg,

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "check.h"
 #include "rules.h"
 #include "source.h"
 #include "util.h"
@@ -214,25 +215,6 @@ compile(const char *pattern, const char *file, unsigned line,
 	return pt;
 }
 
-static const char *const checks[] = {
-	"fqdn",	       "ip-literal",	       "hostname-syntax",
-	"internal-domain", "generic-name",     "placeholder-name",
-	"helo-banner-mismatch", "duplicate-setting",
-	"listener-banners-differ", "override-whitespace", "hostname-first",
-	"banner-empty", "unused-suppression", "sendmail-define-overridden",
-};
-
-static bool
-known_check(const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < BL_ARRAY_LEN(checks); i++)
-		if (strcmp(checks[i], name) == 0)
-			return true;
-	return false;
-}
-
 static int
 load_rule(struct bl_ruleset *rs, cfg_t *sec, const char *file,
 	  struct bl_diags *diags)
@@ -321,7 +303,7 @@ load_rule(struct bl_ruleset *rs, cfg_t *sec, const char *file,
 	if ((s = cfg_getstr(sec, "check")) != NULL) {
 		ways++;
 		line = line_of(r->line, "check", NULL);
-		if (!known_check(s))
+		if ((r->builtin = bl_check_find(s)) == NULL)
 			BAD("rule %s: no built-in check named \"%s\"", r->id,
 			    s);
 		r->check = bl_xstrdup(s);

@@ -14,6 +14,8 @@
 
 #include "diag.h"
 
+struct bl_check;
+
 enum bl_target {
 	BL_TARGET_VALUE,
 	BL_TARGET_CONFIGURED,
@@ -32,7 +34,8 @@ struct bl_rule {
 	enum bl_target target;
 	void *re;     /* pcre2_code *, or NULL */
 	bool require; /* a finding when re does NOT match */
-	char *check;  /* a built-in check, or NULL */
+	char *check;  /* a built-in check's name, or NULL */
+	const struct bl_check *builtin; /* that check (check.h) */
 	char *message;
 	char *fix;
 	char *fix_safety;

@@ -1,19 +1,22 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * suppress.c - find inline suppression comments and decide what each
- * covers. Comment lines are those whose first non-blank byte is "#" (the
- * comment syntax of Postfix and Exim). A "disable" covers the next
+ * covers. Comment lines start, after blanks, with one of the dialect's
+ * comment leaders (its table's `comments`: "#"; m4 also "dnl"). A
+ * "disable" covers the next
  * statement of the file: the next setting or master.cf service that starts
  * after the comment. The list owns its rule names.
  */
 #include "config.h"
 
+#include <ctype.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "conf.h"
+#include "parser.h"
 #include "suppress.h"
 #include "util.h"
 
@@ -102,10 +105,39 @@ next_statement(const struct stmt *v, size_t n, size_t off, size_t *from,
 	return true;
 }
 
+/* comment_body - past a comment leader of the dialect at p (and the
+ * blanks after it; after "dnl" also a "#", as in "dnl # ..."), or NULL
+ * when the line is no comment */
+static const char *
+comment_body(const char *p, const char *e, const char *const *comments)
+{
+	size_t i, n;
+
+	for (i = 0; comments[i] != NULL; i++) {
+		n = strlen(comments[i]);
+		if ((size_t)(e - p) < n || memcmp(p, comments[i], n) != 0)
+			continue;
+		/* a word such as dnl must end there */
+		if (isalpha((unsigned char)comments[i][n - 1]) && p + n < e &&
+		    p[n] != ' ' && p[n] != '\t' && p[n] != '#')
+			continue;
+		for (p += n; p < e && (*p == ' ' || *p == '\t' || *p == '#');
+		     p++)
+			;
+		return p;
+	}
+	return NULL;
+}
+
 static void
 scan_source(struct bl_suppressions *out, const struct bl_config *cfg,
 	    const struct bl_source *src, struct bl_diags *diags)
 {
+	static const char *const hash[] = {"#", NULL};
+	const struct bl_parser *parser = bl_parser_find(cfg->mta);
+	const char *const *comments =
+		parser != NULL && parser->comments != NULL ? parser->comments
+							   : hash;
 	static const char key[] = "bannerlint:";
 	unsigned ln;
 	size_t len;
@@ -120,10 +152,8 @@ scan_source(struct bl_suppressions *out, const struct bl_config *cfg,
 		e = t + len;
 		for (p = t; p < e && (*p == ' ' || *p == '\t'); p++)
 			;
-		if (p >= e || *p != '#')
+		if ((p = comment_body(p, e, comments)) == NULL)
 			continue;
-		for (p++; p < e && (*p == ' ' || *p == '\t'); p++)
-			;
 		if ((size_t)(e - p) < sizeof(key) - 1 ||
 		    memcmp(p, key, sizeof(key) - 1) != 0)
 			continue;

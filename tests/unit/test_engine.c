@@ -2,8 +2,11 @@
 /* test_engine.c - rules on surfaces: blame, checks, roles, suppressions */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
+#include "check.h"
 #include "engine.h"
 #include "helpers.h"
 
@@ -319,6 +322,136 @@ test_suppressions_and_overrides(void **state)
 	done(&r);
 }
 
+/* A surface for calling a per-surface check directly. */
+static void
+helo_surface(struct bl_surface *sf, const char *name)
+{
+	memset(sf, 0, sizeof(*sf));
+	sf->kind = BL_SURFACE_HELO;
+	sf->scope = "main";
+	sf->key = "smtp_helo_name";
+	sf->configured = name;
+	sf->value = name;
+	sf->hostname = name;
+	sf->valid = true;
+}
+
+/*
+ * The check table: every shipped rule's check is in it, of one kind; a
+ * per-surface check answers YES and NO; a check that hits a search limit
+ * answers "could not tell" through the engine (a note, the unknown count,
+ * no finding).
+ */
+static void
+test_check_table(void **state)
+{
+	struct bl_engine_opts none;
+	struct bl_check_env env;
+	struct bl_verdict v;
+	struct bl_surface sf;
+	const struct bl_check *c;
+	struct bl_ruleset *site;
+	struct bl_diags d;
+	struct result r;
+	char dir[] = "/tmp/bl-checks-XXXXXX", *path;
+	FILE *fp;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < rs->nrules; i++) {
+		if (rs->rules[i].check == NULL)
+			continue;
+		c = rs->rules[i].builtin;
+		assert_non_null(c);
+		assert_ptr_equal(c, bl_check_find(rs->rules[i].check));
+		assert_int_equal((c->surface != NULL) + (c->instance != NULL) +
+					 c->meta,
+				 1);
+	}
+	assert_null(bl_check_find("no-such-check"));
+
+	memset(&none, 0, sizeof(none));
+	memset(&env, 0, sizeof(env));
+	env.rs = rs;
+	env.o = &none;
+	c = bl_check_find("fqdn");
+	assert_non_null(c->surface);
+	helo_surface(&sf, "mail");
+	memset(&v, 0, sizeof(v));
+	assert_int_equal(c->surface(&env, rs->rules, &sf, &v), BL_OUTCOME_YES);
+	assert_string_equal(v.detail, "mail");
+	helo_surface(&sf, "mail.mail-host.net");
+	assert_int_equal(c->surface(&env, rs->rules, &sf, &v), BL_OUTCOME_NO);
+	c = bl_check_find("ip-literal");
+	helo_surface(&sf, "192.0.2.25");
+	v.level = BL_LEVEL_NOTE;
+	assert_int_equal(c->surface(&env, rs->rules, &sf, &v), BL_OUTCOME_YES);
+	assert_int_equal(v.level, BL_LEVEL_ERROR);
+
+	/* a generic-name pattern that backtracks without end */
+	assert_non_null(mkdtemp(dir));
+	path = bl_xasprintf("%s/90-site.rules", dir);
+	fp = fopen(path, "w");
+	assert_non_null(fp);
+	fputs("generic BL205-slow {\n"
+	      "\tpattern = \"^(a|aa)+$\"\n"
+	      "\tdescription = \"a site pattern written to backtrack\"\n"
+	      "}\n",
+	      fp);
+	assert_int_equal(fclose(fp), 0);
+	bl_diags_init(&d);
+	site = bl_ruleset_new(dir, &d);
+	assert_non_null(site);
+	bl_diags_finish(&d);
+	memset(&r, 0, sizeof(r));
+	bl_diags_init(&r.d);
+	r.cfg = pf_config("myhostname = aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+			  "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab.net\n"
+			  "smtp_helo_name = aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+			  "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab\n",
+			  NULL, &r.d);
+	bl_engine_run(site, r.cfg, &none, &r.fs, &r.d);
+	assert_null(find(&r, "BL205"));
+	assert_true(r.fs.unknown >= 1);
+	for (i = 0; i < r.d.n; i++)
+		if (strstr(r.d.v[i].message, "could not tell whether BL205") !=
+		    NULL)
+			break;
+	assert_true(i < r.d.n);
+	done(&r);
+	bl_ruleset_free(site);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(rmdir(dir), 0);
+	free(path);
+}
+
+/* Role awareness comes from the resolver: a loopback-only re-injection
+ * listener (the content filter's return path) is not public, so no banner
+ * rule judges it; the same listener on all addresses is. */
+static void
+test_loopback_listener(void **state)
+{
+	struct result r;
+
+	(void)state;
+	run(&r, "myhostname = mx1.mail-host.net\nsmtpd_banner = $myhostname ESMTP\n",
+	    "smtp inet n - y - - smtpd\n"
+	    "127.0.0.1:10026 inet n - n - - smtpd\n"
+	    "  -o { smtpd_banner = $myhostname ESMTP Postfix }\n",
+	    NULL);
+	assert_null(find(&r, "BL101"));
+	assert_null(find(&r, "BL303"));
+	done(&r);
+	run(&r, "myhostname = mx1.mail-host.net\nsmtpd_banner = $myhostname ESMTP\n",
+	    "smtp inet n - y - - smtpd\n"
+	    "10026 inet n - n - - smtpd\n"
+	    "  -o { smtpd_banner = $myhostname ESMTP Postfix }\n",
+	    NULL);
+	assert_non_null(find(&r, "BL101"));
+	assert_non_null(find(&r, "BL303"));
+	done(&r);
+}
+
 int
 main(void)
 {
@@ -330,6 +463,8 @@ main(void)
 		cmocka_unit_test(test_roles),
 		cmocka_unit_test(test_consistency),
 		cmocka_unit_test(test_suppressions_and_overrides),
+		cmocka_unit_test(test_check_table),
+		cmocka_unit_test(test_loopback_listener),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -1,0 +1,667 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * checks.c - the built-in checks, one table (check.h): what a pattern
+ * cannot say about a surface (FQDN and host-name syntax, addresses,
+ * internal and generic names) and about an instance (consistency between
+ * surfaces, settings defined twice, the dialect's own findings).
+ *
+ * Checks read what the resolver says of a surface (public, host_named,
+ * lines) and what the dialect's table exports (events, the duplicate
+ * message); they never read a dialect's keys or scope names.
+ */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "check.h"
+#include "engine.h"
+#include "parser.h"
+#include "rules.h"
+#include "util.h"
+
+static bool
+in_list(char **list, const char *s)
+{
+	size_t i;
+
+	for (i = 0; list && list[i]; i++)
+		if (strcasecmp(list[i], s) == 0)
+			return true;
+	return false;
+}
+
+static bool
+is_placeholder(const char *h)
+{
+	return (h[0] == '<' && h[strlen(h) - 1] == '>') ||
+	       strstr(h, "<template>") != NULL;
+}
+
+static bool
+is_ip(const char *h)
+{
+	unsigned char buf[16];
+
+	return inet_pton(AF_INET, h, buf) == 1 ||
+	       inet_pton(AF_INET6, h, buf) == 1;
+}
+
+static bool
+is_literal(const char *h)
+{
+	size_t n = strlen(h);
+
+	return n > 2 && h[0] == '[' && h[n - 1] == ']';
+}
+
+/* A name in the host-name sense: not empty, a placeholder, an address. */
+static bool
+is_name(const char *h)
+{
+	return *h != '\0' && !is_placeholder(h) && !is_ip(h) && !is_literal(h);
+}
+
+static const char *const internal_suffixes[] = {
+	"local",     "localdomain", "lan",	"internal", "corp",
+	"home",      "home.arpa",   "test",	"invalid",  "intranet",
+	"private",   "localhost",   "lokal",	"intra",
+};
+
+static const char *
+internal_suffix(const char *h)
+{
+	size_t i, n = strlen(h), k;
+
+	if (n > 0 && h[n - 1] == '.')
+		n--;
+	for (i = 0; i < BL_ARRAY_LEN(internal_suffixes); i++) {
+		k = strlen(internal_suffixes[i]);
+		if (n > k && h[n - k - 1] == '.' &&
+		    strncasecmp(h + n - k, internal_suffixes[i], k) == 0)
+			return internal_suffixes[i];
+	}
+	return NULL;
+}
+
+/* BL206: why a name is not a valid host name, or NULL. */
+static const char *
+syntax_problem(const char *h, char *why, size_t whylen)
+{
+	size_t n = strlen(h), label = 0, i;
+
+	if (n > 253) {
+		snprintf(why, whylen, "the name is %zu octets long (at most "
+				      "253)",
+			 n);
+		return why;
+	}
+	for (i = 0; i <= n; i++) {
+		char c = h[i];
+
+		if (c == '.' || c == '\0') {
+			if (label == 0 && !(c == '\0' && i == n && n > 0 &&
+					    h[n - 1] != '.'))
+				return c == '\0' ? "it ends with a dot"
+						 : "it has an empty label";
+			if (label > 63) {
+				snprintf(why, whylen,
+					 "a label is %zu octets long (at most "
+					 "63)",
+					 label);
+				return why;
+			}
+			if (h[i - 1] == '-')
+				return "a label ends with a hyphen";
+			label = 0;
+			continue;
+		}
+		if (label == 0 && c == '-')
+			return "a label starts with a hyphen";
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		      (c >= '0' && c <= '9') || c == '-')) {
+			snprintf(why, whylen,
+				 "it contains the character '%c', not allowed "
+				 "in a host name",
+				 c);
+			if ((unsigned char)c < 0x20 || (unsigned char)c >= 0x7f)
+				snprintf(why, whylen,
+					 "it contains the byte 0x%02x, not "
+					 "allowed in a host name",
+					 (unsigned char)c);
+			return why;
+		}
+		label++;
+	}
+	return NULL;
+}
+
+/* placeholder_name - is what makes h short (BL202: all of it) or
+ * malformed (BL206: every byte outside letters, digits, '-' and '.') part
+ * of what BL207 (hostname-placeholder) calls a placeholder, such as
+ * PH_HOSTNAME or __MAIL_HOST__? Then the name is that, not a broken name,
+ * and the rule leaves it to BL207. */
+static bool
+placeholder_name(const struct bl_check_env *e, const char *h, bool whole)
+{
+	size_t i, k, ms, me, n = strlen(h);
+	const char *why;
+
+	for (i = 0; i < e->rs->nrules; i++) {
+		const struct bl_rule *r = &e->rs->rules[i];
+
+		if (strcmp(r->name, "hostname-placeholder") != 0 ||
+		    r->re == NULL)
+			continue;
+		if (bl_rule_search(e->rs, r->re, h, 0, &ms, &me, &why) !=
+			    BL_MATCH_YES ||
+		    me <= ms)
+			return false;
+		if (whole)
+			return ms == 0 && me == n;
+		for (k = 0; k < n; k++)
+			if ((k < ms || k >= me) &&
+			    !isalnum((unsigned char)h[k]) && h[k] != '-' &&
+			    h[k] != '.')
+				return false;
+		return true;
+	}
+	return false;
+}
+
+/* bl_check_banner_without_host - BL105: a banner whose first word
+ * cannot be the server's name */
+bool
+bl_check_banner_without_host(const struct bl_surface *sf)
+{
+	const char *h = sf->hostname;
+
+	if (sf->kind != BL_SURFACE_BANNER || *h == '\0')
+		return false;
+	if (is_placeholder(h) || is_ip(h) || is_literal(h))
+		return false;
+	return strchr(h, '.') == NULL && !sf->host_named;
+}
+
+/* judged_name - does sf have a host name the host-name checks judge: not
+ * empty, and not a banner's first word that is no name (BL105 says so) */
+static bool
+judged_name(const struct bl_surface *sf)
+{
+	return *sf->hostname != '\0' && !bl_check_banner_without_host(sf);
+}
+
+/* banner_empty - BL106: a banner with nothing but blanks */
+static enum bl_outcome
+banner_empty(const struct bl_check_env *e, const struct bl_rule *r,
+	     const struct bl_surface *sf, struct bl_verdict *v)
+{
+	size_t i;
+
+	for (i = 0; sf->value[i] == ' ' || sf->value[i] == '\t'; i++)
+		;
+	v->detail = "";
+	return sf->value[i] == '\0' ? BL_OUTCOME_YES : BL_OUTCOME_NO;
+}
+
+/* hostname_first - BL105 */
+static enum bl_outcome
+hostname_first(const struct bl_check_env *e, const struct bl_rule *r,
+	       const struct bl_surface *sf, struct bl_verdict *v)
+{
+	v->detail = sf->hostname;
+	return bl_check_banner_without_host(sf) ? BL_OUTCOME_YES
+						: BL_OUTCOME_NO;
+}
+
+/* ip_literal - BL204: a bare address is an error, an address literal a
+ * warning */
+static enum bl_outcome
+ip_literal(const struct bl_check_env *e, const struct bl_rule *r,
+	   const struct bl_surface *sf, struct bl_verdict *v)
+{
+	const char *h = sf->hostname;
+
+	if (!judged_name(sf))
+		return BL_OUTCOME_NO;
+	v->detail = h;
+	if (is_ip(h)) {
+		v->level = BL_LEVEL_ERROR;
+		return BL_OUTCOME_YES;
+	}
+	if (is_literal(h)) {
+		v->level = BL_LEVEL_WARNING;
+		return BL_OUTCOME_YES;
+	}
+	return BL_OUTCOME_NO;
+}
+
+/* fqdn - BL201: a name without a dot */
+static enum bl_outcome
+fqdn(const struct bl_check_env *e, const struct bl_rule *r,
+     const struct bl_surface *sf, struct bl_verdict *v)
+{
+	const char *h = sf->hostname;
+
+	if (!judged_name(sf) || !is_name(h) || placeholder_name(e, h, true))
+		return BL_OUTCOME_NO;
+	v->detail = h;
+	return strchr(h, '.') == NULL ? BL_OUTCOME_YES : BL_OUTCOME_NO;
+}
+
+/* hostname_syntax - BL206; an empty HELO name a setting makes empty is no
+ * name at all (HELO needs one), unlike a default left empty by an error */
+static enum bl_outcome
+hostname_syntax(const struct bl_check_env *e, const struct bl_rule *r,
+		const struct bl_surface *sf, struct bl_verdict *v)
+{
+	const char *h = sf->hostname;
+
+	if (*h == '\0' && sf->kind == BL_SURFACE_HELO && sf->norigin > 0 &&
+	    !sf->origin[0].setting->is_default) {
+		v->detail = "it is empty";
+		return BL_OUTCOME_YES;
+	}
+	if (!judged_name(sf) || !is_name(h) || placeholder_name(e, h, false))
+		return BL_OUTCOME_NO;
+	v->detail = syntax_problem(h, v->buf, sizeof(v->buf));
+	return v->detail != NULL ? BL_OUTCOME_YES : BL_OUTCOME_NO;
+}
+
+/* internal_domain - BL203: a suffix that does not resolve on the
+ * Internet, or one the configuration calls internal */
+static enum bl_outcome
+internal_domain(const struct bl_check_env *e, const struct bl_rule *r,
+		const struct bl_surface *sf, struct bl_verdict *v)
+{
+	const char *h = sf->hostname, *sfx;
+	size_t i, hn, sn;
+
+	if (!judged_name(sf) || !is_name(h))
+		return BL_OUTCOME_NO;
+	if ((sfx = internal_suffix(h)) != NULL) {
+		snprintf(v->buf, sizeof(v->buf), ".%s", sfx);
+		v->detail = v->buf;
+		return BL_OUTCOME_YES;
+	}
+	for (i = 0; e->o->internal_suffix && e->o->internal_suffix[i]; i++) {
+		sfx = e->o->internal_suffix[i];
+		hn = strlen(h);
+		sn = strlen(sfx);
+		if (strcasecmp(h, sfx) == 0 ||
+		    (hn > sn && h[hn - sn - 1] == '.' &&
+		     strcasecmp(h + hn - sn, sfx) == 0)) {
+			snprintf(v->buf, sizeof(v->buf),
+				 "%s (internal-suffix in the configuration)",
+				 sfx);
+			v->detail = v->buf;
+			return BL_OUTCOME_YES;
+		}
+	}
+	return BL_OUTCOME_NO;
+}
+
+/* generic_name - BL205: the first generic-name pattern that matches;
+ * could not tell when a pattern hit its search limit and none matched */
+static enum bl_outcome
+generic_name(const struct bl_check_env *e, const struct bl_rule *r,
+	     const struct bl_surface *sf, struct bl_verdict *v)
+{
+	const char *h = sf->hostname, *limit;
+	enum bl_outcome out = BL_OUTCOME_NO;
+	size_t i, ms, me;
+
+	if (!judged_name(sf) || !is_name(h) ||
+	    in_list(e->o->allow_hostname, h))
+		return BL_OUTCOME_NO;
+	for (i = 0; i < e->rs->ngenerics; i++) {
+		const struct bl_generic *g = &e->rs->generics[i];
+		enum bl_match hit =
+			bl_rule_search(e->rs, g->re, h, 0, &ms, &me, &limit);
+
+		if (hit == BL_MATCH_UNKNOWN) {
+			bl_check_unknown(e, r, sf, limit);
+			out = BL_OUTCOME_UNKNOWN;
+		}
+		if (hit != BL_MATCH_YES)
+			continue;
+		snprintf(v->buf, sizeof(v->buf), "%s [%s]", g->description,
+			 g->id);
+		v->detail = v->buf;
+		return BL_OUTCOME_YES;
+	}
+	/* the note for each pattern was given above */
+	return out == BL_OUTCOME_UNKNOWN ? BL_OUTCOME_NO : out;
+}
+
+/*
+ * placeholder_host - BL208, once per instance: the surfaces whose host
+ * name is the system's (the configuration never names the host), in one
+ * finding at the file where the name is set (cfg->hostname_key and
+ * hostname_file, from the resolver), listing what it affects.
+ */
+static enum bl_outcome
+placeholder_host(const struct bl_check_env *e, const struct bl_rule *r)
+{
+	const struct bl_config *cfg = e->cfg;
+	const struct bl_surface **unset = NULL;
+	const char *file = cfg->hostname_file ? cfg->hostname_file : cfg->name;
+	const char *base = strrchr(file, '/');
+	struct bl_check_place at;
+	struct bl_buf what, msg;
+	size_t i, n = 0;
+	char *m;
+
+	for (i = 0; i < cfg->nsurfaces; i++) {
+		const struct bl_surface *sf = &cfg->surfaces[i];
+
+		if (!bl_check_judges(e, r, sf) || !judged_name(sf) ||
+		    strcmp(sf->hostname, "<system-hostname>") != 0)
+			continue;
+		unset = bl_xreallocarray(unset, n + 1, sizeof(*unset));
+		unset[n++] = sf;
+	}
+	if (n == 0)
+		return BL_OUTCOME_NO;
+	bl_buf_init(&what);
+	if (cfg->hostname_key != NULL)
+		bl_buf_printf(&what, "%s in %s", cfg->hostname_key,
+			      base ? base + 1 : file);
+	else
+		bl_buf_adds(&what, "the server's host name");
+	m = bl_check_message(r->message, what.data, unset[0]->value,
+			     unset[0]->hostname);
+	bl_buf_init(&msg);
+	bl_buf_adds(&msg, m);
+	free(m);
+	bl_buf_adds(&msg, " (affects: ");
+	for (i = 0; i < n && i < 4; i++)
+		bl_buf_printf(&msg, "%s%s of %s [%s]", i == 0 ? "" : ", ",
+			      bl_surface_kind_name(unset[i]->kind),
+			      unset[i]->scope, unset[i]->key);
+	if (n > 4)
+		bl_buf_printf(&msg, " and %zu more", n - 4);
+	bl_buf_addc(&msg, ')');
+	memset(&at, 0, sizeof(at));
+	at.sf = unset[0];
+	at.file = file;
+	at.key = cfg->hostname_key;
+	at.also = n - 1;
+	bl_check_emit(e, r, &at, bl_buf_steal(&msg), r->severity);
+	bl_buf_finish(&what);
+	free(unset);
+	return BL_OUTCOME_YES;
+}
+
+/* main_banner - the instance's banner of its main scope, or NULL */
+static const struct bl_surface *
+main_banner(const struct bl_config *cfg)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->nsurfaces; i++)
+		if (cfg->surfaces[i].kind == BL_SURFACE_BANNER &&
+		    cfg->surfaces[i].scope_obj == NULL)
+			return &cfg->surfaces[i];
+	return NULL;
+}
+
+/* helo_banner_mismatch - BL301: every name against the expected host
+ * name the configuration gives (hostname =), else each HELO name against
+ * the public main banner's */
+static enum bl_outcome
+helo_banner_mismatch(const struct bl_check_env *e, const struct bl_rule *r)
+{
+	const struct bl_config *cfg = e->cfg;
+	const struct bl_surface *mb = main_banner(cfg);
+	enum bl_outcome out = BL_OUTCOME_NO;
+	size_t i, at;
+
+	for (i = 0; i < cfg->nsurfaces && e->o->hostname != NULL; i++) {
+		const struct bl_surface *sf = &cfg->surfaces[i];
+		char *m;
+
+		if (!sf->valid || *sf->hostname == '\0' ||
+		    bl_check_banner_without_host(sf) ||
+		    strcasecmp(sf->hostname, e->o->hostname) == 0 ||
+		    (sf->kind == BL_SURFACE_BANNER && !sf->public))
+			continue;
+		m = bl_xasprintf("the %s name '%s' is not the expected host "
+				 "name '%s' (hostname in the configuration)",
+				 sf->kind == BL_SURFACE_BANNER ? "banner"
+							       : "HELO",
+				 sf->hostname, e->o->hostname);
+		at = bl_check_host_offset(sf);
+		bl_check_value(e, r, sf, at, strlen(sf->hostname), m);
+		out = BL_OUTCOME_YES;
+	}
+	if (e->o->hostname != NULL)
+		return out;
+	if (mb == NULL || !mb->valid || !is_name(mb->hostname) ||
+	    bl_check_banner_without_host(mb) || !mb->public)
+		return BL_OUTCOME_NO;
+	for (i = 0; i < cfg->nsurfaces; i++) {
+		const struct bl_surface *sf = &cfg->surfaces[i];
+
+		if (sf->kind != BL_SURFACE_HELO || !sf->valid ||
+		    !is_name(sf->hostname) ||
+		    strcasecmp(sf->hostname, mb->hostname) == 0)
+			continue;
+		at = bl_check_host_offset(sf);
+		bl_check_value(e, r, sf, at, strlen(sf->hostname),
+			       bl_check_message(r->message, mb->hostname,
+						sf->value, sf->hostname));
+		out = BL_OUTCOME_YES;
+	}
+	return out;
+}
+
+/* duplicate_setting - BL302: a setting defined again in its scope, at
+ * the earlier definition (removing it is the fix); the dialect's table
+ * says when the MTA refuses to start on it instead of keeping the last */
+static enum bl_outcome
+duplicate_setting(const struct bl_check_env *e, const struct bl_rule *r)
+{
+	const struct bl_config *cfg = e->cfg;
+	const char *dup = e->parser ? e->parser->duplicate_message : NULL;
+	enum bl_outcome out = BL_OUTCOME_NO;
+	struct bl_check_place at;
+	size_t i;
+
+	for (i = 0; i < cfg->nsettings; i++) {
+		const struct bl_setting *s = cfg->settings[i];
+		const struct bl_setting *p = s->shadows;
+
+		if (p == NULL || s->src == NULL)
+			continue;
+		memset(&at, 0, sizeof(at));
+		at.setting = p;
+		at.src = p->src;
+		at.off = p->key_off;
+		at.len = p->key_len;
+		at.key = p->key;
+		at.scope = p->scope;
+		if (dup != NULL)
+			bl_check_emit(e, r, &at,
+				      bl_check_message(dup, s->key, NULL,
+						       NULL),
+				      e->parser->duplicate_level);
+		else
+			bl_check_emit(e, r, &at,
+				      bl_check_message(r->message, s->key,
+						       s->raw, ""),
+				      r->severity);
+		out = BL_OUTCOME_YES;
+	}
+	return out;
+}
+
+/*
+ * listener_banners_differ - BL303: every public listener's lines against
+ * the first one's. A pre-greeting left at its default (a resolver's
+ * nlines 2 with a default setting) is blamed on the file where the
+ * instance's settings go, with the key to set.
+ */
+static enum bl_outcome
+listener_banners_differ(const struct bl_check_env *e,
+			const struct bl_rule *r)
+{
+	const struct bl_config *cfg = e->cfg;
+	const struct bl_surface *ref = NULL;
+	const char *rv = NULL;
+	enum bl_outcome out = BL_OUTCOME_NO;
+	struct bl_check_place at;
+	size_t i, k;
+
+	for (i = 0; i < cfg->nsurfaces; i++) {
+		const struct bl_surface *sf = &cfg->surfaces[i];
+		const struct bl_setting *s;
+		const char *base;
+
+		if (sf->kind != BL_SURFACE_BANNER || !sf->valid ||
+		    sf->scope_obj == NULL || !sf->public)
+			continue;
+		s = sf->origin[0].setting;
+		for (k = 0; k < sf->nlines; k++) {
+			if (ref == NULL) {
+				ref = sf;
+				rv = sf->lines[k];
+				continue;
+			}
+			if (strcmp(rv, sf->lines[k]) == 0)
+				continue;
+			out = BL_OUTCOME_YES;
+			if (sf->nlines == 2 && (k == 0 || ref == sf) &&
+			    s->is_default) {
+				char *behind = bl_xasprintf(
+					"the %s behind it",
+					sf->behind ? sf->behind : "server");
+
+				base = cfg->hostname_file
+					       ? strrchr(cfg->hostname_file,
+							 '/')
+					       : NULL;
+				memset(&at, 0, sizeof(at));
+				at.sf = sf;
+				at.setting = s;
+				at.key = s->key;
+				at.file = cfg->hostname_file;
+				bl_check_emit(
+					e, r, &at,
+					bl_xasprintf(
+						"this listener greets "
+						"differently from the others "
+						"of the same server: "
+						"%s's pre-greeting "
+						"'220-%s' is the default of "
+						"%s (\"%s\", not set "
+						"anywhere), not '%s' as on "
+						"%s: set %s in %s",
+						sf->scope_obj->role,
+						sf->lines[0], s->key, s->raw,
+						k == 0 ? rv : sf->lines[1],
+						k == 0 ? ref->scope : behind,
+						s->key,
+						base ? base + 1
+						     : cfg->hostname_file
+							   ? cfg->hostname_file
+							   : cfg->name),
+					r->severity);
+				free(behind);
+				break;
+			}
+			if (s->src != NULL)
+				bl_check_setting(
+					e, r, sf, s, 0, s->raw_len,
+					bl_check_message(r->message,
+							 ref->scope, sf->value,
+							 sf->hostname));
+			else
+				bl_check_value(
+					e, r, sf, 0, strlen(sf->value),
+					bl_check_message(r->message,
+							 ref->scope, sf->value,
+							 sf->hostname));
+			break;
+		}
+	}
+	return out;
+}
+
+/* dialect_events - the findings the dialect's table exports for this
+ * check: each event of a listed kind, with the table's message (%m: the
+ * event's argument, also the key) or the event's own */
+static enum bl_outcome
+dialect_events(const struct bl_check_env *e, const struct bl_rule *r)
+{
+	const struct bl_config *cfg = e->cfg;
+	const struct bl_dialect_event *d;
+	enum bl_outcome out = BL_OUTCOME_NO;
+	struct bl_check_place at;
+	size_t i;
+
+	if (e->parser == NULL || e->parser->events == NULL)
+		return BL_OUTCOME_NO;
+	for (i = 0; i < cfg->nevents; i++) {
+		const struct bl_event *ev = &cfg->events[i];
+
+		if (ev->src == NULL)
+			continue;
+		for (d = e->parser->events; d->check != NULL; d++)
+			if (strcmp(d->check, r->check) == 0 &&
+			    strcmp(d->kind, ev->kind) == 0)
+				break;
+		if (d->check == NULL)
+			continue;
+		memset(&at, 0, sizeof(at));
+		at.src = ev->src;
+		at.off = ev->off;
+		at.len = ev->len;
+		at.line = ev->line;
+		at.col = ev->col;
+		at.scope = ev->scope;
+		at.key = d->message != NULL ? ev->arg : NULL;
+		bl_check_emit(e, r, &at,
+			      d->message != NULL
+				      ? bl_check_message(d->message, ev->arg,
+							 NULL, NULL)
+				      : bl_xstrdup(ev->arg ? ev->arg : ""),
+			      r->severity);
+		out = BL_OUTCOME_YES;
+	}
+	return out;
+}
+
+const struct bl_check bl_checks[] = {
+	{"banner-empty", banner_empty, NULL, false},
+	{"hostname-first", hostname_first, NULL, false},
+	{"fqdn", fqdn, NULL, false},
+	{"ip-literal", ip_literal, NULL, false},
+	{"hostname-syntax", hostname_syntax, NULL, false},
+	{"internal-domain", internal_domain, NULL, false},
+	{"generic-name", generic_name, NULL, false},
+	{"placeholder-name", NULL, placeholder_host, false},
+	{"helo-banner-mismatch", NULL, helo_banner_mismatch, false},
+	{"duplicate-setting", NULL, duplicate_setting, false},
+	{"listener-banners-differ", NULL, listener_banners_differ, false},
+	{"override-whitespace", NULL, dialect_events, false},
+	{"sendmail-define-overridden", NULL, dialect_events, false},
+	{"unused-suppression", NULL, NULL, true},
+	{NULL, NULL, NULL, false},
+};
+
+/* bl_check_find - the check named name, or NULL */
+const struct bl_check *
+bl_check_find(const char *name)
+{
+	const struct bl_check *c;
+
+	for (c = bl_checks; c->name != NULL; c++)
+		if (strcmp(c->name, name) == 0)
+			return c;
+	return NULL;
+}
