@@ -1783,7 +1783,7 @@ option(struct reader *r, const struct text *t, const char *scope,
 
 			o->shadowed = true;
 			s->shadows = o;
-			error_rule(r, t, s, "BL302", m);
+			error_rule(r, t, s, "duplicate-setting", m);
 			free(m);
 		} else {
 			sl = table_add(&r->options,

@@ -154,7 +154,8 @@ last_swap(struct last_set *t, struct bl_setting *s)
 }
 
 /* tag_rule - the diagnostic added since n0 (if it was kept, not counted
- * in a file's "... and N more" line) is also what rule reports */
+ * in a file's "... and N more" line) is also what the built-in check
+ * `rule` (a check name, check.h) reports */
 static void
 tag_rule(struct bl_diags *diags, size_t n0, const char *rule)
 {
@@ -227,7 +228,7 @@ bl_postfix_parse_main(struct bl_config *cfg, const struct bl_source *src,
 				     "%s is set again (first at line %u): "
 				     "the last definition wins",
 				     s->key, prev->line);
-			tag_rule(diags, n0, "BL302");
+			tag_rule(diags, n0, "duplicate-setting");
 		}
 	}
 	bl_pf_line_finish(&l);

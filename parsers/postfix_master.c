@@ -437,9 +437,10 @@ parse_service(struct bl_config *cfg, const struct bl_source *src,
 			     "service %s is defined again (first at line %u): "
 			     "the last entry wins",
 			     sc->name, o->line);
-		/* the same as BL302, unless only counted past the file's cap */
+		/* what the duplicate-setting check reports too, unless only
+		 * counted past the file's cap */
 		if (diags->n > n0 && diags->v[diags->n - 1].line != 0)
-			diags->v[diags->n - 1].rule = "BL302";
+			diags->v[diags->n - 1].rule = "duplicate-setting";
 	}
 }
 
