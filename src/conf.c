@@ -158,22 +158,17 @@ parse_file(const char *path, char **text, struct bl_diags *diags)
 	cfg_t *cfg = cfg_init(opts, CFGF_NONE);
 	int rc;
 
-	bl_confuse_errors_to(diags, path);
-	cfg_set_error_function(cfg, bl_confuse_on_error);
 	cfg_set_validate_func(cfg, "fail-on", validate_level);
 	cfg_set_validate_func(cfg, "path|fail-on", validate_level);
 	cfg_set_validate_func(cfg, "severity|level", validate_level);
 	{
 		struct bl_source *src;
-		char *clean;
 
 		if (bl_source_load(&src, path, BL_CONF_FILE_MAX, diags) < 0) {
 			cfg_free(cfg);
 			return NULL;
 		}
-		clean = bl_confuse_text(src->data);
-		rc = cfg_parse_buf(cfg, clean);
-		free(clean);
+		rc = bl_confuse_parse(cfg, src->data, path, diags);
 		*text = src->data;
 		src->data = bl_xstrdup("");
 		bl_source_free(src);
