@@ -38,6 +38,9 @@ struct confuse_call {
 static pthread_mutex_t confuse_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct confuse_call *confuse_cur; /* under confuse_lock */
 
+static void confuse_on_error(cfg_t *cfg, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
+
 /* confuse_on_error - a libconfuse error as a diagnostic at file:line */
 static void
 confuse_on_error(cfg_t *cfg, const char *fmt, va_list ap)
