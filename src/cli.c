@@ -8,8 +8,12 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <getopt.h>
+#include <jansson.h>
+#include <pthread.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,6 +55,7 @@ struct opts {
 	bool no_config;
 	bool show_config;
 	bool no_inline;
+	unsigned jobs; /* worker threads; 1: none */
 	struct bl_load_opts load;
 };
 
@@ -100,6 +105,9 @@ static const char usage_text[] =
 	"      --stdin-filename NAME name to use for standard input\n"
 	"      --no-templates        skip templates (main.cf.j2, ERB, ...)\n"
 	"                            instead of reading them\n"
+	"  -j, --jobs N              check N instances at a time (default:\n"
+	"                            the number of processors; 1 to 256);\n"
+	"                            the output is the same for any N\n"
 	"      --color WHEN          auto (default), always or never; NO_COLOR\n"
 	"                            in the environment means never\n"
 	"  -q, --quiet               print errors only\n"
@@ -145,67 +153,6 @@ use_color(const char *when, FILE *fp)
 	if (nc != NULL && *nc != '\0')
 		return false;
 	return isatty(fileno(fp));
-}
-
-/* conf_root - .bannerlint.conf's root = for an instance (load.h) */
-static int
-conf_root(void *ctx, const char *const *paths, size_t npaths, char **root,
-	  struct bl_diags *diags)
-{
-	return bl_confs_root(ctx, paths, npaths, root, diags);
-}
-
-/* show_root - the same for show, which reads .bannerlint.conf only for
- * root = and leaves a broken one to check to report */
-static int
-show_root(void *ctx, const char *const *paths, size_t npaths, char **root,
-	  struct bl_diags *diags)
-{
-	struct bl_diags quiet;
-
-	(void)diags;
-	bl_diags_init(&quiet);
-	bl_confs_root(ctx, paths, npaths, root, &quiet);
-	bl_diags_finish(&quiet);
-	return 0;
-}
-
-static int
-cmd_show(struct opts *o, char **paths, int npaths)
-{
-	struct bl_instances in;
-	struct bl_diags diags;
-	struct bl_report_opts ro = {.quiet = o->quiet};
-	struct bl_confs *confs = bl_confs_new(o->config, o->no_config);
-	int status;
-
-	bl_diags_init(&diags);
-	o->load.root_for = show_root;
-	o->load.root_ctx = confs;
-	status = bl_load(&in, paths, (size_t)npaths, &o->load, &diags);
-	ro.color = use_color(o->color, stderr);
-	bl_report_diags(stderr, &diags, &in, &ro);
-	ro.color = use_color(o->color, stdout);
-	if (o->format == FORMAT_JSON)
-		bl_report_show_json(stdout, &in, &diags);
-	else
-		bl_report_show_text(stdout, &in, &ro);
-	if (fflush(stdout) != 0 || ferror(stdout)) {
-		perror("bannerlint: write error");
-		status = -1;
-	}
-	if (diags.errors > 0)
-		status = -1;
-	/* an include that is not here: the values shown are unverified */
-	for (size_t i = 0; status >= 0 && i < in.n; i++)
-		if (in.v[i]->unread_path != NULL)
-			status = 1;
-	bl_instances_finish(&in);
-	bl_diags_finish(&diags);
-	bl_confs_free(confs);
-	return status < 0	? BL_EXIT_ERROR
-	       : status > 0 ? BL_EXIT_INCOMPLETE
-			    : BL_EXIT_OK;
 }
 
 static char **
@@ -310,129 +257,568 @@ known_id(const char *id, void *ctx)
 	return false;
 }
 
-static int
-cmd_check(struct opts *o, char **paths, int npaths)
-{
-	struct bl_instances in;
-	struct bl_diags diags, shown;
-	struct bl_findings fs = {0};
-	struct bl_report_opts ro = {.quiet = o->quiet};
-	struct bl_effective base = {0}, eff;
+/*
+ * The run pipeline of check and show: the plan is built, checked and
+ * reported one instance at a time, in plan order, and each instance is
+ * freed once its output is out, so memory is that of the instances in
+ * flight. With --jobs N, N worker threads build and check instances while
+ * this thread prepares the next ones and prints the finished ones strictly
+ * in plan order, at most 2N ahead of the one being printed: the output is
+ * byte for byte that of --jobs 1.
+ *
+ * What is not thread-safe stays on this thread, in plan order: the lookup
+ * of each instance's .bannerlint.conf (it parses and caches), loading a
+ * rules-dir and validating a configuration file against it. An instance
+ * that needs either for the first time is run here, after every instance
+ * before it has been printed, just as --jobs 1 would; the rulesets and
+ * configuration files are read-only for the workers.
+ */
+#define MAX_JOBS 256u
+
+/* One instance on its way through the pipeline. */
+struct job {
+	size_t i; /* its place in the plan */
+	/* prepared on the main thread */
+	const struct bl_conf *conf;
+	bool conf_bad;   /* its .bannerlint.conf is broken: not checked */
+	char *root;      /* root = for its includes, or NULL */
+	char *rules_dir; /* the configuration's rules-dir, or NULL */
+	struct bl_ruleset *rs; /* the ruleset to use; NULL: find it (serial) */
+	bool serial;     /* run on the main thread, after all before it */
+	/* done by a worker (or the main thread) */
+	struct bl_diags diags;  /* everything said about it, in order */
+	struct bl_findings fs;  /* its findings (check) */
+	json_t *surfaces;       /* its surfaces (show --format json) */
+	char *err, *out;        /* text for stderr and stdout */
+	size_t nerr, nout;
+	size_t skipped;
+	bool built;     /* an instance came out of its files */
+	bool failed;    /* some input could not be used */
+	bool load_failed; /* ... and it was a file of the instance */
+	size_t errors;  /* errors among its diagnostics, shown or not */
+	bool fail_on;   /* a finding at or above its --fail-on */
+	bool unread;    /* show: an include that is not here */
+	bool done;
+};
+
+struct run {
+	struct opts *o;
+	bool show;
+	struct bl_plan *plan;
 	struct bl_confs *confs;
-	struct rulesets rsets = {0};
-	struct bl_ruleset *rs;
-	int status, rc = BL_EXIT_OK;
-	size_t i, first;
+	struct rulesets rsets;
+	struct bl_effective base;
+	struct bl_report_opts ro_err; /* stderr */
+	struct bl_report_opts ro_out; /* stdout */
+	/* the whole run, on the main thread */
+	struct bl_diags pre;    /* before any instance: finding the files */
+	struct bl_diags end;    /* after every instance */
+	struct bl_diags shown;  /* every diagnostic printed, for the formats
+				 * that list them (SARIF, show's JSON) */
+	struct bl_findings fs;  /* the findings moved out of each instance */
+	json_t *surfaces;
+	size_t built, skipped, nshown;
+	bool failed, fail_on, unread;
+	bool load_failed; /* the plan or the build of an instance */
+	/* the workers */
+	pthread_mutex_t mu;
+	pthread_cond_t work, finished;
+	struct job *ring;
+	size_t window;
+	size_t queued; /* jobs [0, queued) may be taken */
+	size_t taken;  /* jobs [0, taken) have been */
+	bool stop;
+	/* around bl_engine_run: suppress.c sorts through a file-static
+	 * pointer (sort_of, "qsort has no context"), which two threads
+	 * overwrite under each other (a crash, seen under TSan). Until it
+	 * is per call there, the engine runs one instance at a time;
+	 * building, parsing and resolving still run in parallel. */
+	pthread_mutex_t engine_mu;
+};
 
-	bl_diags_init(&diags);
-	if ((rs = ruleset_for(&rsets, NULL, &diags)) == NULL) {
-		ro.color = use_color(o->color, stderr);
-		bl_report_diags(stderr, &diags, NULL, &ro);
-		bl_diags_finish(&diags);
-		rulesets_finish(&rsets);
-		return BL_EXIT_ERROR;
+/* mem_open - a stream into memory, for output made while an instance is
+ * alive and printed when its turn comes */
+static FILE *
+mem_open(char **buf, size_t *len)
+{
+	FILE *fp = open_memstream(buf, len);
+
+	if (fp == NULL)
+		bl_fatal("cannot open a memory stream: %s", strerror(errno));
+	return fp;
+}
+
+static void
+mem_close(FILE *fp)
+{
+	if (fclose(fp) != 0)
+		bl_fatal("cannot write to memory: %s", strerror(errno));
+}
+
+/* ruleset_known - the ruleset of dir if it is loaded already, or NULL */
+static struct bl_ruleset *
+ruleset_known(const struct rulesets *r, const char *dir)
+{
+	size_t i;
+
+	for (i = 0; i < r->n; i++)
+		if ((dir == NULL && r->dirs[i] == NULL) ||
+		    (dir && r->dirs[i] && strcmp(dir, r->dirs[i]) == 0))
+			return r->v[i];
+	return NULL;
+}
+
+/* prepare - what only the main thread may do for an instance, before it
+ * is built: its configuration file, its root, its ruleset if known */
+static void
+prepare(struct run *run, struct job *j)
+{
+	const char *const *paths;
+	struct bl_diags quiet, *d = &j->diags;
+	size_t n;
+
+	paths = bl_plan_paths(run->plan, j->i, &n);
+	/* show reads .bannerlint.conf only for root = and leaves a broken
+	 * one to check to report */
+	if (run->show) {
+		bl_diags_init(&quiet);
+		d = &quiet;
 	}
-	base.fail_on = o->fail_on_set ? o->fail_on : (enum bl_level)-1;
-	base.select = o->select;
-	base.ignore = o->ignore;
-	base.hostname = (char *)o->hostname; /* read only here */
-	base.ip = o->ip;
-	base.no_inline = o->no_inline;
-	confs = bl_confs_new(o->config, o->no_config);
-	o->load.root_for = conf_root;
-	o->load.root_ctx = confs;
-	status = bl_load(&in, paths, (size_t)npaths, &o->load, &diags);
-	for (i = 0; i < in.n; i++) {
-		struct bl_engine_opts eo;
+	if (bl_confs_lookup(run->confs, paths, n, &j->conf, d) < 0) {
+		j->conf_bad = true;
+		j->failed = !run->show;
+	} else {
+		j->root = bl_conf_root(j->conf, paths, n);
+		j->rules_dir = bl_conf_rules_dir(j->conf);
+	}
+	if (run->show) {
+		bl_diags_finish(&quiet);
+		return;
+	}
+	if (j->conf_bad)
+		return;
+	j->rs = ruleset_known(&run->rsets, j->rules_dir);
+	/* a rules-dir to load, or a file to validate: in order, here */
+	if (j->rs == NULL ||
+	    (j->conf != NULL && !bl_conf_validated(j->conf)))
+		j->serial = true;
+}
 
-		if (bl_confs_for(confs, in.v[i], &base, &eff, &diags) < 0) {
-			status = -1;
-			continue;
-		}
-		if (o->show_config)
-			bl_effective_print(stderr, in.v[i], &eff);
-		rs = ruleset_for(&rsets, eff.rules_dir, &diags);
+/* check_one - the engine over a built instance (on a worker, or on the
+ * main thread for a serial job, which finds its ruleset here) */
+static void
+check_one(struct run *run, struct job *j, struct bl_config *cfg, FILE *err)
+{
+	struct bl_effective eff;
+	struct bl_engine_opts eo;
+	struct bl_ruleset *rs = j->rs;
+	size_t k;
+
+	if (j->conf_bad)
+		return;
+	bl_conf_effective(j->conf, cfg, &run->base, &eff);
+	if (run->o->show_config)
+		bl_effective_print(err, cfg, &eff);
+	if (j->serial) {
+		rs = ruleset_for(&run->rsets, eff.rules_dir, &j->diags);
 		if (rs != NULL && eff.conf_path != NULL &&
-		    bl_confs_validate(confs, eff.conf_path, known_id, rs,
-				      &diags) < 0)
+		    bl_confs_validate(run->confs, eff.conf_path, known_id, rs,
+				      &j->diags) < 0)
 			rs = NULL;
-		if (rs == NULL) {
-			status = -1;
-			bl_effective_finish(&eff);
-			continue;
-		}
-		memset(&eo, 0, sizeof(eo));
-		eo.select = eff.select;
-		eo.ignore = eff.ignore;
-		eo.hostname = eff.hostname;
-		eo.allow_hostname = eff.allow_hostname;
-		eo.internal_suffix = eff.internal_suffix;
-		eo.severity_ids = eff.severity_ids;
-		eo.severity_levels = eff.severity_levels;
-		eo.nseverity = eff.nseverity;
-		eo.no_inline = eff.no_inline;
-		first = fs.n;
-		bl_engine_run(rs, in.v[i], &eo, &fs, &diags);
-		for (; first < fs.n; first++)
-			if (fs.v[first].severity >= eff.fail_on)
-				rc = BL_EXIT_FINDINGS;
-		bl_effective_finish(&eff);
 	}
-	/* Rule ids on the command line must name a rule of some ruleset. */
-	for (i = 0; i < 2; i++) {
-		char **list = i == 0 ? o->select : o->ignore;
-		size_t j, k;
+	if (rs == NULL) {
+		j->failed = true;
+		bl_effective_finish(&eff);
+		return;
+	}
+	memset(&eo, 0, sizeof(eo));
+	eo.select = eff.select;
+	eo.ignore = eff.ignore;
+	eo.hostname = eff.hostname;
+	eo.allow_hostname = eff.allow_hostname;
+	eo.internal_suffix = eff.internal_suffix;
+	eo.severity_ids = eff.severity_ids;
+	eo.severity_levels = eff.severity_levels;
+	eo.nseverity = eff.nseverity;
+	eo.no_inline = eff.no_inline;
+	pthread_mutex_lock(&run->engine_mu);
+	bl_engine_run(rs, cfg, &eo, &j->fs, &j->diags);
+	pthread_mutex_unlock(&run->engine_mu);
+	for (k = 0; k < j->fs.n; k++)
+		if (j->fs.v[k].severity >= eff.fail_on)
+			j->fail_on = true;
+	bl_effective_finish(&eff);
+}
 
-		for (j = 0; list && list[j]; j++) {
-			bool ok = false;
+/* work - build one instance, check or show it, render what it prints
+ * while it is alive (diagnostics quote its lines), free it */
+static void
+work(struct run *run, struct job *j)
+{
+	struct bl_config *cfg = NULL;
+	struct bl_diags shown;
+	FILE *err, *out;
+	size_t k;
 
-			for (k = 0; k < rsets.n && !ok; k++)
-				ok = known_id(list[j], rsets.v[k]);
-			if (!ok) {
-				bl_diags_add(&diags, BL_LEVEL_ERROR, NULL, 0, 0,
-					     "--%s: no rule \"%s\" (see "
-					     "'bannerlint rules')",
-					     i == 0 ? "select" : "ignore",
-					     list[j]);
-				status = -1;
-			}
+	if (bl_plan_build(&cfg, run->plan, j->i, j->root, &j->skipped,
+			  &j->diags) < 0)
+		j->failed = j->load_failed = true;
+	j->built = cfg != NULL;
+	err = mem_open(&j->err, &j->nerr);
+	out = mem_open(&j->out, &j->nout);
+	if (cfg != NULL && run->show) {
+		j->unread = cfg->unread_path != NULL;
+		if (run->o->format == FORMAT_JSON) {
+			j->surfaces = json_array();
+			bl_report_show_json_add(j->surfaces, cfg);
+		} else {
+			bl_report_show_text(out, cfg, true, &run->ro_out);
 		}
+	} else if (cfg != NULL) {
+		check_one(run, j, cfg, err);
 	}
 	/* Diagnostics a rule reports as a finding are not said twice. */
 	bl_diags_init(&shown);
-	for (i = 0; i < diags.n; i++)
-		if (diags.v[i].rule == NULL)
-			bl_diags_push(&shown, &diags.v[i]);
-	ro.color = use_color(o->color, stderr);
-	bl_report_diags(stderr, &shown, &in, &ro);
-	if (o->format == FORMAT_JSON)
-		bl_report_check_json(stdout, &fs);
-	else if (o->format == FORMAT_SARIF)
-		bl_report_sarif(stdout, &fs,
-				(const struct bl_ruleset *const *)rsets.v,
-				rsets.n, &shown,
-				status >= 0 && diags.errors == 0);
-	else if (o->format == FORMAT_CHECKSTYLE)
-		bl_report_checkstyle(stdout, &fs);
-	else if (o->format == FORMAT_GITHUB)
-		bl_report_github(stdout, &fs);
-	else
-		bl_report_check_text(stdout, &fs, o->format == FORMAT_GCC,
-				     use_color(o->color, stdout), o->quiet,
-				     status < 0 || diags.errors > 0);
-	if (fflush(stdout) != 0 || ferror(stdout))
-		status = -1;
-	/* "could not tell" (a search limit) and nothing worse: 3 */
-	if (rc == BL_EXIT_OK && fs.unknown > 0)
-		rc = BL_EXIT_INCOMPLETE;
-	if (status < 0 || diags.errors > 0)
-		rc = BL_EXIT_ERROR;
-	bl_diags_finish(&shown);
-	bl_findings_finish(&fs);
-	bl_instances_finish(&in);
+	for (k = 0; k < j->diags.n; k++)
+		if (run->show || j->diags.v[k].rule == NULL)
+			bl_diags_push(&shown, &j->diags.v[k]);
+	bl_report_diags(err, &shown, cfg, &run->ro_err);
+	j->errors = j->diags.errors;
+	bl_diags_finish(&j->diags);
+	j->diags = shown;
+	mem_close(err);
+	mem_close(out);
+	bl_config_free(cfg);
+}
+
+/* emit_instance - one instance's output, in plan order: its text now,
+ * its findings moved to the run's (the reporters print them at the end) */
+static void
+emit_instance(struct run *run, struct job *j)
+{
+	size_t k;
+
+	fwrite(j->err, 1, j->nerr, stderr);
+	if (j->nout > 0) {
+		if (run->nshown++ > 0)
+			fputc('\n', stdout);
+		fwrite(j->out, 1, j->nout, stdout);
+	}
+	if (j->surfaces != NULL)
+		json_array_extend(run->surfaces, j->surfaces);
+	for (k = 0; k < j->diags.n; k++)
+		bl_diags_push(&run->shown, &j->diags.v[k]);
+	if (j->errors > 0 || j->failed)
+		run->failed = true;
+	run->load_failed |= j->load_failed;
+	if (run->fs.n + j->fs.n > run->fs.cap) {
+		run->fs.cap = run->fs.n + j->fs.n + run->fs.cap;
+		run->fs.v = bl_xreallocarray(run->fs.v, run->fs.cap,
+					     sizeof(*run->fs.v));
+	}
+	/* moved: the structs are copied, the strings change hands */
+	if (j->fs.n > 0)
+		memcpy(run->fs.v + run->fs.n, j->fs.v,
+		       j->fs.n * sizeof(*j->fs.v));
+	run->fs.n += j->fs.n;
+	run->fs.unknown += j->fs.unknown;
+	j->fs.n = 0;
+	run->built += j->built;
+	run->skipped += j->skipped;
+	run->fail_on |= j->fail_on;
+	run->unread |= j->unread;
+}
+
+static void
+job_finish(struct job *j)
+{
+	free(j->root);
+	free(j->rules_dir);
+	bl_diags_finish(&j->diags);
+	bl_findings_finish(&j->fs);
+	json_decref(j->surfaces);
+	free(j->err);
+	free(j->out);
+	memset(j, 0, sizeof(*j));
+}
+
+/* worker - take the next job in plan order, do it, say it is done */
+static void *
+worker(void *arg)
+{
+	struct run *run = arg;
+	struct job *j;
+
+	pthread_mutex_lock(&run->mu);
+	for (;;) {
+		while (run->taken == run->queued && !run->stop)
+			pthread_cond_wait(&run->work, &run->mu);
+		if (run->taken == run->queued)
+			break;
+		j = &run->ring[run->taken++ % run->window];
+		pthread_mutex_unlock(&run->mu);
+		work(run, j);
+		pthread_mutex_lock(&run->mu);
+		j->done = true;
+		pthread_cond_broadcast(&run->finished);
+	}
+	pthread_mutex_unlock(&run->mu);
+	return NULL;
+}
+
+/* run_plan - every instance of the plan through the pipeline */
+static void
+run_plan(struct run *run)
+{
+	size_t n = bl_plan_count(run->plan), prep = 0, next = 0, k;
+	size_t held = SIZE_MAX, nthreads = run->o->jobs;
+	pthread_t *threads = NULL;
+	struct job *j;
+
+	if (nthreads > n)
+		nthreads = n;
+	run->window = nthreads > 1 ? 2 * nthreads : 1;
+	run->ring = bl_xcalloc(run->window, sizeof(*run->ring));
+	if (nthreads > 1) {
+		threads = bl_xcalloc(nthreads, sizeof(*threads));
+		for (k = 0; k < nthreads; k++)
+			if (pthread_create(&threads[k], NULL, worker, run) != 0)
+				bl_fatal("cannot start a thread: %s",
+					 strerror(errno));
+	}
+	while (next < n) {
+		/* prepare ahead, up to the window or a job for this thread */
+		while (held == SIZE_MAX && prep < n &&
+		       prep - next < run->window) {
+			j = &run->ring[prep % run->window];
+			j->i = prep;
+			bl_diags_init(&j->diags);
+			prepare(run, j);
+			if (threads == NULL || j->serial) {
+				held = prep;
+				break;
+			}
+			pthread_mutex_lock(&run->mu);
+			run->queued = ++prep;
+			pthread_cond_signal(&run->work);
+			pthread_mutex_unlock(&run->mu);
+		}
+		j = &run->ring[next % run->window];
+		if (held == next) {
+			/* every job before it is out: the workers are idle */
+			work(run, j);
+			pthread_mutex_lock(&run->mu);
+			run->queued = run->taken = next + 1;
+			pthread_mutex_unlock(&run->mu);
+			held = SIZE_MAX;
+			prep = next + 1;
+		} else {
+			pthread_mutex_lock(&run->mu);
+			while (!j->done)
+				pthread_cond_wait(&run->finished, &run->mu);
+			pthread_mutex_unlock(&run->mu);
+		}
+		emit_instance(run, j);
+		job_finish(j);
+		next++;
+	}
+	if (threads != NULL) {
+		pthread_mutex_lock(&run->mu);
+		run->stop = true;
+		pthread_cond_broadcast(&run->work);
+		pthread_mutex_unlock(&run->mu);
+		for (k = 0; k < nthreads; k++)
+			pthread_join(threads[k], NULL);
+	}
+	free(threads);
+	free(run->ring);
+	run->ring = NULL;
+}
+
+/* run_begin - the catalogue (check), the plan, and what the run prints
+ * before any instance; -1 when the catalogue is broken */
+static int
+run_begin(struct run *run, struct opts *o, bool show, char **paths,
+	  int npaths)
+{
+	struct bl_diags diags;
+	json_t *seed;
+
+	memset(run, 0, sizeof(*run));
+	run->o = o;
+	run->show = show;
+	run->ro_err.quiet = run->ro_out.quiet = o->quiet;
+	run->ro_err.color = use_color(o->color, stderr);
+	run->ro_out.color = use_color(o->color, stdout);
+	bl_diags_init(&run->pre);
+	bl_diags_init(&run->end);
+	bl_diags_init(&run->shown);
+	if (pthread_mutex_init(&run->mu, NULL) != 0 ||
+	    pthread_mutex_init(&run->engine_mu, NULL) != 0 ||
+	    pthread_cond_init(&run->work, NULL) != 0 ||
+	    pthread_cond_init(&run->finished, NULL) != 0)
+		bl_fatal("cannot set up threads");
+	/* jansson seeds its hash function with the first object: here,
+	 * before any worker makes one */
+	seed = json_object();
+	json_decref(seed);
+	run->surfaces = json_array();
+	run->confs = bl_confs_new(o->config, o->no_config);
+	bl_diags_init(&diags);
+	if (!show && ruleset_for(&run->rsets, NULL, &diags) == NULL) {
+		bl_report_diags(stderr, &diags, NULL, &run->ro_err);
+		bl_diags_finish(&diags);
+		return -1;
+	}
 	bl_diags_finish(&diags);
-	bl_confs_free(confs);
-	rulesets_finish(&rsets);
+	if (bl_plan_new(&run->plan, paths, (size_t)npaths, &o->load,
+			&run->pre) < 0) {
+		run->failed = true;
+		run->load_failed = true;
+	}
+	bl_report_diags(stderr, &run->pre, NULL, &run->ro_err);
+	for (size_t k = 0; k < run->pre.n; k++)
+		bl_diags_push(&run->shown, &run->pre.v[k]);
+	if (run->pre.errors > 0)
+		run->failed = true;
+	return 0;
+}
+
+/* run_end_diags - what is said after every instance: printed, and kept
+ * for the formats that list diagnostics */
+static void
+run_end_diags(struct run *run)
+{
+	size_t k;
+
+	if (bl_plan_end(run->plan, run->built, run->skipped, run->load_failed,
+			&run->end) < 0)
+		run->failed = true;
+	if (!run->show) {
+		/* Rule ids on the command line must name a rule of some
+		 * ruleset. */
+		for (k = 0; k < 2; k++) {
+			char **list = k == 0 ? run->o->select : run->o->ignore;
+			size_t i, r;
+
+			for (i = 0; list && list[i]; i++) {
+				bool ok = false;
+
+				for (r = 0; r < run->rsets.n && !ok; r++)
+					ok = known_id(list[i], run->rsets.v[r]);
+				if (ok)
+					continue;
+				bl_diags_add(&run->end, BL_LEVEL_ERROR, NULL, 0,
+					     0,
+					     "--%s: no rule \"%s\" (see "
+					     "'bannerlint rules')",
+					     k == 0 ? "select" : "ignore",
+					     list[i]);
+				run->failed = true;
+			}
+		}
+	}
+	bl_report_diags(stderr, &run->end, NULL, &run->ro_err);
+	for (k = 0; k < run->end.n; k++)
+		bl_diags_push(&run->shown, &run->end.v[k]);
+	if (run->end.errors > 0)
+		run->failed = true;
+}
+
+static void
+run_finish(struct run *run)
+{
+	bl_plan_free(run->plan);
+	bl_confs_free(run->confs);
+	rulesets_finish(&run->rsets);
+	bl_diags_finish(&run->pre);
+	bl_diags_finish(&run->end);
+	bl_diags_finish(&run->shown);
+	bl_findings_finish(&run->fs);
+	json_decref(run->surfaces);
+	pthread_mutex_destroy(&run->mu);
+	pthread_mutex_destroy(&run->engine_mu);
+	pthread_cond_destroy(&run->work);
+	pthread_cond_destroy(&run->finished);
+}
+
+static int
+cmd_show(struct opts *o, char **paths, int npaths)
+{
+	struct run run;
+	int status;
+
+	(void)run_begin(&run, o, true, paths, npaths);
+	run_plan(&run);
+	run_end_diags(&run);
+	if (o->format == FORMAT_JSON) {
+		json_incref(run.surfaces);
+		bl_report_show_json(stdout, run.surfaces, &run.shown);
+	}
+	status = run.failed ? -1 : 0;
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		perror("bannerlint: write error");
+		status = -1;
+	}
+	/* an include that is not here: the values shown are unverified */
+	if (status == 0 && run.unread)
+		status = 1;
+	run_finish(&run);
+	return status < 0	? BL_EXIT_ERROR
+	       : status > 0 ? BL_EXIT_INCOMPLETE
+			    : BL_EXIT_OK;
+}
+
+/* emit_end - the reporters, after every instance */
+static void
+emit_end(struct run *run)
+{
+	const struct opts *o = run->o;
+
+	if (o->format == FORMAT_JSON)
+		bl_report_check_json(stdout, &run->fs);
+	else if (o->format == FORMAT_SARIF)
+		bl_report_sarif(stdout, &run->fs,
+				(const struct bl_ruleset *const *)run->rsets.v,
+				run->rsets.n, &run->shown, !run->failed);
+	else if (o->format == FORMAT_CHECKSTYLE)
+		bl_report_checkstyle(stdout, &run->fs);
+	else if (o->format == FORMAT_GITHUB)
+		bl_report_github(stdout, &run->fs);
+	else
+		bl_report_check_text(stdout, &run->fs, o->format == FORMAT_GCC,
+				     run->ro_out.color, o->quiet, run->failed);
+}
+
+static int
+cmd_check(struct opts *o, char **paths, int npaths)
+{
+	struct run run;
+	int rc = BL_EXIT_OK;
+
+	if (run_begin(&run, o, false, paths, npaths) < 0) {
+		run_finish(&run);
+		return BL_EXIT_ERROR;
+	}
+	run.base.fail_on = o->fail_on_set ? o->fail_on : (enum bl_level)-1;
+	run.base.select = o->select;
+	run.base.ignore = o->ignore;
+	run.base.hostname = (char *)o->hostname; /* read only here */
+	run.base.ip = o->ip;
+	run.base.no_inline = o->no_inline;
+	run_plan(&run);
+	run_end_diags(&run);
+	emit_end(&run);
+	if (fflush(stdout) != 0 || ferror(stdout))
+		run.failed = true;
+	if (run.fail_on)
+		rc = BL_EXIT_FINDINGS;
+	/* "could not tell" (a search limit) and nothing worse: 3 */
+	if (rc == BL_EXIT_OK && run.fs.unknown > 0)
+		rc = BL_EXIT_INCOMPLETE;
+	if (run.failed)
+		rc = BL_EXIT_ERROR;
+	run_finish(&run);
 	return rc;
 }
 
@@ -495,6 +881,23 @@ cmd_explain(struct opts *o, const char *id)
 	return BL_EXIT_OK;
 }
 
+/* parse_jobs - --jobs N: a decimal number from 1 to MAX_JOBS */
+static int
+parse_jobs(const char *arg, unsigned *jobs)
+{
+	char *end;
+	long v;
+
+	if (*arg < '0' || *arg > '9')
+		return -1;
+	errno = 0;
+	v = strtol(arg, &end, 10);
+	if (errno != 0 || *end != '\0' || v < 1 || v > (long)MAX_JOBS)
+		return -1;
+	*jobs = (unsigned)v;
+	return 0;
+}
+
 /* bl_cli_main - run the command line; returns the exit status */
 int
 bl_cli_main(int argc, char **argv)
@@ -517,6 +920,7 @@ bl_cli_main(int argc, char **argv)
 		{"no-inline-suppressions", no_argument, NULL, 'X'},
 		{"no-templates", no_argument, NULL, 'T'},
 		{"select", required_argument, NULL, 'S'},
+		{"jobs", required_argument, NULL, 'j'},
 		{"ignore", required_argument, NULL, 'I'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
@@ -526,7 +930,11 @@ bl_cli_main(int argc, char **argv)
 			 .color = "auto",
 			 .fail_on = BL_LEVEL_WARNING};
 	const char *cmd = NULL;
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	int c, rc;
+
+	o.jobs = cores < 1 ? 1u : cores > (long)MAX_JOBS ? MAX_JOBS
+							 : (unsigned)cores;
 
 	/* A command may come first; options may follow it. */
 	if (argc > 1 && (strcmp(argv[1], "check") == 0 ||
@@ -538,7 +946,8 @@ bl_cli_main(int argc, char **argv)
 		argc--;
 	}
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "f:qhV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "f:j:qhV", longopts, NULL)) !=
+	       -1) {
 		switch (c) {
 		case 'f':
 			if (strcmp(optarg, "text") == 0)
@@ -628,6 +1037,13 @@ bl_cli_main(int argc, char **argv)
 		case 'T':
 			o.load.no_templates = true;
 			break;
+		case 'j':
+			if (parse_jobs(optarg, &o.jobs) < 0)
+				return usage_error("--jobs takes a number of "
+						   "threads from 1 to %u, not "
+						   "\"%s\"",
+						   MAX_JOBS, optarg);
+			break;
 		case 'I':
 			o.ignore = split_list(optarg, o.ignore);
 			break;
@@ -638,7 +1054,7 @@ bl_cli_main(int argc, char **argv)
 			printf("bannerlint %s\n", BL_VERSION);
 			return BL_EXIT_OK;
 		default:
-			if (optopt != 0 && strchr("ftsc", optopt) != NULL)
+			if (optopt != 0 && strchr("ftscj", optopt) != NULL)
 				return usage_error("option -%c needs a value",
 						   optopt);
 			return usage_error("unknown option \"%s\"",

@@ -25,7 +25,7 @@
 #include "rules.h"
 #include "util.h"
 
-struct conf_file {
+struct bl_conf {
 	char *path; /* as shown: relative to the working directory if inside */
 	char *text; /* the file's bytes, for finding lines */
 	char *dir; /* real path of its directory */
@@ -37,7 +37,8 @@ struct conf_file {
 struct bl_confs {
 	char *forced;
 	bool none;
-	struct conf_file *v;
+	struct bl_conf **v; /* each its own allocation: instances being
+			     * checked hold them while more are loaded */
 	size_t n;
 };
 
@@ -102,11 +103,12 @@ bl_confs_free(struct bl_confs *c)
 	if (c == NULL)
 		return;
 	for (i = 0; i < c->n; i++) {
-		free(c->v[i].path);
-		free(c->v[i].text);
-		free(c->v[i].dir);
-		if (c->v[i].cfg)
-			cfg_free(c->v[i].cfg);
+		free(c->v[i]->path);
+		free(c->v[i]->text);
+		free(c->v[i]->dir);
+		if (c->v[i]->cfg)
+			cfg_free(c->v[i]->cfg);
+		free(c->v[i]);
 	}
 	free(c->v);
 	free(c->forced);
@@ -158,22 +160,17 @@ parse_file(const char *path, char **text, struct bl_diags *diags)
 	cfg_t *cfg = cfg_init(opts, CFGF_NONE);
 	int rc;
 
-	bl_confuse_errors_to(diags, path);
-	cfg_set_error_function(cfg, bl_confuse_on_error);
 	cfg_set_validate_func(cfg, "fail-on", validate_level);
 	cfg_set_validate_func(cfg, "path|fail-on", validate_level);
 	cfg_set_validate_func(cfg, "severity|level", validate_level);
 	{
 		struct bl_source *src;
-		char *clean;
 
 		if (bl_source_load(&src, path, BL_CONF_FILE_MAX, diags) < 0) {
 			cfg_free(cfg);
 			return NULL;
 		}
-		clean = bl_confuse_text(src->data);
-		rc = cfg_parse_buf(cfg, clean);
-		free(clean);
+		rc = bl_confuse_parse(cfg, src->data, path, diags);
 		*text = src->data;
 		src->data = bl_xstrdup("");
 		bl_source_free(src);
@@ -200,24 +197,23 @@ display_path(const char *path)
 	return bl_xstrdup(path);
 }
 
-static struct conf_file *
+static struct bl_conf *
 get_file(struct bl_confs *c, const char *path, struct bl_diags *diags)
 {
-	struct conf_file *f;
+	struct bl_conf *f;
 	char real[PATH_MAX], *slash;
 	size_t i;
 
 	char *shown = display_path(path);
 
 	for (i = 0; i < c->n; i++)
-		if (strcmp(c->v[i].path, shown) == 0) {
+		if (strcmp(c->v[i]->path, shown) == 0) {
 			free(shown);
-			return &c->v[i];
+			return c->v[i];
 		}
 	free(shown);
 	c->v = bl_xreallocarray(c->v, c->n + 1, sizeof(*c->v));
-	f = &c->v[c->n++];
-	memset(f, 0, sizeof(*f));
+	f = c->v[c->n++] = bl_xcalloc(1, sizeof(*f));
 	f->path = display_path(path);
 	if (realpath(path, real) == NULL) {
 		bl_diags_add(diags, BL_LEVEL_ERROR, path, 0, 0,
@@ -361,61 +357,81 @@ matches(const struct bl_config *cfg, const char *dir, const char *pattern)
 	return m;
 }
 
-static char *
-instance_dir(const struct bl_config *cfg)
+/* bl_confs_lookup - the configuration file of an instance (see conf.h) */
+int
+bl_confs_lookup(struct bl_confs *c, const char *const *paths, size_t npaths,
+		const struct bl_conf **out, struct bl_diags *diags)
 {
-	struct stat st;
+	struct bl_conf *f;
 	const char *slash;
+	char *path, *dir;
 
-	if (stat(cfg->name, &st) == 0 && S_ISDIR(st.st_mode))
-		return bl_xstrdup(cfg->name);
-	if (cfg->nsources > 0) {
-		slash = strrchr(cfg->sources[0]->path, '/');
-		if (slash != NULL)
-			return bl_xstrndup(cfg->sources[0]->path,
-					   (size_t)(slash -
-						    cfg->sources[0]->path));
+	*out = NULL;
+	if (c->none || npaths == 0)
+		return 0;
+	if (c->forced) {
+		path = bl_xstrdup(c->forced);
+	} else {
+		slash = strrchr(paths[0], '/');
+		dir = slash ? bl_xstrndup(paths[0], (size_t)(slash - paths[0]))
+			    : bl_xstrdup(".");
+		path = discover(dir[0] ? dir : "/");
+		free(dir);
 	}
-	return bl_xstrdup(".");
+	if (path == NULL)
+		return 0;
+	f = get_file(c, path, diags);
+	free(path);
+	if (f->bad)
+		return -1;
+	*out = f;
+	return 0;
 }
 
-/* bl_confs_for - the effective options of an instance (see conf.h) */
-int
-bl_confs_for(struct bl_confs *c, const struct bl_config *cfg,
-	     const struct bl_effective *base, struct bl_effective *out,
-	     struct bl_diags *diags)
+/* bl_conf_validated - has bl_confs_validate been through f already? */
+bool
+bl_conf_validated(const struct bl_conf *f)
 {
-	struct conf_file *f = NULL;
-	char *path = NULL, *dir;
+	return f->validated;
+}
+
+/* bl_conf_path - the file as shown (borrowed) */
+const char *
+bl_conf_path(const struct bl_conf *f)
+{
+	return f->path;
+}
+
+/* bl_conf_rules_dir - the file's rules-dir, absolute or relative to the
+ * working directory, or NULL (caller frees) */
+char *
+bl_conf_rules_dir(const struct bl_conf *f)
+{
+	const char *s;
+	char *abs, *shown;
+
+	if (f == NULL || (s = cfg_getstr(f->cfg, "rules-dir")) == NULL)
+		return NULL;
+	abs = s[0] == '/' ? bl_xstrdup(s) : bl_xasprintf("%s/%s", f->dir, s);
+	shown = display_path(abs);
+	free(abs);
+	return shown;
+}
+
+/* bl_conf_effective - the effective options of an instance (see conf.h) */
+void
+bl_conf_effective(const struct bl_conf *f, const struct bl_config *cfg,
+		  const struct bl_effective *base, struct bl_effective *out)
+{
 	const char *s;
 	unsigned i;
 
 	memset(out, 0, sizeof(*out));
 	out->fail_on = BL_LEVEL_WARNING;
-	if (!c->none) {
-		if (c->forced) {
-			path = bl_xstrdup(c->forced);
-		} else {
-			dir = instance_dir(cfg);
-			path = discover(dir);
-			free(dir);
-		}
-	}
-	if (path != NULL) {
-		f = get_file(c, path, diags);
-		free(path);
-		if (f->bad)
-			return -1;
+	if (f != NULL) {
 		out->conf_path = f->path;
 		merge(out, f->cfg);
-		if ((s = cfg_getstr(f->cfg, "rules-dir")) != NULL) {
-			char *abs = s[0] == '/' ? bl_xstrdup(s)
-						: bl_xasprintf("%s/%s", f->dir,
-							       s);
-
-			out->rules_dir = display_path(abs);
-			free(abs);
-		}
+		out->rules_dir = bl_conf_rules_dir(f);
 		out->no_inline = cfg_getbool(f->cfg, "no-inline-suppressions");
 		out->nseverity = cfg_size(f->cfg, "severity");
 		out->severity_ids =
@@ -460,38 +476,21 @@ bl_confs_for(struct bl_confs *c, const struct bl_config *cfg,
 	}
 	if (base->no_inline)
 		out->no_inline = true;
-	return 0;
 }
 
-/* bl_confs_root - the root = of the configuration file that applies to
- * files (see conf.h) */
-int
-bl_confs_root(struct bl_confs *c, const char *const *paths, size_t npaths,
-	      char **root, struct bl_diags *diags)
+
+/* bl_conf_root - the root = of the file that applies to an instance of
+ * these files (see conf.h) */
+char *
+bl_conf_root(const struct bl_conf *f, const char *const *paths,
+	     size_t npaths)
 {
-	struct conf_file *f;
-	const char *s, *slash;
-	char *path, *dir, *abs;
+	const char *s;
+	char *abs, *root;
 	unsigned i;
 
-	*root = NULL;
-	if (c->none || npaths == 0)
-		return 0;
-	if (c->forced) {
-		path = bl_xstrdup(c->forced);
-	} else {
-		slash = strrchr(paths[0], '/');
-		dir = slash ? bl_xstrndup(paths[0], (size_t)(slash - paths[0]))
-			    : bl_xstrdup(".");
-		path = discover(dir[0] ? dir : "/");
-		free(dir);
-	}
-	if (path == NULL)
-		return 0;
-	f = get_file(c, path, diags);
-	free(path);
-	if (f->bad)
-		return -1;
+	if (f == NULL)
+		return NULL;
 	s = cfg_getstr(f->cfg, "root");
 	for (i = 0; i < cfg_size(f->cfg, "path"); i++) {
 		cfg_t *sec = cfg_getnsec(f->cfg, "path", i);
@@ -501,11 +500,11 @@ bl_confs_root(struct bl_confs *c, const char *const *paths, size_t npaths,
 			s = cfg_getstr(sec, "root");
 	}
 	if (s == NULL)
-		return 0;
+		return NULL;
 	abs = s[0] == '/' ? bl_xstrdup(s) : bl_xasprintf("%s/%s", f->dir, s);
-	*root = display_path(abs);
+	root = display_path(abs);
 	free(abs);
-	return 0;
+	return root;
 }
 
 /* bl_effective_finish - free what the effective options own */
@@ -597,7 +596,7 @@ line_of(const char *text, const char *needle)
 }
 
 static int
-check_list(struct conf_file *f, cfg_t *sec, const char *name,
+check_list(struct bl_conf *f, cfg_t *sec, const char *name,
 	   bool (*known)(const char *, void *), void *ctx,
 	   struct bl_diags *diags)
 {
@@ -622,7 +621,7 @@ check_list(struct conf_file *f, cfg_t *sec, const char *name,
 }
 
 static int
-check_section(struct conf_file *f, cfg_t *sec,
+check_section(struct bl_conf *f, cfg_t *sec,
 	      bool (*known)(const char *, void *), void *ctx,
 	      struct bl_diags *diags)
 {
@@ -683,13 +682,13 @@ bl_confs_validate(struct bl_confs *c, const char *conf_path,
 		  bool (*known)(const char *id, void *ctx), void *ctx,
 		  struct bl_diags *diags)
 {
-	struct conf_file *f = NULL;
+	struct bl_conf *f = NULL;
 	unsigned i, k;
 	int status = 0;
 
 	for (i = 0; i < c->n; i++)
-		if (strcmp(c->v[i].path, conf_path) == 0)
-			f = &c->v[i];
+		if (strcmp(c->v[i]->path, conf_path) == 0)
+			f = c->v[i];
 	if (f == NULL || f->bad || f->validated)
 		return f && f->bad ? -1 : 0;
 	f->validated = true;

@@ -36,22 +36,41 @@ struct bl_confs;
 struct bl_confs *bl_confs_new(const char *forced, bool none);
 void bl_confs_free(struct bl_confs *c);
 /*
- * bl_confs_for - the effective options of an instance, from its
- * configuration file and `base` (command-line values, which win).
- * Problems in the file go to diags (error at file:line); -1 then.
+ * bl_confs_lookup - the configuration file that applies to an instance of
+ * these files (in reading order): --config, else the nearest
+ * .bannerlint.conf above the first one's directory, up to the repository
+ * root. Read and parsed the first time, cached: *f is borrowed from c
+ * (NULL: none applies). A broken file is -1, its errors in diags the first
+ * time it is met. Not thread-safe (one thread looks up; the files found
+ * may then be read by any thread through bl_conf_*).
  */
-int bl_confs_for(struct bl_confs *c, const struct bl_config *cfg,
-		 const struct bl_effective *base, struct bl_effective *out,
-		 struct bl_diags *diags);
-void bl_effective_finish(struct bl_effective *e);
+int bl_confs_lookup(struct bl_confs *c, const char *const *paths,
+		    size_t npaths, const struct bl_conf **f,
+		    struct bl_diags *diags);
+/* bl_conf_validated - has bl_confs_validate checked f already (it does
+ * once a file)? */
+bool bl_conf_validated(const struct bl_conf *f);
+/* bl_conf_path - the file's name as shown (borrowed) */
+const char *bl_conf_path(const struct bl_conf *f);
+/* bl_conf_rules_dir - its rules-dir, or NULL (caller frees) */
+char *bl_conf_rules_dir(const struct bl_conf *f);
 /*
- * bl_confs_root - the `root =` that applies to an instance of these files
+ * bl_conf_root - the `root =` that applies to an instance of these files
  * (the last matching path section's, else the top level's), relative to
- * the configuration file's directory, in *root (caller frees; NULL: none).
- * Read before the files are parsed: a root maps their absolute includes.
+ * the configuration file's directory, or NULL (caller frees). Read before
+ * the files are parsed: a root maps their absolute includes. f may be NULL.
  */
-int bl_confs_root(struct bl_confs *c, const char *const *paths,
-		  size_t npaths, char **root, struct bl_diags *diags);
+char *bl_conf_root(const struct bl_conf *f, const char *const *paths,
+		   size_t npaths);
+/*
+ * bl_conf_effective - the effective options of a built instance, from f
+ * (NULL: none) and `base` (command-line values, which win), into out
+ * (bl_effective_finish it). Reads f only: safe on several threads.
+ */
+void bl_conf_effective(const struct bl_conf *f, const struct bl_config *cfg,
+		       const struct bl_effective *base,
+		       struct bl_effective *out);
+void bl_effective_finish(struct bl_effective *e);
 /*
  * bl_confs_validate - check every section of an already loaded file, not
  * only those that matched: rule ids (known() says which exist), addresses,

@@ -14,7 +14,14 @@
  * the rendered files. --no-templates skips them. A file with an MTA's
  * name that holds YAML, JSON, XML or INI is skipped with a note in a walk
  * and is an error when named. A run that checked nothing is an error.
- * The instances own everything they read.
+ *
+ * It works in two steps: bl_plan_new walks and groups, keeping paths and
+ * roles only (a file named alone is read to tell its dialect, then let
+ * go; standard input is kept, as it cannot be read again); bl_plan_build
+ * reads, parses and resolves one instance, which owns everything it read,
+ * for the caller to check, report and free before the next. A file of an
+ * instance that cannot be read leaves the instance unchecked (an error),
+ * never judged from the defaults the missing file would have overridden.
  */
 #include "config.h"
 
@@ -58,15 +65,19 @@ struct pending {
 	const struct bl_parser *parser;
 	struct file *files;
 	size_t nfiles;
+	char **paths; /* the files' paths in reading order (borrowed) */
 };
 
-struct plan {
+/* The instances found, in the order they are checked and reported. */
+struct bl_plan {
 	struct pending *v;
 	size_t n, cap;
+	struct bl_load_opts opts;
+	bool failed; /* some input named could not be used */
 };
 
 static struct pending *
-pending_for(struct plan *p, const char *key, const char *name,
+pending_for(struct bl_plan *p, const char *key, const char *name,
 	    const struct bl_parser *parser)
 {
 	size_t i;
@@ -167,7 +178,7 @@ add_to(struct pending *pd, const char *path, enum bl_file_role role,
  * line, bring their siblings; other names stand alone.
  */
 static void
-place(struct plan *p, const char *path, enum bl_file_role role,
+place(struct bl_plan *p, const char *path, enum bl_file_role role,
       const struct bl_parser *parser, bool siblings,
       struct bl_source *preloaded, const struct placing *pl)
 {
@@ -241,7 +252,7 @@ compare_names(const FTSENT **a, const FTSENT **b)
 }
 
 static int
-walk(struct plan *p, const char *root, struct bl_diags *diags)
+walk(struct bl_plan *p, const char *root, struct bl_diags *diags)
 {
 	char *argv[] = {(char *)root, NULL};
 	const struct bl_parser *parser;
@@ -303,7 +314,11 @@ walk(struct plan *p, const char *root, struct bl_diags *diags)
 			status = -1;
 			continue;
 		}
-		if (e->fts_info != FTS_F)
+		/* a symbolic link is taken like the file it names: one that
+		 * names nothing is an error when it is read, not a file
+		 * silently left out of its instance */
+		if (e->fts_info != FTS_F && e->fts_info != FTS_SL &&
+		    e->fts_info != FTS_SLNONE)
 			continue;
 		/* A walk takes only the names a dialect groups by, and
 		 * templates of them (main.cf.j2). */
@@ -429,7 +444,7 @@ detect_by_content(const struct bl_source *src, enum bl_template_kind tkind,
 
 /* A file named on the command line: its role by name, --type or content. */
 static int
-add_file(struct plan *p, const char *path, struct bl_source *src,
+add_file(struct bl_plan *p, const char *path, struct bl_source *src,
 	 const struct bl_load_opts *o, struct bl_diags *diags)
 {
 	const struct bl_parser *parser = NULL, *forced = NULL;
@@ -468,6 +483,12 @@ add_file(struct plan *p, const char *path, struct bl_source *src,
 		bl_source_free(src);
 		free(stem);
 		return -1;
+	}
+	/* read to tell its dialect: not kept, the plan holds no content
+	 * (standard input, which cannot be read twice, excepted) */
+	if (!preloaded) {
+		bl_source_free(src);
+		src = NULL;
 	}
 	place(p, path, role, parser, !preloaded, src, &pl);
 	free(stem);
@@ -555,95 +576,32 @@ by_order(const void *a, const void *b)
 	return (int)x->role - (int)y->role;
 }
 
-/* set_root - the root the instance's absolute includes are read under:
- * --root, else the configuration file's root = for its files */
-static int
-set_root(struct bl_config *cfg, const struct pending *pd,
-	 const struct bl_load_opts *o, struct bl_diags *diags)
+/* plan_sort - a planned instance's files in the order they are read */
+static void
+plan_sort(struct pending *pd)
 {
-	const char **paths;
-	char *root = NULL;
-	size_t k;
-	int rc;
-
-	if (o->root != NULL) {
-		cfg->root = bl_arena_strdup(&cfg->arena, o->root);
-		return 0;
-	}
-	if (o->root_for == NULL)
-		return 0;
-	paths = bl_xcalloc(pd->nfiles + 1, sizeof(*paths));
-	for (k = 0; k < pd->nfiles; k++)
-		paths[k] = pd->files[k].path;
-	rc = o->root_for(o->root_ctx, paths, pd->nfiles, &root, diags);
-	free(paths);
-	if (root != NULL)
-		cfg->root = bl_arena_strdup(&cfg->arena, root);
-	free(root);
-	return rc;
-}
-
-static int
-build(struct bl_instances *out, struct pending *pd,
-      const struct bl_load_opts *o, struct bl_diags *diags)
-{
-	struct bl_config *cfg;
-	struct bl_source *src;
-	int status = 0, parsed = 0, t;
 	size_t k;
 
 	if (pd->nfiles > 1)
 		qsort(pd->files, pd->nfiles, sizeof(*pd->files), by_order);
-	cfg = bl_config_new(pd->parser->name, pd->name);
-	if (set_root(cfg, pd, o, diags) < 0)
-		status = -1;
-	for (k = 0; k < pd->nfiles; k++) {
-		struct file *f = &pd->files[k];
-
-		src = f->src;
-		f->src = NULL;
-		if (src == NULL &&
-		    bl_source_load(&src, f->path, o->max_size, diags) < 0) {
-			status = -1;
-			continue;
-		}
-		t = read_template(&src, f, pd->parser, o, diags);
-		if (t != 0 || foreign(src, f, diags)) {
-			if (t < 0 || (t == 0 && f->named))
-				status = -1;
-			else
-				out->skipped++;
-			bl_source_free(src);
-			continue;
-		}
-		if (pd->parser->parse(cfg, src, f->role, diags) < 0)
-			status = -1;
-		parsed++;
-	}
-	if (parsed == 0) {
-		bl_config_free(cfg);
-		return status;
-	}
-	if (pd->parser->resolve(cfg, diags) < 0)
-		status = -1;
-	out->v = bl_xreallocarray(out->v, out->n + 1, sizeof(*out->v));
-	out->v[out->n++] = cfg;
-	return status;
+	pd->paths = bl_xcalloc(pd->nfiles + 1, sizeof(*pd->paths));
+	for (k = 0; k < pd->nfiles; k++)
+		pd->paths[k] = pd->files[k].path;
 }
 
-/* bl_load - find, read, parse and resolve every instance under paths */
+/* bl_plan_new - walk, classify and group (see load.h) */
 int
-bl_load(struct bl_instances *out, char *const *paths, size_t npaths,
-	const struct bl_load_opts *o, struct bl_diags *diags)
+bl_plan_new(struct bl_plan **out, char *const *paths, size_t npaths,
+	    const struct bl_load_opts *o, struct bl_diags *diags)
 {
-	struct plan p;
+	struct bl_plan *p = bl_xcalloc(1, sizeof(*p));
 	struct stat st;
 	struct bl_source *src;
 	size_t i;
 	int status = 0;
 
-	memset(out, 0, sizeof(*out));
-	memset(&p, 0, sizeof(p));
+	*out = p;
+	p->opts = *o;
 	if (o->type != NULL && bl_parser_find(o->type) == NULL) {
 		struct bl_buf names;
 		size_t k;
@@ -656,6 +614,7 @@ bl_load(struct bl_instances *out, char *const *paths, size_t npaths,
 			     "unknown --type \"%s\" (supported: %s)", o->type,
 			     names.data);
 		bl_buf_finish(&names);
+		p->failed = true;
 		return -1;
 	}
 	for (i = 0; i < npaths; i++) {
@@ -668,7 +627,7 @@ bl_load(struct bl_instances *out, char *const *paths, size_t npaths,
 				status = -1;
 				continue;
 			}
-			if (add_file(&p, name, src, o, diags) < 0)
+			if (add_file(p, name, src, o, diags) < 0)
 				status = -1;
 			continue;
 		}
@@ -679,43 +638,133 @@ bl_load(struct bl_instances *out, char *const *paths, size_t npaths,
 			continue;
 		}
 		if (S_ISDIR(st.st_mode)) {
-			if (walk(&p, paths[i], diags) < 0)
+			if (walk(p, paths[i], diags) < 0)
 				status = -1;
-		} else if (add_file(&p, paths[i], NULL, o, diags) < 0) {
+		} else if (add_file(p, paths[i], NULL, o, diags) < 0) {
 			status = -1;
 		}
 	}
-	for (i = 0; i < p.n; i++) {
-		if (build(out, &p.v[i], o, diags) < 0)
-			status = -1;
-		for (size_t k = 0; k < p.v[i].nfiles; k++) {
-			free(p.v[i].files[k].path);
-			bl_source_free(p.v[i].files[k].src);
-		}
-		free(p.v[i].files);
-		free(p.v[i].key);
-		free(p.v[i].name);
-	}
-	free(p.v);
-	if (out->n == 0 && status == 0) {
-		/* only skipped files: saying "no problems" would be a lie */
-		bl_diags_add(diags, BL_LEVEL_ERROR, NULL, 0, 0,
-			     "nothing was checked: every file found was "
-			     "skipped (%zu; see the notes and warnings above)",
-			     out->skipped);
-		status = -1;
-	}
+	for (i = 0; i < p->n; i++)
+		plan_sort(&p->v[i]);
+	if (status < 0)
+		p->failed = true;
 	return status;
 }
 
-/* bl_instances_finish - free every instance */
-void
-bl_instances_finish(struct bl_instances *in)
+/* bl_plan_count - how many instances the plan holds */
+size_t
+bl_plan_count(const struct bl_plan *p)
 {
-	size_t i;
+	return p ? p->n : 0;
+}
 
-	for (i = 0; i < in->n; i++)
-		bl_config_free(in->v[i]);
-	free(in->v);
-	memset(in, 0, sizeof(*in));
+/* bl_plan_paths - the files of instance i in reading order (borrowed,
+ * NULL-terminated), their number in *n */
+const char *const *
+bl_plan_paths(const struct bl_plan *p, size_t i, size_t *n)
+{
+	*n = p->v[i].nfiles;
+	return (const char *const *)p->v[i].paths;
+}
+
+/* bl_plan_build - read, parse and resolve instance i (see load.h) */
+int
+bl_plan_build(struct bl_config **out, struct bl_plan *p, size_t i,
+	      const char *root, size_t *skipped, struct bl_diags *diags)
+{
+	const struct bl_load_opts *o = &p->opts;
+	struct pending *pd = &p->v[i];
+	struct bl_config *cfg;
+	struct bl_source *src;
+	int status = 0, parsed = 0, t;
+	const char *unread = NULL; /* the first file that could not be */
+	size_t k;
+
+	*out = NULL;
+	cfg = bl_config_new(pd->parser->name, pd->name);
+	if (o->root != NULL)
+		root = o->root;
+	if (root != NULL)
+		cfg->root = bl_arena_strdup(&cfg->arena, root);
+	for (k = 0; k < pd->nfiles; k++) {
+		struct file *f = &pd->files[k];
+
+		src = f->src;
+		f->src = NULL;
+		if (src == NULL &&
+		    bl_source_load(&src, f->path, o->max_size, diags) < 0) {
+			status = -1;
+			if (unread == NULL)
+				unread = f->path;
+			continue;
+		}
+		t = read_template(&src, f, pd->parser, o, diags);
+		if (t != 0 || foreign(src, f, diags)) {
+			if (t < 0 || (t == 0 && f->named))
+				status = -1;
+			else
+				(*skipped)++;
+			bl_source_free(src);
+			continue;
+		}
+		if (pd->parser->parse(cfg, src, f->role, diags) < 0)
+			status = -1;
+		parsed++;
+	}
+	if (parsed > 0 && unread != NULL) {
+		/* what is here is not the configuration: the missing file
+		 * would be read from defaults, and judged as if it said
+		 * nothing */
+		bl_diags_add(diags, BL_LEVEL_NOTE, unread, 0, 0,
+			     "%s instance %s not checked: without this file "
+			     "it would be judged from the defaults the file "
+			     "may override",
+			     pd->parser->name, pd->name);
+		parsed = 0;
+	}
+	if (parsed == 0) {
+		bl_config_free(cfg);
+		return status;
+	}
+	if (pd->parser->resolve(cfg, diags) < 0)
+		status = -1;
+	*out = cfg;
+	return status;
+}
+
+/* bl_plan_end - the last word of a run (see load.h) */
+int
+bl_plan_end(const struct bl_plan *p, size_t built, size_t skipped,
+	    bool failed, struct bl_diags *diags)
+{
+	if (built > 0 || failed || p->failed)
+		return 0;
+	/* only skipped files: saying "no problems" would be a lie */
+	bl_diags_add(diags, BL_LEVEL_ERROR, NULL, 0, 0,
+		     "nothing was checked: every file found was "
+		     "skipped (%zu; see the notes and warnings above)",
+		     skipped);
+	return -1;
+}
+
+/* bl_plan_free - free the plan; NULL is fine */
+void
+bl_plan_free(struct bl_plan *p)
+{
+	size_t i, k;
+
+	if (p == NULL)
+		return;
+	for (i = 0; i < p->n; i++) {
+		for (k = 0; k < p->v[i].nfiles; k++) {
+			free(p->v[i].files[k].path);
+			bl_source_free(p->v[i].files[k].src);
+		}
+		free(p->v[i].files);
+		free(p->v[i].paths);
+		free(p->v[i].key);
+		free(p->v[i].name);
+	}
+	free(p->v);
+	free(p);
 }

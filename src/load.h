@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* load.h - from command-line paths to parsed, resolved instances */
+/* load.h - from command-line paths to a plan of instances, built one at
+ * a time */
 #ifndef BL_LOAD_H
 #define BL_LOAD_H
 
@@ -12,31 +13,46 @@ struct bl_load_opts {
 	size_t max_size;            /* 0: BL_SOURCE_MAX */
 	bool no_templates;          /* --no-templates: skip them, unread */
 	const char *root; /* --root: absolute includes are read under it */
-	/* root_for - without --root, the root of an instance made of these
-	 * files (.bannerlint.conf's root =), in *root (caller frees; NULL:
-	 * none); -1 when the configuration file is broken */
-	int (*root_for)(void *ctx, const char *const *paths, size_t npaths,
-			char **root, struct bl_diags *diags);
-	void *root_ctx;
-};
-
-struct bl_instances {
-	struct bl_config **v;
-	size_t n;
-	size_t skipped; /* files recognised but skipped: templates with
-			 * --no-templates, files that are no configuration */
 };
 
 /*
- * bl_load - find, read, parse and resolve every instance under paths.
- * Templates (main.cf.j2, or Jinja or ERB syntax in a main.cf) are read
- * through template.c, unless --no-templates. A file with an MTA's name
- * that is another format (YAML, JSON, XML, INI) is skipped with a note in
- * a directory walk and an error when named. Problems go to diags; returns
- * -1 when some input could not be used, or when nothing was checked.
+ * A plan: the instances under the paths given, found and grouped but not
+ * read (a file named alone may be read to tell its dialect by content, and
+ * standard input is read once and kept). Templates (main.cf.j2, or Jinja
+ * or ERB syntax in a main.cf) are read through template.c when built,
+ * unless --no-templates. A file with an MTA's name that is another format
+ * (YAML, JSON, XML, INI) is skipped with a note in a directory walk and an
+ * error when named. Instances are built one at a time, in any order and
+ * on any thread (each only once): memory is that of the instances alive,
+ * not of the tree.
  */
-int bl_load(struct bl_instances *out, char *const *paths, size_t npaths,
-	    const struct bl_load_opts *opts, struct bl_diags *diags);
-void bl_instances_finish(struct bl_instances *in);
+struct bl_plan;
+
+/* bl_plan_new - walk, classify and group every instance under paths into
+ * *plan (always set; bl_plan_free it); problems go to diags; -1 when some
+ * input named could not be used */
+int bl_plan_new(struct bl_plan **plan, char *const *paths, size_t npaths,
+		const struct bl_load_opts *opts, struct bl_diags *diags);
+size_t bl_plan_count(const struct bl_plan *p);
+/* bl_plan_paths - the files of instance i in reading order, *n of them
+ * (borrowed from the plan, NULL-terminated) */
+const char *const *bl_plan_paths(const struct bl_plan *p, size_t i,
+				 size_t *n);
+/*
+ * bl_plan_build - read, parse and resolve instance i into *cfg (caller
+ * frees with bl_config_free), its absolute includes read under root
+ * (.bannerlint.conf's root =; --root wins; NULL: none). *cfg is NULL when
+ * nothing in it could be checked: every file skipped (counted in
+ * *skipped) or one that could not be read (an error: no findings from
+ * defaults). -1 when some input could not be used. Safe on several
+ * threads for distinct i.
+ */
+int bl_plan_build(struct bl_config **cfg, struct bl_plan *p, size_t i,
+		  const char *root, size_t *skipped, struct bl_diags *diags);
+/* bl_plan_end - after every instance: an error when nothing was checked
+ * (built 0) and nothing failed, -1 then */
+int bl_plan_end(const struct bl_plan *p, size_t built, size_t skipped,
+		bool failed, struct bl_diags *diags);
+void bl_plan_free(struct bl_plan *p);
 
 #endif

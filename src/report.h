@@ -7,7 +7,7 @@
 #include <stdio.h>
 
 #include "diag.h"
-#include "load.h"
+#include "model.h"
 
 struct json_t;
 /* bl_json_str - a JSON string of s; bytes that are not UTF-8 as \\xNN */
@@ -30,15 +30,22 @@ void bl_print_visible(FILE *fp, const char *s, size_t n);
  * 0: no caret) spanning w bytes, cut around col when it is long */
 void bl_print_excerpt(FILE *fp, unsigned line, const char *text, size_t len,
 		      size_t col, size_t w, const char *on, const char *off);
-/* bl_report_diags - every diagnostic, compiler style, to fp */
+/* bl_report_diags - every diagnostic, compiler style, to fp, quoting
+ * source lines from cfg, the instance they are about (NULL: none) */
 void bl_report_diags(FILE *fp, const struct bl_diags *d,
-		     const struct bl_instances *in,
+		     const struct bl_config *cfg,
 		     const struct bl_report_opts *o);
-/* bl_report_show_text - the surfaces of every instance, for a person */
-void bl_report_show_text(FILE *fp, const struct bl_instances *in,
+/* bl_report_show_text - the surfaces of one instance, for a person; one
+ * that is not the first follows a blank line */
+void bl_report_show_text(FILE *fp, const struct bl_config *cfg, bool first,
 			 const struct bl_report_opts *o);
-/* bl_report_show_json - the surfaces as JSON (DESIGN.md §3); -1 on error */
-int bl_report_show_json(FILE *fp, const struct bl_instances *in,
+/* bl_report_show_json_add - one instance's surfaces appended to the JSON
+ * array surfaces (json_array()), which owns them */
+void bl_report_show_json_add(struct json_t *surfaces,
+			     const struct bl_config *cfg);
+/* bl_report_show_json - the show document (DESIGN.md §3) of surfaces
+ * (the reference is taken) and diagnostics d; -1 on error */
+int bl_report_show_json(FILE *fp, struct json_t *surfaces,
 			const struct bl_diags *d);
 
 #endif

@@ -29,18 +29,17 @@ col(const struct bl_report_opts *o, const char *c)
 	return o->color ? c : "";
 }
 
-/* The source of a file name among the instances, for quoting a line. */
+/* The source of a file name in the instance, for quoting a line. */
 static const struct bl_source *
-find_source(const struct bl_instances *in, const char *path)
+find_source(const struct bl_config *cfg, const char *path)
 {
-	size_t i, k;
+	size_t k;
 
-	if (path == NULL || in == NULL)
+	if (path == NULL || cfg == NULL)
 		return NULL;
-	for (i = 0; i < in->n; i++)
-		for (k = 0; k < in->v[i]->nsources; k++)
-			if (strcmp(in->v[i]->sources[k]->path, path) == 0)
-				return in->v[i]->sources[k];
+	for (k = 0; k < cfg->nsources; k++)
+		if (strcmp(cfg->sources[k]->path, path) == 0)
+			return cfg->sources[k];
 	return NULL;
 }
 
@@ -110,10 +109,11 @@ bl_print_excerpt(FILE *fp, unsigned line, const char *text, size_t len,
 	fprintf(fp, "%s\n", off);
 }
 
-/* bl_report_diags - every diagnostic, compiler style, to fp */
+/* bl_report_diags - every diagnostic, compiler style, to fp, quoting the
+ * source lines of cfg (the instance they are about; NULL: none) */
 void
 bl_report_diags(FILE *fp, const struct bl_diags *d,
-		const struct bl_instances *in, const struct bl_report_opts *o)
+		const struct bl_config *cfg, const struct bl_report_opts *o)
 {
 	const struct bl_source *src;
 	const char *text, *lc;
@@ -142,7 +142,7 @@ bl_report_diags(FILE *fp, const struct bl_diags *d,
 			col(o, C_RESET), col(o, C_BOLD));
 		bl_escape_puts(fp, g->message);
 		fprintf(fp, "%s\n", col(o, C_RESET));
-		src = find_source(in, g->file);
+		src = find_source(cfg, g->file);
 		if (src == NULL || g->line == 0)
 			continue;
 		text = bl_source_line(src, g->line, &len);
@@ -188,63 +188,60 @@ print_origin(FILE *fp, const struct bl_origin *or,
 	fputc('\n', fp);
 }
 
-/* bl_report_show_text - the surfaces of every instance, for a person */
+/* bl_report_show_text - the surfaces of one instance, for a person; not
+ * the first: after a blank line */
 void
-bl_report_show_text(FILE *fp, const struct bl_instances *in,
+bl_report_show_text(FILE *fp, const struct bl_config *cfg, bool first,
 		    const struct bl_report_opts *o)
 {
-	size_t i, k, j;
+	size_t k, j;
 	const char *g, *nl;
 
-	for (i = 0; i < in->n; i++) {
-		const struct bl_config *cfg = in->v[i];
+	if (!first)
+		fputc('\n', fp);
+	fprintf(fp, "%s%s instance ", col(o, C_BOLD), cfg->mta);
+	bl_escape_puts(fp, cfg->name);
+	fprintf(fp, "%s\n", col(o, C_RESET));
+	for (k = 0; k < cfg->nsurfaces; k++) {
+		const struct bl_surface *sf = &cfg->surfaces[k];
 
-		if (i > 0)
-			fputc('\n', fp);
-		fprintf(fp, "%s%s instance ", col(o, C_BOLD), cfg->mta);
-		bl_escape_puts(fp, cfg->name);
-		fprintf(fp, "%s\n", col(o, C_RESET));
-		for (k = 0; k < cfg->nsurfaces; k++) {
-			const struct bl_surface *sf = &cfg->surfaces[k];
-
-			fprintf(fp, "\n  %s%s ", col(o, C_BOLD),
-				bl_surface_kind_name(sf->kind));
-			bl_escape_puts(fp, sf->scope);
-			fprintf(fp, "%s  (", col(o, C_RESET));
-			bl_escape_puts(fp, sf->key);
-			fputs(")\n", fp);
-			if (!sf->valid) {
-				fprintf(fp, "    %s(cannot be computed: see the "
-					    "errors above)%s\n",
-					col(o, C_RED), col(o, C_RESET));
-				continue;
-			}
-			if (sf->kind == BL_SURFACE_BANNER) {
-				for (g = sf->greeting; g != NULL;
-				     g = nl ? nl + 1 : NULL) {
-					nl = strchr(g, '\n');
-					fputs("    ", fp);
-					fputs(col(o, C_GREEN), fp);
-					bl_print_visible(fp, g,
-						      nl ? (size_t)(nl - g)
-							 : strlen(g));
-					fprintf(fp, "%s\n", col(o, C_RESET));
-				}
-			} else {
-				fprintf(fp, "    %sEHLO ", col(o, C_GREEN));
-				bl_escape_puts(fp, sf->value);
+		fprintf(fp, "\n  %s%s ", col(o, C_BOLD),
+			bl_surface_kind_name(sf->kind));
+		bl_escape_puts(fp, sf->scope);
+		fprintf(fp, "%s  (", col(o, C_RESET));
+		bl_escape_puts(fp, sf->key);
+		fputs(")\n", fp);
+		if (!sf->valid) {
+			fprintf(fp, "    %s(cannot be computed: see the "
+				    "errors above)%s\n",
+				col(o, C_RED), col(o, C_RESET));
+			continue;
+		}
+		if (sf->kind == BL_SURFACE_BANNER) {
+			for (g = sf->greeting; g != NULL;
+			     g = nl ? nl + 1 : NULL) {
+				nl = strchr(g, '\n');
+				fputs("    ", fp);
+				fputs(col(o, C_GREEN), fp);
+				bl_print_visible(fp, g,
+					      nl ? (size_t)(nl - g)
+						 : strlen(g));
 				fprintf(fp, "%s\n", col(o, C_RESET));
 			}
-			fprintf(fp, "    configured  ");
-			bl_print_visible(fp, sf->configured,
-				      strlen(sf->configured));
-			fputc('\n', fp);
-			for (j = 0; j < sf->norigin; j++) {
-				fputs(j == 0 ? "    from        "
-					     : "                ",
-				      fp);
-				print_origin(fp, &sf->origin[j], o);
-			}
+		} else {
+			fprintf(fp, "    %sEHLO ", col(o, C_GREEN));
+			bl_escape_puts(fp, sf->value);
+			fprintf(fp, "%s\n", col(o, C_RESET));
+		}
+		fprintf(fp, "    configured  ");
+		bl_print_visible(fp, sf->configured,
+			      strlen(sf->configured));
+		fputc('\n', fp);
+		for (j = 0; j < sf->norigin; j++) {
+			fputs(j == 0 ? "    from        "
+				     : "                ",
+			      fp);
+			print_origin(fp, &sf->origin[j], o);
 		}
 	}
 }
@@ -378,22 +375,29 @@ diags_json(const struct bl_diags *d)
 	return a;
 }
 
-/* bl_report_show_json - the surfaces as JSON (DESIGN.md §3); -1 on error */
-int
-bl_report_show_json(FILE *fp, const struct bl_instances *in,
-		    const struct bl_diags *d)
+/* bl_report_show_json_add - the surfaces of one instance appended to
+ * surfaces (a JSON array), which then owns them */
+void
+bl_report_show_json_add(json_t *surfaces, const struct bl_config *cfg)
 {
-	json_t *root = json_object(), *a = json_array();
-	size_t i, k;
+	size_t k;
+
+	for (k = 0; k < cfg->nsurfaces; k++)
+		json_array_append_new(surfaces,
+				      surface_json(cfg, &cfg->surfaces[k]));
+}
+
+/* bl_report_show_json - the document (DESIGN.md §3): surfaces (an array
+ * bl_report_show_json_add filled; the reference is taken) and the
+ * diagnostics; -1 on error */
+int
+bl_report_show_json(FILE *fp, json_t *surfaces, const struct bl_diags *d)
+{
+	json_t *root = json_object();
 	int status;
 
 	json_object_set_new(root, "version", json_integer(1));
-	for (i = 0; i < in->n; i++)
-		for (k = 0; k < in->v[i]->nsurfaces; k++)
-			json_array_append_new(
-				a, surface_json(in->v[i],
-						&in->v[i]->surfaces[k]));
-	json_object_set_new(root, "surfaces", a);
+	json_object_set_new(root, "surfaces", surfaces);
 	json_object_set_new(root, "diagnostics", diags_json(d));
 	status = bl_json_dump(fp, root);
 	json_decref(root);

@@ -13,6 +13,7 @@
 #include <confuse.h>
 #include <dirent.h>
 #include <pcre2.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,73 +24,105 @@
 #include "source.h"
 #include "util.h"
 
-/* libconfuse's error callback has no user pointer: one load at a time. */
-static struct bl_diags *err_diags;
-static const char *err_file;
+/*
+ * libconfuse's error callback has no user pointer, and its lexer is flex
+ * state in the library's globals (cfg_yyin, cfg_include_stack): it is not
+ * reentrant. Every parse goes through bl_confuse_parse, which holds one
+ * lock for the parse and routes the errors of that parse, and of that
+ * parse only, to its caller's diagnostics.
+ */
+struct confuse_call {
+	struct bl_diags *diags;
+	const char *file;
+};
 
-/* bl_confuse_errors_to - where bl_confuse_on_error reports, for now */
-void
-bl_confuse_errors_to(struct bl_diags *diags, const char *file)
-{
-	err_diags = diags;
-	err_file = file;
-}
+static pthread_mutex_t confuse_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct confuse_call *confuse_cur; /* under confuse_lock */
 
-/* bl_confuse_on_error - a libconfuse error as a diagnostic at file:line */
-void
-bl_confuse_on_error(cfg_t *cfg, const char *fmt, va_list ap)
+static void confuse_on_error(cfg_t *cfg, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
+
+/* confuse_on_error - a libconfuse error as a diagnostic at file:line */
+static void
+confuse_on_error(cfg_t *cfg, const char *fmt, va_list ap)
 {
 	struct bl_buf b;
 
+	if (confuse_cur == NULL)
+		return;
 	bl_buf_init(&b);
 	bl_buf_vprintf(&b, fmt, ap);
-	bl_diags_add(err_diags, BL_LEVEL_ERROR, err_file,
+	bl_diags_add(confuse_cur->diags, BL_LEVEL_ERROR, confuse_cur->file,
 		     cfg ? (unsigned)cfg->line : 0, 0, "%s", b.data);
 	bl_buf_finish(&b);
+}
+
+/* bl_confuse_parse - parse text into cfg, its errors at file:line in diags
+ * (see rules.h) */
+int
+bl_confuse_parse(cfg_t *cfg, const char *text, const char *file,
+		 struct bl_diags *diags)
+{
+	struct confuse_call call = {.diags = diags, .file = file};
+	char *clean = bl_confuse_text(text);
+	int rc;
+
+	if (pthread_mutex_lock(&confuse_lock) != 0)
+		bl_fatal("cannot lock libconfuse");
+	confuse_cur = &call;
+	cfg_set_error_function(cfg, confuse_on_error);
+	rc = cfg_parse_buf(cfg, clean);
+	confuse_cur = NULL;
+	pthread_mutex_unlock(&confuse_lock);
+	free(clean);
+	return rc;
 }
 
 /* The text of the file being loaded, to find the line of a rule's parts
  * (libconfuse reports a section's last line), with its line starts and
  * where the last section header was found: sections come in file order,
  * so each search starts there and the whole file is read once, not once
- * per rule. */
-static const char *cur_text;
-static size_t *cur_lines; /* offset of each line's first byte */
-static unsigned cur_nlines;
-static unsigned cur_hint; /* line of the last header found */
+ * per rule. One per load_text call. */
+struct text_index {
+	const char *text;
+	size_t *lines; /* offset of each line's first byte */
+	unsigned nlines;
+	unsigned hint; /* line of the last header found */
+};
 
 static void
-set_text(const char *text)
+set_text(struct text_index *tx, const char *text)
 {
 	size_t i, n = 1;
 
-	free(cur_lines);
-	cur_lines = NULL;
-	cur_nlines = 0;
-	cur_hint = 1;
-	cur_text = text;
+	free(tx->lines);
+	tx->lines = NULL;
+	tx->nlines = 0;
+	tx->hint = 1;
+	tx->text = text;
 	if (text == NULL)
 		return;
 	for (i = 0; text[i]; i++)
 		if (text[i] == '\n')
 			n++;
-	cur_lines = bl_xreallocarray(NULL, n, sizeof(*cur_lines));
-	cur_lines[cur_nlines++] = 0;
+	tx->lines = bl_xreallocarray(NULL, n, sizeof(*tx->lines));
+	tx->lines[tx->nlines++] = 0;
 	for (i = 0; text[i]; i++)
 		if (text[i] == '\n')
-			cur_lines[cur_nlines++] = i + 1;
+			tx->lines[tx->nlines++] = i + 1;
 }
 
 /* find_line - the first line in [from, to) that starts with word (and
  * then title, when not NULL), or 0 */
 static unsigned
-find_line(unsigned from, unsigned to, const char *word, const char *title)
+find_line(const struct text_index *tx, unsigned from, unsigned to,
+	  const char *word, const char *title)
 {
 	size_t n = strlen(word);
 	unsigned line;
 
-	for (line = from; line < to && line <= cur_nlines; line++) {
-		const char *q = cur_text + cur_lines[line - 1];
+	for (line = from; line < to && line <= tx->nlines; line++) {
+		const char *q = tx->text + tx->lines[line - 1];
 
 		while (*q == ' ' || *q == '\t')
 			q++;
@@ -109,22 +142,23 @@ find_line(unsigned from, unsigned to, const char *word, const char *title)
 
 /* Line of the first line at or after `from` that starts with word. */
 static unsigned
-line_of(unsigned from, const char *word, const char *title)
+line_of(struct text_index *tx, unsigned from, const char *word,
+	const char *title)
 {
 	unsigned line;
 
-	if (cur_text == NULL || from == 0)
+	if (tx->text == NULL || from == 0)
 		return from;
 	if (title != NULL && from == 1) {
 		/* a section header: from the last one found, then the rest */
-		line = find_line(cur_hint, cur_nlines + 1, word, title);
+		line = find_line(tx, tx->hint, tx->nlines + 1, word, title);
 		if (line == 0)
-			line = find_line(1, cur_hint, word, title);
+			line = find_line(tx, 1, tx->hint, word, title);
 		if (line != 0)
-			cur_hint = line;
+			tx->hint = line;
 		return line ? line : from;
 	}
-	line = find_line(from, cur_nlines + 1, word, title);
+	line = find_line(tx, from, tx->nlines + 1, word, title);
 	return line ? line : from;
 }
 
@@ -168,16 +202,15 @@ free_list(char **v)
 }
 
 /*
- * A compiled pattern. JIT compilation costs more than a few interpreted
- * matches, so it is done once a pattern has been used often enough to pay
- * for it: a single small file stays fast, a tree of thousands goes JIT.
+ * A compiled pattern, JIT-compiled when it is compiled: a ruleset is
+ * read-only once built, so the worker threads of --jobs share it. (JIT
+ * used to wait for a pattern's 32nd use, a counter every search wrote.)
+ * The catalogue's patterns are few and small; their JIT costs well under
+ * a millisecond.
  */
 struct pattern {
 	pcre2_code *code;
-	unsigned uses;
 };
-
-#define JIT_AFTER 32
 
 static void
 pattern_free(void *p)
@@ -210,14 +243,16 @@ compile(const char *pattern, const char *file, unsigned line,
 			     (char *)msg);
 		return NULL;
 	}
+	/* JIT is an optimisation: without it the interpreter still works */
+	(void)pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
 	pt = bl_xcalloc(1, sizeof(*pt));
 	pt->code = re;
 	return pt;
 }
 
 static int
-load_rule(struct bl_ruleset *rs, cfg_t *sec, const char *file,
-	  struct bl_diags *diags)
+load_rule(struct bl_ruleset *rs, struct text_index *tx, cfg_t *sec,
+	  const char *file, struct bl_diags *diags)
 {
 	struct bl_rule *r;
 	const char *s, *pat;
@@ -229,7 +264,7 @@ load_rule(struct bl_ruleset *rs, cfg_t *sec, const char *file,
 	r = &rs->rules[rs->nrules];
 	memset(r, 0, sizeof(*r));
 	r->id = bl_xstrdup(cfg_title(sec));
-	line = line_of(1, "rule", r->id);
+	line = line_of(tx, 1, "rule", r->id);
 	r->file = bl_xstrdup(file);
 	r->line = line;
 	rs->nrules++;
@@ -254,7 +289,7 @@ load_rule(struct bl_ruleset *rs, cfg_t *sec, const char *file,
 	s = cfg_getstr(sec, "severity");
 	if (s == NULL)
 		BAD("rule %s needs a severity", r->id);
-	line = line_of(r->line, "severity", NULL);
+	line = line_of(tx, r->line, "severity", NULL);
 	if (strcmp(s, "error") == 0)
 		r->severity = BL_LEVEL_ERROR;
 	else if (strcmp(s, "warning") == 0)
@@ -302,7 +337,7 @@ load_rule(struct bl_ruleset *rs, cfg_t *sec, const char *file,
 	}
 	if ((s = cfg_getstr(sec, "check")) != NULL) {
 		ways++;
-		line = line_of(r->line, "check", NULL);
+		line = line_of(tx, r->line, "check", NULL);
 		if ((r->builtin = bl_check_find(s)) == NULL)
 			BAD("rule %s: no built-in check named \"%s\"", r->id,
 			    s);
@@ -313,8 +348,8 @@ load_rule(struct bl_ruleset *rs, cfg_t *sec, const char *file,
 		    r->id);
 	if (pat != NULL &&
 	    (r->re = compile(pat, file,
-			     line_of(r->line, r->require ? "require" : "match",
-				     NULL),
+			     line_of(tx, r->line,
+				     r->require ? "require" : "match", NULL),
 			     diags)) == NULL)
 		return -1;
 #undef BAD
@@ -322,8 +357,8 @@ load_rule(struct bl_ruleset *rs, cfg_t *sec, const char *file,
 }
 
 static int
-load_generic(struct bl_ruleset *rs, cfg_t *sec, const char *file,
-	     struct bl_diags *diags)
+load_generic(struct bl_ruleset *rs, struct text_index *tx, cfg_t *sec,
+	     const char *file, struct bl_diags *diags)
 {
 	struct bl_generic *g;
 	const char *pat = cfg_getstr(sec, "pattern");
@@ -337,21 +372,22 @@ load_generic(struct bl_ruleset *rs, cfg_t *sec, const char *file,
 	for (size_t i = 0; i + 1 < rs->ngenerics; i++)
 		if (strcmp(rs->generics[i].id, g->id) == 0) {
 			bl_diags_add(diags, BL_LEVEL_ERROR, file,
-				     line_of(1, "generic", g->id), 0,
+				     line_of(tx, 1, "generic", g->id), 0,
 				     "generic pattern %s is defined twice",
 				     g->id);
 			return -1;
 		}
 	if (pat == NULL || g->description == NULL) {
 		bl_diags_add(diags, BL_LEVEL_ERROR, file,
-			     line_of(1, "generic", g->id),
+			     line_of(tx, 1, "generic", g->id),
 			     0, "generic %s needs pattern and description",
 			     g->id);
 		return -1;
 	}
 	g->pattern = bl_xstrdup(pat);
 	g->re = compile(pat, file,
-			line_of(line_of(1, "generic", g->id), "pattern", NULL),
+			line_of(tx, line_of(tx, 1, "generic", g->id),
+				"pattern", NULL),
 			diags);
 	return g->re ? 0 : -1;
 }
@@ -386,6 +422,7 @@ load_text(struct bl_ruleset *rs, const char *file, const char *text,
 		CFG_SEC("generic", generic_opts, CFGF_MULTI | CFGF_TITLE),
 		CFG_END(),
 	};
+	struct text_index tx = {0};
 	cfg_t *cfg;
 	unsigned i, n;
 	int status = 0, rc;
@@ -393,17 +430,10 @@ load_text(struct bl_ruleset *rs, const char *file, const char *text,
 	cfg = cfg_init(opts, CFGF_NONE);
 	if (cfg == NULL)
 		bl_fatal("cannot initialise libconfuse");
-	bl_confuse_errors_to(diags, file);
-	set_text(text);
-	cfg_set_error_function(cfg, bl_confuse_on_error);
-	{
-		char *clean = bl_confuse_text(text);
-
-		rc = cfg_parse_buf(cfg, clean);
-		free(clean);
-	}
+	set_text(&tx, text);
+	rc = bl_confuse_parse(cfg, text, file, diags);
 	if (rc != CFG_SUCCESS) {
-		set_text(NULL);
+		set_text(&tx, NULL);
 		if (rc != CFG_PARSE_ERROR)
 			bl_diags_add(diags, BL_LEVEL_ERROR, file, 0, 0,
 				     "cannot parse the rule file");
@@ -412,15 +442,16 @@ load_text(struct bl_ruleset *rs, const char *file, const char *text,
 	}
 	n = cfg_size(cfg, "rule");
 	for (i = 0; i < n; i++)
-		if (load_rule(rs, cfg_getnsec(cfg, "rule", i), file, diags) < 0)
+		if (load_rule(rs, &tx, cfg_getnsec(cfg, "rule", i), file,
+			      diags) < 0)
 			status = -1;
 	n = cfg_size(cfg, "generic");
 	for (i = 0; i < n; i++)
-		if (load_generic(rs, cfg_getnsec(cfg, "generic", i), file,
+		if (load_generic(rs, &tx, cfg_getnsec(cfg, "generic", i), file,
 				 diags) < 0)
 			status = -1;
 	cfg_free(cfg);
-	set_text(NULL);
+	set_text(&tx, NULL);
 	return status;
 }
 
@@ -540,16 +571,13 @@ enum bl_match
 bl_rule_search(const struct bl_ruleset *rs, void *re, const char *s,
 	       size_t start, size_t *ms, size_t *me, const char **why)
 {
-	struct pattern *pt = re; /* its use count is a cache */
-	pcre2_match_data *md;
+	const struct pattern *pt = re;
+	pcre2_match_data *md; /* per call: searches run on several threads */
 	PCRE2_SIZE *ov;
 	enum bl_match m = BL_MATCH_NO;
 	int rc;
 
 	*why = NULL;
-	/* JIT is an optimisation: without it the interpreter still works. */
-	if (++pt->uses == JIT_AFTER)
-		(void)pcre2_jit_compile(pt->code, PCRE2_JIT_COMPLETE);
 	md = pcre2_match_data_create_from_pattern(pt->code, NULL);
 	rc = pcre2_match(pt->code, (PCRE2_SPTR)s, strlen(s), start, 0, md,
 			 rs->match_ctx);

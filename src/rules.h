@@ -84,12 +84,16 @@ enum bl_match bl_rule_search(const struct bl_ruleset *rs, void *re,
 			     const char *s, size_t start, size_t *ms,
 			     size_t *me, const char **why);
 
-/* libconfuse errors as diagnostics (shared with conf.c); one file at a
- * time: set the target, then install bl_confuse_on_error on the cfg_t. */
+/*
+ * bl_confuse_parse - parse text (bl_confuse_text applied) into cfg, its
+ * libconfuse errors as diagnostics at file:line in diags; libconfuse's
+ * cfg_parse_buf status. libconfuse's lexer is not reentrant: every parse
+ * (rules.c, conf.c) goes through here, which serialises them and routes
+ * each parse's errors to its own caller. Thread-safe.
+ */
 struct cfg_t;
-void bl_confuse_errors_to(struct bl_diags *diags, const char *file);
-void bl_confuse_on_error(struct cfg_t *cfg, const char *fmt, va_list ap)
-	__attribute__((format(printf, 2, 0)));
+int bl_confuse_parse(struct cfg_t *cfg, const char *text, const char *file,
+		     struct bl_diags *diags);
 
 /* The catalogue compiled into the binary (rules_data.c, generated). */
 struct bl_embedded_rules {
