@@ -328,12 +328,6 @@ struct run {
 	size_t queued; /* jobs [0, queued) may be taken */
 	size_t taken;  /* jobs [0, taken) have been */
 	bool stop;
-	/* around bl_engine_run: suppress.c sorts through a file-static
-	 * pointer (sort_of, "qsort has no context"), which two threads
-	 * overwrite under each other (a crash, seen under TSan). Until it
-	 * is per call there, the engine runs one instance at a time;
-	 * building, parsing and resolving still run in parallel. */
-	pthread_mutex_t engine_mu;
 };
 
 /* mem_open - a stream into memory, for output made while an instance is
@@ -441,9 +435,8 @@ check_one(struct run *run, struct job *j, struct bl_config *cfg, FILE *err)
 	eo.severity_levels = eff.severity_levels;
 	eo.nseverity = eff.nseverity;
 	eo.no_inline = eff.no_inline;
-	pthread_mutex_lock(&run->engine_mu);
+	eo.ips = eff.ip;
 	bl_engine_run(rs, cfg, &eo, &j->fs, &j->diags);
-	pthread_mutex_unlock(&run->engine_mu);
 	for (k = 0; k < j->fs.n; k++)
 		if (j->fs.v[k].severity >= eff.fail_on)
 			j->fail_on = true;
@@ -654,7 +647,6 @@ run_begin(struct run *run, struct opts *o, bool show, char **paths,
 	bl_diags_init(&run->end);
 	bl_diags_init(&run->shown);
 	if (pthread_mutex_init(&run->mu, NULL) != 0 ||
-	    pthread_mutex_init(&run->engine_mu, NULL) != 0 ||
 	    pthread_cond_init(&run->work, NULL) != 0 ||
 	    pthread_cond_init(&run->finished, NULL) != 0)
 		bl_fatal("cannot set up threads");
@@ -737,7 +729,6 @@ run_finish(struct run *run)
 	bl_findings_finish(&run->fs);
 	json_decref(run->surfaces);
 	pthread_mutex_destroy(&run->mu);
-	pthread_mutex_destroy(&run->engine_mu);
 	pthread_cond_destroy(&run->work);
 	pthread_cond_destroy(&run->finished);
 }

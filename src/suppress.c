@@ -332,19 +332,25 @@ bucket_find(struct bl_sup_index *x, const char *path, const char *word,
 	return &x->buckets[k];
 }
 
-static const struct bl_suppressions *sort_of; /* qsort has no context */
+/* A line suppression's sort key: qsort has no context, so the key
+ * carries what it compares (no file-static pointer: instances are
+ * checked on several threads). */
+struct sort_key {
+	uintptr_t src;
+	size_t from;
+	size_t i;
+};
 
 static int
 by_place(const void *a, const void *b)
 {
-	const struct bl_suppression *x = &sort_of->v[*(const size_t *)a];
-	const struct bl_suppression *y = &sort_of->v[*(const size_t *)b];
+	const struct sort_key *x = a, *y = b;
 
 	if (x->src != y->src)
-		return (uintptr_t)x->src < (uintptr_t)y->src ? -1 : 1;
+		return x->src < y->src ? -1 : 1;
 	if (x->from != y->from)
 		return x->from < y->from ? -1 : 1;
-	return *(const size_t *)a < *(const size_t *)b ? -1 : 1;
+	return x->i < y->i ? -1 : 1;
 }
 
 static struct bl_sup_index *
@@ -374,9 +380,20 @@ build_index(struct bl_suppressions *sup)
 			free(w);
 		}
 	}
-	sort_of = sup;
-	qsort(x->line, x->nline, sizeof(*x->line), by_place);
-	sort_of = NULL;
+	if (x->nline > 1) {
+		struct sort_key *keys =
+			bl_xreallocarray(NULL, x->nline, sizeof(*keys));
+
+		for (i = 0; i < x->nline; i++) {
+			keys[i].src = (uintptr_t)sup->v[x->line[i]].src;
+			keys[i].from = sup->v[x->line[i]].from;
+			keys[i].i = x->line[i];
+		}
+		qsort(keys, x->nline, sizeof(*keys), by_place);
+		for (i = 0; i < x->nline; i++)
+			x->line[i] = keys[i].i;
+		free(keys);
+	}
 	return x;
 }
 
