@@ -68,6 +68,9 @@ struct bl_parser {
 	char *(*render_value)(const struct bl_config *cfg,
 			      const struct bl_setting *s, const char *value,
 			      struct bl_buf *note);
+	/* the flag that sets a value for one scope where the dialect has
+	 * one (master.cf: "-o"), or NULL */
+	const char *override_flag;
 	/* the dialect's own findings, NULL-check terminated, or NULL */
 	const struct bl_dialect_event *events;
 	/* a setting defined twice when the MTA refuses to start on it:

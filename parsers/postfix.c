@@ -64,6 +64,7 @@ const struct bl_parser bl_parser_postfix = {
 	.parse = parse,
 	.resolve = bl_resolve_postfix,
 	.render_value = bl_postfix_render,
+	.override_flag = "-o",
 	.events = bl_postfix_events,
 	.comments = bl_hash_comments,
 };

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "escape.h"
+#include "parser.h"
 #include "report.h"
 #include "util.h"
 
@@ -154,7 +155,7 @@ bl_report_diags(FILE *fp, const struct bl_diags *d,
 
 static void
 print_origin(FILE *fp, const struct bl_origin *or,
-	     const struct bl_report_opts *o)
+	     const struct bl_report_opts *o, const struct bl_parser *parser)
 {
 	const struct bl_setting *s = or->setting;
 
@@ -179,8 +180,13 @@ print_origin(FILE *fp, const struct bl_origin *or,
 		bl_escape_puts(fp, s->src->path);
 		fprintf(fp, ":%u", s->line);
 		if (strcmp(s->scope, "main") != 0) {
-			fprintf(fp, "  (%sin ",
-				strstr(s->src->path, "master.cf") ? "-o " : "");
+			/* how the dialect writes a scope's own setting
+			 * (master.cf: "-o") */
+			fprintf(fp, "  (%s%sin ",
+				parser && parser->override_flag
+					? parser->override_flag
+					: "",
+				parser && parser->override_flag ? " " : "");
 			bl_escape_puts(fp, s->scope);
 			fputc(')', fp);
 		}
@@ -241,7 +247,8 @@ bl_report_show_text(FILE *fp, const struct bl_config *cfg, bool first,
 			fputs(j == 0 ? "    from        "
 				     : "                ",
 			      fp);
-			print_origin(fp, &sf->origin[j], o);
+			print_origin(fp, &sf->origin[j], o,
+				     bl_parser_find(cfg->mta));
 		}
 	}
 }
