@@ -403,23 +403,47 @@ cmd_check(struct opts *o, char **paths, int npaths)
 	for (i = 0; i < diags.n; i++)
 		if (diags.v[i].rule == NULL)
 			bl_diags_push(&shown, &diags.v[i]);
+	/* gcc prints the diagnostics among the findings, on stdout */
 	ro.color = use_color(o->color, stderr);
-	bl_report_diags(stderr, &shown, &in, &ro);
-	if (o->format == FORMAT_JSON)
-		bl_report_check_json(stdout, &fs);
-	else if (o->format == FORMAT_SARIF)
-		bl_report_sarif(stdout, &fs,
-				(const struct bl_ruleset *const *)rsets.v,
-				rsets.n, &shown,
-				status >= 0 && diags.errors == 0);
-	else if (o->format == FORMAT_CHECKSTYLE)
-		bl_report_checkstyle(stdout, &fs);
-	else if (o->format == FORMAT_GITHUB)
-		bl_report_github(stdout, &fs);
-	else
-		bl_report_check_text(stdout, &fs, o->format == FORMAT_GCC,
-				     use_color(o->color, stdout), o->quiet,
-				     status < 0 || diags.errors > 0);
+	if (o->format != FORMAT_GCC)
+		bl_report_diags(stderr, &shown, &in, &ro);
+	{
+		static const enum bl_check_format fmts[] = {
+			[FORMAT_TEXT] = BL_CHECK_FORMAT_TEXT,
+			[FORMAT_JSON] = BL_CHECK_FORMAT_JSON,
+			[FORMAT_GCC] = BL_CHECK_FORMAT_GCC,
+			[FORMAT_SARIF] = BL_CHECK_FORMAT_SARIF,
+			[FORMAT_CHECKSTYLE] = BL_CHECK_FORMAT_CHECKSTYLE,
+			[FORMAT_GITHUB] = BL_CHECK_FORMAT_GITHUB,
+		};
+		struct bl_check_report_opts co = {
+			.format = fmts[o->format],
+			.color = use_color(o->color, stdout),
+			.quiet = o->quiet,
+			.rules = rsets.n > 0 ? rsets.v[0] : NULL,
+		};
+		const struct bl_ruleset *const *sets =
+			(const struct bl_ruleset *const *)rsets.v;
+		struct bl_check_report *rep;
+		struct bl_findings one = {0};
+		size_t j;
+
+		rep = bl_check_report_begin(stdout, &co);
+		/* one call per instance: its findings are contiguous */
+		for (i = 0; i < fs.n; i = j) {
+			for (j = i + 1; j < fs.n; j++)
+				if (strcmp(fs.v[j].instance,
+					   fs.v[i].instance) != 0)
+					break;
+			one.v = fs.v + i;
+			one.n = j - i;
+			bl_check_report_instance(rep, &one, NULL);
+		}
+		if (bl_check_report_end(rep, &shown, sets, rsets.n,
+					status < 0 || diags.errors > 0,
+					fs.unknown) < 0)
+			status = -1;
+	}
 	if (fflush(stdout) != 0 || ferror(stdout))
 		status = -1;
 	/* "could not tell" (a search limit) and nothing worse: 3 */
