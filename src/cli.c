@@ -315,7 +315,8 @@ struct run {
 	struct bl_diags end;    /* after every instance */
 	struct bl_diags shown;  /* every diagnostic printed, for the formats
 				 * that list them (SARIF, show's JSON) */
-	struct bl_findings fs;  /* the findings moved out of each instance */
+	struct bl_findings fs;  /* only its unknown count: findings stream */
+	struct bl_check_report *rep; /* check: the streaming reporter */
 	json_t *surfaces;
 	size_t built, skipped, nshown;
 	bool failed, fail_on, unread;
@@ -475,7 +476,9 @@ work(struct run *run, struct job *j)
 	for (k = 0; k < j->diags.n; k++)
 		if (run->show || j->diags.v[k].rule == NULL)
 			bl_diags_push(&shown, &j->diags.v[k]);
-	bl_report_diags(err, &shown, cfg, &run->ro_err);
+	/* gcc lists the diagnostics among the findings, on stdout */
+	if (run->show || run->o->format != FORMAT_GCC)
+		bl_report_diags(err, &shown, cfg, &run->ro_err);
 	j->errors = j->diags.errors;
 	bl_diags_finish(&j->diags);
 	j->diags = shown;
@@ -484,8 +487,8 @@ work(struct run *run, struct job *j)
 	bl_config_free(cfg);
 }
 
-/* emit_instance - one instance's output, in plan order: its text now,
- * its findings moved to the run's (the reporters print them at the end) */
+/* emit_instance - one instance's output, in plan order: its text and its
+ * findings (the streaming reporter), then it is forgotten */
 static void
 emit_instance(struct run *run, struct job *j)
 {
@@ -504,18 +507,12 @@ emit_instance(struct run *run, struct job *j)
 	if (j->errors > 0 || j->failed)
 		run->failed = true;
 	run->load_failed |= j->load_failed;
-	if (run->fs.n + j->fs.n > run->fs.cap) {
-		run->fs.cap = run->fs.n + j->fs.n + run->fs.cap;
-		run->fs.v = bl_xreallocarray(run->fs.v, run->fs.cap,
-					     sizeof(*run->fs.v));
-	}
-	/* moved: the structs are copied, the strings change hands */
-	if (j->fs.n > 0)
-		memcpy(run->fs.v + run->fs.n, j->fs.v,
-		       j->fs.n * sizeof(*j->fs.v));
-	run->fs.n += j->fs.n;
+	/* check: the reporter prints (or spools) it now, and the instance's
+	 * findings go */
+	if (run->rep != NULL)
+		bl_check_report_instance(run->rep, &j->fs, &j->diags);
 	run->fs.unknown += j->fs.unknown;
-	j->fs.n = 0;
+	bl_findings_clear(&j->fs);
 	run->built += j->built;
 	run->skipped += j->skipped;
 	run->fail_on |= j->fail_on;
@@ -668,7 +665,8 @@ run_begin(struct run *run, struct opts *o, bool show, char **paths,
 		run->failed = true;
 		run->load_failed = true;
 	}
-	bl_report_diags(stderr, &run->pre, NULL, &run->ro_err);
+	if (show || o->format != FORMAT_GCC)
+		bl_report_diags(stderr, &run->pre, NULL, &run->ro_err);
 	for (size_t k = 0; k < run->pre.n; k++)
 		bl_diags_push(&run->shown, &run->pre.v[k]);
 	if (run->pre.errors > 0)
@@ -710,7 +708,8 @@ run_end_diags(struct run *run)
 			}
 		}
 	}
-	bl_report_diags(stderr, &run->end, NULL, &run->ro_err);
+	if (run->show || run->o->format != FORMAT_GCC)
+		bl_report_diags(stderr, &run->end, NULL, &run->ro_err);
 	for (k = 0; k < run->end.n; k++)
 		bl_diags_push(&run->shown, &run->end.v[k]);
 	if (run->end.errors > 0)
@@ -760,26 +759,28 @@ cmd_show(struct opts *o, char **paths, int npaths)
 			    : BL_EXIT_OK;
 }
 
-/* emit_end - the reporters, after every instance */
+/* emit_end - the reporter's end, after every instance: what is said
+ * about no instance, the rules used, whether the run was complete */
 static void
 emit_end(struct run *run)
 {
-	const struct opts *o = run->o;
-
-	if (o->format == FORMAT_JSON)
-		bl_report_check_json(stdout, &run->fs);
-	else if (o->format == FORMAT_SARIF)
-		bl_report_sarif(stdout, &run->fs,
+	if (bl_check_report_end(run->rep, &run->end,
 				(const struct bl_ruleset *const *)run->rsets.v,
-				run->rsets.n, &run->shown, !run->failed);
-	else if (o->format == FORMAT_CHECKSTYLE)
-		bl_report_checkstyle(stdout, &run->fs);
-	else if (o->format == FORMAT_GITHUB)
-		bl_report_github(stdout, &run->fs);
-	else
-		bl_report_check_text(stdout, &run->fs, o->format == FORMAT_GCC,
-				     run->ro_out.color, o->quiet, run->failed);
+				run->rsets.n, run->failed,
+				run->fs.unknown) < 0)
+		run->failed = true;
+	run->rep = NULL;
 }
+
+/* check_formats - the reporter's format of each --format */
+static const enum bl_check_format check_formats[] = {
+	[FORMAT_TEXT] = BL_CHECK_FORMAT_TEXT,
+	[FORMAT_JSON] = BL_CHECK_FORMAT_JSON,
+	[FORMAT_GCC] = BL_CHECK_FORMAT_GCC,
+	[FORMAT_SARIF] = BL_CHECK_FORMAT_SARIF,
+	[FORMAT_CHECKSTYLE] = BL_CHECK_FORMAT_CHECKSTYLE,
+	[FORMAT_GITHUB] = BL_CHECK_FORMAT_GITHUB,
+};
 
 static int
 cmd_check(struct opts *o, char **paths, int npaths)
@@ -797,6 +798,19 @@ cmd_check(struct opts *o, char **paths, int npaths)
 	run.base.hostname = (char *)o->hostname; /* read only here */
 	run.base.ip = o->ip;
 	run.base.no_inline = o->no_inline;
+	{
+		struct bl_check_report_opts co = {
+			.format = check_formats[o->format],
+			.color = use_color(o->color, stdout),
+			.quiet = o->quiet,
+			.rules = run.rsets.n > 0 ? run.rsets.v[0] : NULL,
+		};
+		struct bl_findings none = {0};
+
+		run.rep = bl_check_report_begin(stdout, &co);
+		/* what finding the files said, before any instance */
+		bl_check_report_instance(run.rep, &none, &run.pre);
+	}
 	run_plan(&run);
 	run_end_diags(&run);
 	emit_end(&run);

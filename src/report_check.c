@@ -1,12 +1,16 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * report_check.c - findings for a person (compiler style with the line, a
- * caret under the blamed span and the surface it affects), one line each
- * (gcc), or JSON for tools.
+ * report_check.c - the streaming check reporter (report_check.h): findings
+ * for a person, compiler style with the line, a caret under the blamed span
+ * and the surface it affects (text), or one line each with the diagnostics
+ * among them (gcc); the formats for tools are handed to report_formats.c.
+ *
+ * A reporter owns only counts; the findings and diagnostics it is given are
+ * borrowed for the length of a call.
  */
 #include "config.h"
 
-#include <jansson.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "escape.h"
@@ -21,21 +25,31 @@
 #define C_CYAN "\033[1;36m"
 #define C_GREEN "\033[1;32m"
 
+struct bl_check_report {
+	FILE *fp;
+	struct bl_check_report_opts o;
+	size_t n[3]; /* findings by severity */
+	size_t nfindings;
+	struct bl_report_formats *tools; /* JSON, SARIF, Checkstyle, GitHub */
+};
+
+/* col - the colour c when colour is on, else nothing (static) */
 static const char *
 col(bool on, const char *c)
 {
 	return on ? c : "";
 }
 
-/* The severity word compilers and editors understand. */
+/* bl_severity_name - "error", "warning" or "info" (static) */
 const char *
 bl_severity_name(enum bl_level l)
 {
-	return l == BL_LEVEL_ERROR ? "error"
+	return l == BL_LEVEL_ERROR     ? "error"
 	       : l == BL_LEVEL_WARNING ? "warning"
 				       : "info";
 }
 
+/* head - a finding's first line, the whole of it in gcc format */
 static void
 head(FILE *fp, const struct bl_finding *f, bool c)
 {
@@ -57,144 +71,163 @@ head(FILE *fp, const struct bl_finding *f, bool c)
 	fputs("]\n", fp);
 }
 
-/* bl_report_check_text - findings with source lines and a summary */
-void
-bl_report_check_text(FILE *fp, const struct bl_findings *fs, bool gcc,
-		     bool color, bool quiet, bool incomplete)
+/* text_finding - a finding with its source line, surface and fix */
+static void
+text_finding(FILE *fp, const struct bl_finding *f, bool color)
 {
-	size_t i, len, n[3] = {0, 0, 0}, w;
-	const char *text;
+	size_t len, w;
 
-	for (i = 0; i < fs->n; i++) {
-		const struct bl_finding *f = &fs->v[i];
-
-		n[f->severity]++;
-		head(fp, f, color);
-		if (gcc)
-			continue;
-		if (f->excerpt != NULL) {
-			text = f->excerpt;
-			len = f->excerpt_len;
-			/* a span is cut at the end of its line */
-			w = f->len;
-			if (f->col + w > len + 1)
-				w = len + 1 >= f->col ? len + 1 - f->col : 1;
-			bl_print_excerpt(fp, f->line, text, len,
-					 f->col > 0 ? f->col : 1, w,
-					 col(color, C_GREEN),
-					 col(color, C_RESET));
-		}
-		if (f->surface != NULL) {
-			char also[48] = "";
-			const char *g = f->surface->greeting;
-			const char *nl = strchr(g, '\n');
-
-			if (f->also > 0)
-				snprintf(also, sizeof(also), " and %zu more",
-					 f->also);
-
-			fprintf(fp, "      = surface: %s of ",
-				bl_surface_kind_name(f->surface->kind));
-			bl_escape_puts(fp, f->surface->scope);
-			fprintf(fp, "%s  ->  %s", also,
-				f->surface->kind == BL_SURFACE_HELO ? "EHLO "
-								     : "");
-			bl_print_visible(fp, g, nl ? (size_t)(nl - g) : strlen(g));
-			fputc('\n', fp);
-		}
-		if (f->hint != NULL) {
-			fputs("      = fix (", fp);
-			bl_escape_puts(fp, f->rule->fix_safety
-						   ? f->rule->fix_safety
-						   : "safe");
-			fputs("): ", fp);
-			bl_print_visible(fp, f->hint, strlen(f->hint));
-			fputc('\n', fp);
-		}
+	head(fp, f, color);
+	if (f->excerpt != NULL) {
+		len = f->excerpt_len;
+		/* a span is cut at the end of its line */
+		w = f->len;
+		if (f->col + w > len + 1)
+			w = len + 1 >= f->col ? len + 1 - f->col : 1;
+		bl_print_excerpt(fp, f->line, f->excerpt, len,
+				 f->col > 0 ? f->col : 1, w,
+				 col(color, C_GREEN), col(color, C_RESET));
 	}
-	if (quiet || gcc)
-		return;
-	if (fs->n == 0 && incomplete)
+	if (f->surface != NULL) {
+		char also[48] = "";
+		const char *g = f->surface->greeting;
+		const char *nl = strchr(g, '\n');
+
+		if (f->also > 0)
+			snprintf(also, sizeof(also), " and %zu more", f->also);
+		fprintf(fp, "      = surface: %s of ",
+			bl_surface_kind_name(f->surface->kind));
+		bl_escape_puts(fp, f->surface->scope);
+		fprintf(fp, "%s  ->  %s", also,
+			f->surface->kind == BL_SURFACE_HELO ? "EHLO " : "");
+		bl_print_visible(fp, g, nl ? (size_t)(nl - g) : strlen(g));
+		fputc('\n', fp);
+	}
+	if (f->hint != NULL) {
+		fputs("      = fix (", fp);
+		bl_escape_puts(fp, f->rule->fix_safety ? f->rule->fix_safety
+						       : "safe");
+		fputs("): ", fp);
+		bl_print_visible(fp, f->hint, strlen(f->hint));
+		fputc('\n', fp);
+	}
+}
+
+/* gcc_diags - diagnostics one line each, as on standard error without the
+ * source line; --quiet keeps the errors */
+static void
+gcc_diags(FILE *fp, const struct bl_diags *d, bool quiet)
+{
+	size_t i;
+
+	for (i = 0; d != NULL && i < d->n; i++) {
+		const struct bl_diag *g = &d->v[i];
+
+		if (quiet && g->level != BL_LEVEL_ERROR)
+			continue;
+		if (g->file != NULL) {
+			bl_escape_puts(fp, g->file);
+			if (g->line > 0)
+				fprintf(fp, ":%u", g->line);
+			if (g->line > 0 && g->col > 0)
+				fprintf(fp, ":%u", g->col);
+			fputs(": ", fp);
+		} else {
+			fputs("bannerlint: ", fp);
+		}
+		fprintf(fp, "%s: ", bl_level_name(g->level));
+		bl_escape_puts(fp, g->message);
+		fputc('\n', fp);
+	}
+}
+
+/* text_summary - the last line of a text report */
+static void
+text_summary(const struct bl_check_report *r, bool incomplete, size_t unknown)
+{
+	FILE *fp = r->fp;
+	const size_t *n = r->n;
+
+	if (r->nfindings == 0 && incomplete)
 		fputs("no findings, but the check is incomplete: see the "
 		      "errors above\n",
 		      fp);
-	else if (fs->n == 0 && fs->unknown > 0)
-		fprintf(fp, "no problems found, but %zu check%s could not "
-			    "tell: see the notes above\n",
-			fs->unknown, fs->unknown == 1 ? "" : "s");
-	else if (fs->n == 0)
+	else if (r->nfindings == 0 && unknown > 0)
+		fprintf(fp,
+			"no problems found, but %zu check%s could not "
+			"tell: see the notes above\n",
+			unknown, unknown == 1 ? "" : "s");
+	else if (r->nfindings == 0)
 		fputs("no problems found\n", fp);
 	else
-		fprintf(fp, "%zu problem%s (%zu error%s, %zu warning%s, %zu "
-			    "info)\n",
-			fs->n, fs->n == 1 ? "" : "s", n[BL_LEVEL_ERROR],
-			n[BL_LEVEL_ERROR] == 1 ? "" : "s",
+		fprintf(fp,
+			"%zu problem%s (%zu error%s, %zu warning%s, %zu "
+			"info)\n",
+			r->nfindings, r->nfindings == 1 ? "" : "s",
+			n[BL_LEVEL_ERROR], n[BL_LEVEL_ERROR] == 1 ? "" : "s",
 			n[BL_LEVEL_WARNING],
 			n[BL_LEVEL_WARNING] == 1 ? "" : "s", n[BL_LEVEL_NOTE]);
 }
 
-/* bl_report_check_json - findings as versioned JSON; -1 on error */
-int
-bl_report_check_json(FILE *fp, const struct bl_findings *fs)
+/* bl_check_report_begin - a reporter of the format o->format on fp */
+struct bl_check_report *
+bl_check_report_begin(FILE *fp, const struct bl_check_report_opts *o)
 {
-	json_t *root = json_object(), *a = json_array(), *sum;
-	size_t i, n[3] = {0, 0, 0};
-	int status;
+	struct bl_check_report *r = bl_xcalloc(1, sizeof(*r));
 
-	json_object_set_new(root, "version", json_integer(1));
+	r->fp = fp;
+	r->o = *o;
+	if (o->format != BL_CHECK_FORMAT_TEXT &&
+	    o->format != BL_CHECK_FORMAT_GCC)
+		r->tools = bl_report_formats_begin(fp, o);
+	return r;
+}
+
+/* bl_check_report_instance - one instance's findings and diagnostics */
+void
+bl_check_report_instance(struct bl_check_report *r,
+			 const struct bl_findings *fs,
+			 const struct bl_diags *diags)
+{
+	size_t i;
+
+	if (r->tools != NULL) {
+		bl_report_formats_instance(r->tools, fs, diags);
+		return;
+	}
+	/* gcc: the problems reading the input before what was found in it */
+	if (r->o.format == BL_CHECK_FORMAT_GCC)
+		gcc_diags(r->fp, diags, r->o.quiet);
 	for (i = 0; i < fs->n; i++) {
 		const struct bl_finding *f = &fs->v[i];
-		json_t *o = json_object();
 
-		n[f->severity]++;
-		json_object_set_new(o, "rule", bl_json_str(f->rule->id));
-		json_object_set_new(o, "name", bl_json_str(f->rule->name));
-		json_object_set_new(o, "severity",
-				    json_string(bl_severity_name(f->severity)));
-		json_object_set_new(o, "message", bl_json_str(f->message));
-		json_object_set_new(o, "mta", bl_json_str(f->mta));
-		json_object_set_new(o, "instance", bl_json_str(f->instance));
-		json_object_set_new(o, "file", bl_json_str(f->file));
-		json_object_set_new(o, "line", json_integer(f->line));
-		json_object_set_new(o, "column", json_integer(f->col));
-		json_object_set_new(o, "offset", json_integer((json_int_t)f->off));
-		json_object_set_new(o, "length", json_integer((json_int_t)f->len));
-		json_object_set_new(o, "scope", bl_json_str(f->scope));
-		if (f->key)
-			json_object_set_new(o, "key", bl_json_str(f->key));
-		if (f->hint) {
-			json_t *fx = json_object();
-
-			json_object_set_new(fx, "safety",
-					    bl_json_str(f->rule->fix_safety
-								? f->rule->fix_safety
-								: "safe"));
-			json_object_set_new(fx, "replacement",
-					    bl_json_str(f->hint));
-			json_object_set_new(o, "fix", fx);
-		}
-		if (f->surface) {
-			json_t *s = json_object();
-
-			json_object_set_new(
-				s, "kind",
-				json_string(bl_surface_kind_name(
-					f->surface->kind)));
-			json_object_set_new(s, "scope",
-					    bl_json_str(f->surface->scope));
-			json_object_set_new(s, "value",
-					    bl_json_str(f->surface->value));
-			json_object_set_new(o, "surface", s);
-		}
-		json_array_append_new(a, o);
+		r->n[f->severity]++;
+		r->nfindings++;
+		if (r->o.format == BL_CHECK_FORMAT_GCC)
+			head(r->fp, f, r->o.color);
+		else
+			text_finding(r->fp, f, r->o.color);
 	}
-	json_object_set_new(root, "findings", a);
-	sum = json_object();
-	json_object_set_new(sum, "errors", json_integer((json_int_t)n[2]));
-	json_object_set_new(sum, "warnings", json_integer((json_int_t)n[1]));
-	json_object_set_new(sum, "info", json_integer((json_int_t)n[0]));
-	json_object_set_new(root, "summary", sum);
-	status = bl_json_dump(fp, root);
-	json_decref(root);
+}
+
+/* bl_check_report_end - the diagnostics about no instance and the summary;
+ * frees r; -1 on a write error */
+int
+bl_check_report_end(struct bl_check_report *r, const struct bl_diags *diags,
+		    const struct bl_ruleset *const *sets, size_t nsets,
+		    bool incomplete, size_t unknown)
+{
+	int status = 0;
+
+	if (r->tools != NULL)
+		status = bl_report_formats_end(r->tools, diags, sets, nsets,
+					       incomplete, unknown);
+	else if (r->o.format == BL_CHECK_FORMAT_GCC)
+		gcc_diags(r->fp, diags, r->o.quiet);
+	else if (!r->o.quiet)
+		text_summary(r, incomplete, unknown);
+	if (fflush(r->fp) != 0 || ferror(r->fp))
+		status = -1;
+	free(r);
 	return status;
 }

@@ -1,12 +1,27 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * report_formats.c - findings in the formats other tools read: SARIF 2.1.0
- * (code scanning), Checkstyle XML, and GitHub workflow annotations.
+ * report_formats.c - findings and diagnostics in the formats other tools
+ * read: bannerlint's JSON (version 1), SARIF 2.1.0 (code scanning),
+ * Checkstyle XML and GitHub workflow annotations, streamed behind
+ * report_check.h's begin / instance / end.
+ *
+ * Checkstyle and GitHub lines are written as they come. JSON findings are
+ * written as they come; JSON diagnostics, and SARIF results and
+ * notifications, come in the document after something only the end knows
+ * (the findings array, the rules in use, executionSuccessful), so each is
+ * serialised when it comes into a spool (a temporary file; memory when
+ * there is none) that the end copies out. Every JSON value is made by
+ * jansson, one finding or diagnostic at a time, indented as jansson indents
+ * the whole document and made safe by bl_escape_json; the layout is the one
+ * bl_json_dump gives a document built at once.
  *
  * SARIF locations are relative to the repository root (the nearest
- * directory with .git above the working directory, else the working
- * directory) through the SRCROOT base id; partialFingerprints hash the
- * dialect, file, scope, key and rule, so an alert survives reordering.
+ * directory holding .git at or above the working directory, else the
+ * working directory) through the SRCROOT base id; a file outside it has an
+ * absolute file:// URI and no base id. partialFingerprints hash what tells
+ * findings apart and stays when lines are added above: rule, dialect, file,
+ * scope, key, surface, the blamed text, and the occurrence among findings
+ * of one instance that agree in all of these; never the line number.
  */
 #include "config.h"
 
@@ -23,63 +38,359 @@
 #include "report_check.h"
 #include "util.h"
 
-/* The repository root: the nearest ancestor of cwd holding .git. */
-static char *
-repo_root(void)
-{
-	char buf[PATH_MAX], *p;
-	struct stat st;
-	char *probe;
+/* A spool: serialised items that go out at the end, in order. */
+struct spool {
+	FILE *fp;
+	bool mem; /* a memory stream: no temporary file could be made */
+	char *buf;
+	size_t buflen;
+	size_t n; /* items written */
+};
 
-	if (getcwd(buf, sizeof(buf)) == NULL)
-		return bl_xstrdup("/");
-	for (;;) {
-		probe = bl_xasprintf("%s/.git", strcmp(buf, "/") ? buf : "");
-		if (stat(probe, &st) == 0) {
-			free(probe);
-			return bl_xstrdup(buf);
-		}
-		free(probe);
-		p = strrchr(buf, '/');
-		if (p == NULL || p == buf)
-			break;
-		*p = '\0';
+struct rule_use {
+	const struct bl_rule **v; /* borrowed: rulesets live for the run */
+	size_t n;
+};
+
+struct bl_report_formats {
+	FILE *fp;
+	struct bl_check_report_opts o;
+	size_t n[3];	    /* findings by severity */
+	size_t nd[3];	    /* diagnostics by level */
+	size_t written;	    /* JSON: elements of the "findings" array */
+	struct spool items; /* SARIF results */
+	struct spool diags; /* JSON diagnostics, SARIF notifications */
+	char *root;	    /* SARIF: normalised, absolute */
+	char *cwd;
+	struct rule_use used; /* SARIF: rules outside o.rules, first use */
+	bool failed;
+};
+
+#define FNV_BASIS 0xcbf29ce484222325ULL
+#define FNV_PRIME 0x100000001b3ULL
+
+/* fnv1a - h extended with n bytes of s and a field separator */
+static uint64_t
+fnv1a(uint64_t h, const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
+		h *= FNV_PRIME;
 	}
-	if (getcwd(buf, sizeof(buf)) == NULL)
-		return bl_xstrdup("/");
-	return bl_xstrdup(buf);
+	h ^= 0xff; /* no byte of a C string: fields cannot run together */
+	h *= FNV_PRIME;
+	return h;
 }
 
-/* A file's path relative to root, with "/" separators (caller frees). */
-static char *
-relative_to(const char *root, const char *file)
+/* fnv1a_str - fnv1a of a string, "" for NULL */
+static uint64_t
+fnv1a_str(uint64_t h, const char *s)
 {
-	char buf[PATH_MAX], *abs;
+	return fnv1a(h, s ? s : "", s ? strlen(s) : 0);
+}
+
+/* mix - splitmix64's finaliser: every input bit moves every output bit */
+static uint64_t
+mix(uint64_t h)
+{
+	h ^= h >> 30;
+	h *= 0xbf58476d1ce4e5b9ULL;
+	h ^= h >> 27;
+	h *= 0x94d049bb133111ebULL;
+	h ^= h >> 31;
+	return h;
+}
+
+/* spool_open - an empty spool */
+static void
+spool_open(struct spool *sp)
+{
+	memset(sp, 0, sizeof(*sp));
+	sp->fp = tmpfile();
+	if (sp->fp != NULL)
+		return;
+	sp->mem = true;
+	sp->fp = open_memstream(&sp->buf, &sp->buflen);
+	if (sp->fp == NULL)
+		bl_fatal("cannot make a spool for the report: out of memory");
+}
+
+/* spool_copy - the spool's bytes to fp, and the spool closed; -1 when
+ * writing either failed */
+static int
+spool_copy(struct spool *sp, FILE *fp)
+{
+	char chunk[65536];
+	size_t k;
+	int status = 0;
+
+	if (fflush(sp->fp) != 0 || ferror(sp->fp))
+		status = -1;
+	if (sp->mem) {
+		if (sp->buflen > 0 &&
+		    fwrite(sp->buf, 1, sp->buflen, fp) != sp->buflen)
+			status = -1;
+	} else if (status == 0) {
+		rewind(sp->fp);
+		while ((k = fread(chunk, 1, sizeof(chunk), sp->fp)) > 0)
+			if (fwrite(chunk, 1, k, fp) != k) {
+				status = -1;
+				break;
+			}
+		if (ferror(sp->fp))
+			status = -1;
+	}
+	fclose(sp->fp);
+	free(sp->buf);
+	sp->fp = NULL;
+	sp->buf = NULL;
+	return status;
+}
+
+/* indent - depth levels of two spaces */
+static void
+indent(FILE *fp, unsigned depth)
+{
+	unsigned k;
+
+	for (k = 0; k < depth; k++)
+		fputs("  ", fp);
+}
+
+/* put_json - v as jansson indents it when it stands at depth in a
+ * document, made safe to print (bl_escape_json); -1 on error */
+static int
+put_json(FILE *fp, const json_t *v, unsigned depth)
+{
+	char *text = json_dumps(v, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
+				       JSON_ENCODE_ANY);
+	const char *p, *nl;
+	struct bl_buf b;
+	unsigned k;
+	int status = 0;
+
+	if (text == NULL)
+		return -1;
+	bl_buf_init(&b);
+	/* a newline stands only between tokens: strings hold it as \n */
+	for (p = text; (nl = strchr(p, '\n')) != NULL; p = nl + 1) {
+		bl_escape_json(&b, p, (size_t)(nl + 1 - p));
+		for (k = 0; k < depth; k++)
+			bl_buf_adds(&b, "  ");
+	}
+	bl_escape_json(&b, p, strlen(p));
+	if (fwrite(b.data, 1, b.len, fp) != b.len)
+		status = -1;
+	bl_buf_finish(&b);
+	free(text);
+	return status;
+}
+
+/* put_item - v as the next element of an array at depth - 1 */
+static void
+put_item(struct bl_report_formats *s, FILE *fp, size_t *n, json_t *v,
+	 unsigned depth)
+{
+	fputs(*n > 0 ? ",\n" : "\n", fp);
+	indent(fp, depth);
+	if (put_json(fp, v, depth) < 0)
+		s->failed = true;
+	(*n)++;
+	json_decref(v);
+}
+
+/* close_array - "]" after n elements, the array's key at depth */
+static void
+close_array(FILE *fp, size_t n, unsigned depth)
+{
+	if (n > 0) {
+		fputc('\n', fp);
+		indent(fp, depth);
+	}
+	fputc(']', fp);
+}
+
+/* ---- JSON ---- */
+
+/* finding_json - a finding as JSON format version 1 has it */
+static json_t *
+finding_json(const struct bl_finding *f)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "rule", bl_json_str(f->rule->id));
+	json_object_set_new(o, "name", bl_json_str(f->rule->name));
+	json_object_set_new(o, "severity",
+			    json_string(bl_severity_name(f->severity)));
+	json_object_set_new(o, "message", bl_json_str(f->message));
+	json_object_set_new(o, "mta", bl_json_str(f->mta));
+	json_object_set_new(o, "instance", bl_json_str(f->instance));
+	json_object_set_new(o, "file", bl_json_str(f->file));
+	json_object_set_new(o, "line", json_integer(f->line));
+	json_object_set_new(o, "column", json_integer(f->col));
+	json_object_set_new(o, "offset", json_integer((json_int_t)f->off));
+	json_object_set_new(o, "length", json_integer((json_int_t)f->len));
+	json_object_set_new(o, "scope", bl_json_str(f->scope));
+	if (f->key)
+		json_object_set_new(o, "key", bl_json_str(f->key));
+	if (f->hint) {
+		json_t *fx = json_object();
+
+		json_object_set_new(fx, "safety",
+				    bl_json_str(f->rule->fix_safety
+						    ? f->rule->fix_safety
+						    : "safe"));
+		json_object_set_new(fx, "replacement", bl_json_str(f->hint));
+		json_object_set_new(o, "fix", fx);
+	}
+	if (f->surface) {
+		json_t *sf = json_object();
+
+		json_object_set_new(
+		    sf, "kind",
+		    json_string(bl_surface_kind_name(f->surface->kind)));
+		json_object_set_new(sf, "scope",
+				    bl_json_str(f->surface->scope));
+		json_object_set_new(sf, "value",
+				    bl_json_str(f->surface->value));
+		json_object_set_new(o, "surface", sf);
+	}
+	return o;
+}
+
+/* diag_json - a diagnostic: file (null: about no file), line and column
+ * (0: the whole file or line), level, message */
+static json_t *
+diag_json(const struct bl_diag *g)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "file", bl_json_str(g->file));
+	json_object_set_new(o, "line", json_integer(g->line));
+	json_object_set_new(o, "column", json_integer(g->col));
+	json_object_set_new(o, "level", json_string(bl_level_name(g->level)));
+	json_object_set_new(o, "message", bl_json_str(g->message));
+	return o;
+}
+
+/* json_diags - diagnostics into the spool of the "diagnostics" array */
+static void
+json_diags(struct bl_report_formats *s, const struct bl_diags *d)
+{
+	size_t i;
+
+	for (i = 0; d != NULL && i < d->n; i++)
+		put_item(s, s->diags.fp, &s->diags.n, diag_json(&d->v[i]), 2);
+}
+
+/* json_end - the diagnostics and the summary: "errors", "warnings" and
+ * "info" count findings, as they always have; "diagnostics" counts the
+ * problems with the input by level, "unverified" the checks that could
+ * not tell */
+static void
+json_end(struct bl_report_formats *s, size_t unknown)
+{
+	json_t *sum = json_object(), *dg = json_object();
+
+	close_array(s->fp, s->written, 1);
+	fputs(",\n  \"diagnostics\": [", s->fp);
+	if (spool_copy(&s->diags, s->fp) < 0)
+		s->failed = true;
+	close_array(s->fp, s->diags.n, 1);
+	json_object_set_new(sum, "errors",
+			    json_integer((json_int_t)s->n[BL_LEVEL_ERROR]));
+	json_object_set_new(sum, "warnings",
+			    json_integer((json_int_t)s->n[BL_LEVEL_WARNING]));
+	json_object_set_new(sum, "info",
+			    json_integer((json_int_t)s->n[BL_LEVEL_NOTE]));
+	json_object_set_new(dg, "errors",
+			    json_integer((json_int_t)s->nd[BL_LEVEL_ERROR]));
+	json_object_set_new(dg, "warnings",
+			    json_integer((json_int_t)s->nd[BL_LEVEL_WARNING]));
+	json_object_set_new(dg, "notes",
+			    json_integer((json_int_t)s->nd[BL_LEVEL_NOTE]));
+	json_object_set_new(sum, "diagnostics", dg);
+	json_object_set_new(sum, "unverified",
+			    json_integer((json_int_t)unknown));
+	fputs(",\n  \"summary\": ", s->fp);
+	if (put_json(s->fp, sum, 1) < 0)
+		s->failed = true;
+	fputs("\n}\n", s->fp);
+	json_decref(sum);
+}
+
+/* ---- SARIF: URIs ---- */
+
+/* add_segments - the segments of path s onto the absolute path in b ("" is
+ * the root): "." and empty segments dropped, ".." removing the last one */
+static void
+add_segments(struct bl_buf *b, const char *s)
+{
+	const char *e;
+	size_t n;
+
+	for (; *s != '\0'; s = e) {
+		while (*s == '/')
+			s++;
+		if (*s == '\0')
+			break;
+		e = strchr(s, '/');
+		if (e == NULL)
+			e = s + strlen(s);
+		n = (size_t)(e - s);
+		if (n == 1 && s[0] == '.')
+			continue;
+		if (n == 2 && s[0] == '.' && s[1] == '.') {
+			while (b->len > 0 && b->data[b->len - 1] != '/')
+				b->len--;
+			if (b->len > 0)
+				b->len--;
+			b->data[b->len] = '\0';
+			continue;
+		}
+		bl_buf_addc(b, '/');
+		bl_buf_add(b, s, n);
+	}
+}
+
+/* absolute - file as an absolute path without ".", ".." or repeated
+ * slashes, taken from cwd when relative (caller frees) */
+static char *
+absolute(const char *cwd, const char *file)
+{
+	struct bl_buf b;
+
+	bl_buf_init(&b);
+	if (file[0] != '/')
+		add_segments(&b, cwd);
+	add_segments(&b, file);
+	if (b.len == 0)
+		bl_buf_addc(&b, '/');
+	return bl_buf_steal(&b);
+}
+
+/* under - abs relative to root when it lies under it, else NULL
+ * (borrowed from abs); the root itself is "." */
+static const char *
+under(const char *root, const char *abs)
+{
 	size_t n = strlen(root);
 
-	if (file[0] == '/')
-		abs = bl_xstrdup(file);
-	else if (getcwd(buf, sizeof(buf)) != NULL)
-		abs = bl_xasprintf("%s/%s", buf, file);
-	else
-		return bl_xstrdup(file);
-	/* Drop "./" and "x/../" parts that the walk may have kept. */
-	{
-		char *p;
-
-		while ((p = strstr(abs, "/./")) != NULL)
-			memmove(p, p + 2, strlen(p + 2) + 1);
-	}
-	if (strncmp(abs, root, n) == 0 && abs[n] == '/') {
-		char *r = bl_xstrdup(abs + n + 1);
-
-		free(abs);
-		return r;
-	}
-	return abs;
+	if (strcmp(root, "/") == 0)
+		return abs[1] != '\0' ? abs + 1 : ".";
+	if (strncmp(abs, root, n) != 0)
+		return NULL;
+	if (abs[n] == '\0')
+		return ".";
+	return abs[n] == '/' ? abs + n + 1 : NULL;
 }
 
-/* Percent-encode what a URI reference may not hold. */
+/* uri_escape - percent-encode every byte but the unreserved characters of
+ * RFC 3986 and "/" (caller frees): "%", ":" (a first segment would read as
+ * a scheme), "?", "#", spaces, controls and non-ASCII bytes never stand as
+ * they are */
 static char *
 uri_escape(const char *s)
 {
@@ -91,7 +402,8 @@ uri_escape(const char *s)
 		unsigned char c = (unsigned char)*s;
 
 		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		    (c >= '0' && c <= '9') || strchr("-._~/!$&'()*+,;=:@", c))
+		    (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+		    c == '_' || c == '~' || c == '/')
 			bl_buf_addc(&b, (char)c);
 		else {
 			bl_buf_addc(&b, '%');
@@ -102,34 +414,113 @@ uri_escape(const char *s)
 	return bl_buf_steal(&b);
 }
 
-static uint64_t
-fnv1a(uint64_t h, const char *s)
+/* bl_report_formats_root - the nearest of dir and its ancestors that holds
+ * .git (a directory, or a file in a worktree), else dir (caller frees) */
+char *
+bl_report_formats_root(const char *dir)
 {
-	for (; *s; s++) {
-		h ^= (unsigned char)*s;
-		h *= 0x100000001b3ULL;
+	char *buf = absolute("/", dir), *p, *probe;
+	struct stat st;
+
+	for (p = buf + strlen(buf);;) {
+		*p = '\0';
+		probe = bl_xasprintf("%s/.git", buf);
+		if (stat(probe, &st) == 0) {
+			free(probe);
+			if (buf[0] != '\0')
+				return buf;
+			free(buf);
+			return bl_xstrdup("/");
+		}
+		free(probe);
+		p = strrchr(buf, '/');
+		if (p == NULL)
+			break;
 	}
-	h ^= 0xff; /* field separator */
-	h *= 0x100000001b3ULL;
-	return h;
+	free(buf);
+	return absolute("/", dir);
 }
 
+/* bl_report_formats_uri - file as a SARIF artifact URI (caller frees) */
+char *
+bl_report_formats_uri(const char *root, const char *cwd, const char *file,
+		      bool *based)
+{
+	char *abs = absolute(cwd, file), *uri, *slash, *dir, *real;
+	const char *rel = under(root, abs);
+
+	/* the root is physical (getcwd); a path through a symbolic link to
+	 * a directory inside it is inside it too */
+	if (rel == NULL && (slash = strrchr(abs, '/')) != NULL) {
+		dir = bl_xstrndup(abs, (size_t)(slash - abs));
+		real = realpath(dir[0] != '\0' ? dir : "/", NULL);
+		if (real != NULL) {
+			char *again = bl_xasprintf(
+			    "%s/%s", strcmp(real, "/") ? real : "", slash + 1);
+
+			if (under(root, again) != NULL) {
+				free(abs);
+				abs = again;
+				rel = under(root, abs);
+			} else {
+				free(again);
+			}
+		}
+		free(real);
+		free(dir);
+	}
+	*based = rel != NULL;
+	if (rel != NULL) {
+		uri = uri_escape(rel);
+	} else {
+		char *e = uri_escape(abs);
+
+		uri = bl_xasprintf("file://%s", e);
+		free(e);
+	}
+	free(abs);
+	return uri;
+}
+
+/* artifact - {"uri", "uriBaseId"} of a file, the base only under the root */
+static json_t *
+artifact(const struct bl_report_formats *s, const char *file, char **urip)
+{
+	bool based;
+	char *uri = bl_report_formats_uri(s->root, s->cwd, file, &based);
+	json_t *o = json_object();
+
+	json_object_set_new(o, "uri", bl_json_str(uri));
+	if (based)
+		json_object_set_new(o, "uriBaseId", json_string("SRCROOT"));
+	if (urip != NULL)
+		*urip = uri;
+	else
+		free(uri);
+	return o;
+}
+
+/* ---- SARIF: rules ---- */
+
+/* sarif_level - a SARIF level: "error", "warning" or "note" (static) */
 static const char *
 sarif_level(enum bl_level l)
 {
-	return l == BL_LEVEL_ERROR ? "error"
+	return l == BL_LEVEL_ERROR     ? "error"
 	       : l == BL_LEVEL_WARNING ? "warning"
 				       : "note";
 }
 
+/* security_severity - GitHub's security-severity of a level (static) */
 static const char *
 security_severity(enum bl_level l)
 {
-	return l == BL_LEVEL_ERROR ? "7.0" : l == BL_LEVEL_WARNING ? "5.0"
-								   : "2.0";
+	return l == BL_LEVEL_ERROR     ? "7.0"
+	       : l == BL_LEVEL_WARNING ? "5.0"
+				       : "2.0";
 }
 
-/* The first paragraph of an explain text. */
+/* first_paragraph - the first paragraph of an explain text (caller frees) */
 static char *
 first_paragraph(const char *s)
 {
@@ -138,6 +529,7 @@ first_paragraph(const char *s)
 	return bl_xstrndup(s, e ? (size_t)(e - s) : strlen(s));
 }
 
+/* sarif_rule - a reportingDescriptor */
 static json_t *
 sarif_rule(const struct bl_rule *r)
 {
@@ -161,9 +553,9 @@ sarif_rule(const struct bl_rule *r)
 	json_object_set_new(o, "help",
 			    json_pack("{s:o}", "text", bl_json_str(help.data)));
 	bl_buf_finish(&help);
-	json_object_set_new(o, "defaultConfiguration",
-			    json_pack("{s:s}", "level",
-				      sarif_level(r->severity)));
+	json_object_set_new(
+	    o, "defaultConfiguration",
+	    json_pack("{s:s}", "level", sarif_level(r->severity)));
 	tags = json_pack("[s,s]", "security", "mail");
 	json_object_set_new(props, "tags", tags);
 	json_object_set_new(props, "security-severity",
@@ -173,161 +565,279 @@ sarif_rule(const struct bl_rule *r)
 	return o;
 }
 
-/* bl_report_sarif - SARIF 2.1.0 for code scanning; -1 on error */
-int
-bl_report_sarif(FILE *fp, const struct bl_findings *fs,
-		const struct bl_ruleset *const *sets, size_t nsets,
-		const struct bl_diags *diags, bool success)
+/* rule_index - the place of rule (by id) in tool.driver.rules: its place
+ * in o.rules, else after them in the order of first use */
+static size_t
+rule_index(struct bl_report_formats *s, const struct bl_rule *rule)
+{
+	const struct bl_ruleset *base = s->o.rules;
+	size_t nbase = base ? base->nrules : 0, i;
+
+	for (i = 0; i < nbase; i++)
+		if (strcmp(base->rules[i].id, rule->id) == 0)
+			return i;
+	for (i = 0; i < s->used.n; i++)
+		if (strcmp(s->used.v[i]->id, rule->id) == 0)
+			return nbase + i;
+	s->used.v =
+	    bl_xreallocarray(s->used.v, s->used.n + 1, sizeof(*s->used.v));
+	s->used.v[s->used.n++] = rule;
+	return nbase + i;
+}
+
+/* listed - is a rule with this id among the first n of v? */
+static bool
+listed(const struct bl_rule *const *v, size_t n, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(v[i]->id, id) == 0)
+			return true;
+	return false;
+}
+
+/* sarif_rules - every rule once, by id: o.rules, the others used in the
+ * order of first use (the indices results have), then the rest of every
+ * ruleset in use */
+static json_t *
+sarif_rules(const struct bl_report_formats *s,
+	    const struct bl_ruleset *const *sets, size_t nsets)
 {
 	const struct bl_rule **all = NULL;
-	size_t nall = 0, s, j;
-	json_t *root, *run, *rules, *results, *base;
-	char *root_dir = repo_root(), *uri, *rel;
-	size_t i, k;
-	int status;
+	size_t nall = 0, i, k;
+	json_t *a = json_array();
 
-	/* Every rule once, by id, from every ruleset in use. */
-	for (s = 0; s < nsets; s++)
-		for (i = 0; i < sets[s]->nrules; i++) {
-			for (j = 0; j < nall; j++)
-				if (strcmp(all[j]->id, sets[s]->rules[i].id) == 0)
-					break;
-			if (j < nall)
+	if (s->o.rules != NULL)
+		for (i = 0; i < s->o.rules->nrules; i++) {
+			all = bl_xreallocarray(all, nall + 1, sizeof(*all));
+			all[nall++] = &s->o.rules->rules[i];
+		}
+	for (i = 0; i < s->used.n; i++) {
+		all = bl_xreallocarray(all, nall + 1, sizeof(*all));
+		all[nall++] = s->used.v[i];
+	}
+	for (k = 0; k < nsets; k++)
+		for (i = 0; i < sets[k]->nrules; i++) {
+			if (listed(all, nall, sets[k]->rules[i].id))
 				continue;
 			all = bl_xreallocarray(all, nall + 1, sizeof(*all));
-			all[nall++] = &sets[s]->rules[i];
+			all[nall++] = &sets[k]->rules[i];
 		}
-	rules = json_array();
 	for (i = 0; i < nall; i++)
-		json_array_append_new(rules, sarif_rule(all[i]));
-	results = json_array();
-	for (i = 0; i < fs->n; i++) {
-		const struct bl_finding *f = &fs->v[i];
-		json_t *res = json_object(), *loc, *region, *phys;
-		uint64_t h = 0xcbf29ce484222325ULL;
-		char fp_hex[17];
-
-		for (k = 0; k < nall; k++)
-			if (strcmp(all[k]->id, f->rule->id) == 0)
-				break;
-		rel = relative_to(root_dir, f->file);
-		uri = uri_escape(rel);
-		json_object_set_new(res, "ruleId", bl_json_str(f->rule->id));
-		json_object_set_new(res, "ruleIndex", json_integer((json_int_t)k));
-		json_object_set_new(res, "level",
-				    json_string(sarif_level(f->severity)));
-		json_object_set_new(res, "message",
-				    json_pack("{s:o}", "text",
-					      bl_json_str(f->message)));
-		phys = json_object();
-		json_object_set_new(phys, "artifactLocation",
-				    json_pack("{s:o,s:s}", "uri",
-					      bl_json_str(uri), "uriBaseId",
-					      "SRCROOT"));
-		region = json_object();
-		json_object_set_new(region, "startLine",
-				    json_integer(f->line > 0 ? f->line : 1));
-		if (f->line > 0) {
-			json_object_set_new(region, "startColumn",
-					    json_integer(f->col));
-			if (f->end_line > 0) {
-				json_object_set_new(region, "endLine",
-						    json_integer(f->end_line));
-				json_object_set_new(region, "endColumn",
-						    json_integer(f->end_col));
-			}
-		}
-		json_object_set_new(phys, "region", region);
-		loc = json_object();
-		json_object_set_new(loc, "physicalLocation", phys);
-		json_object_set_new(res, "locations", json_pack("[o]", loc));
-		h = fnv1a(h, f->mta);
-		h = fnv1a(h, rel);
-		h = fnv1a(h, f->scope ? f->scope : "");
-		h = fnv1a(h, f->key ? f->key : "");
-		h = fnv1a(h, f->rule->id);
-		snprintf(fp_hex, sizeof(fp_hex), "%016llx",
-			 (unsigned long long)h);
-		json_object_set_new(res, "partialFingerprints",
-				    json_pack("{s:s}", "bannerlint/v1",
-					      fp_hex));
-		json_array_append_new(results, res);
-		free(uri);
-		free(rel);
-	}
-	run = json_object();
-	json_object_set_new(
-		run, "tool",
-		json_pack("{s:{s:s,s:s,s:s,s:o}}", "driver", "name",
-			  "bannerlint", "semanticVersion", BL_VERSION,
-			  "version", BL_VERSION, "rules", rules));
-	uri = uri_escape(root_dir);
-	{
-		char *u = bl_xasprintf("file://%s%s", uri,
-				       uri[strlen(uri) - 1] == '/' ? "" : "/");
-
-		base = json_pack("{s:{s:o}}", "SRCROOT", "uri", bl_json_str(u));
-		free(u);
-	}
-	json_object_set_new(run, "originalUriBaseIds", base);
-	{
-		/* Problems with the input itself, so a failed run shows why. */
-		json_t *inv = json_object(), *notes = json_array();
-
-		for (i = 0; diags && i < diags->n; i++) {
-			const struct bl_diag *g = &diags->v[i];
-			json_t *n;
-
-			if (g->level == BL_LEVEL_NOTE)
-				continue;
-			n = json_object();
-			json_object_set_new(n, "level",
-					    json_string(sarif_level(g->level)));
-			json_object_set_new(n, "message",
-					    json_pack("{s:o}", "text",
-						      bl_json_str(g->message)));
-			if (g->file != NULL) {
-				char *r = relative_to(root_dir, g->file);
-				char *u = uri_escape(r);
-				json_t *reg = json_object();
-
-				json_object_set_new(reg, "startLine",
-						    json_integer(g->line ? g->line
-									 : 1));
-				if (g->col > 0)
-					json_object_set_new(reg, "startColumn",
-							    json_integer(g->col));
-				json_object_set_new(
-					n, "locations",
-					json_pack("[{s:{s:{s:o,s:s},s:o}}]",
-						  "physicalLocation",
-						  "artifactLocation", "uri",
-						  bl_json_str(u), "uriBaseId",
-						  "SRCROOT", "region", reg));
-				free(u);
-				free(r);
-			}
-			json_array_append_new(notes, n);
-		}
-		json_object_set_new(inv, "executionSuccessful",
-				    json_boolean(success));
-		json_object_set_new(inv, "toolExecutionNotifications", notes);
-		json_object_set_new(run, "invocations", json_pack("[o]", inv));
-	}
-	json_object_set_new(run, "results", results);
-	root = json_object();
-	json_object_set_new(root, "$schema",
-			    json_string("https://json.schemastore.org/"
-					"sarif-2.1.0.json"));
-	json_object_set_new(root, "version", json_string("2.1.0"));
-	json_object_set_new(root, "runs", json_pack("[o]", run));
-	status = bl_json_dump(fp, root);
-	json_decref(root);
-	free(uri);
-	free(root_dir);
+		json_array_append_new(a, sarif_rule(all[i]));
 	free(all);
-	return status;
+	return a;
 }
+
+/* ---- SARIF: results ---- */
+
+/* Occurrences of a fingerprint among one instance's findings. */
+struct seen {
+	uint64_t *key; /* 0: a free slot */
+	size_t *count;
+	size_t cap; /* a power of two */
+};
+
+/* seen_init - room for n fingerprints at half load */
+static void
+seen_init(struct seen *t, size_t n)
+{
+	t->cap = 16;
+	while (t->cap < 2 * n)
+		t->cap *= 2;
+	t->key = bl_xcalloc(t->cap, sizeof(*t->key));
+	t->count = bl_xcalloc(t->cap, sizeof(*t->count));
+}
+
+/* seen_add - how many times h was added before */
+static size_t
+seen_add(struct seen *t, uint64_t h)
+{
+	size_t i;
+
+	if (h == 0)
+		h = 1;
+	for (i = (size_t)h & (t->cap - 1); t->key[i] != 0 && t->key[i] != h;
+	     i = (i + 1) & (t->cap - 1))
+		;
+	t->key[i] = h;
+	return t->count[i]++;
+}
+
+/* seen_finish - free the table */
+static void
+seen_finish(struct seen *t)
+{
+	free(t->key);
+	free(t->count);
+}
+
+/* fingerprint - the finding's identity, hex: what tells it from another
+ * finding, without its line or column (added lines above move those) */
+static void
+fingerprint(const struct bl_finding *f, const char *uri, struct seen *t,
+	    char hex[17])
+{
+	uint64_t h = FNV_BASIS;
+	size_t at, n = 0, k;
+
+	h = fnv1a_str(h, f->rule->id);
+	h = fnv1a_str(h, f->mta);
+	h = fnv1a_str(h, uri);
+	h = fnv1a_str(h, f->scope);
+	h = fnv1a_str(h, f->key);
+	h = fnv1a_str(h, f->surface ? bl_surface_kind_name(f->surface->kind)
+				    : NULL);
+	h = fnv1a_str(h, f->surface ? f->surface->scope : NULL);
+	/* the blamed text, cut at the end of its line */
+	at = f->col > 0 ? f->col - 1 : 0;
+	if (f->excerpt != NULL && f->line > 0 && at <= f->excerpt_len) {
+		n = f->len;
+		if (n > f->excerpt_len - at)
+			n = f->excerpt_len - at;
+		h = fnv1a(h, f->excerpt + at, n);
+	} else {
+		h = fnv1a(h, "", 0);
+	}
+	/* the same finding twice (a key set three times): its occurrence */
+	k = seen_add(t, h);
+	if (k > 0) {
+		char occ[32];
+
+		snprintf(occ, sizeof(occ), "%zu", k);
+		h = fnv1a_str(h, occ);
+	}
+	snprintf(hex, 17, "%016llx", (unsigned long long)mix(h));
+}
+
+/* sarif_result - a result */
+static json_t *
+sarif_result(struct bl_report_formats *s, const struct bl_finding *f,
+	     struct seen *t)
+{
+	json_t *res = json_object(), *loc, *region, *phys;
+	char fp_hex[17], *uri;
+
+	json_object_set_new(res, "ruleId", bl_json_str(f->rule->id));
+	json_object_set_new(res, "ruleIndex",
+			    json_integer((json_int_t)rule_index(s, f->rule)));
+	json_object_set_new(res, "level",
+			    json_string(sarif_level(f->severity)));
+	json_object_set_new(
+	    res, "message",
+	    json_pack("{s:o}", "text", bl_json_str(f->message)));
+	phys = json_object();
+	json_object_set_new(phys, "artifactLocation",
+			    artifact(s, f->file, &uri));
+	region = json_object();
+	json_object_set_new(region, "startLine",
+			    json_integer(f->line > 0 ? f->line : 1));
+	if (f->line > 0) {
+		json_object_set_new(region, "startColumn",
+				    json_integer(f->col));
+		if (f->end_line > 0) {
+			json_object_set_new(region, "endLine",
+					    json_integer(f->end_line));
+			json_object_set_new(region, "endColumn",
+					    json_integer(f->end_col));
+		}
+	}
+	json_object_set_new(phys, "region", region);
+	loc = json_object();
+	json_object_set_new(loc, "physicalLocation", phys);
+	json_object_set_new(res, "locations", json_pack("[o]", loc));
+	fingerprint(f, uri, t, fp_hex);
+	json_object_set_new(res, "partialFingerprints",
+			    json_pack("{s:s}", "bannerlint/v2", fp_hex));
+	free(uri);
+	return res;
+}
+
+/* sarif_notification - a diagnostic as a toolExecutionNotification */
+static json_t *
+sarif_notification(const struct bl_report_formats *s, const struct bl_diag *g)
+{
+	json_t *n = json_object(), *reg, *phys;
+
+	json_object_set_new(n, "level", json_string(sarif_level(g->level)));
+	json_object_set_new(
+	    n, "message", json_pack("{s:o}", "text", bl_json_str(g->message)));
+	if (g->file == NULL)
+		return n;
+	reg = json_object();
+	json_object_set_new(reg, "startLine",
+			    json_integer(g->line ? g->line : 1));
+	if (g->col > 0)
+		json_object_set_new(reg, "startColumn", json_integer(g->col));
+	phys = json_object();
+	json_object_set_new(phys, "artifactLocation",
+			    artifact(s, g->file, NULL));
+	json_object_set_new(phys, "region", reg);
+	json_object_set_new(n, "locations",
+			    json_pack("[{s:o}]", "physicalLocation", phys));
+	return n;
+}
+
+/* sarif_diags - diagnostics into the notifications' spool */
+static void
+sarif_diags(struct bl_report_formats *s, const struct bl_diags *d)
+{
+	size_t i;
+
+	for (i = 0; d != NULL && i < d->n; i++)
+		put_item(s, s->diags.fp, &s->diags.n,
+			 sarif_notification(s, &d->v[i]), 6);
+}
+
+/* sarif_end - the log around the spooled results and notifications */
+static void
+sarif_end(struct bl_report_formats *s, const struct bl_ruleset *const *sets,
+	  size_t nsets, bool incomplete)
+{
+	FILE *fp = s->fp;
+	json_t *tool, *base;
+	char *e = uri_escape(s->root), *u;
+
+	tool = json_pack("{s:{s:s,s:s,s:s,s:o}}", "driver", "name",
+			 "bannerlint", "semanticVersion", BL_VERSION, "version",
+			 BL_VERSION, "rules", sarif_rules(s, sets, nsets));
+	u = bl_xasprintf("file://%s%s", e, e[strlen(e) - 1] == '/' ? "" : "/");
+	base = json_pack("{s:{s:o}}", "SRCROOT", "uri", bl_json_str(u));
+	fputs("{\n"
+	      "  \"$schema\": "
+	      "\"https://json.schemastore.org/sarif-2.1.0.json\",\n"
+	      "  \"version\": \"2.1.0\",\n"
+	      "  \"runs\": [\n"
+	      "    {\n"
+	      "      \"tool\": ",
+	      fp);
+	if (put_json(fp, tool, 3) < 0)
+		s->failed = true;
+	fputs(",\n      \"originalUriBaseIds\": ", fp);
+	if (put_json(fp, base, 3) < 0)
+		s->failed = true;
+	fprintf(fp,
+		",\n      \"invocations\": [\n"
+		"        {\n"
+		"          \"executionSuccessful\": %s,\n"
+		"          \"toolExecutionNotifications\": [",
+		incomplete ? "false" : "true");
+	if (spool_copy(&s->diags, fp) < 0)
+		s->failed = true;
+	close_array(fp, s->diags.n, 5);
+	fputs("\n        }\n      ],\n      \"results\": [", fp);
+	if (spool_copy(&s->items, fp) < 0)
+		s->failed = true;
+	close_array(fp, s->items.n, 3);
+	fputs("\n    }\n  ]\n}\n", fp);
+	json_decref(tool);
+	json_decref(base);
+	free(u);
+	free(e);
+}
+
+/* ---- Checkstyle ---- */
 
 /* xml_escape - s as XML attribute text, made safe first as every output is */
 static void
@@ -355,41 +865,116 @@ xml_escape(FILE *fp, const char *str)
 	free(e);
 }
 
-/* bl_report_checkstyle - Checkstyle XML, one <file> per file */
-void
-bl_report_checkstyle(FILE *fp, const struct bl_findings *fs)
+/* cs_finding - a finding as an <error> */
+static void
+cs_finding(FILE *fp, const struct bl_finding *f)
 {
-	size_t i;
-	const char *open = NULL;
-
-	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-	      "<checkstyle version=\"4.3\">\n",
-	      fp);
-	for (i = 0; i < fs->n; i++) {
-		const struct bl_finding *f = &fs->v[i];
-
-		if (open == NULL || strcmp(open, f->file) != 0) {
-			if (open != NULL)
-				fputs("  </file>\n", fp);
-			fputs("  <file name=\"", fp);
-			xml_escape(fp, f->file);
-			fputs("\">\n", fp);
-			open = f->file;
-		}
-		fprintf(fp, "    <error line=\"%u\" column=\"%u\" "
-			    "severity=\"%s\" message=\"",
-			f->line, f->col, bl_severity_name(f->severity));
-		xml_escape(fp, f->message);
-		fputs("\" source=\"bannerlint.", fp);
-		xml_escape(fp, f->rule->id);
-		fputc('.', fp);
-		xml_escape(fp, f->rule->name);
-		fputs("\"/>\n", fp);
-	}
-	if (open != NULL)
-		fputs("  </file>\n", fp);
-	fputs("</checkstyle>\n", fp);
+	fprintf(fp,
+		"    <error line=\"%u\" column=\"%u\" severity=\"%s\" "
+		"message=\"",
+		f->line, f->col, bl_severity_name(f->severity));
+	xml_escape(fp, f->message);
+	fputs("\" source=\"bannerlint.", fp);
+	xml_escape(fp, f->rule->id);
+	fputc('.', fp);
+	xml_escape(fp, f->rule->name);
+	fputs("\"/>\n", fp);
 }
+
+/* cs_diag - a diagnostic as an <error> (a note as info) */
+static void
+cs_diag(FILE *fp, const struct bl_diag *g)
+{
+	fprintf(fp,
+		"    <error line=\"%u\" column=\"%u\" severity=\"%s\" "
+		"message=\"",
+		g->line, g->col,
+		g->level == BL_LEVEL_ERROR     ? "error"
+		: g->level == BL_LEVEL_WARNING ? "warning"
+					       : "info");
+	xml_escape(fp, g->message);
+	fputs("\" source=\"bannerlint.diagnostic\"/>\n", fp);
+}
+
+/* A file's place among the <file> elements of one call. */
+struct file_slot {
+	const char *name; /* borrowed; NULL: a free slot */
+	size_t ord;
+};
+
+/* file_ord - the ordinal of name, a new one when it is new */
+static size_t
+file_ord(struct file_slot *t, size_t cap, size_t *nord, const char *name)
+{
+	size_t i = (size_t)fnv1a_str(FNV_BASIS, name) & (cap - 1);
+
+	for (; t[i].name != NULL; i = (i + 1) & (cap - 1))
+		if (strcmp(t[i].name, name) == 0)
+			return t[i].ord;
+	t[i].name = name;
+	t[i].ord = (*nord)++;
+	return t[i].ord;
+}
+
+/* checkstyle_group - one <file> per file, in the order files first appear
+ * (findings, then diagnostics); in each the diagnostics, then the
+ * findings, in their order; a diagnostic about no file under name "" */
+static void
+checkstyle_group(FILE *fp, const struct bl_findings *fs,
+		 const struct bl_diags *d)
+{
+	size_t nf = fs ? fs->n : 0, nd = d ? d->n : 0, total = nf + nd;
+	size_t cap = 16, nord = 0, i, k, *ord, *start, *order;
+	struct file_slot *t;
+
+	if (total == 0)
+		return;
+	while (cap < 2 * total)
+		cap *= 2;
+	t = bl_xcalloc(cap, sizeof(*t));
+	ord = bl_xreallocarray(NULL, total, sizeof(*ord));
+	for (i = 0; i < nf; i++)
+		ord[i] = file_ord(t, cap, &nord, fs->v[i].file);
+	for (i = 0; i < nd; i++)
+		ord[nf + i] =
+		    file_ord(t, cap, &nord, d->v[i].file ? d->v[i].file : "");
+	/* a counting sort: diagnostics first within a file, order kept */
+	start = bl_xcalloc(nord + 1, sizeof(*start));
+	order = bl_xreallocarray(NULL, total, sizeof(*order));
+	for (i = 0; i < total; i++)
+		start[ord[i] + 1]++;
+	for (k = 0; k < nord; k++)
+		start[k + 1] += start[k];
+	for (i = nf; i < total; i++)
+		order[start[ord[i]]++] = i;
+	for (i = 0; i < nf; i++)
+		order[start[ord[i]]++] = i;
+	/* start[k] is now the end of file k's run */
+	for (i = 0; i < total; i++) {
+		size_t it = order[i];
+		const char *name = it < nf		? fs->v[it].file
+				   : d->v[it - nf].file ? d->v[it - nf].file
+							: "";
+
+		if (i == 0 || ord[order[i - 1]] != ord[it]) {
+			fputs("  <file name=\"", fp);
+			xml_escape(fp, name);
+			fputs("\">\n", fp);
+		}
+		if (it < nf)
+			cs_finding(fp, &fs->v[it]);
+		else
+			cs_diag(fp, &d->v[it - nf]);
+		if (i + 1 == total || ord[order[i + 1]] != ord[it])
+			fputs("  </file>\n", fp);
+	}
+	free(order);
+	free(start);
+	free(ord);
+	free(t);
+}
+
+/* ---- GitHub ---- */
 
 /* gh_escape - s as a workflow command's data or property, made safe first
  * as every output is */
@@ -414,32 +999,181 @@ gh_escape(FILE *fp, const char *str, bool property)
 	free(e);
 }
 
-/* bl_report_github - GitHub Actions workflow annotations */
-void
-bl_report_github(FILE *fp, const struct bl_findings *fs)
+/* gh_command - the workflow command of a level */
+static const char *
+gh_command(enum bl_level l)
+{
+	return l == BL_LEVEL_ERROR     ? "error"
+	       : l == BL_LEVEL_WARNING ? "warning"
+				       : "notice";
+}
+
+/* github_diags - one annotation a diagnostic */
+static void
+github_diags(FILE *fp, const struct bl_diags *d)
 {
 	size_t i;
 
-	for (i = 0; i < fs->n; i++) {
-		const struct bl_finding *f = &fs->v[i];
-		const char *cmd = f->severity == BL_LEVEL_ERROR ? "error"
-				  : f->severity == BL_LEVEL_WARNING
-					  ? "warning"
-					  : "notice";
+	for (i = 0; d != NULL && i < d->n; i++) {
+		const struct bl_diag *g = &d->v[i];
 
-		fprintf(fp, "::%s file=", cmd);
-		gh_escape(fp, f->file, true);
-		if (f->line > 0) {
-			fprintf(fp, ",line=%u,col=%u", f->line, f->col);
-			if (f->end_line == f->line)
-				fprintf(fp, ",endColumn=%u", f->end_col);
+		fprintf(fp, "::%s", gh_command(g->level));
+		if (g->file != NULL) {
+			fputs(" file=", fp);
+			gh_escape(fp, g->file, true);
+			if (g->line > 0)
+				fprintf(fp, ",line=%u", g->line);
+			if (g->line > 0 && g->col > 0)
+				fprintf(fp, ",col=%u", g->col);
 		}
-		fputs(",title=", fp);
-		gh_escape(fp, f->rule->id, true);
-		fputc(' ', fp);
-		gh_escape(fp, f->rule->name, true);
 		fputs("::", fp);
-		gh_escape(fp, f->message, false);
+		gh_escape(fp, g->message, false);
 		fputc('\n', fp);
 	}
+}
+
+/* github_finding - one annotation a finding, titled with its rule */
+static void
+github_finding(FILE *fp, const struct bl_finding *f)
+{
+	fprintf(fp, "::%s file=", gh_command(f->severity));
+	gh_escape(fp, f->file, true);
+	if (f->line > 0) {
+		fprintf(fp, ",line=%u,col=%u", f->line, f->col);
+		if (f->end_line == f->line)
+			fprintf(fp, ",endColumn=%u", f->end_col);
+	}
+	fputs(",title=", fp);
+	gh_escape(fp, f->rule->id, true);
+	fputc(' ', fp);
+	gh_escape(fp, f->rule->name, true);
+	fputs("::", fp);
+	gh_escape(fp, f->message, false);
+	fputc('\n', fp);
+}
+
+/* ---- the calls ---- */
+
+/* bl_report_formats_begin - the start of the document */
+struct bl_report_formats *
+bl_report_formats_begin(FILE *fp, const struct bl_check_report_opts *o)
+{
+	struct bl_report_formats *s = bl_xcalloc(1, sizeof(*s));
+	char buf[PATH_MAX];
+
+	s->fp = fp;
+	s->o = *o;
+	switch (o->format) {
+	case BL_CHECK_FORMAT_JSON:
+		spool_open(&s->diags);
+		fputs("{\n  \"version\": 1,\n  \"findings\": [", fp);
+		break;
+	case BL_CHECK_FORMAT_SARIF:
+		spool_open(&s->diags);
+		spool_open(&s->items);
+		/* without a working directory, relative paths stay relative */
+		s->cwd = bl_xstrdup(getcwd(buf, sizeof(buf)) ? buf : "/");
+		s->root = o->root ? absolute(s->cwd, o->root)
+				  : bl_report_formats_root(s->cwd);
+		break;
+	case BL_CHECK_FORMAT_CHECKSTYLE:
+		fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+		      "<checkstyle version=\"4.3\">\n",
+		      fp);
+		break;
+	case BL_CHECK_FORMAT_TEXT:
+	case BL_CHECK_FORMAT_GCC:
+	case BL_CHECK_FORMAT_GITHUB:
+		break;
+	}
+	return s;
+}
+
+/* count_diags - diagnostics by level */
+static void
+count_diags(struct bl_report_formats *s, const struct bl_diags *d)
+{
+	size_t i;
+
+	for (i = 0; d != NULL && i < d->n; i++)
+		s->nd[d->v[i].level]++;
+}
+
+/* bl_report_formats_instance - one instance's findings and diagnostics */
+void
+bl_report_formats_instance(struct bl_report_formats *s,
+			   const struct bl_findings *fs,
+			   const struct bl_diags *diags)
+{
+	struct seen t;
+	size_t i;
+
+	for (i = 0; i < fs->n; i++)
+		s->n[fs->v[i].severity]++;
+	count_diags(s, diags);
+	switch (s->o.format) {
+	case BL_CHECK_FORMAT_JSON:
+		for (i = 0; i < fs->n; i++)
+			put_item(s, s->fp, &s->written, finding_json(&fs->v[i]),
+				 2);
+		json_diags(s, diags);
+		break;
+	case BL_CHECK_FORMAT_SARIF:
+		seen_init(&t, fs->n);
+		for (i = 0; i < fs->n; i++)
+			put_item(s, s->items.fp, &s->items.n,
+				 sarif_result(s, &fs->v[i], &t), 4);
+		seen_finish(&t);
+		sarif_diags(s, diags);
+		break;
+	case BL_CHECK_FORMAT_CHECKSTYLE:
+		checkstyle_group(s->fp, fs, diags);
+		break;
+	case BL_CHECK_FORMAT_GITHUB:
+		github_diags(s->fp, diags);
+		for (i = 0; i < fs->n; i++)
+			github_finding(s->fp, &fs->v[i]);
+		break;
+	case BL_CHECK_FORMAT_TEXT:
+	case BL_CHECK_FORMAT_GCC:
+		break;
+	}
+}
+
+/* bl_report_formats_end - the diagnostics about no instance and the end
+ * of the document; frees s; -1 on a write error */
+int
+bl_report_formats_end(struct bl_report_formats *s, const struct bl_diags *diags,
+		      const struct bl_ruleset *const *sets, size_t nsets,
+		      bool incomplete, size_t unknown)
+{
+	int status;
+
+	count_diags(s, diags);
+	switch (s->o.format) {
+	case BL_CHECK_FORMAT_JSON:
+		json_diags(s, diags);
+		json_end(s, unknown);
+		break;
+	case BL_CHECK_FORMAT_SARIF:
+		sarif_diags(s, diags);
+		sarif_end(s, sets, nsets, incomplete);
+		break;
+	case BL_CHECK_FORMAT_CHECKSTYLE:
+		checkstyle_group(s->fp, NULL, diags);
+		fputs("</checkstyle>\n", s->fp);
+		break;
+	case BL_CHECK_FORMAT_GITHUB:
+		github_diags(s->fp, diags);
+		break;
+	case BL_CHECK_FORMAT_TEXT:
+	case BL_CHECK_FORMAT_GCC:
+		break;
+	}
+	status = s->failed || ferror(s->fp) ? -1 : 0;
+	free(s->used.v);
+	free(s->root);
+	free(s->cwd);
+	free(s);
+	return status;
 }

@@ -14,7 +14,9 @@ working directory (ARGS from the case's optional `args` file, one per line, as
 the golden runner does), and once per dialect
 `bannerlint check --format sarif fixtures/DIALECT` from the repository root
 (--root, default: the parent of --fixtures), a run with many instances in one
-log. Each output goes to a temporary .sarif file.
+log; and the same with an absolute path, once to the dialect's directory and
+once to a copy of it outside the repository (a temporary directory), whose
+URIs are absolute file:// URIs. Each output goes to a temporary .sarif file.
 
 The multitool: all the files are validated in ONE call (`validate IN...
 --output OUT.sarif --log ForceOverwrite`): it starts slowly (about 1.5 s per
@@ -592,6 +594,18 @@ def main():
             out = os.path.join(tmp, "tree.%s.sarif" % dialect)
             err = run_bannerlint(binary, root, [rel], out)
             items.append(("%s (all instances, from %s)" % (rel, root), out, err))
+        # absolute paths: inside the repository (URIs relative to SRCROOT) and
+        # outside it (absolute file:// URIs without uriBaseId, SARIF1004), as
+        # CI passes $GITHUB_WORKSPACE/... or a server's /etc/postfix
+        outside = os.path.join(tmp, "outside")
+        shutil.copytree(fixtures, outside, symlinks=True)
+        for dialect in sorted({d for d, _ in list_cases(fixtures)}):
+            for label, path in (("outside", os.path.join(outside, dialect)),
+                                ("inside", os.path.join(fixtures, dialect))):
+                out = os.path.join(tmp, "abs.%s.%s.sarif" % (label, dialect))
+                err = run_bannerlint(binary, root, [path], out)
+                items.append(("%s (absolute path %s the repository)" % (path, label),
+                              out, err))
         comment("bannerlint wrote %d SARIF logs in %.1f s" % (len(items), time.monotonic() - t0))
         if not items:
             tap.not_ok("there are fixture cases", [fixtures])
