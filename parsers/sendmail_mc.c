@@ -13,7 +13,9 @@
  * defines the default greeting; OSTYPE, DOMAIN and HACK read their file
  * from the sendmail-cf tree when there is one; LOCAL_CONFIG text is read
  * as sendmail.cf lines. An .mc that never includes cf.m4 is read as
- * "m4 cf.m4 FILE.mc" reads it, cf.m4 first.
+ * "m4 cf.m4 FILE.mc" reads it, cf.m4 first. Included files and the tree's
+ * are read through the instance's source provider (source.h), the tree
+ * from cfg->sendmail_cf_dir when it is set (--sendmail-cf).
  *
  * The options are written by proto.m4 at the end of input (m4wrap), so the
  * last definition anywhere wins and its value is expanded again then: the
@@ -40,15 +42,12 @@
  */
 #include "config.h"
 
-#include <errno.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "parser.h"
 #include "resolve.h"
@@ -68,14 +67,6 @@
 #define ARGS_KEEP 16	/* argument slots kept from one call to the next */
 #define ARG_KEEP 1024	/* ... holding at most this much memory each */
 #define SPARE_KEEP 4096 /* texts kept for reuse hold at most this much */
-
-static const char *cf_dir_opt;
-
-void
-bl_sendmail_set_cf_dir(const char *dir)
-{
-	cf_dir_opt = dir;
-}
 
 /* The cf variables that make a greeting or a name. */
 static const char *const watched[] = {"confSMTP_LOGIN_MSG", "confDOMAIN_NAME",
@@ -1982,7 +1973,7 @@ builtin_ostype(struct m4 *m, const char *name)
 static void
 load_cf(struct m4 *m, const char *path)
 {
-	struct stat st;
+	enum bl_source_kind k;
 	char *dir = path ? bl_xstrdup(path) : NULL, *s;
 	struct def *d;
 	size_t i;
@@ -1997,8 +1988,8 @@ load_cf(struct m4 *m, const char *path)
 	freeze_str(m, &d->body, cfhead_greeting);
 	d->from_cf_tree = true;
 	set_top(m, slot(m, "confSMTP_LOGIN_MSG", 18), d);
-	if (cf_dir_opt != NULL) {
-		m->cf_dir = bl_xstrdup(cf_dir_opt);
+	if (m->cfg->sendmail_cf_dir != NULL) {
+		m->cf_dir = bl_xstrdup(m->cfg->sendmail_cf_dir);
 		free(dir);
 		return;
 	}
@@ -2010,13 +2001,16 @@ load_cf(struct m4 *m, const char *path)
 		if (s != NULL)
 			*s = '\0';
 	}
-	if (path != NULL && s != NULL && stat(dir, &st) == 0 &&
-	    S_ISDIR(st.st_mode)) {
+	if (path != NULL && s != NULL &&
+	    bl_source_provider_kind(m->cfg->provider, dir) ==
+		BL_SOURCE_DIRECTORY) {
 		m->cf_dir = dir;
 		return;
 	}
 	free(dir);
-	if (stat("/usr/share/sendmail/cf/ostype", &st) == 0)
+	k = bl_source_provider_kind(m->cfg->provider,
+				    "/usr/share/sendmail/cf/ostype");
+	if (k != BL_SOURCE_ABSENT && k != BL_SOURCE_UNKNOWN)
 		m->cf_dir = bl_xstrdup("/usr/share/sendmail/cf");
 }
 
@@ -2282,12 +2276,14 @@ do_include(struct m4 *m, const char *path, bool silent, bool cf_tree)
 		return;
 	}
 	bl_diags_init(&quiet);
-	if (bl_source_load(&s, full, 0, &quiet) < 0) {
+	if (bl_source_provider_load(m->cfg->provider, &s, full, 0, &quiet) <
+	    0) {
 		/* a file of the tree that is not there: the tree's business */
 		in_tree = cf_tree && m->depth > 0 &&
 			  m->stack[m->depth - 1].from_cf_tree;
 		if (!silent && !in_tree && path[0] == '/' && !cf_tree &&
-		    access(full, F_OK) != 0 && errno == ENOENT) {
+		    bl_source_provider_kind(m->cfg->provider, full) ==
+			BL_SOURCE_ABSENT) {
 			/* the server's file, not in the repository: what it
 			 * defines is unknown, not an error */
 			unsigned line = 0, col = 0;
@@ -2798,9 +2794,9 @@ cf_version(struct m4 *m)
 	int32_t divert = m->divert;
 	struct bl_setting *s;
 	struct sm_text t;
-	struct stat st;
 
-	if (path != NULL && stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
+	if (path != NULL && bl_source_provider_kind(m->cfg->provider, path) ==
+				BL_SOURCE_REGULAR) {
 		m->divert = 0;
 		m->call_name = "include";
 		do_include(m, path, true, true);

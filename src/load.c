@@ -595,6 +595,7 @@ build(struct bl_instances *out, struct pending *pd,
 	if (pd->nfiles > 1)
 		qsort(pd->files, pd->nfiles, sizeof(*pd->files), by_order);
 	cfg = bl_config_new(pd->parser->name, pd->name);
+	cfg->sendmail_cf_dir = o->sendmail_cf_dir;
 	if (set_root(cfg, pd, o, diags) < 0)
 		status = -1;
 	for (k = 0; k < pd->nfiles; k++) {

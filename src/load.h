@@ -12,6 +12,7 @@ struct bl_load_opts {
 	size_t max_size;            /* 0: BL_SOURCE_MAX */
 	bool no_templates;          /* --no-templates: skip them, unread */
 	const char *root; /* --root: absolute includes are read under it */
+	const char *sendmail_cf_dir; /* --sendmail-cf (NULL: found) */
 	/* root_for - without --root, the root of an instance made of these
 	 * files (.bannerlint.conf's root =), in *root (caller frees; NULL:
 	 * none); -1 when the configuration file is broken */
