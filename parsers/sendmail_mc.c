@@ -245,7 +245,8 @@ mt_append(struct mtext *t, const struct mtext *o, size_t from, size_t n)
 
 /* mt_to_sm - append o[from, from + n) to a per-byte text */
 static void
-mt_to_sm(struct sm_text *out, const struct mtext *o, size_t from, size_t n)
+mt_to_sm(struct bl_sendmail_text *out, const struct mtext *o, size_t from,
+	 size_t n)
 {
 	size_t end = from + n, k, stop;
 
@@ -257,8 +258,9 @@ mt_to_sm(struct sm_text *out, const struct mtext *o, size_t from, size_t n)
 		stop = k + 1 < o->nr ? o->r[k + 1].at : o->len;
 		if (stop > end)
 			stop = end;
-		sm_text_add(out, o->s + from, stop - from, r->src,
-			    r->src != NULL ? r->off + (from - r->at) : 0);
+		bl_sendmail_text_add(out, o->s + from, stop - from, r->src,
+				     r->src != NULL ? r->off + (from - r->at)
+						    : 0);
 		from = stop;
 	}
 }
@@ -2690,7 +2692,7 @@ static void
 generated(struct m4 *m, const char *name, const struct def *d,
 	  const struct mtext *v)
 {
-	struct sm_text all;
+	struct bl_sendmail_text all;
 	struct bl_setting *s;
 	size_t i, n = v->len, nk = d->name != NULL ? d->name->t.len : 0;
 
@@ -2703,13 +2705,13 @@ generated(struct m4 *m, const char *name, const struct def *d,
 			n = i;
 			break;
 		}
-	sm_text_init(&all);
+	bl_sendmail_text_init(&all);
 	if (nk > 0)
 		mt_to_sm(&all, &d->name->t, 0, nk);
 	mt_to_sm(&all, v, 0, n);
 	if (nk == 0)
-		sm_text_add(&all, "", 0, NULL, 0);
-	s = sm_setting(m->cfg, name, &all, 0, nk, nk, all.b.len);
+		bl_sendmail_text_add(&all, "", 0, NULL, 0);
+	s = bl_sendmail_setting(m->cfg, name, &all, 0, nk, nk, all.b.len);
 	if (nk == 0 && d->src == NULL) {
 		/* cfhead.m4's or a built-in default */
 		s->is_default = true;
@@ -2717,21 +2719,21 @@ generated(struct m4 *m, const char *name, const struct def *d,
 	}
 	/* made before an include that is not here: it may replace it */
 	s->unread = m->unread && d->seq <= m->unread_seq;
-	sm_shadow(m->cfg, s);
-	sm_text_finish(&all);
+	bl_sendmail_shadow(m->cfg, s);
+	bl_sendmail_text_finish(&all);
 }
 
 /* cf_chunk - the lines [from, to) of lc to the cf reader, through t
  * (kept from one piece to the next) */
 static void
-cf_chunk(struct m4 *m, const struct mtext *lc, struct sm_text *t,
+cf_chunk(struct m4 *m, const struct mtext *lc, struct bl_sendmail_text *t,
 	 size_t from, size_t to)
 {
 	if (to <= from)
 		return;
-	sm_text_reset(t);
+	bl_sendmail_text_reset(t);
 	mt_to_sm(t, lc, from, to - from);
-	sm_cf_read(m->cfg, t, m->diags);
+	bl_sendmail_cf_read(m->cfg, t, m->diags);
 }
 
 /* read_cf_text - lc's text from a on as sendmail.cf lines (LOCAL_CONFIG's,
@@ -2744,12 +2746,12 @@ read_cf_text(struct m4 *m, const struct mtext *lc, size_t a, const char *what)
 	const char *d = mt_str(lc), *q;
 	size_t n = lc->len, e, c0 = a, off;
 	const struct bl_source *src;
-	struct sm_text t;
+	struct bl_sendmail_text t;
 
-	sm_text_init(&t);
+	bl_sendmail_text_init(&t);
 	while (a < n) {
-		/* a logical line as sm_cf_read finds it: this one and those
-		 * starting with a blank */
+		/* a logical line as bl_sendmail_cf_read finds it: this one and
+		 * those starting with a blank */
 		for (e = a;; e++) {
 			q = memchr(d + e, '\n', n - e);
 			e = q != NULL ? (size_t)(q - d) : n;
@@ -2773,7 +2775,7 @@ read_cf_text(struct m4 *m, const struct mtext *lc, size_t a, const char *what)
 		a = e;
 	}
 	cf_chunk(m, lc, &t, c0, n);
-	sm_text_finish(&t);
+	bl_sendmail_text_finish(&t);
 }
 
 /*
@@ -2793,7 +2795,7 @@ cf_version(struct m4 *m)
 	size_t from = m->body.len;
 	int32_t divert = m->divert;
 	struct bl_setting *s;
-	struct sm_text t;
+	struct bl_sendmail_text t;
 
 	if (path != NULL && bl_source_provider_kind(m->cfg->provider, path) ==
 				BL_SOURCE_REGULAR) {
@@ -2810,14 +2812,14 @@ cf_version(struct m4 *m)
 	free(path);
 	if (before == NULL || bl_config_lookup(m->cfg, "DZ") != before)
 		return;
-	sm_text_init(&t);
-	sm_text_add(&t, "<cf_version>", 12, NULL, 0);
-	s = sm_setting(m->cfg, "DZ", &t, 0, 0, 0, t.b.len);
+	bl_sendmail_text_init(&t);
+	bl_sendmail_text_add(&t, "<cf_version>", 12, NULL, 0);
+	s = bl_sendmail_setting(m->cfg, "DZ", &t, 0, 0, 0, t.b.len);
 	s->is_default = true;
 	s->placeholder = true;
 	s->src = NULL;
-	sm_shadow(m->cfg, s);
-	sm_text_finish(&t);
+	bl_sendmail_shadow(m->cfg, s);
+	bl_sendmail_text_finish(&t);
 }
 
 /* Does the .mc include cf.m4 itself (Debian's style)? */
@@ -2950,8 +2952,8 @@ parse(struct bl_config *cfg, struct bl_source *src, enum bl_file_role role,
       struct bl_diags *diags)
 {
 	if (role == BL_ROLE_SENDMAIL_CF ||
-	    (role != BL_ROLE_SENDMAIL_MC && sm_looks_like_cf(src)))
-		return sm_parse_cf(cfg, src, diags);
+	    (role != BL_ROLE_SENDMAIL_MC && bl_sendmail_looks_like_cf(src)))
+		return bl_sendmail_parse_cf(cfg, src, diags);
 	return parse_mc(cfg, src, diags);
 }
 
@@ -2970,7 +2972,7 @@ classify(const char *base)
 static enum bl_file_role
 detect(const struct bl_source *src)
 {
-	if (sm_looks_like_cf(src))
+	if (bl_sendmail_looks_like_cf(src))
 		return BL_ROLE_SENDMAIL_CF;
 	if (strstr(src->data, "OSTYPE(") != NULL ||
 	    strstr(src->data, "define(`conf") != NULL ||
