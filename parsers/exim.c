@@ -31,7 +31,6 @@
 #include <string.h>
 #include <strings.h>
 #include <stdio.h>
-#include <sys/stat.h>
 
 #include "exim_debian.h"
 #include "parser.h"
@@ -572,14 +571,15 @@ directive_arg(const char *p, const char *end)
 	return bl_xstrndup(p, (size_t)(end - p));
 }
 
-/* include - push the file of an .include line (bl_source_load refuses
- * what is not a regular file: a FIFO, a device) */
+/* include - push the file of an .include line, through the instance's
+ * source provider (which refuses what is not a regular file: a FIFO, a
+ * device) */
 static void
 include(struct reader *r, const struct bl_source *from, unsigned line,
 	const char *arg, bool if_exists)
 {
 	struct bl_source *src;
-	struct stat st;
+	enum bl_source_kind kind;
 	char *path, *slash;
 	int i;
 
@@ -598,14 +598,16 @@ include(struct reader *r, const struct bl_source *from, unsigned line,
 		/* under --root when the repository holds the server's tree */
 		path = bl_config_path(r->cfg, arg);
 	}
+	kind = bl_source_provider_kind(r->cfg->provider, path);
 	/* Exim skips .include_if_exists when stat() fails, and only then */
-	if (if_exists && stat(path, &st) != 0) {
+	if (if_exists &&
+	    (kind == BL_SOURCE_ABSENT || kind == BL_SOURCE_UNKNOWN)) {
 		free(path);
 		return;
 	}
 	/* an absolute include the repository does not hold (the server's
 	 * /etc/exim4/...): unknown, not broken */
-	if (arg[0] == '/' && stat(path, &st) != 0 && errno == ENOENT) {
+	if (arg[0] == '/' && kind == BL_SOURCE_ABSENT) {
 		bl_config_unread(r->cfg, r->diags, from, line, arg);
 		free(path);
 		return;
@@ -625,7 +627,8 @@ include(struct reader *r, const struct bl_source *from, unsigned line,
 		free(path);
 		return;
 	}
-	if (bl_source_load(&src, path, 0, r->diags) < 0) {
+	if (bl_source_provider_load(r->cfg->provider, &src, path, 0,
+				    r->diags) < 0) {
 		char *m = bl_xasprintf("%s of %s: the file cannot be read",
 				       if_exists ? ".include_if_exists"
 						 : ".include",
@@ -1811,7 +1814,7 @@ debian_sources(struct reader *r, struct bl_source *conf)
 	size_t i;
 	int status = 0;
 
-	bl_exim_debian_plan(conf, &plan, r->diags);
+	bl_exim_debian_plan(conf, r->cfg->provider, &plan, r->diags);
 	r->depth = 0;
 	if (plan.exim4_conf != NULL) {
 		/* Debian's Exim reads /etc/exim4/exim4.conf before the
@@ -1844,7 +1847,8 @@ debian_sources(struct reader *r, struct bl_source *conf)
 		return -1;
 	}
 	for (i = plan.npaths; i-- > 0;) {
-		if (bl_source_load(&s, plan.paths[i], 0, r->diags) < 0) {
+		if (bl_source_provider_load(r->cfg->provider, &s,
+					    plan.paths[i], 0, r->diags) < 0) {
 			status = -1;
 			continue;
 		}

@@ -19,14 +19,14 @@
  * directory is the configuration itself: Debian's Exim reads it first.
  * The generated macros are a file like the others: over BL_SOURCE_MAX
  * they stop with an error at the line of update-exim4.conf.conf that
- * went past it.
+ * went past it. Which files there are is asked of the instance's source
+ * provider (source.h): its in-memory texts count as files.
  */
 #include "config.h"
 
 #include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "exim_debian.h"
 #include "util.h"
@@ -180,12 +180,27 @@ by_name(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* regular - is path a regular file, or an in-memory text, for pv? */
 static bool
-regular(const char *path)
+regular(const struct bl_source_provider *pv, const char *path)
 {
-	struct stat st;
+	return bl_source_provider_kind(pv, path) == BL_SOURCE_REGULAR;
+}
 
-	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+/* add_name - names gets name (copied) unless it is there; n: how many */
+static char **
+add_name(char **names, size_t *n, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < *n; i++)
+		if (strcmp(names[i], name) == 0)
+			return names;
+	if ((*n & (*n - 1)) == 0)
+		names = bl_xreallocarray(names, *n ? 2 * *n : 1,
+					 sizeof(*names));
+	names[(*n)++] = bl_xstrdup(name);
+	return names;
 }
 
 static void
@@ -200,7 +215,8 @@ add_path(struct bl_exim_debian *out, char *path)
 }
 
 static void
-split_files(struct bl_exim_debian *out, const char *dir)
+split_files(struct bl_exim_debian *out, const char *dir,
+	    const struct bl_source_provider *pv)
 {
 	static const char *const sections[] = {"main",	"acl",	   "router",
 					       "transport", "retry", "rewrite",
@@ -213,6 +229,8 @@ split_files(struct bl_exim_debian *out, const char *dir)
 		DIR *dp = opendir(sd);
 		struct dirent *e;
 		char **names = NULL;
+		const char *op;
+		size_t j, sl = strlen(sd);
 
 		n = 0;
 		while (dp != NULL && (e = readdir(dp)) != NULL) {
@@ -225,14 +243,21 @@ split_files(struct bl_exim_debian *out, const char *dir)
 		}
 		if (dp != NULL)
 			closedir(dp);
+		/* the in-memory texts of the directory are its files too */
+		for (j = 0; (op = bl_source_provider_path(pv, j)) != NULL;
+		     j++)
+			if (strncmp(op, sd, sl) == 0 && op[sl] == '/' &&
+			    strchr(op + sl + 1, '/') == NULL &&
+			    valid_name(op + sl + 1))
+				names = add_name(names, &n, op + sl + 1);
 		if (n > 0)
 			qsort(names, n, sizeof(*names), by_name);
 		for (k = 0; k < n; k++) {
 			char *f = bl_xasprintf("%s/%s", sd, names[k]);
 			char *rul = bl_xasprintf("%s.rul", f);
 
-			if (regular(f)) {
-				if (regular(rul)) {
+			if (regular(pv, f)) {
+				if (regular(pv, rul)) {
 					add_path(out, rul);
 					rul = NULL;
 				} else {
@@ -250,8 +275,9 @@ split_files(struct bl_exim_debian *out, const char *dir)
 }
 
 int
-bl_exim_debian_plan(const struct bl_source *conf, struct bl_exim_debian *out,
-		    struct bl_diags *diags)
+bl_exim_debian_plan(const struct bl_source *conf,
+		    const struct bl_source_provider *pv,
+		    struct bl_exim_debian *out, struct bl_diags *diags)
 {
 	struct dcs d = {NULL, 0, 0};
 	const char *p = conf->data, *end = conf->data + conf->len, *e;
@@ -321,24 +347,24 @@ bl_exim_debian_plan(const struct bl_source *conf, struct bl_exim_debian *out,
 		}
 	}
 	out->exim4_conf = bl_xasprintf("%s%sexim4.conf", dir, *dir ? "/" : "");
-	if (!regular(out->exim4_conf)) {
+	if (!regular(pv, out->exim4_conf)) {
 		free(out->exim4_conf);
 		out->exim4_conf = NULL;
 	}
 	if (strcmp(dc_get(&d, "dc_use_split_config"), "true") == 0) {
 		out->split = true;
-		split_files(out, dir);
+		split_files(out, dir, pv);
 	} else {
 		char *lm = bl_xasprintf("%s%sexim4.conf.localmacros", dir,
 					*dir ? "/" : "");
 		char *tp = bl_xasprintf("%s%sexim4.conf.template", dir,
 					*dir ? "/" : "");
 
-		if (regular(lm))
+		if (regular(pv, lm))
 			add_path(out, lm);
 		else
 			free(lm);
-		if (regular(tp))
+		if (regular(pv, tp))
 			add_path(out, tp);
 		else
 			free(tp);

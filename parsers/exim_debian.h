@@ -20,9 +20,11 @@ struct bl_exim_debian {
 };
 
 /* bl_exim_debian_plan - read update-exim4.conf.conf (conf) and list what
- * update-exim4.conf would put together */
-int bl_exim_debian_plan(const struct bl_source *conf, struct bl_exim_debian *out,
-			struct bl_diags *diags);
+ * update-exim4.conf would put together, the files as pv has them (NULL:
+ * the file system) */
+int bl_exim_debian_plan(const struct bl_source *conf,
+			const struct bl_source_provider *pv,
+			struct bl_exim_debian *out, struct bl_diags *diags);
 void bl_exim_debian_finish(struct bl_exim_debian *p);
 
 #endif

@@ -86,10 +86,6 @@ extern const struct bl_parser bl_parser_postfix;
 extern const struct bl_parser bl_parser_exim;
 extern const struct bl_parser bl_parser_sendmail;
 
-/* bl_sendmail_cf_dir - the sendmail-cf tree (m4/cf.m4, ostype/, ...) that
- * OSTYPE, DOMAIN and HACK read from; NULL: found from the .mc's include
- * of cf.m4, else /usr/share/sendmail/cf */
-void bl_sendmail_set_cf_dir(const char *dir);
 /* Every dialect, NULL-terminated. */
 extern const struct bl_parser *const bl_parsers[];
 

@@ -12,48 +12,52 @@
 
 /* Text whose every byte knows its source and offset (src NULL: made up,
  * e.g. by a built-in default). */
-struct sm_text {
+struct bl_sendmail_text {
 	struct bl_buf b;
 	const struct bl_source **src;
 	size_t *off;
 	size_t cap;
 };
 
-void sm_text_init(struct sm_text *t);
-void sm_text_finish(struct sm_text *t);
-void sm_text_reset(struct sm_text *t);
-void sm_text_add(struct sm_text *t, const char *s, size_t n,
-		 const struct bl_source *src, size_t off);
-/* sm_text_append - append [from, from+n) of another text, provenance too */
-void sm_text_append(struct sm_text *t, const struct sm_text *o, size_t from,
-		    size_t n);
+void bl_sendmail_text_init(struct bl_sendmail_text *t);
+void bl_sendmail_text_finish(struct bl_sendmail_text *t);
+void bl_sendmail_text_reset(struct bl_sendmail_text *t);
+void bl_sendmail_text_add(struct bl_sendmail_text *t, const char *s, size_t n,
+			  const struct bl_source *src, size_t off);
+/* bl_sendmail_text_append - append [from, from+n) of another text, provenance
+ * too */
+void bl_sendmail_text_append(struct bl_sendmail_text *t,
+			     const struct bl_sendmail_text *o, size_t from,
+			     size_t n);
 
 /*
- * sm_setting - a setting whose raw value is text[v0, v1) and whose key is
- * text[k0, k1); spans and the raw->source map come from the provenance
- * (only bytes of one source map). key is stored as given.
+ * bl_sendmail_setting - a setting whose raw value is text[v0, v1) and whose key
+ * is text[k0, k1); spans and the raw->source map come from the provenance (only
+ * bytes of one source map). key is stored as given.
  */
-struct bl_setting *sm_setting(struct bl_config *cfg, const char *key,
-			      const struct sm_text *t, size_t k0, size_t k1,
-			      size_t v0, size_t v1);
+struct bl_setting *bl_sendmail_setting(struct bl_config *cfg, const char *key,
+				       const struct bl_sendmail_text *t,
+				       size_t k0, size_t k1, size_t v0,
+				       size_t v1);
 
 /*
- * sm_cf_read - read sendmail.cf lines from t (folded lines: a line starting
- * with a blank continues the previous one, newline kept). Adds settings
- * "SmtpGreetingMessage", "HeloName" (option names matched as sendmail
- * does: case-insensitive, unique prefixes), "Dj", "DZ", "Dw" and "Dm"; a later one
- * shadows an earlier one.
+ * bl_sendmail_cf_read - read sendmail.cf lines from t (folded lines: a line
+ * starting with a blank continues the previous one, newline kept). Adds
+ * settings "SmtpGreetingMessage", "HeloName" (option names matched as sendmail
+ * does: case-insensitive, unique prefixes), "Dj", "DZ", "Dw" and "Dm"; a later
+ * one shadows an earlier one.
  */
-void sm_cf_read(struct bl_config *cfg, const struct sm_text *t,
-		struct bl_diags *diags);
+void bl_sendmail_cf_read(struct bl_config *cfg,
+			 const struct bl_sendmail_text *t,
+			 struct bl_diags *diags);
 
-/* sm_parse_cf - a sendmail.cf file */
-int sm_parse_cf(struct bl_config *cfg, struct bl_source *src,
-		struct bl_diags *diags);
-/* sm_looks_like_cf - does the content look like a sendmail.cf? */
-bool sm_looks_like_cf(const struct bl_source *src);
+/* bl_sendmail_parse_cf - a sendmail.cf file */
+int bl_sendmail_parse_cf(struct bl_config *cfg, struct bl_source *src,
+			 struct bl_diags *diags);
+/* bl_sendmail_looks_like_cf - does the content look like a sendmail.cf? */
+bool bl_sendmail_looks_like_cf(const struct bl_source *src);
 
-/* sm_shadow - s replaces the earlier live setting of the same key */
-void sm_shadow(struct bl_config *cfg, struct bl_setting *s);
+/* bl_sendmail_shadow - s replaces the earlier live setting of the same key */
+void bl_sendmail_shadow(struct bl_config *cfg, struct bl_setting *s);
 
 #endif

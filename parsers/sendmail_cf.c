@@ -25,14 +25,14 @@
 #include "util.h"
 
 void
-sm_text_init(struct sm_text *t)
+bl_sendmail_text_init(struct bl_sendmail_text *t)
 {
 	memset(t, 0, sizeof(*t));
 	bl_buf_init(&t->b);
 }
 
 void
-sm_text_finish(struct sm_text *t)
+bl_sendmail_text_finish(struct bl_sendmail_text *t)
 {
 	bl_buf_finish(&t->b);
 	free(t->src);
@@ -41,7 +41,7 @@ sm_text_finish(struct sm_text *t)
 }
 
 void
-sm_text_reset(struct sm_text *t)
+bl_sendmail_text_reset(struct bl_sendmail_text *t)
 {
 	t->b.len = 0;
 	if (t->b.data != NULL)
@@ -49,7 +49,7 @@ sm_text_reset(struct sm_text *t)
 }
 
 static void
-reserve(struct sm_text *t, size_t n)
+reserve(struct bl_sendmail_text *t, size_t n)
 {
 	size_t need = t->b.len + n + 1;
 
@@ -62,8 +62,8 @@ reserve(struct sm_text *t, size_t n)
 }
 
 void
-sm_text_add(struct sm_text *t, const char *s, size_t n,
-	    const struct bl_source *src, size_t off)
+bl_sendmail_text_add(struct bl_sendmail_text *t, const char *s, size_t n,
+		     const struct bl_source *src, size_t off)
 {
 	size_t i;
 
@@ -76,8 +76,8 @@ sm_text_add(struct sm_text *t, const char *s, size_t n,
 }
 
 void
-sm_text_append(struct sm_text *t, const struct sm_text *o, size_t from,
-	       size_t n)
+bl_sendmail_text_append(struct bl_sendmail_text *t,
+			const struct bl_sendmail_text *o, size_t from, size_t n)
 {
 	if (n == 0)
 		return;
@@ -88,8 +88,9 @@ sm_text_append(struct sm_text *t, const struct sm_text *o, size_t from,
 }
 
 struct bl_setting *
-sm_setting(struct bl_config *cfg, const char *key, const struct sm_text *t,
-	   size_t k0, size_t k1, size_t v0, size_t v1)
+bl_sendmail_setting(struct bl_config *cfg, const char *key,
+		    const struct bl_sendmail_text *t, size_t k0, size_t k1,
+		    size_t v0, size_t v1)
 {
 	struct bl_setting *s = bl_config_add_setting(cfg);
 	const struct bl_source *src = k1 > k0 ? t->src[k0] : NULL;
@@ -161,9 +162,9 @@ sm_setting(struct bl_config *cfg, const char *key, const struct sm_text *t,
 	return s;
 }
 
-/* sm_shadow - s replaces the earlier live setting of the same key */
+/* bl_sendmail_shadow - s replaces the earlier live setting of the same key */
 void
-sm_shadow(struct bl_config *cfg, struct bl_setting *s)
+bl_sendmail_shadow(struct bl_config *cfg, struct bl_setting *s)
 {
 	size_t i;
 
@@ -233,7 +234,8 @@ macro_name(const char *d, size_t a, size_t e, size_t *v)
 
 /* cf_line - the setting of one logical line t[a, e), if it is ours */
 static void
-cf_line(struct bl_config *cfg, const struct sm_text *t, size_t a, size_t e)
+cf_line(struct bl_config *cfg, const struct bl_sendmail_text *t, size_t a,
+	size_t e)
 {
 	const char *d = t->b.data;
 	struct bl_setting *s;
@@ -243,8 +245,8 @@ cf_line(struct bl_config *cfg, const struct sm_text *t, size_t a, size_t e)
 	if (d[a] == 'D') {
 		name = macro_name(d, a, e, &v);
 		if (name != NULL) {
-			s = sm_setting(cfg, name, t, a, v, v, e);
-			sm_shadow(cfg, s);
+			s = bl_sendmail_setting(cfg, name, t, a, v, v, e);
+			bl_sendmail_shadow(cfg, s);
 		}
 		return;
 	}
@@ -265,28 +267,29 @@ cf_line(struct bl_config *cfg, const struct sm_text *t, size_t a, size_t e)
 		if (v < e && d[v] == '=')
 			for (v++; v < e && d[v] == ' '; v++)
 				;
-		s = sm_setting(cfg, name, t, k, k1, v, e);
+		s = bl_sendmail_setting(cfg, name, t, k, k1, v, e);
 	}
-	sm_shadow(cfg, s);
+	bl_sendmail_shadow(cfg, s);
 }
 
-/* What lines are read from: an sm_text (an .mc's LOCAL_CONFIG, with its
- * provenance) or a file's bytes. */
+/* What lines are read from: a bl_sendmail_text (an .mc's LOCAL_CONFIG,
+ * with its provenance) or a file's bytes. */
 struct cf_input {
 	const char *d;
 	size_t n;
-	const struct sm_text *t;     /* NULL: the bytes of src */
+	const struct bl_sendmail_text *t; /* NULL: the bytes of src */
 	const struct bl_source *src;
 };
 
 /* cf_add - in[x, x + len) at the end of line, provenance kept */
 static void
-cf_add(struct sm_text *line, const struct cf_input *in, size_t x, size_t len)
+cf_add(struct bl_sendmail_text *line, const struct cf_input *in, size_t x,
+       size_t len)
 {
 	if (in->t != NULL)
-		sm_text_append(line, in->t, x, len);
+		bl_sendmail_text_append(line, in->t, x, len);
 	else
-		sm_text_add(line, in->d + x, len, in->src, x);
+		bl_sendmail_text_add(line, in->d + x, len, in->src, x);
 }
 
 /*
@@ -327,16 +330,16 @@ cf_read(struct bl_config *cfg, const struct cf_input *in,
 	struct bl_diags *diags)
 {
 	const char *d = in->d;
-	struct sm_text line;
+	struct bl_sendmail_text line;
 	size_t a = 0, p, q, e, room;
 	bool ours, cut;
 	int status = 0;
 
-	sm_text_init(&line);
+	bl_sendmail_text_init(&line);
 	while (a < in->n) {
 		ours = d[a] == 'D' || d[a] == 'O';
 		cut = false;
-		sm_text_reset(&line);
+		bl_sendmail_text_reset(&line);
 		for (p = a;;) {
 			/* one physical line [p, q), its newline at q */
 			const char *nl = memchr(d + p, '\n', in->n - p);
@@ -373,14 +376,14 @@ cf_read(struct bl_config *cfg, const struct cf_input *in,
 		}
 		a = q < in->n ? q + 1 : in->n;
 	}
-	sm_text_finish(&line);
+	bl_sendmail_text_finish(&line);
 	return status;
 }
 
-/* sm_cf_read - the settings of sendmail.cf lines in t */
+/* bl_sendmail_cf_read - the settings of sendmail.cf lines in t */
 void
-sm_cf_read(struct bl_config *cfg, const struct sm_text *t,
-	   struct bl_diags *diags)
+bl_sendmail_cf_read(struct bl_config *cfg, const struct bl_sendmail_text *t,
+		    struct bl_diags *diags)
 {
 	struct cf_input in;
 
@@ -391,10 +394,10 @@ sm_cf_read(struct bl_config *cfg, const struct sm_text *t,
 	(void)cf_read(cfg, &in, diags);
 }
 
-/* sm_parse_cf - a sendmail.cf file */
+/* bl_sendmail_parse_cf - a sendmail.cf file */
 int
-sm_parse_cf(struct bl_config *cfg, struct bl_source *src,
-	    struct bl_diags *diags)
+bl_sendmail_parse_cf(struct bl_config *cfg, struct bl_source *src,
+		     struct bl_diags *diags)
 {
 	struct cf_input in;
 
@@ -410,7 +413,7 @@ sm_parse_cf(struct bl_config *cfg, struct bl_source *src,
 /* A sendmail.cf by its content: a version line and option or macro lines
  * and rule sets. */
 bool
-sm_looks_like_cf(const struct bl_source *src)
+bl_sendmail_looks_like_cf(const struct bl_source *src)
 {
 	const char *d = src->data;
 

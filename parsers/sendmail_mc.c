@@ -13,7 +13,9 @@
  * defines the default greeting; OSTYPE, DOMAIN and HACK read their file
  * from the sendmail-cf tree when there is one; LOCAL_CONFIG text is read
  * as sendmail.cf lines. An .mc that never includes cf.m4 is read as
- * "m4 cf.m4 FILE.mc" reads it, cf.m4 first.
+ * "m4 cf.m4 FILE.mc" reads it, cf.m4 first. Included files and the tree's
+ * are read through the instance's source provider (source.h), the tree
+ * from cfg->sendmail_cf_dir when it is set (--sendmail-cf).
  *
  * The options are written by proto.m4 at the end of input (m4wrap), so the
  * last definition anywhere wins and its value is expanded again then: the
@@ -40,15 +42,12 @@
  */
 #include "config.h"
 
-#include <errno.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "parser.h"
 #include "resolve.h"
@@ -68,14 +67,6 @@
 #define ARGS_KEEP 16	/* argument slots kept from one call to the next */
 #define ARG_KEEP 1024	/* ... holding at most this much memory each */
 #define SPARE_KEEP 4096 /* texts kept for reuse hold at most this much */
-
-static const char *cf_dir_opt;
-
-void
-bl_sendmail_set_cf_dir(const char *dir)
-{
-	cf_dir_opt = dir;
-}
 
 /* The cf variables that make a greeting or a name. */
 static const char *const watched[] = {"confSMTP_LOGIN_MSG", "confDOMAIN_NAME",
@@ -254,7 +245,8 @@ mt_append(struct mtext *t, const struct mtext *o, size_t from, size_t n)
 
 /* mt_to_sm - append o[from, from + n) to a per-byte text */
 static void
-mt_to_sm(struct sm_text *out, const struct mtext *o, size_t from, size_t n)
+mt_to_sm(struct bl_sendmail_text *out, const struct mtext *o, size_t from,
+	 size_t n)
 {
 	size_t end = from + n, k, stop;
 
@@ -266,8 +258,9 @@ mt_to_sm(struct sm_text *out, const struct mtext *o, size_t from, size_t n)
 		stop = k + 1 < o->nr ? o->r[k + 1].at : o->len;
 		if (stop > end)
 			stop = end;
-		sm_text_add(out, o->s + from, stop - from, r->src,
-			    r->src != NULL ? r->off + (from - r->at) : 0);
+		bl_sendmail_text_add(out, o->s + from, stop - from, r->src,
+				     r->src != NULL ? r->off + (from - r->at)
+						    : 0);
 		from = stop;
 	}
 }
@@ -1982,7 +1975,7 @@ builtin_ostype(struct m4 *m, const char *name)
 static void
 load_cf(struct m4 *m, const char *path)
 {
-	struct stat st;
+	enum bl_source_kind k;
 	char *dir = path ? bl_xstrdup(path) : NULL, *s;
 	struct def *d;
 	size_t i;
@@ -1997,8 +1990,8 @@ load_cf(struct m4 *m, const char *path)
 	freeze_str(m, &d->body, cfhead_greeting);
 	d->from_cf_tree = true;
 	set_top(m, slot(m, "confSMTP_LOGIN_MSG", 18), d);
-	if (cf_dir_opt != NULL) {
-		m->cf_dir = bl_xstrdup(cf_dir_opt);
+	if (m->cfg->sendmail_cf_dir != NULL) {
+		m->cf_dir = bl_xstrdup(m->cfg->sendmail_cf_dir);
 		free(dir);
 		return;
 	}
@@ -2010,13 +2003,16 @@ load_cf(struct m4 *m, const char *path)
 		if (s != NULL)
 			*s = '\0';
 	}
-	if (path != NULL && s != NULL && stat(dir, &st) == 0 &&
-	    S_ISDIR(st.st_mode)) {
+	if (path != NULL && s != NULL &&
+	    bl_source_provider_kind(m->cfg->provider, dir) ==
+		BL_SOURCE_DIRECTORY) {
 		m->cf_dir = dir;
 		return;
 	}
 	free(dir);
-	if (stat("/usr/share/sendmail/cf/ostype", &st) == 0)
+	k = bl_source_provider_kind(m->cfg->provider,
+				    "/usr/share/sendmail/cf/ostype");
+	if (k != BL_SOURCE_ABSENT && k != BL_SOURCE_UNKNOWN)
 		m->cf_dir = bl_xstrdup("/usr/share/sendmail/cf");
 }
 
@@ -2282,12 +2278,14 @@ do_include(struct m4 *m, const char *path, bool silent, bool cf_tree)
 		return;
 	}
 	bl_diags_init(&quiet);
-	if (bl_source_load(&s, full, 0, &quiet) < 0) {
+	if (bl_source_provider_load(m->cfg->provider, &s, full, 0, &quiet) <
+	    0) {
 		/* a file of the tree that is not there: the tree's business */
 		in_tree = cf_tree && m->depth > 0 &&
 			  m->stack[m->depth - 1].from_cf_tree;
 		if (!silent && !in_tree && path[0] == '/' && !cf_tree &&
-		    access(full, F_OK) != 0 && errno == ENOENT) {
+		    bl_source_provider_kind(m->cfg->provider, full) ==
+			BL_SOURCE_ABSENT) {
 			/* the server's file, not in the repository: what it
 			 * defines is unknown, not an error */
 			unsigned line = 0, col = 0;
@@ -2694,7 +2692,7 @@ static void
 generated(struct m4 *m, const char *name, const struct def *d,
 	  const struct mtext *v)
 {
-	struct sm_text all;
+	struct bl_sendmail_text all;
 	struct bl_setting *s;
 	size_t i, n = v->len, nk = d->name != NULL ? d->name->t.len : 0;
 
@@ -2707,13 +2705,13 @@ generated(struct m4 *m, const char *name, const struct def *d,
 			n = i;
 			break;
 		}
-	sm_text_init(&all);
+	bl_sendmail_text_init(&all);
 	if (nk > 0)
 		mt_to_sm(&all, &d->name->t, 0, nk);
 	mt_to_sm(&all, v, 0, n);
 	if (nk == 0)
-		sm_text_add(&all, "", 0, NULL, 0);
-	s = sm_setting(m->cfg, name, &all, 0, nk, nk, all.b.len);
+		bl_sendmail_text_add(&all, "", 0, NULL, 0);
+	s = bl_sendmail_setting(m->cfg, name, &all, 0, nk, nk, all.b.len);
 	if (nk == 0 && d->src == NULL) {
 		/* cfhead.m4's or a built-in default */
 		s->is_default = true;
@@ -2721,21 +2719,21 @@ generated(struct m4 *m, const char *name, const struct def *d,
 	}
 	/* made before an include that is not here: it may replace it */
 	s->unread = m->unread && d->seq <= m->unread_seq;
-	sm_shadow(m->cfg, s);
-	sm_text_finish(&all);
+	bl_sendmail_shadow(m->cfg, s);
+	bl_sendmail_text_finish(&all);
 }
 
 /* cf_chunk - the lines [from, to) of lc to the cf reader, through t
  * (kept from one piece to the next) */
 static void
-cf_chunk(struct m4 *m, const struct mtext *lc, struct sm_text *t,
+cf_chunk(struct m4 *m, const struct mtext *lc, struct bl_sendmail_text *t,
 	 size_t from, size_t to)
 {
 	if (to <= from)
 		return;
-	sm_text_reset(t);
+	bl_sendmail_text_reset(t);
 	mt_to_sm(t, lc, from, to - from);
-	sm_cf_read(m->cfg, t, m->diags);
+	bl_sendmail_cf_read(m->cfg, t, m->diags);
 }
 
 /* read_cf_text - lc's text from a on as sendmail.cf lines (LOCAL_CONFIG's,
@@ -2748,12 +2746,12 @@ read_cf_text(struct m4 *m, const struct mtext *lc, size_t a, const char *what)
 	const char *d = mt_str(lc), *q;
 	size_t n = lc->len, e, c0 = a, off;
 	const struct bl_source *src;
-	struct sm_text t;
+	struct bl_sendmail_text t;
 
-	sm_text_init(&t);
+	bl_sendmail_text_init(&t);
 	while (a < n) {
-		/* a logical line as sm_cf_read finds it: this one and those
-		 * starting with a blank */
+		/* a logical line as bl_sendmail_cf_read finds it: this one and
+		 * those starting with a blank */
 		for (e = a;; e++) {
 			q = memchr(d + e, '\n', n - e);
 			e = q != NULL ? (size_t)(q - d) : n;
@@ -2777,7 +2775,7 @@ read_cf_text(struct m4 *m, const struct mtext *lc, size_t a, const char *what)
 		a = e;
 	}
 	cf_chunk(m, lc, &t, c0, n);
-	sm_text_finish(&t);
+	bl_sendmail_text_finish(&t);
 }
 
 /*
@@ -2797,10 +2795,10 @@ cf_version(struct m4 *m)
 	size_t from = m->body.len;
 	int32_t divert = m->divert;
 	struct bl_setting *s;
-	struct sm_text t;
-	struct stat st;
+	struct bl_sendmail_text t;
 
-	if (path != NULL && stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
+	if (path != NULL && bl_source_provider_kind(m->cfg->provider, path) ==
+				BL_SOURCE_REGULAR) {
 		m->divert = 0;
 		m->call_name = "include";
 		do_include(m, path, true, true);
@@ -2814,14 +2812,14 @@ cf_version(struct m4 *m)
 	free(path);
 	if (before == NULL || bl_config_lookup(m->cfg, "DZ") != before)
 		return;
-	sm_text_init(&t);
-	sm_text_add(&t, "<cf_version>", 12, NULL, 0);
-	s = sm_setting(m->cfg, "DZ", &t, 0, 0, 0, t.b.len);
+	bl_sendmail_text_init(&t);
+	bl_sendmail_text_add(&t, "<cf_version>", 12, NULL, 0);
+	s = bl_sendmail_setting(m->cfg, "DZ", &t, 0, 0, 0, t.b.len);
 	s->is_default = true;
 	s->placeholder = true;
 	s->src = NULL;
-	sm_shadow(m->cfg, s);
-	sm_text_finish(&t);
+	bl_sendmail_shadow(m->cfg, s);
+	bl_sendmail_text_finish(&t);
 }
 
 /* Does the .mc include cf.m4 itself (Debian's style)? */
@@ -2954,8 +2952,8 @@ parse(struct bl_config *cfg, struct bl_source *src, enum bl_file_role role,
       struct bl_diags *diags)
 {
 	if (role == BL_ROLE_SENDMAIL_CF ||
-	    (role != BL_ROLE_SENDMAIL_MC && sm_looks_like_cf(src)))
-		return sm_parse_cf(cfg, src, diags);
+	    (role != BL_ROLE_SENDMAIL_MC && bl_sendmail_looks_like_cf(src)))
+		return bl_sendmail_parse_cf(cfg, src, diags);
 	return parse_mc(cfg, src, diags);
 }
 
@@ -2974,7 +2972,7 @@ classify(const char *base)
 static enum bl_file_role
 detect(const struct bl_source *src)
 {
-	if (sm_looks_like_cf(src))
+	if (bl_sendmail_looks_like_cf(src))
 		return BL_ROLE_SENDMAIL_CF;
 	if (strstr(src->data, "OSTYPE(") != NULL ||
 	    strstr(src->data, "define(`conf") != NULL ||

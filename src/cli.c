@@ -980,7 +980,7 @@ bl_cli_main(int argc, char **argv)
 			o.load.stdin_filename = optarg;
 			break;
 		case 'M':
-			bl_sendmail_set_cf_dir(optarg);
+			o.load.sendmail_cf_dir = optarg;
 			break;
 		case 'R': {
 			struct stat st;

@@ -682,6 +682,7 @@ bl_plan_build(struct bl_config **out, struct bl_plan *p, size_t i,
 
 	*out = NULL;
 	cfg = bl_config_new(pd->parser->name, pd->name);
+	cfg->sendmail_cf_dir = o->sendmail_cf_dir;
 	if (o->root != NULL)
 		root = o->root;
 	if (root != NULL)

@@ -13,6 +13,7 @@ struct bl_load_opts {
 	size_t max_size;            /* 0: BL_SOURCE_MAX */
 	bool no_templates;          /* --no-templates: skip them, unread */
 	const char *root; /* --root: absolute includes are read under it */
+	const char *sendmail_cf_dir; /* --sendmail-cf (NULL: found) */
 };
 
 /*

@@ -171,6 +171,13 @@ struct bl_config {
 	const char *hostname_file;
 	/* --root or root =: absolute include paths are read under it */
 	const char *root;
+	/* where includes are read (source.h; borrowed, outlives the
+	 * instance): NULL, the file system */
+	const struct bl_source_provider *provider;
+	/* --sendmail-cf: the sendmail-cf tree OSTYPE, DOMAIN, HACK and
+	 * version.m4 are read from (borrowed); NULL: found from the .mc's
+	 * include of cf.m4, else /usr/share/sendmail/cf */
+	const char *sendmail_cf_dir;
 	/* The first include that is not here (an absolute path missing in
 	 * the repository): what it sets is unknown, the run unverified. */
 	const char *unread_path;

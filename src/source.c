@@ -6,6 +6,10 @@
  * be: directories, files over the size cap, binary data (a NUL byte). Each
  * refusal is an error diagnostic naming the file and, where it helps, the
  * line.
+ *
+ * The source provider (source.h) puts an overlay of in-memory texts in front
+ * of the file system; it owns copies of its paths and texts, and readers
+ * only look things up in it.
  */
 #include "config.h"
 
@@ -178,6 +182,18 @@ bl_source_exclusive_at(const struct bl_source *a, size_t off_a,
 	return bl_source_exclusive(a, la, b, lb);
 }
 
+/* checked - 0, or -1 and *out freed when it is binary data */
+static int
+checked(struct bl_source **out, struct bl_diags *diags)
+{
+	if (bl_source_check_text(*out, diags) < 0) {
+		bl_source_free(*out);
+		*out = NULL;
+		return -1;
+	}
+	return 0;
+}
+
 /* bl_source_load - read and check a file (see source.h) */
 int
 bl_source_load(struct bl_source **out, const char *path, size_t cap,
@@ -255,13 +271,7 @@ bl_source_load(struct bl_source **out, const char *path, size_t cap,
 	(*out)->len = b.len;
 	(*out)->data = bl_buf_steal(&b);
 	build_line_map(*out);
-
-	if (bl_source_check_text(*out, diags) < 0) {
-		bl_source_free(*out);
-		*out = NULL;
-		return -1;
-	}
-	return 0;
+	return checked(out, diags);
 fail:
 	bl_buf_finish(&b);
 	if (fd >= 0)
@@ -307,4 +317,140 @@ bl_source_line(const struct bl_source *src, unsigned line, size_t *len)
 		end--;
 	*len = end - start;
 	return src->data + start;
+}
+
+/* One overlay entry: a path and the text it reads as. */
+struct overlay {
+	char *path;
+	char *data;
+	size_t len;
+};
+
+struct bl_source_provider {
+	struct overlay *v;
+	size_t n;
+};
+
+/* bl_source_provider_new - an empty overlay (caller frees) */
+struct bl_source_provider *
+bl_source_provider_new(void)
+{
+	return bl_xcalloc(1, sizeof(struct bl_source_provider));
+}
+
+/* bl_source_provider_free - free p and its texts; NULL is fine */
+void
+bl_source_provider_free(struct bl_source_provider *p)
+{
+	size_t i;
+
+	if (p == NULL)
+		return;
+	for (i = 0; i < p->n; i++) {
+		free(p->v[i].path);
+		free(p->v[i].data);
+	}
+	free(p->v);
+	free(p);
+}
+
+/* find - the overlay entry for path, or NULL (borrowed) */
+static const struct overlay *
+find(const struct bl_source_provider *p, const char *path)
+{
+	size_t i;
+
+	if (p == NULL)
+		return NULL;
+	for (i = 0; i < p->n; i++)
+		if (strcmp(p->v[i].path, path) == 0)
+			return &p->v[i];
+	return NULL;
+}
+
+/* bl_source_provider_add - path reads as data (see source.h) */
+void
+bl_source_provider_add(struct bl_source_provider *p, const char *path,
+		       const char *data, size_t len)
+{
+	struct overlay *o = (struct overlay *)find(p, path);
+
+	if (o == NULL) {
+		p->v = bl_xreallocarray(p->v, p->n + 1, sizeof(*p->v));
+		o = &p->v[p->n++];
+		o->path = bl_xstrdup(path);
+	} else {
+		free(o->data);
+	}
+	o->data = bl_xstrndup(data, len);
+	o->len = len;
+}
+
+/* bl_source_provider_load - an overlay entry, else the file (source.h) */
+int
+bl_source_provider_load(const struct bl_source_provider *p,
+			struct bl_source **out, const char *path, size_t cap,
+			struct bl_diags *diags)
+{
+	const struct overlay *o = find(p, path);
+
+	if (o == NULL)
+		return bl_source_load(out, path, cap, diags);
+	*out = NULL;
+	if (cap == 0)
+		cap = BL_SOURCE_MAX;
+	if (o->len > cap) {
+		bl_diags_add(diags, BL_LEVEL_ERROR, path, 0, 0,
+			     "file is %lld bytes, over the %zu byte limit for "
+			     "a configuration file",
+			     (long long)o->len, cap);
+		return -1;
+	}
+	*out = bl_source_from_mem(path, o->data, o->len);
+	return checked(out, diags);
+}
+
+/* bl_source_provider_path - the i-th entry's path (see source.h) */
+const char *
+bl_source_provider_path(const struct bl_source_provider *p, size_t i)
+{
+	return p != NULL && i < p->n ? p->v[i].path : NULL;
+}
+
+/* overlay_dir - does an overlay entry lie under the directory path? */
+static bool
+overlay_dir(const struct bl_source_provider *p, const char *path)
+{
+	size_t i, n = strlen(path);
+
+	if (p == NULL)
+		return false;
+	while (n > 1 && path[n - 1] == '/')
+		n--;
+	for (i = 0; i < p->n; i++)
+		if (strncmp(p->v[i].path, path, n) == 0 &&
+		    p->v[i].path[n] == '/')
+			return true;
+	return false;
+}
+
+/* bl_source_provider_kind - what path is (see source.h) */
+enum bl_source_kind
+bl_source_provider_kind(const struct bl_source_provider *p, const char *path)
+{
+	struct stat st;
+
+	if (find(p, path) != NULL)
+		return BL_SOURCE_REGULAR;
+	if (stat(path, &st) != 0) {
+		if (errno == ENOENT)
+			return overlay_dir(p, path) ? BL_SOURCE_DIRECTORY
+						    : BL_SOURCE_ABSENT;
+		return BL_SOURCE_UNKNOWN;
+	}
+	if (S_ISREG(st.st_mode))
+		return BL_SOURCE_REGULAR;
+	if (S_ISDIR(st.st_mode))
+		return BL_SOURCE_DIRECTORY;
+	return BL_SOURCE_SPECIAL;
 }

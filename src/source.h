@@ -54,6 +54,53 @@ int bl_source_load(struct bl_source **out, const char *path, size_t cap,
  * binary data, else 0 */
 int bl_source_check_text(const struct bl_source *src, struct bl_diags *diags);
 
+/*
+ * The source provider: where a reader gets the files an instance includes
+ * (Exim .include, the Debian split tree's files, m4 include() and the
+ * sendmail-cf tree's files). It serves an in-memory text (an overlay entry)
+ * in place of the file of the same path, else reads the file system as
+ * bl_source_load does. Paths are matched exactly as the reader would open
+ * them: after bl_config_path's --root mapping and the reader's joining of
+ * a relative name to its directory, that is, the path of the source it
+ * makes. NULL stands for the plain file system. A provider is not changed
+ * once readers use it, so any number of instances may read through it at
+ * once (nothing is global).
+ */
+struct bl_source_provider;
+
+/* What a path is, for a reader that must know before it reads. */
+enum bl_source_kind {
+	BL_SOURCE_ABSENT,  /* no such file (ENOENT) */
+	BL_SOURCE_UNKNOWN, /* stat() fails otherwise (EACCES, ENOTDIR, ...) */
+	BL_SOURCE_REGULAR, /* a regular file, or an overlay entry */
+	BL_SOURCE_DIRECTORY, /* a directory, or the prefix of an entry */
+	BL_SOURCE_SPECIAL, /* a FIFO, a device, a socket */
+};
+
+/* bl_source_provider_new - a provider with no overlay entries (caller
+ * frees) */
+struct bl_source_provider *bl_source_provider_new(void);
+void bl_source_provider_free(struct bl_source_provider *p);
+/* bl_source_provider_add - path reads as data[0, len) (copied); a second
+ * entry for a path replaces the first */
+void bl_source_provider_add(struct bl_source_provider *p, const char *path,
+			    const char *data, size_t len);
+/*
+ * bl_source_provider_load - bl_source_load through p (NULL: the file
+ * system): an overlay entry gets the same size cap and text check as a
+ * file, with the same messages
+ */
+int bl_source_provider_load(const struct bl_source_provider *p,
+			    struct bl_source **out, const char *path,
+			    size_t cap, struct bl_diags *diags);
+/* bl_source_provider_path - the path of the i-th overlay entry, NULL past
+ * the last (borrowed; for readers that list a directory) */
+const char *bl_source_provider_path(const struct bl_source_provider *p,
+				    size_t i);
+/* bl_source_provider_kind - what path is, through p (NULL: stat()) */
+enum bl_source_kind bl_source_provider_kind(const struct bl_source_provider *p,
+					    const char *path);
+
 /* bl_source_from_mem - a source holding a copy of data (caller frees) */
 struct bl_source *bl_source_from_mem(const char *path, const char *data,
 				     size_t len);

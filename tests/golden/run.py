@@ -13,10 +13,23 @@ their real names, and:
                     checkstyle, github: for cases whose name starts with
                     "rule-" and ends with "-fires", and for cases holding
                     a file named "formats"
+  needs             optional: the unpacked components the case reads, one
+                    per line ("sendmail-cf"; "#" starts a comment): the
+                    packages tests/setup-components.sh unpacks under
+                    tests/.cache/pkgs/<name>/ (present when its .unpacked
+                    stamp is). Without one the case is skipped (exit 77,
+                    which meson counts as a skip), except in CI (CI=true),
+                    where a missing component is a failure. An unknown
+                    name is a failure everywhere.
 SARIF's absolute repository root (originalUriBaseIds) is replaced by
 "file:///REPO/" so the expectation holds on any machine.
 The command runs with the case directory as working directory, so paths in
 the output are relative to it.
+
+BANNERLINT_CACHE_DIR is where the runner looks for the components (default
+tests/.cache, as for tests/setup-components.sh). The cases themselves read
+tests/.cache, since their expectations name it: point the variable at an
+empty directory to see what runs without the components.
 
 BANNERLINT_WRAPPER (word-split) goes in front of every bannerlint command,
 e.g. 'valgrind --error-exitcode=99 --leak-check=full --quiet' (what
@@ -27,7 +40,8 @@ a failure of the case of its own, and the report is not compared.
   run.py --bannerlint BIN CASE_DIR...      compare
   BANNERLINT_REGEN=1 run.py ...            rewrite the expectations (review
                                            the diff before committing)
-Prints TAP-like lines and a final "N passed, N failed"; exit 1 on failure.
+Prints TAP-like lines and a final "N passed, N failed[, N skipped]"; exit 1
+on failure, 77 when every case was skipped.
 """
 import argparse
 import difflib
@@ -59,6 +73,42 @@ def run(binary, case, args):
 
 
 FORMATS = ["json", "gcc", "sarif", "checkstyle", "github"]
+
+# What tests/setup-components.sh unpacks (its UNPACK_DEBS): keep in sync.
+COMPONENTS = ["postfix", "exim4-daemon-light", "exim4-base", "exim4-config",
+              "sendmail-cf"]
+SKIP = 77
+
+
+def cache_dir():
+    here = os.path.dirname(os.path.abspath(__file__))
+    return os.environ.get("BANNERLINT_CACHE_DIR") or \
+        os.path.join(here, "..", ".cache")
+
+
+def in_ci():
+    return os.environ.get("CI", "").lower() in ("true", "1")
+
+
+def needs(case):
+    """The components the case names in its needs file, and the unknown
+    names there."""
+    path = os.path.join(case, "needs")
+    if not os.path.exists(path):
+        return [], []
+    with open(path) as f:
+        names = [l.split("#", 1)[0].strip() for l in f]
+    names = [n for n in names if n != ""]
+    return ([n for n in names if n in COMPONENTS],
+            [n for n in names if n not in COMPONENTS])
+
+
+def missing_components(case):
+    """(unknown names, components that are not unpacked) of a case"""
+    known, unknown = needs(case)
+    cache = cache_dir()
+    return unknown, [n for n in known if not os.path.exists(
+        os.path.join(cache, "pkgs", n, ".unpacked"))]
 
 
 def outputs(binary, case):
@@ -93,8 +143,29 @@ def main():
     ap.add_argument("cases", nargs="+")
     a = ap.parse_args()
     regen = os.environ.get("BANNERLINT_REGEN") == "1"
-    passed = failed = n = 0
+    passed = failed = skipped = n = 0
     for case in a.cases:
+        unknown, missing = missing_components(case)
+        if unknown:
+            n += 1
+            failed += 1
+            print("not ok %d - %s needs: unknown component %s (known: %s)"
+                  % (n, case, ", ".join(unknown), ", ".join(COMPONENTS)))
+            continue
+        if missing and in_ci():
+            n += 1
+            failed += 1
+            print("not ok %d - %s needs %s, not unpacked under %s (CI=true:"
+                  " run tests/setup-components.sh)"
+                  % (n, case, ", ".join(missing), cache_dir()))
+            continue
+        if missing:
+            n += 1
+            skipped += 1
+            print("ok %d - %s # SKIP needs %s, not unpacked under %s (run "
+                  "tests/setup-components.sh)"
+                  % (n, case, ", ".join(missing), cache_dir()))
+            continue
         del wrapper_problems[:]
         got = outputs(os.path.abspath(a.bannerlint), case)
         for case_, cmd, rc, err in wrapper_problems:
@@ -130,8 +201,11 @@ def main():
                                              text.splitlines(),
                                              "expected", "got", lineterm=""):
                 print("# " + line)
-    print("%d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+    print("%d passed, %d failed%s" % (passed, failed, ", %d skipped" % skipped
+                                      if skipped else ""))
+    if failed:
+        return 1
+    return SKIP if skipped and not passed else 0
 
 
 if __name__ == "__main__":

@@ -40,6 +40,8 @@ parse(const struct bl_parser *p, const char *path, enum bl_file_role role,
 	bl_diags_finish(&d);
 	bl_diags_init(&d);
 	cfg = bl_config_new(p->name, "test");
+	/* no sendmail-cf tree: the .mc is read on its own */
+	cfg->sendmail_cf_dir = GONE "-cf";
 	if (root != NULL)
 		cfg->root = root;
 	p->parse(cfg, bl_source_from_mem(path, text, strlen(text)), role, &d);
@@ -187,7 +189,5 @@ main(void)
 	};
 
 	bl_diags_init(&d);
-	/* no sendmail-cf tree: the .mc is read on its own */
-	bl_sendmail_set_cf_dir(GONE "-cf");
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

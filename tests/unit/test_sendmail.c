@@ -30,6 +30,8 @@ struct run {
 /* The run under way: a failing assertion leaves it to teardown (runs are
  * static, so they outlive the test's longjmp). */
 static struct run *live;
+/* the sendmail-cf tree the instances read: never the machine's */
+static const char *cf_dir = "/nonexistent/bl-sendmail-test/cf";
 
 /* surface - the surface of kind, or NULL (borrowed) */
 static const struct bl_surface *
@@ -62,6 +64,7 @@ run_text(struct run *r, const char *path, enum bl_file_role role,
 {
 	bl_diags_init(&r->d);
 	r->cfg = bl_config_new("sendmail", "test");
+	r->cfg->sendmail_cf_dir = cf_dir;
 	live = r;
 	r->parse_rc = bl_parser_sendmail.parse(
 	    r->cfg, bl_source_from_mem(path, text, strlen(text)), role, &r->d);
@@ -572,11 +575,11 @@ test_mc_cf_version(void **state)
 	      "DZ8.17.1.9`'ifdef(`confCF_VERSION', `/confCF_VERSION')\n",
 	      f);
 	fclose(f);
-	bl_sendmail_set_cf_dir(dir);
+	cf_dir = dir;
 	mc(&r, "define(`confSMTP_LOGIN_MSG', `$j $Z')dnl\n"
 	       "LOCAL_CONFIG\nDZlocal\n"
 	       "define(`confCF_VERSION', `site-3')dnl\n");
-	bl_sendmail_set_cf_dir("/nonexistent/bl-sendmail-test/cf");
+	cf_dir = "/nonexistent/bl-sendmail-test/cf";
 	remove(file);
 	rmdir(sub);
 	rmdir(dir);
@@ -1897,7 +1900,5 @@ main(void)
 	};
 #undef T
 
-	/* never the machine's sendmail-cf tree */
-	bl_sendmail_set_cf_dir("/nonexistent/bl-sendmail-test/cf");
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

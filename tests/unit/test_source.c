@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* test_source.c - the source loader and its line map */
+/* test_source.c - the source loader, its line map and the source
+ * provider (in-memory texts in place of files, for Exim and m4 includes) */
 #include "config.h"
 
 #include <stdio.h>
@@ -8,6 +9,7 @@
 #include <unistd.h>
 
 #include "helpers.h"
+#include "parser.h"
 #include "source.h"
 #include "util.h"
 
@@ -165,6 +167,258 @@ test_check_text(void **state)
 	bl_diags_finish(&d);
 }
 
+/* write_file - path holds text */
+static void
+write_file(const char *path, const char *text)
+{
+	FILE *fp = fopen(path, "w");
+
+	assert_non_null(fp);
+	fputs(text, fp);
+	fclose(fp);
+}
+
+/* parse_with - text as path (role) through pv, resolved (caller frees) */
+static struct bl_config *
+parse_with(const struct bl_parser *p, const struct bl_source_provider *pv,
+	   const char *path, enum bl_file_role role, const char *text,
+	   struct bl_diags *d)
+{
+	struct bl_config *cfg = bl_config_new(p->name, "test");
+
+	cfg->provider = pv;
+	cfg->sendmail_cf_dir = "/nonexistent/bl-test-source/cf";
+	p->parse(cfg, bl_source_from_mem(path, text, strlen(text)), role, d);
+	p->resolve(cfg, d);
+	return cfg;
+}
+
+/* The provider alone: an entry is a regular file, its directory a
+ * directory; the cap and the text check hold for it; the rest is the
+ * file system. */
+static void
+test_provider(void **state)
+{
+	struct bl_source_provider *pv = bl_source_provider_new();
+	struct bl_diags d;
+	struct bl_source *s;
+
+	(void)state;
+	bl_diags_init(&d);
+	bl_source_provider_add(pv, "/nonexistent/bl/a.conf", "old", 3);
+	bl_source_provider_add(pv, "/nonexistent/bl/a.conf", "x = 1\n", 6);
+	bl_source_provider_add(pv, "/nonexistent/bl/bin", "a\0b", 3);
+	assert_string_equal(bl_source_provider_path(pv, 0),
+			    "/nonexistent/bl/a.conf");
+	assert_null(bl_source_provider_path(pv, 2));
+	assert_null(bl_source_provider_path(NULL, 0));
+	assert_int_equal(bl_source_provider_kind(pv, "/nonexistent/bl/a.conf"),
+			 BL_SOURCE_REGULAR);
+	assert_int_equal(bl_source_provider_kind(pv, "/nonexistent/bl"),
+			 BL_SOURCE_DIRECTORY);
+	assert_int_equal(bl_source_provider_kind(pv, "/nonexistent/bl/"),
+			 BL_SOURCE_DIRECTORY);
+	assert_int_equal(bl_source_provider_kind(pv, "/nonexistent/b"),
+			 BL_SOURCE_ABSENT);
+	assert_int_equal(bl_source_provider_kind(NULL, "/nonexistent/bl"),
+			 BL_SOURCE_ABSENT);
+	assert_int_equal(bl_source_provider_kind(pv, "/tmp"),
+			 BL_SOURCE_DIRECTORY);
+	assert_int_equal(bl_source_provider_kind(pv, "/dev/null"),
+			 BL_SOURCE_SPECIAL);
+	assert_int_equal(bl_source_provider_load(pv, &s,
+						 "/nonexistent/bl/a.conf", 0,
+						 &d),
+			 0);
+	assert_string_equal(s->path, "/nonexistent/bl/a.conf");
+	assert_int_equal(s->len, 6);
+	assert_string_equal(s->data, "x = 1\n");
+	assert_int_equal(s->nlines, 1);
+	bl_source_free(s);
+	assert_int_equal(bl_source_provider_load(pv, &s,
+						 "/nonexistent/bl/a.conf", 5,
+						 &d),
+			 -1);
+	assert_null(s);
+	assert_non_null(strstr(d.v[0].message, "over the 5 byte limit"));
+	assert_int_equal(bl_source_provider_load(pv, &s, "/nonexistent/bl/bin",
+						 0, &d),
+			 -1);
+	assert_non_null(strstr(d.v[1].message, "binary data"));
+	/* not in the overlay: the file system, with its messages */
+	assert_int_equal(bl_source_provider_load(pv, &s, "/nonexistent/bl/c",
+						 0, &d),
+			 -1);
+	assert_non_null(strstr(d.v[2].message, "cannot open"));
+	assert_int_equal(bl_source_provider_load(pv, &s, "/dev/null", 0, &d),
+			 -1);
+	assert_non_null(strstr(d.v[3].message, "not a regular file"));
+	assert_int_equal(d.errors, 4);
+	bl_diags_finish(&d);
+	bl_source_provider_free(pv);
+	bl_source_provider_free(NULL);
+}
+
+/* Exim: an .include reads the in-memory text in place of the file (the
+ * setting is the text's, its source the file's path); an include the
+ * overlay does not hold reads the file; an overlay entry makes a file that
+ * is not on disk readable, for .include and .include_if_exists. */
+static void
+test_provider_exim(void **state)
+{
+	char dir[] = "/tmp/bl-test-provider-XXXXXX";
+	struct bl_source_provider *pv = bl_source_provider_new();
+	const struct bl_setting *st;
+	struct bl_config *cfg;
+	struct bl_diags d;
+	char *main_path, *inc, *other, *text;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	main_path = bl_xasprintf("%s/exim.conf", dir);
+	inc = bl_xasprintf("%s/banner.inc", dir);
+	other = bl_xasprintf("%s/name.inc", dir);
+	write_file(inc, "smtp_banner = from the disk\n");
+	write_file(other, "primary_hostname = disk.example.org\n");
+	bl_source_provider_add(pv, inc, "smtp_banner = from memory\n", 26);
+	text = ".include banner.inc\n.include name.inc\n";
+	bl_diags_init(&d);
+	cfg = parse_with(&bl_parser_exim, pv, main_path, BL_ROLE_EXIM_MAIN,
+			 text, &d);
+	assert_int_equal(d.errors, 0);
+	st = bl_config_lookup(cfg, "smtp_banner");
+	assert_non_null(st);
+	assert_string_equal(st->raw, "from memory");
+	assert_string_equal(st->src->path, inc);
+	assert_int_equal(st->line, 1);
+	assert_int_equal(st->val_off, 14);
+	assert_string_equal(pf_surface(cfg, "main", "smtp_banner")->configured,
+			    "from memory");
+	/* not in the overlay: read from the disk */
+	st = bl_config_lookup(cfg, "primary_hostname");
+	assert_non_null(st);
+	assert_string_equal(st->raw, "disk.example.org");
+	assert_string_equal(st->src->path, other);
+	bl_config_free(cfg);
+	/* without the provider, the disk */
+	cfg = parse_with(&bl_parser_exim, NULL, main_path, BL_ROLE_EXIM_MAIN,
+			 text, &d);
+	assert_string_equal(bl_config_lookup(cfg, "smtp_banner")->raw,
+			    "from the disk");
+	bl_config_free(cfg);
+	/* files that are not on disk: absolute, relative, if_exists */
+	bl_source_provider_add(pv, "/nonexistent/bl-test/main.inc",
+			       "primary_hostname = mem.example.org\n", 35);
+	bl_source_provider_add(pv, "/nonexistent/bl-test/opt.inc",
+			       "qualify_domain = q.example.org\n", 31);
+	cfg = parse_with(&bl_parser_exim, pv, main_path, BL_ROLE_EXIM_MAIN,
+			 ".include /nonexistent/bl-test/main.inc\n"
+			 ".include_if_exists /nonexistent/bl-test/opt.inc\n"
+			 ".include_if_exists /nonexistent/bl-test/none.inc\n",
+			 &d);
+	assert_int_equal(d.errors, 0);
+	assert_null(cfg->unread_path);
+	st = bl_config_lookup(cfg, "primary_hostname");
+	assert_non_null(st);
+	assert_string_equal(st->raw, "mem.example.org");
+	assert_string_equal(st->src->path, "/nonexistent/bl-test/main.inc");
+	assert_string_equal(bl_config_lookup(cfg, "qualify_domain")->raw,
+			    "q.example.org");
+	bl_config_free(cfg);
+	/* the same without the provider: unknown, not read */
+	cfg = parse_with(&bl_parser_exim, NULL, main_path, BL_ROLE_EXIM_MAIN,
+			 ".include /nonexistent/bl-test/main.inc\n", &d);
+	assert_non_null(cfg->unread_path);
+	bl_config_free(cfg);
+	bl_diags_finish(&d);
+	bl_source_provider_free(pv);
+	unlink(inc);
+	unlink(other);
+	rmdir(dir);
+	free(main_path);
+	free(inc);
+	free(other);
+}
+
+/* greeting - the .mc's last greeting setting, or NULL (borrowed) */
+static const struct bl_setting *
+greeting(const struct bl_config *cfg)
+{
+	size_t i;
+
+	for (i = cfg->nsettings; i-- > 0;)
+		if (strcmp(cfg->settings[i]->key, "confSMTP_LOGIN_MSG") == 0)
+			return cfg->settings[i];
+	return NULL;
+}
+
+/* m4: include() reads the in-memory text in place of the file, and
+ * falls back to the file; an entry makes a missing file readable. */
+static void
+test_provider_m4(void **state)
+{
+	char dir[] = "/tmp/bl-test-provider-XXXXXX";
+	struct bl_source_provider *pv = bl_source_provider_new();
+	const struct bl_setting *st;
+	const char *mem = "define(`confSMTP_LOGIN_MSG', `$j from memory')dnl\n";
+	struct bl_config *cfg;
+	struct bl_diags d;
+	char *mc, *site, *name, *text;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	mc = bl_xasprintf("%s/sendmail.mc", dir);
+	site = bl_xasprintf("%s/site.m4", dir);
+	name = bl_xasprintf("%s/name.m4", dir);
+	write_file(site, "define(`confSMTP_LOGIN_MSG', `$j from disk')dnl\n");
+	write_file(name, "define(`confDOMAIN_NAME', `disk.example.org')dnl\n");
+	bl_source_provider_add(pv, site, mem, strlen(mem));
+	text = bl_xasprintf("include(`%s')dnl\ninclude(`name.m4')dnl\n",
+			    site);
+	bl_diags_init(&d);
+	cfg = parse_with(&bl_parser_sendmail, pv, mc, BL_ROLE_SENDMAIL_MC,
+			 text, &d);
+	assert_int_equal(d.errors, 0);
+	st = greeting(cfg);
+	assert_non_null(st);
+	assert_string_equal(st->raw, "$j from memory");
+	assert_string_equal(st->src->path, site);
+	assert_int_equal(st->line, 1);
+	assert_memory_equal(mem + st->val_off, "$j from memory", 14);
+	assert_string_equal(pf_surface(cfg, "main", "confSMTP_LOGIN_MSG")
+				->value,
+			    "disk.example.org ESMTP from memory");
+	bl_config_free(cfg);
+	/* without the provider, the disk */
+	cfg = parse_with(&bl_parser_sendmail, NULL, mc, BL_ROLE_SENDMAIL_MC,
+			 text, &d);
+	assert_string_equal(greeting(cfg)->raw, "$j from disk");
+	bl_config_free(cfg);
+	free(text);
+	/* a file that is not on disk, and sinclude() of one */
+	bl_source_provider_add(pv, "/nonexistent/bl-test/site.m4", mem,
+			       strlen(mem));
+	cfg = parse_with(&bl_parser_sendmail, pv, mc, BL_ROLE_SENDMAIL_MC,
+			 "include(`/nonexistent/bl-test/site.m4')dnl\n", &d);
+	assert_int_equal(d.errors, 0);
+	assert_null(cfg->unread_path);
+	assert_string_equal(greeting(cfg)->src->path,
+			    "/nonexistent/bl-test/site.m4");
+	bl_config_free(cfg);
+	cfg = parse_with(&bl_parser_sendmail, pv, mc, BL_ROLE_SENDMAIL_MC,
+			 "sinclude(`/nonexistent/bl-test/site.m4')dnl\n", &d);
+	assert_string_equal(greeting(cfg)->raw, "$j from memory");
+	bl_config_free(cfg);
+	bl_diags_finish(&d);
+	bl_source_provider_free(pv);
+	unlink(site);
+	unlink(name);
+	rmdir(dir);
+	free(mc);
+	free(site);
+	free(name);
+}
+
 int
 main(void)
 {
@@ -174,6 +428,9 @@ main(void)
 		cmocka_unit_test(test_load_binary_and_cap),
 		cmocka_unit_test(test_load_not_regular),
 		cmocka_unit_test(test_check_text),
+		cmocka_unit_test(test_provider),
+		cmocka_unit_test(test_provider_exim),
+		cmocka_unit_test(test_provider_m4),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
