@@ -3077,6 +3077,7 @@ const struct bl_parser bl_parser_exim = {
 	.siblings = NULL,
 	.dir_marker = "update-exim4.conf.conf",
 	.is_template = NULL,
+	.template_braces = BL_TEMPLATE_DOLLAR_BRACES,
 	.parse = parse,
 	.resolve = bl_resolve_exim,
 	.render_value = bl_exim_render,

@@ -55,6 +55,12 @@ struct bl_parser {
 	 * generic test (bl_template_sniff) */
 	enum bl_template_kind (*is_template)(const struct bl_source *src,
 					     unsigned *line);
+	/* how the template pre-pass reads this dialect's templates
+	 * (BL_TEMPLATE_INDENT_CONTINUES: Postfix's indented continuation
+	 * lines), and which braces stay literal when the dialect was told by
+	 * content (BL_TEMPLATE_POSTFIX_BRACES, BL_TEMPLATE_DOLLAR_BRACES) */
+	unsigned template_flags;
+	unsigned template_braces;
 	/* parse - add the settings of src (the config takes src) */
 	int (*parse)(struct bl_config *cfg, struct bl_source *src,
 		     enum bl_file_role role, struct bl_diags *diags);

@@ -2988,6 +2988,7 @@ const struct bl_parser bl_parser_sendmail = {
     .default_role = BL_ROLE_SENDMAIL_MC,
     .siblings = NULL,
     .is_template = NULL,
+    .template_braces = BL_TEMPLATE_DOLLAR_BRACES,
     .parse = parse,
     .resolve = bl_resolve_sendmail,
     .render_value = bl_sendmail_render,

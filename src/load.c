@@ -400,12 +400,10 @@ read_stdin(const char *name, size_t cap, struct bl_diags *diags)
 static unsigned
 render_flags(const struct bl_parser *parser, bool by_content)
 {
-	bool postfix = strcmp(parser->name, "postfix") == 0;
-	unsigned f = postfix ? BL_TEMPLATE_INDENT_CONTINUES : 0;
+	unsigned f = parser->template_flags;
 
 	if (by_content)
-		f |= postfix ? BL_TEMPLATE_POSTFIX_BRACES
-			     : BL_TEMPLATE_DOLLAR_BRACES;
+		f |= parser->template_braces;
 	return f;
 }
 
