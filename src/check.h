@@ -132,6 +132,9 @@ bool bl_check_judges(const struct bl_check_env *e, const struct bl_rule *r,
  * frees) */
 char *bl_check_message(const char *tmpl, const char *match,
 		       const char *value, const char *host);
+/* bl_check_allowed - does the configuration vouch for host name h
+ * (allow-hostname): never generic, never a placeholder */
+bool bl_check_allowed(const struct bl_check_env *e, const char *h);
 /* bl_check_host_offset - where sf's host name starts in its value */
 size_t bl_check_host_offset(const struct bl_surface *sf);
 /* bl_check_banner_without_host - does a banner's first word fail to be the

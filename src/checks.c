@@ -24,13 +24,16 @@
 #include "rules.h"
 #include "util.h"
 
-static bool
-in_list(char **list, const char *s)
+/* bl_check_allowed - does the configuration vouch for host name h
+ * (allow-hostname): never generic, never a placeholder */
+bool
+bl_check_allowed(const struct bl_check_env *e, const char *h)
 {
+	char **list = e->o->allow_hostname;
 	size_t i;
 
 	for (i = 0; list && list[i]; i++)
-		if (strcasecmp(list[i], s) == 0)
+		if (strcasecmp(list[i], h) == 0)
 			return true;
 	return false;
 }
@@ -316,7 +319,7 @@ generic_name(const struct bl_check_env *e, const struct bl_rule *r,
 	size_t i, ms, me;
 
 	if (!judged_name(sf) || !is_name(h) ||
-	    in_list(e->o->allow_hostname, h))
+	    bl_check_allowed(e, h))
 		return BL_OUTCOME_NO;
 	for (i = 0; i < e->rs->ngenerics; i++) {
 		const struct bl_generic *g = &e->rs->generics[i];

@@ -85,17 +85,6 @@ enabled(const struct bl_run *x, const struct bl_rule *r)
 }
 
 static bool
-in_list(char **list, const char *s)
-{
-	size_t i;
-
-	for (i = 0; list && list[i]; i++)
-		if (strcasecmp(list[i], s) == 0)
-			return true;
-	return false;
-}
-
-static bool
 mta_ok(const struct bl_rule *r, const char *mta)
 {
 	size_t i;
@@ -458,7 +447,7 @@ pattern_rule(struct bl_run *x, const struct bl_rule *r,
 	if (r->target == BL_TARGET_HOSTNAME) {
 		/* allow-hostname: the user vouches for this name */
 		if (strcmp(r->name, "hostname-placeholder") == 0 &&
-		    in_list(x->o->allow_hostname, sf->hostname))
+		    bl_check_allowed(&x->env, sf->hostname))
 			return;
 		base = bl_check_host_offset(sf);
 	}
