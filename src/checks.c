@@ -651,20 +651,33 @@ const struct bl_check bl_checks[] = {
 	{"helo-banner-mismatch", NULL, helo_banner_mismatch, false},
 	{"duplicate-setting", NULL, duplicate_setting, false},
 	{"listener-banners-differ", NULL, listener_banners_differ, false},
-	{"override-whitespace", NULL, dialect_events, false},
-	{"sendmail-define-overridden", NULL, dialect_events, false},
 	{"unused-suppression", NULL, NULL, true},
 	{NULL, NULL, NULL, false},
 };
 
-/* bl_check_find - the check named name, or NULL */
+/* The check of every name a dialect's table gives its own findings
+ * (struct bl_dialect_event): a dialect adds such a rule in parsers/ and
+ * rules/ alone. */
+static const struct bl_check dialect_check = {
+	"dialect-events", NULL, dialect_events, false,
+};
+
+/* bl_check_find - the check named name: a built-in one, or one a
+ * dialect's table names for its own findings; NULL: none */
 const struct bl_check *
 bl_check_find(const char *name)
 {
 	const struct bl_check *c;
+	const struct bl_dialect_event *d;
+	size_t i;
 
 	for (c = bl_checks; c->name != NULL; c++)
 		if (strcmp(c->name, name) == 0)
 			return c;
+	for (i = 0; bl_parsers[i] != NULL; i++)
+		for (d = bl_parsers[i]->events; d != NULL && d->check != NULL;
+		     d++)
+			if (strcmp(d->check, name) == 0)
+				return &dialect_check;
 	return NULL;
 }
