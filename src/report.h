@@ -26,6 +26,9 @@ void bl_print_visible(FILE *fp, const char *s, size_t n);
 /* the longest source line printed whole under a diagnostic or finding;
  * a longer one is cut to this many bytes around the column */
 #define BL_EXCERPT_MAX 512u
+/* bl_print_diag_place - "file:line:col: " of a diagnostic (escaped), or
+ * "bannerlint: " for one about no file */
+void bl_print_diag_place(FILE *fp, const struct bl_diag *g);
 /* bl_print_excerpt - a source line and the caret line under col (1-based;
  * 0: no caret) spanning w bytes, cut around col when it is long */
 void bl_print_excerpt(FILE *fp, unsigned line, const char *text, size_t len,

@@ -125,16 +125,7 @@ gcc_diags(FILE *fp, const struct bl_diags *d, bool quiet)
 
 		if (quiet && g->level != BL_LEVEL_ERROR)
 			continue;
-		if (g->file != NULL) {
-			bl_escape_puts(fp, g->file);
-			if (g->line > 0)
-				fprintf(fp, ":%u", g->line);
-			if (g->line > 0 && g->col > 0)
-				fprintf(fp, ":%u", g->col);
-			fputs(": ", fp);
-		} else {
-			fputs("bannerlint: ", fp);
-		}
+		bl_print_diag_place(fp, g);
 		fprintf(fp, "%s: ", bl_level_name(g->level));
 		bl_escape_puts(fp, g->message);
 		fputc('\n', fp);

@@ -110,6 +110,23 @@ bl_print_excerpt(FILE *fp, unsigned line, const char *text, size_t len,
 	fprintf(fp, "%s\n", off);
 }
 
+/* bl_print_diag_place - "file:line:col: " of a diagnostic, escaped, or
+ * "bannerlint: " for one about no file */
+void
+bl_print_diag_place(FILE *fp, const struct bl_diag *g)
+{
+	if (g->file == NULL) {
+		fputs("bannerlint: ", fp);
+		return;
+	}
+	bl_escape_puts(fp, g->file);
+	if (g->line > 0)
+		fprintf(fp, ":%u", g->line);
+	if (g->line > 0 && g->col > 0)
+		fprintf(fp, ":%u", g->col);
+	fputs(": ", fp);
+}
+
 /* bl_report_diags - every diagnostic, compiler style, to fp, quoting the
  * source lines of cfg (the instance they are about; NULL: none) */
 void
@@ -129,16 +146,7 @@ bl_report_diags(FILE *fp, const struct bl_diags *d,
 		     : g->level == BL_LEVEL_WARNING ? C_YELLOW
 						    : C_CYAN;
 		fputs(col(o, C_BOLD), fp);
-		if (g->file != NULL) {
-			bl_escape_puts(fp, g->file);
-			if (g->line > 0)
-				fprintf(fp, ":%u", g->line);
-			if (g->line > 0 && g->col > 0)
-				fprintf(fp, ":%u", g->col);
-			fputs(": ", fp);
-		} else {
-			fputs("bannerlint: ", fp);
-		}
+		bl_print_diag_place(fp, g);
 		fprintf(fp, "%s%s%s: %s", col(o, lc), bl_level_name(g->level),
 			col(o, C_RESET), col(o, C_BOLD));
 		bl_escape_puts(fp, g->message);
