@@ -25,6 +25,44 @@ struct bl_finding_surface {
 	char *greeting; /* banners: the lines a client sees; HELO: the value */
 };
 
+/* How far a fix may go (DESIGN.md section 5). */
+enum bl_fix_safety {
+	BL_FIX_SAFE,   /* cannot change what mail flows where: `fix` */
+	BL_FIX_UNSAFE, /* changes identity: `fix --unsafe` */
+	BL_FIX_MANUAL, /* text only */
+};
+
+/*
+ * One edit on a file's bytes as they were read: [off, off + len) becomes
+ * text. len 0 inserts; off == the file's length appends. A file that does
+ * not exist yet (Postfix main.cf) has `create` set and off = len = 0.
+ */
+struct bl_edit {
+	char *file;     /* the path as read (the source's path) */
+	size_t off, len;
+	unsigned line, col;         /* 1-based, of off */
+	unsigned end_line, end_col; /* of off + len */
+	char *text;     /* the replacement bytes (never prose) */
+	bool create;
+};
+
+/*
+ * A finding's fix: the edits that solve it, together with every other
+ * finding the same edits solve (one edit per setting: all the findings on
+ * one setting share one fix). A manual fix has no edits and says what to
+ * do in `text`.
+ */
+struct bl_fix {
+	enum bl_fix_safety safety;
+	struct bl_edit *edits;
+	size_t nedits;
+	char *text; /* the resulting line(s) as the file will read, or the
+		     * manual instruction */
+	char *note; /* where it goes or what else to do ("rebuild
+		     * sendmail.cf"), or NULL */
+	unsigned group; /* findings with the same nonzero group share it */
+};
+
 struct bl_finding {
 	const struct bl_rule *rule;
 	enum bl_level severity;
@@ -43,6 +81,7 @@ struct bl_finding {
 	size_t also; /* other surfaces with the same finding at this place */
 	struct bl_finding_surface *surface; /* NULL: a finding on a setting */
 	char *hint; /* the setting as the fix would write it, or NULL */
+	struct bl_fix *fix; /* NULL: no fix (bl_fix_free frees it) */
 };
 
 struct bl_findings {
