@@ -102,7 +102,7 @@ test_blame_through_default(void **state)
 	/* three listeners, one finding */
 	assert_int_equal(count(&r, "BL101"), 1);
 	assert_int_equal(f->also, 2);
-	assert_string_equal(f->hint,
+	assert_string_equal(f->fix,
 			    "smtpd_banner = $myhostname ESMTP (Debian/GNU)");
 	f = find(&r, "BL103");
 	assert_int_equal(f->col, 45);
