@@ -82,6 +82,8 @@ struct bl_finding {
 	struct bl_finding_surface *surface; /* NULL: a finding on a setting */
 	char *hint; /* the setting as the fix would write it, or NULL */
 	struct bl_fix *fix; /* NULL: no fix (bl_fix_free frees it) */
+	/* bannerlint/v2 identity (fingerprint.h), hex; "" until computed */
+	char fingerprint[17];
 };
 
 struct bl_findings {
