@@ -50,8 +50,10 @@ struct bl_baseline {
 static int
 by_fingerprint(const void *a, const void *b)
 {
-	const struct bl_baseline_entry *x = *(const struct bl_baseline_entry *const *)a;
-	const struct bl_baseline_entry *y = *(const struct bl_baseline_entry *const *)b;
+	const struct bl_baseline_entry *x =
+	    *(const struct bl_baseline_entry *const *)a;
+	const struct bl_baseline_entry *y =
+	    *(const struct bl_baseline_entry *const *)b;
 	int c = strcmp(x->fingerprint, y->fingerprint);
 
 	if (c != 0)
@@ -112,12 +114,11 @@ load_json(const char *path, struct bl_diags *diags)
 		bl_diags_add(diags, BL_LEVEL_ERROR, path, 0, 0,
 			     "cannot read the baseline: %s", strerror(errno));
 	else if (doc == NULL)
-		bl_diags_add(diags, BL_LEVEL_ERROR, path,
-			     err.line > 0 ? (unsigned)err.line : 0,
-			     err.line > 0 && err.column > 0
-				 ? (unsigned)err.column
-				 : 0,
-			     "the baseline is not JSON: %s", err.text);
+		bl_diags_add(
+		    diags, BL_LEVEL_ERROR, path,
+		    err.line > 0 ? (unsigned)err.line : 0,
+		    err.line > 0 && err.column > 0 ? (unsigned)err.column : 0,
+		    "the baseline is not JSON: %s", err.text);
 	fclose(fp);
 	return doc;
 }
@@ -336,8 +337,8 @@ bl_baseline_end(struct bl_baseline *b, const struct bl_diags *end,
 	size_t i;
 
 	if (b->writer != NULL)
-		status = finish_writer(b, end, sets, nsets, incomplete,
-				       unknown, stale);
+		status = finish_writer(b, end, sets, nsets, incomplete, unknown,
+				       stale);
 	for (i = 0; i < b->n; i++) {
 		const struct bl_baseline_entry *e = &b->v[i];
 

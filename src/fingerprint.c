@@ -154,8 +154,8 @@ bl_fingerprint_compute(const struct bl_findings *fs, const char *root,
 
 	seen_init(&t, fs->n);
 	for (i = 0; i < fs->n; i++) {
-		char *uri = bl_report_formats_uri(root, cwd, fs->v[i].file,
-						  &based);
+		char *uri =
+		    bl_report_formats_uri(root, cwd, fs->v[i].file, &based);
 
 		fingerprint(&fs->v[i], uri, &t, hex[i]);
 		free(uri);

@@ -62,10 +62,10 @@ three(struct bl_findings *fs, unsigned shift)
 	memset(fs, 0, sizeof(*fs));
 	add(fs, &rules[0], "main.cf", 3 + shift, 19,
 	    "smtpd_banner = mx Postfix", "names Postfix");
-	add(fs, &rules[1], "main.cf", 4 + shift, 1,
-	    "smtpd_banner = a", "set twice");
-	add(fs, &rules[1], "main.cf", 5 + shift, 1,
-	    "smtpd_banner = b", "set twice");
+	add(fs, &rules[1], "main.cf", 4 + shift, 1, "smtpd_banner = a",
+	    "set twice");
+	add(fs, &rules[1], "main.cf", 5 + shift, 1, "smtpd_banner = b",
+	    "set twice");
 }
 
 static char tmpdir[PATH_MAX], oldcwd[PATH_MAX];
@@ -92,8 +92,8 @@ teardown(void **state)
 	(void)state;
 	assert_int_equal(chdir(oldcwd), 0);
 	/* no shell: remove the few files the tests make, then the dir */
-	for (const char *const *n = (const char *const[]){
-		 "b.json", "bad.json", "dir/x", NULL};
+	for (const char *const *n =
+		 (const char *const[]){"b.json", "bad.json", "dir/x", NULL};
 	     *n != NULL; n++) {
 		snprintf(cmd, sizeof(cmd), "%s/%s", tmpdir, *n);
 		(void)unlink(cmd);
@@ -287,7 +287,8 @@ test_bad_files(void **state)
 	expect_error("b.json", 0, 0, "No such file");
 	assert_int_equal(mkdir("dir", 0755), 0);
 	expect_error("dir", 0, 0, "directory");
-	write_file("bad.json", "{\n  \"version\": 1,\n  \"findings\": [,]\n}\n");
+	write_file("bad.json",
+		   "{\n  \"version\": 1,\n  \"findings\": [,]\n}\n");
 	expect_error("bad.json", 3, 16, "not JSON");
 	write_file("bad.json", "[]\n");
 	expect_error("bad.json", 0, 0, "no \"findings\" array");
@@ -343,7 +344,8 @@ test_abandoned_write(void **state)
 	dir = opendir(".");
 	assert_non_null(dir);
 	while ((de = readdir(dir)) != NULL)
-		if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
+		if (strcmp(de->d_name, ".") != 0 &&
+		    strcmp(de->d_name, "..") != 0)
 			fail_msg("left behind: %s", de->d_name);
 	closedir(dir);
 	bl_findings_finish(&fs);
