@@ -195,6 +195,11 @@ test_write_then_read(void **state)
 	three(&fs, 5);
 	assert_int_equal(bl_baseline_instance(b, &fs, NULL), 3);
 	assert_int_equal(fs.n, 0);
+	/* an entry stands for one finding: the same again is new */
+	three(&fs, 0);
+	assert_int_equal(bl_baseline_instance(b, &fs, NULL), 0);
+	assert_int_equal(fs.n, 3);
+	bl_findings_clear(&fs);
 	assert_int_equal(bl_baseline_end(b, NULL, NULL, 0, false, 0, &stale),
 			 0);
 	assert_int_equal(stale.n, 0);
