@@ -21,6 +21,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "baseline.h"
 #include "cli.h"
 #include "escape.h"
 #include "load.h"
@@ -59,6 +60,8 @@ struct opts {
 	bool show_config;
 	bool no_inline;
 	unsigned jobs; /* worker threads; 1: none */
+	const char *baseline;	    /* check --baseline FILE */
+	const char *write_baseline; /* check --write-baseline FILE */
 	struct bl_load_opts load;
 	/* fix */
 	bool write;          /* --write: in place, not a diff */
@@ -103,6 +106,10 @@ static const char usage_text[] =
 	"      --ip ADDR             an address of the server (repeatable)\n"
 	"      --config FILE         use FILE instead of .bannerlint.conf\n"
 	"      --no-config           use no configuration file\n"
+	"      --baseline FILE       check: do not report the findings of\n"
+	"                            FILE (an earlier run's JSON report)\n"
+	"      --write-baseline FILE check: write the JSON report of all\n"
+	"                            findings to FILE as well\n"
 	"      --show-config         print the configuration each instance uses\n"
 	"      --no-inline-suppressions\n"
 	"                            ignore '# bannerlint: disable=' comments\n"
@@ -314,6 +321,7 @@ struct job {
 	bool load_failed; /* ... and it was a file of the instance */
 	size_t errors;  /* errors among its diagnostics, shown or not */
 	bool fail_on;   /* a finding at or above its --fail-on */
+	enum bl_level fail_level; /* its --fail-on */
 	bool unread;    /* show: an include that is not here */
 	bool done;
 };
@@ -337,6 +345,7 @@ struct run {
 				 * that list them (SARIF, show's JSON) */
 	struct bl_findings fs;  /* only its unknown count: findings stream */
 	struct bl_check_report *rep; /* check: the streaming reporter */
+	struct bl_baseline *bl; /* check: --baseline, --write-baseline */
 	json_t *surfaces;
 	size_t built, skipped, nshown;
 	bool failed, fail_on, unread;
@@ -601,6 +610,7 @@ check_one(struct run *run, struct job *j, struct bl_config *cfg, FILE *err,
 	eo.no_inline = eff.no_inline;
 	eo.ips = eff.ip;
 	bl_engine_run(rs, cfg, &eo, &j->fs, &j->diags);
+	j->fail_level = eff.fail_on;
 	/* the fixes the run shows or makes, verified: check shows every
 	 * tier, fix makes the safe ones (and the unsafe with --unsafe) */
 	if (run->fixing)
@@ -682,6 +692,12 @@ emit_instance(struct run *run, struct job *j)
 	if (j->errors > 0 || j->failed)
 		run->failed = true;
 	run->load_failed |= j->load_failed;
+	/* a baseline takes the findings it knows away before the reporter
+	 * sees them, and out of the exit status */
+	if (run->bl != NULL &&
+	    bl_baseline_instance(run->bl, &j->fs, &j->diags) > 0)
+		for (j->fail_on = false, k = 0; k < j->fs.n; k++)
+			j->fail_on |= j->fs.v[k].severity >= j->fail_level;
 	/* check: the reporter prints (or spools) it now, and the instance's
 	 * findings go */
 	if (run->rep != NULL)
@@ -939,12 +955,31 @@ cmd_show(struct opts *o, char **paths, int npaths)
 static void
 emit_end(struct run *run)
 {
+	struct bl_diags stale;
+	size_t k;
+
+	/* the baseline written, and its entries that matched nothing said
+	 * in every format */
+	bl_diags_init(&stale);
+	if (run->bl != NULL &&
+	    bl_baseline_end(run->bl, &run->end,
+			    (const struct bl_ruleset *const *)run->rsets.v,
+			    run->rsets.n, run->failed, run->fs.unknown,
+			    &stale) < 0)
+		run->failed = true;
+	if (run->o->format != FORMAT_GCC)
+		bl_report_diags(stderr, &stale, NULL, &run->ro_err);
+	for (k = 0; k < stale.n; k++)
+		bl_diags_push(&run->end, &stale.v[k]);
+	bl_diags_finish(&stale);
 	if (bl_check_report_end(run->rep, &run->end,
 				(const struct bl_ruleset *const *)run->rsets.v,
 				run->rsets.n, run->failed,
 				run->fs.unknown) < 0)
 		run->failed = true;
 	run->rep = NULL;
+	bl_baseline_free(run->bl);
+	run->bl = NULL;
 }
 
 /* check_formats - the reporter's format of each --format */
@@ -961,8 +996,11 @@ static int
 cmd_check(struct opts *o, char **paths, int npaths)
 {
 	struct run run;
+	struct bl_diags bdiags;
+	bool bad_baseline = false;
 	int rc = BL_EXIT_OK;
 
+	bl_diags_init(&bdiags);
 	if (run_begin(&run, o, false, paths, npaths) < 0) {
 		run_finish(&run);
 		return BL_EXIT_ERROR;
@@ -973,12 +1011,24 @@ cmd_check(struct opts *o, char **paths, int npaths)
 	run.base.hostname = (char *)o->hostname; /* read only here */
 	run.base.ip = o->ip;
 	run.base.no_inline = o->no_inline;
+	if ((o->baseline != NULL || o->write_baseline != NULL) &&
+	    bl_baseline_begin(&run.bl, o->baseline, o->write_baseline,
+			      &bdiags) < 0) {
+		/* nothing is checked: the error is the report */
+		if (o->format != FORMAT_GCC)
+			bl_report_diags(stderr, &bdiags, NULL, &run.ro_err);
+		for (size_t k = 0; k < bdiags.n; k++)
+			bl_diags_push(&run.pre, &bdiags.v[k]);
+		run.failed = bad_baseline = true;
+	}
+	bl_diags_finish(&bdiags);
 	{
 		struct bl_check_report_opts co = {
 			.format = check_formats[o->format],
 			.color = use_color(o->color, stdout),
 			.quiet = o->quiet,
 			.rules = run.rsets.n > 0 ? run.rsets.v[0] : NULL,
+			.baseline = run.bl,
 		};
 		struct bl_findings none = {0};
 
@@ -986,8 +1036,10 @@ cmd_check(struct opts *o, char **paths, int npaths)
 		/* what finding the files said, before any instance */
 		bl_check_report_instance(run.rep, &none, &run.pre);
 	}
-	run_plan(&run);
-	run_end_diags(&run);
+	if (!bad_baseline) {
+		run_plan(&run);
+		run_end_diags(&run);
+	}
 	emit_end(&run);
 	if (fflush(stdout) != 0 || ferror(stdout))
 		run.failed = true;
@@ -1142,6 +1194,8 @@ bl_cli_main(int argc, char **argv)
 		{"write", no_argument, NULL, 'w'},
 		{"unsafe", no_argument, NULL, 'U'},
 		{"backup", optional_argument, NULL, 'B'},
+		{"baseline", required_argument, NULL, 'L'},
+		{"write-baseline", required_argument, NULL, 'Y'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
@@ -1280,6 +1334,12 @@ bl_cli_main(int argc, char **argv)
 				return usage_error("--backup takes a suffix "
 						   "without '/', not \"%s\"",
 						   o.backup);
+			break;
+		case 'L':
+			o.baseline = optarg;
+			break;
+		case 'Y':
+			o.write_baseline = optarg;
 			break;
 		case 'h':
 			fputs(usage_text, stdout);

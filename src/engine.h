@@ -81,6 +81,8 @@ struct bl_finding {
 	size_t also; /* other surfaces with the same finding at this place */
 	struct bl_finding_surface *surface; /* NULL: a finding on a setting */
 	struct bl_fix *fix; /* NULL: no fix (bl_fix_free frees it) */
+	/* bannerlint/v2 identity (fingerprint.h), hex; "" until computed */
+	char fingerprint[17];
 };
 
 struct bl_findings {

@@ -43,8 +43,13 @@ struct bl_check_report_opts {
 	 * nearest directory holding .git at or above the working directory,
 	 * else the working directory */
 	const char *root;
+	/* SARIF: with a baseline read, results carry baselineState "new" and
+	 * the entries that matched nothing (known at the end) follow as
+	 * results "absent"; NULL: no baseline (borrowed, lives past end) */
+	const struct bl_baseline *baseline;
 };
 
+struct bl_baseline;
 struct bl_check_report;
 
 /* bl_check_report_begin - a reporter writing to fp (caller keeps fp open

@@ -18,10 +18,11 @@
  * SARIF locations are relative to the repository root (the nearest
  * directory holding .git at or above the working directory, else the
  * working directory) through the SRCROOT base id; a file outside it has an
- * absolute file:// URI and no base id. partialFingerprints hash what tells
- * findings apart and stays when lines are added above: rule, dialect, file,
- * scope, key, surface, the blamed text, and the occurrence among findings
- * of one instance that agree in all of these; never the line number.
+ * absolute file:// URI and no base id. partialFingerprints "bannerlint/v2"
+ * and the JSON "fingerprint" are fingerprint.h's, the finding's own when
+ * the caller computed it (a baseline filtered the instance), else computed
+ * here for the instance. With a baseline (o.baseline), SARIF results are
+ * "new" and the entries that matched nothing follow as results "absent".
  */
 #include "config.h"
 
@@ -33,7 +34,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "baseline.h"
 #include "escape.h"
+#include "fingerprint.h"
 #include "fix.h"
 #include "report.h"
 #include "report_check.h"
@@ -66,43 +69,6 @@ struct bl_report_formats {
 	struct rule_use used; /* SARIF: rules outside o.rules, first use */
 	bool failed;
 };
-
-#define FNV_BASIS 0xcbf29ce484222325ULL
-#define FNV_PRIME 0x100000001b3ULL
-
-/* fnv1a - h extended with n bytes of s and a field separator */
-static uint64_t
-fnv1a(uint64_t h, const char *s, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		h ^= (unsigned char)s[i];
-		h *= FNV_PRIME;
-	}
-	h ^= 0xff; /* no byte of a C string: fields cannot run together */
-	h *= FNV_PRIME;
-	return h;
-}
-
-/* fnv1a_str - fnv1a of a string, "" for NULL */
-static uint64_t
-fnv1a_str(uint64_t h, const char *s)
-{
-	return fnv1a(h, s ? s : "", s ? strlen(s) : 0);
-}
-
-/* mix - splitmix64's finaliser: every input bit moves every output bit */
-static uint64_t
-mix(uint64_t h)
-{
-	h ^= h >> 30;
-	h *= 0xbf58476d1ce4e5b9ULL;
-	h ^= h >> 27;
-	h *= 0x94d049bb133111ebULL;
-	h ^= h >> 31;
-	return h;
-}
 
 /* spool_open - an empty spool */
 static void
@@ -252,7 +218,7 @@ fix_json(const struct bl_fix *fx)
 
 /* finding_json - a finding as JSON format version 1 has it */
 static json_t *
-finding_json(const struct bl_finding *f)
+finding_json(const struct bl_finding *f, const char *fp_hex)
 {
 	json_t *o = json_object();
 
@@ -285,6 +251,7 @@ finding_json(const struct bl_finding *f)
 				    bl_json_str(f->surface->value));
 		json_object_set_new(o, "surface", sf);
 	}
+	json_object_set_new(o, "fingerprint", json_string(fp_hex));
 	return o;
 }
 
@@ -660,85 +627,6 @@ sarif_rules(const struct bl_report_formats *s,
 
 /* ---- SARIF: results ---- */
 
-/* Occurrences of a fingerprint among one instance's findings. */
-struct seen {
-	uint64_t *key; /* 0: a free slot */
-	size_t *count;
-	size_t cap; /* a power of two */
-};
-
-/* seen_init - room for n fingerprints at half load */
-static void
-seen_init(struct seen *t, size_t n)
-{
-	t->cap = 16;
-	while (t->cap < 2 * n)
-		t->cap *= 2;
-	t->key = bl_xcalloc(t->cap, sizeof(*t->key));
-	t->count = bl_xcalloc(t->cap, sizeof(*t->count));
-}
-
-/* seen_add - how many times h was added before */
-static size_t
-seen_add(struct seen *t, uint64_t h)
-{
-	size_t i;
-
-	if (h == 0)
-		h = 1;
-	for (i = (size_t)h & (t->cap - 1); t->key[i] != 0 && t->key[i] != h;
-	     i = (i + 1) & (t->cap - 1))
-		;
-	t->key[i] = h;
-	return t->count[i]++;
-}
-
-/* seen_finish - free the table */
-static void
-seen_finish(struct seen *t)
-{
-	free(t->key);
-	free(t->count);
-}
-
-/* fingerprint - the finding's identity, hex: what tells it from another
- * finding, without its line or column (added lines above move those) */
-static void
-fingerprint(const struct bl_finding *f, const char *uri, struct seen *t,
-	    char hex[17])
-{
-	uint64_t h = FNV_BASIS;
-	size_t at, n = 0, k;
-
-	h = fnv1a_str(h, f->rule->id);
-	h = fnv1a_str(h, f->mta);
-	h = fnv1a_str(h, uri);
-	h = fnv1a_str(h, f->scope);
-	h = fnv1a_str(h, f->key);
-	h = fnv1a_str(h, f->surface ? bl_surface_kind_name(f->surface->kind)
-				    : NULL);
-	h = fnv1a_str(h, f->surface ? f->surface->scope : NULL);
-	/* the blamed text, cut at the end of its line */
-	at = f->col > 0 ? f->col - 1 : 0;
-	if (f->excerpt != NULL && f->line > 0 && at <= f->excerpt_len) {
-		n = f->len;
-		if (n > f->excerpt_len - at)
-			n = f->excerpt_len - at;
-		h = fnv1a(h, f->excerpt + at, n);
-	} else {
-		h = fnv1a(h, "", 0);
-	}
-	/* the same finding twice (a key set three times): its occurrence */
-	k = seen_add(t, h);
-	if (k > 0) {
-		char occ[32];
-
-		snprintf(occ, sizeof(occ), "%zu", k);
-		h = fnv1a_str(h, occ);
-	}
-	snprintf(hex, 17, "%016llx", (unsigned long long)mix(h));
-}
-
 /* sarif_fix - a fix as SARIF has it: an artifactChange per file, its
  * byte ranges replaced in order */
 static json_t *
@@ -784,10 +672,9 @@ sarif_fix(const struct bl_report_formats *s, const struct bl_fix *fx)
 /* sarif_result - a result */
 static json_t *
 sarif_result(struct bl_report_formats *s, const struct bl_finding *f,
-	     struct seen *t)
+	     const char *fp_hex)
 {
 	json_t *res = json_object(), *loc, *region, *phys;
-	char fp_hex[17], *uri;
 
 	json_object_set_new(res, "ruleId", bl_json_str(f->rule->id));
 	json_object_set_new(res, "ruleIndex",
@@ -799,7 +686,7 @@ sarif_result(struct bl_report_formats *s, const struct bl_finding *f,
 	    json_pack("{s:o}", "text", bl_json_str(f->message)));
 	phys = json_object();
 	json_object_set_new(phys, "artifactLocation",
-			    artifact(s, f->file, &uri));
+			    artifact(s, f->file, NULL));
 	region = json_object();
 	json_object_set_new(region, "startLine",
 			    json_integer(f->line > 0 ? f->line : 1));
@@ -817,13 +704,59 @@ sarif_result(struct bl_report_formats *s, const struct bl_finding *f,
 	loc = json_object();
 	json_object_set_new(loc, "physicalLocation", phys);
 	json_object_set_new(res, "locations", json_pack("[o]", loc));
-	fingerprint(f, uri, t, fp_hex);
 	json_object_set_new(res, "partialFingerprints",
 			    json_pack("{s:s}", "bannerlint/v2", fp_hex));
 	if (f->fix != NULL && f->fix->nedits > 0)
 		json_object_set_new(res, "fixes",
 				    json_pack("[o]", sarif_fix(s, f->fix)));
-	free(uri);
+	if (bl_baseline_active(s->o.baseline))
+		json_object_set_new(res, "baselineState", json_string("new"));
+	return res;
+}
+
+/* sarif_level_word - the SARIF level of a JSON report's severity word */
+static const char *
+sarif_level_word(const char *severity)
+{
+	return strcmp(severity, "error") == 0	  ? "error"
+	       : strcmp(severity, "warning") == 0 ? "warning"
+						  : "note";
+}
+
+/* sarif_absent - a baseline entry that matched nothing, as a result
+ * "absent": its rule, message, place and fingerprint from the file */
+static json_t *
+sarif_absent(struct bl_report_formats *s, const struct bl_baseline_entry *e)
+{
+	json_t *res = json_object(), *region, *phys;
+	const struct bl_ruleset *base = s->o.rules;
+	size_t i;
+
+	json_object_set_new(res, "ruleId", bl_json_str(e->rule));
+	for (i = 0; base != NULL && i < base->nrules; i++)
+		if (strcmp(base->rules[i].id, e->rule) == 0)
+			json_object_set_new(res, "ruleIndex",
+					    json_integer((json_int_t)i));
+	json_object_set_new(res, "level",
+			    json_string(sarif_level_word(e->severity)));
+	json_object_set_new(
+	    res, "message",
+	    json_pack("{s:o}", "text", bl_json_str(e->message)));
+	phys = json_object();
+	json_object_set_new(phys, "artifactLocation",
+			    artifact(s, e->file, NULL));
+	region = json_object();
+	json_object_set_new(region, "startLine",
+			    json_integer(e->line > 0 ? e->line : 1));
+	if (e->line > 0 && e->col > 0)
+		json_object_set_new(region, "startColumn",
+				    json_integer(e->col));
+	json_object_set_new(phys, "region", region);
+	json_object_set_new(res, "locations",
+			    json_pack("[{s:o}]", "physicalLocation", phys));
+	json_object_set_new(res, "partialFingerprints",
+			    json_pack("{s:s}", "bannerlint/v2", e->fingerprint));
+	json_object_set_new(res, "baselineState", json_string("absent"));
 	return res;
 }
 
@@ -871,7 +804,14 @@ sarif_end(struct bl_report_formats *s, const struct bl_ruleset *const *sets,
 	FILE *fp = s->fp;
 	json_t *tool, *base;
 	char *e = uri_escape(s->root), *u;
+	size_t i;
 
+	for (i = 0; i < bl_baseline_count(s->o.baseline); i++)
+		if (!bl_baseline_entry(s->o.baseline, i)->matched)
+			put_item(s, s->items.fp, &s->items.n,
+				 sarif_absent(
+				     s, bl_baseline_entry(s->o.baseline, i)),
+				 4);
 	tool = json_pack("{s:{s:s,s:s,s:s,s:o}}", "driver", "name",
 			 "bannerlint", "semanticVersion", BL_VERSION, "version",
 			 BL_VERSION, "rules", sarif_rules(s, sets, nsets));
@@ -979,7 +919,7 @@ struct file_slot {
 static size_t
 file_ord(struct file_slot *t, size_t cap, size_t *nord, const char *name)
 {
-	size_t i = (size_t)fnv1a_str(FNV_BASIS, name) & (cap - 1);
+	size_t i = (size_t)bl_fingerprint_hash(name) & (cap - 1);
 
 	for (; t[i].name != NULL; i = (i + 1) & (cap - 1))
 		if (strcmp(t[i].name, name) == 0)
@@ -1138,12 +1078,12 @@ bl_report_formats_begin(FILE *fp, const struct bl_check_report_opts *o)
 	s->o = *o;
 	switch (o->format) {
 	case BL_CHECK_FORMAT_JSON:
-		spool_open(&s->diags);
-		fputs("{\n  \"version\": 1,\n  \"findings\": [", fp);
-		break;
 	case BL_CHECK_FORMAT_SARIF:
 		spool_open(&s->diags);
-		spool_open(&s->items);
+		if (o->format == BL_CHECK_FORMAT_SARIF)
+			spool_open(&s->items);
+		else
+			fputs("{\n  \"version\": 1,\n  \"findings\": [", fp);
 		/* without a working directory, relative paths stay relative */
 		s->cwd = bl_xstrdup(getcwd(buf, sizeof(buf)) ? buf : "/");
 		s->root = o->root ? absolute(s->cwd, o->root)
@@ -1178,25 +1118,36 @@ bl_report_formats_instance(struct bl_report_formats *s,
 			   const struct bl_findings *fs,
 			   const struct bl_diags *diags)
 {
-	struct seen t;
+	char(*hex)[BL_FINGERPRINT_SIZE] = NULL;
 	size_t i;
 
 	for (i = 0; i < fs->n; i++)
 		s->n[fs->v[i].severity]++;
 	count_diags(s, diags);
+	/* the findings' own fingerprints, else the instance's here */
+	if ((s->o.format == BL_CHECK_FORMAT_JSON ||
+	     s->o.format == BL_CHECK_FORMAT_SARIF) &&
+	    fs->n > 0 && fs->v[0].fingerprint[0] == '\0') {
+		hex = bl_xreallocarray(NULL, fs->n, sizeof(*hex));
+		bl_fingerprint_compute(fs, s->root, s->cwd, hex);
+	}
 	switch (s->o.format) {
 	case BL_CHECK_FORMAT_JSON:
 		for (i = 0; i < fs->n; i++)
-			put_item(s, s->fp, &s->written, finding_json(&fs->v[i]),
+			put_item(s, s->fp, &s->written,
+				 finding_json(&fs->v[i],
+					      hex ? hex[i]
+						  : fs->v[i].fingerprint),
 				 2);
 		json_diags(s, diags);
 		break;
 	case BL_CHECK_FORMAT_SARIF:
-		seen_init(&t, fs->n);
 		for (i = 0; i < fs->n; i++)
 			put_item(s, s->items.fp, &s->items.n,
-				 sarif_result(s, &fs->v[i], &t), 4);
-		seen_finish(&t);
+				 sarif_result(s, &fs->v[i],
+					      hex ? hex[i]
+						  : fs->v[i].fingerprint),
+				 4);
 		sarif_diags(s, diags);
 		break;
 	case BL_CHECK_FORMAT_CHECKSTYLE:
@@ -1211,6 +1162,7 @@ bl_report_formats_instance(struct bl_report_formats *s,
 	case BL_CHECK_FORMAT_GCC:
 		break;
 	}
+	free(hex);
 }
 
 /* bl_report_formats_end - the diagnostics about no instance and the end
