@@ -7,7 +7,8 @@
  * reads FILE, prints "read" on stdout, waits DELAY_US microseconds (the
  * time `fix` spends between reading and writing, made long so that the
  * test can change FILE inside it), then replaces FILE with the bytes of
- * NEWFILE (backup in FILE+SUFFIX when given). Errors are printed as
+ * NEWFILE (backup in FILE+SUFFIX when given), printing "go" just before.
+ * Errors are printed as
  * "FILE: error: MESSAGE"; exit 0 when written, 1 when not, 2 on misuse.
  */
 #include "config.h"
@@ -74,6 +75,10 @@ main(int argc, char **argv)
 	ts.tv_nsec = (long)(us % 1000000) * 1000;
 	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
 		;
+	/* the test knows a change made before this line was out came
+	 * before bl_file_replace began */
+	puts("go");
+	fflush(stdout);
 	bl_diags_init(&d);
 	rc = bl_file_replace(argv[1], old, old != NULL ? oldlen : 0,
 			     old == NULL, data, len, argc == 5 ? argv[4] : NULL,
