@@ -775,6 +775,16 @@ bl_exim_place_new(const struct bl_config *cfg, const char *key,
 			*src = cfg->sources[i - 1];
 			*off = cfg->sources[i - 1]->len;
 		} else {
+			/* above the comment block that heads the section */
+			while (at > 0) {
+				size_t p = at - 1;
+
+				while (p > 0 && s->data[p - 1] != '\n')
+					p--;
+				if (s->data[p] != '#')
+					break;
+				at = p;
+			}
 			*src = s;
 			*off = at;
 		}

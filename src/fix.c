@@ -616,10 +616,44 @@ editable(const struct bl_config *cfg, const struct bl_parser *pr,
 	return pr == NULL || pr->editable == NULL || pr->editable(cfg, src);
 }
 
-/* contiguous - is raw[a, b) of s the same bytes at one run of its
- * source? *off is where it starts there */
+/*
+ * whole_macros - raw[a, b) of s written in its source as text and whole
+ * macro names (an Exim macro's value maps to its name): its ends are
+ * literal text, so every name between them is inside, and replacing
+ * [*off, *off + *len) of the source drops the uses, never a part of one
+ */
 static bool
-contiguous(const struct bl_setting *s, size_t a, size_t b, size_t *off)
+whole_macros(const struct bl_setting *s, size_t a, size_t b, size_t *off,
+	     size_t *len)
+{
+	size_t x, y, i, prev = 0;
+
+	if (b <= a)
+		return false;
+	x = bl_setting_src_offset(s, a);
+	y = bl_setting_src_offset(s, b - 1);
+	if (x >= s->src->len || y >= s->src->len || y < x ||
+	    s->src->data[x] != s->raw[a] || s->src->data[y] != s->raw[b - 1])
+		return false;
+	/* offsets never go back: the uses are in order */
+	for (i = a; i < b; i++) {
+		size_t o = bl_setting_src_offset(s, i);
+
+		if (i > a && o < prev)
+			return false;
+		prev = o;
+	}
+	*off = x;
+	*len = y + 1 - x;
+	return true;
+}
+
+/* contiguous - is raw[a, b) of s the same bytes at one run of its
+ * source (or text and whole macro uses)? [*off, *off + *len) is where it
+ * is there */
+static bool
+contiguous(const struct bl_setting *s, size_t a, size_t b, size_t *off,
+	   size_t *len)
 {
 	size_t i, prev = 0;
 
@@ -628,8 +662,10 @@ contiguous(const struct bl_setting *s, size_t a, size_t b, size_t *off)
 		    memcmp(s->src->data + s->val_off, s->raw, s->raw_len) != 0)
 			return false;
 		*off = s->val_off + a;
+		*len = b - a;
 		return true;
 	}
+	*len = 0;
 	if (a == b) {
 		*off = a < s->raw_len ? bl_setting_src_offset(s, a)
 		       : a == 0       ? s->val_off
@@ -641,11 +677,12 @@ contiguous(const struct bl_setting *s, size_t a, size_t b, size_t *off)
 
 		if ((i > a && o != prev + 1) || o >= s->src->len ||
 		    s->src->data[o] != s->raw[i])
-			return false;
+			return whole_macros(s, a, b, off, len);
 		if (i == a)
 			*off = o;
 		prev = o;
 	}
+	*len = b - a;
 	return true;
 }
 
@@ -656,7 +693,7 @@ value_edit(struct bl_fix *f, const struct bl_config *cfg,
 	   const struct bl_parser *pr, const struct bl_setting *s,
 	   const char *v)
 {
-	size_t n = strlen(v), p = 0, q = 0, off = 0;
+	size_t n = strlen(v), p = 0, q = 0, off = 0, span = 0;
 	char *text;
 	bool whole = false;
 
@@ -683,13 +720,11 @@ value_edit(struct bl_fix *f, const struct bl_config *cfg,
 		while (q < n - p && q < s->raw_len - p &&
 		       v[n - 1 - q] == s->raw[s->raw_len - 1 - q])
 			q++;
-		if (contiguous(s, p, s->raw_len - q, &off)) {
+		if (contiguous(s, p, s->raw_len - q, &off, &span)) {
 			free(text);
 			text = bl_xstrndup(v + p, n - p - q);
-			fix_edit(f, s->src, NULL, off, s->raw_len - q - p,
-				 text, false);
-			f->text = result_line(s->src, off, s->raw_len - q - p,
-					      text);
+			fix_edit(f, s->src, NULL, off, span, text, false);
+			f->text = result_line(s->src, off, span, text);
 			free(text);
 			return true;
 		}
@@ -726,6 +761,8 @@ new_edit(struct bl_fix *f, const struct bl_config *cfg,
 	if (s->is_default)
 		scope = "main";
 	if (pr->place_new(cfg, s->key, scope, &src, &off, &create) < 0)
+		return false;
+	if (src != NULL && !editable(cfg, pr, src))
 		return false;
 	memset(&d, 0, sizeof(d));
 	d.key = s->key;

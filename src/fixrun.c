@@ -278,6 +278,16 @@ bl_fixrun_verify(struct bl_plan *plan, size_t i, const char *root,
 		}
 	if (!any)
 		return;
+	if (errors > 0) {
+		/* what the MTA refuses comes first: no fix is offered on a
+		 * configuration that does not start */
+		for (k = 0; k < fs->n; k++)
+			if (fs->v[k].fix != NULL && fs->v[k].fix->nedits > 0)
+				bl_fix_withdraw(fs->v[k].fix,
+						"the configuration has errors "
+						"(above): fix them first");
+		return;
+	}
 	why = try(plan, i, root, cfg, rs, eo, fo, fs, NULL, 0, errors, after);
 	if (why == NULL)
 		return;

@@ -739,6 +739,48 @@ fingerprint(const struct bl_finding *f, const char *uri, struct seen *t,
 	snprintf(hex, 17, "%016llx", (unsigned long long)mix(h));
 }
 
+/* sarif_fix - a fix as SARIF has it: an artifactChange per file, its
+ * byte ranges replaced in order */
+static json_t *
+sarif_fix(const struct bl_report_formats *s, const struct bl_fix *fx)
+{
+	json_t *o = json_object(), *changes = json_array();
+	const char **files = bl_xcalloc(fx->nedits + 1, sizeof(*files));
+	size_t i, k, nfiles = 0;
+
+	json_object_set_new(
+	    o, "description",
+	    json_pack("{s:o}", "text",
+		      bl_json_str(fx->text != NULL ? fx->text : "")));
+	for (i = 0; i < fx->nedits; i++) {
+		json_t *ch;
+
+		for (k = 0; k < nfiles; k++)
+			if (strcmp(files[k], fx->edits[i].file) == 0)
+				break;
+		if (k == nfiles) {
+			files[nfiles++] = fx->edits[i].file;
+			ch = json_object();
+			json_object_set_new(ch, "artifactLocation",
+					    artifact(s, fx->edits[i].file,
+						     NULL));
+			json_object_set_new(ch, "replacements", json_array());
+			json_array_append_new(changes, ch);
+		}
+		ch = json_array_get(changes, k);
+		json_array_append_new(
+		    json_object_get(ch, "replacements"),
+		    json_pack("{s:{s:I,s:I},s:{s:o}}", "deletedRegion",
+			      "byteOffset", (json_int_t)fx->edits[i].off,
+			      "byteLength", (json_int_t)fx->edits[i].len,
+			      "insertedContent", "text",
+			      bl_json_str(fx->edits[i].text)));
+	}
+	free(files);
+	json_object_set_new(o, "artifactChanges", changes);
+	return o;
+}
+
 /* sarif_result - a result */
 static json_t *
 sarif_result(struct bl_report_formats *s, const struct bl_finding *f,
@@ -778,6 +820,9 @@ sarif_result(struct bl_report_formats *s, const struct bl_finding *f,
 	fingerprint(f, uri, t, fp_hex);
 	json_object_set_new(res, "partialFingerprints",
 			    json_pack("{s:s}", "bannerlint/v2", fp_hex));
+	if (f->fix != NULL && f->fix->nedits > 0)
+		json_object_set_new(res, "fixes",
+				    json_pack("[o]", sarif_fix(s, f->fix)));
 	free(uri);
 	return res;
 }

@@ -13,6 +13,15 @@ their real names, and:
                     checkstyle, github: for cases whose name starts with
                     "rule-" and ends with "-fires", and for cases holding
                     a file named "formats"
+  expect.fix.out    standard error of `fix --color never .` and "[exit N]"
+  expect.diff       its standard output (the unified diff), when not empty
+  .expect.fixed/    the files `fix --write .` changes or makes, as they end
+                    up, at their paths in the case (a dot directory, which
+                    a directory walk skips: the fixed main.cf is no input); made in a copy of the
+                    case beside it (.fix-CASE-PID), where a second `fix .`
+                    must then print no diff (a fix is idempotent)
+  fix-args          optional: extra arguments for `fix` only, one per line
+                    (e.g. --unsafe, --hostname NAME)
   needs             optional: the unpacked components the case reads, one
                     per line ("sendmail-cf"; "#" starts a comment): the
                     packages tests/setup-components.sh unpacks under
@@ -48,6 +57,7 @@ import difflib
 import os
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 
@@ -124,6 +134,7 @@ def outputs(binary, case):
         got["expect.%s.out" % cmd] = out + err + "[exit %d]\n" % rc
     rc, out, _ = run(binary, case, ["show", "--format", "json"] + extra + ["."])
     got["expect.show.json"] = out
+    fix_outputs(binary, case, extra, got)
     name = os.path.basename(os.path.normpath(case))
     if (name.startswith("rule-") and name.endswith("-fires")) or \
             os.path.exists(os.path.join(case, "formats")):
@@ -135,6 +146,77 @@ def outputs(binary, case):
                              out)
             got["expect.check.%s" % fmt] = out + "[exit %d]\n" % rc
     return got
+
+
+# What a case directory holds beside its inputs.
+NOT_INPUT = re.compile(r"^(\.?expect\..*|args|fix-args|needs|formats)$")
+
+
+def read_args(case, name):
+    path = os.path.join(case, name)
+    if not os.path.exists(path):
+        return []
+    with open(path) as f:
+        return [a for a in f.read().split("\n") if a != ""]
+
+
+def snapshot(top):
+    """{relative path: bytes} of the regular files under top"""
+    files = {}
+    for d, dirs, names in os.walk(top):
+        for n in names:
+            p = os.path.join(d, n)
+            if os.path.islink(p) or not os.path.isfile(p):
+                continue
+            with open(p, "rb") as f:
+                files[os.path.relpath(p, top)] = f.read()
+    return files
+
+
+def fix_outputs(binary, case, extra, got):
+    """expect.fix.out, expect.diff and .expect.fixed/* of a case (bytes
+    for the fixed files)"""
+    fixargs = read_args(case, "fix-args")
+    rc, out, err = run(binary, case, ["fix", "--color", "never"] + extra +
+                       fixargs + ["."])
+    got["expect.fix.out"] = err + "[exit %d]\n" % rc
+    if out != "":
+        got["expect.diff"] = out
+    case = os.path.normpath(case)
+    tmp = os.path.join(os.path.dirname(case), ".fix-%s-%d" %
+                       (os.path.basename(case), os.getpid()))
+    shutil.rmtree(tmp, ignore_errors=True)
+    try:
+        shutil.copytree(case, tmp, symlinks=True,
+                        ignore=lambda d, names: [
+                            n for n in names
+                            if d == case and (NOT_INPUT.match(n) or
+                                              n == ".expect.fixed")])
+        before = snapshot(tmp)
+        run(binary, tmp, ["fix", "--write", "--color", "never"] + extra +
+            fixargs + ["."])
+        after = snapshot(tmp)
+        for rel, data in sorted(after.items()):
+            if before.get(rel) != data:
+                got[".expect.fixed/" + rel] = data
+        rc, out, err = run(binary, tmp, ["fix", "--color", "never"] + extra +
+                           fixargs + ["."])
+        if out != "":
+            got["idempotence"] = ("a second fix after fix --write still "
+                                  "has a diff:\n" + out)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def expected_names(case):
+    """the expect.diff and .expect.fixed/* files a case holds"""
+    names = []
+    if os.path.exists(os.path.join(case, "expect.diff")):
+        names.append("expect.diff")
+    top = os.path.join(case, ".expect.fixed")
+    for rel in snapshot(top) if os.path.isdir(top) else {}:
+        names.append(".expect.fixed/" + rel)
+    return names
 
 
 def main():
@@ -177,15 +259,43 @@ def main():
                 print("# " + line)
         if wrapper_problems:
             continue
+        if regen:
+            shutil.rmtree(os.path.join(case, ".expect.fixed"),
+                          ignore_errors=True)
+            if "expect.diff" not in got and \
+                    os.path.exists(os.path.join(case, "expect.diff")):
+                os.unlink(os.path.join(case, "expect.diff"))
+        if "idempotence" in got:
+            n += 1
+            failed += 1
+            print("not ok %d - %s fix is not idempotent" % (n, case))
+            for line in got.pop("idempotence").splitlines():
+                print("# " + line)
+        for name in expected_names(case):
+            if name not in got:
+                n += 1
+                failed += 1
+                print("not ok %d - %s %s: expected, but fix made none"
+                      % (n, case, name))
         for name, text in got.items():
             n += 1
             path = os.path.join(case, name)
+            binary = isinstance(text, bytes)
             if regen:
-                with open(path, "w", newline="") as f:
-                    f.write(text)
+                os.makedirs(os.path.dirname(path), exist_ok=True)
+                if binary:
+                    with open(path, "wb") as f:
+                        f.write(text)
+                else:
+                    with open(path, "w", newline="") as f:
+                        f.write(text)
             try:
-                with open(path, newline="") as f:
-                    want = f.read()
+                if binary:
+                    with open(path, "rb") as f:
+                        want = f.read()
+                else:
+                    with open(path, newline="") as f:
+                        want = f.read()
             except FileNotFoundError:
                 want = None
             if want == text:
@@ -197,6 +307,9 @@ def main():
             if want is None:
                 print("# missing %s (run with BANNERLINT_REGEN=1)" % path)
                 continue
+            if binary:
+                want = want.decode("utf-8", "replace")
+                text = text.decode("utf-8", "replace")
             for line in difflib.unified_diff(want.splitlines(),
                                              text.splitlines(),
                                              "expected", "got", lineterm=""):
