@@ -158,6 +158,7 @@ probe(const char *target, bool create, const char *old, size_t oldlen,
 {
 	int fd, same, saved;
 
+	memset(st, 0, sizeof(*st));
 	if (create) {
 		if (lstat(target, st) == 0)
 			return S_ISREG(st->st_mode) ? PROBE_EXISTS
@@ -447,8 +448,10 @@ look(const char *path, const char *target, bool create, const char *old,
 
 	if (p == PROBE_SAME)
 		return true;
-	refused(diags, path, p,
-		p == PROBE_NOTREG && S_ISDIR(st->st_mode) ? EISDIR : errno);
+	if (p == PROBE_NOTREG)
+		refused(diags, path, p, S_ISDIR(st->st_mode) ? EISDIR : 0);
+	else
+		refused(diags, path, p, errno);
 	return false;
 }
 
