@@ -332,6 +332,7 @@ struct run {
 	bool fixing;     /* the fix command */
 	char *fix_root;  /* fix: diff names are relative to it */
 	size_t nfixed;   /* fix --write: the files written */
+	bool tty;        /* fix: stdout is a terminal */
 	struct bl_plan *plan;
 	struct bl_confs *confs;
 	struct rulesets rsets;
@@ -531,8 +532,23 @@ fix_instance(struct run *run, struct job *j, const struct bl_config *cfg,
 		} else {
 			char *name = fix_name(run, x->path);
 
-			bl_diff_write(out, name, x->old, x->oldlen, x->data,
-				      x->len);
+			if (run->tty) {
+				/* a terminal gets no raw byte of the input
+				 * (a diff to apply goes to a pipe or file) */
+				char *d = NULL;
+				size_t dn = 0;
+				FILE *m = mem_open(&d, &dn);
+
+				bl_diff_write(m, name, x->old, x->oldlen,
+					      x->data, x->len);
+				mem_close(m);
+				bl_escape_print(out, d, dn,
+						BL_ESC_KEEP_NL | BL_ESC_KEEP_TAB);
+				free(d);
+			} else {
+				bl_diff_write(out, name, x->old, x->oldlen,
+					      x->data, x->len);
+			}
 			free(name);
 		}
 	}
@@ -1067,6 +1083,7 @@ cmd_fix(struct opts *o, char **paths, int npaths)
 		return BL_EXIT_ERROR;
 	}
 	run.fixing = true;
+	run.tty = isatty(fileno(stdout)) == 1;
 	cwd = getcwd(NULL, 0);
 	run.fix_root = bl_report_formats_root(cwd != NULL ? cwd : "/");
 	free(cwd);

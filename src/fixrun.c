@@ -156,14 +156,13 @@ bl_fixrun_files(const struct bl_config *cfg, const struct bl_findings *fs,
 		bl_fixrun_files_finish(out); /* verified: does not happen */
 }
 
-/* same - do two findings name the same problem (rule, place's file,
- * scope and key; lines move when a fix adds one)? */
+/* same - do two findings name the same problem (rule, the place's file
+ * and key; lines move when a fix adds one, and a finding on the instance
+ * names the first scope it affects, which a made main.cf changes)? */
 static bool
 same(const struct bl_finding *a, const struct bl_finding *b)
 {
 	return a->rule == b->rule && strcmp(a->file, b->file) == 0 &&
-	       strcmp(a->scope ? a->scope : "", b->scope ? b->scope : "") ==
-		       0 &&
 	       strcmp(a->key ? a->key : "", b->key ? b->key : "") == 0 &&
 	       a->severity == b->severity;
 }

@@ -667,6 +667,52 @@ bl_plan_paths(const struct bl_plan *p, size_t i, size_t *n)
 	return (const char *const *)p->v[i].paths;
 }
 
+/*
+ * made_siblings - a rebuild's files that a fix makes (main.cf beside a
+ * lone master.cf): an overlay entry in the instance's directory named
+ * like a sibling the instance lacks, parsed first (a made file is the
+ * first sibling: where the instance's own settings go); how many
+ */
+static int
+made_siblings(struct bl_config *cfg, const struct pending *pd,
+	      const struct bl_source_provider *pv, struct bl_diags *diags,
+	      int *status)
+{
+	const struct bl_parser *parser = pd->parser;
+	char *dir = dir_of(pd->files[0].path), *d;
+	const char *path;
+	struct bl_source *src;
+	size_t j, k;
+	int n = 0;
+
+	for (j = 0; parser->siblings != NULL &&
+		    (path = bl_source_provider_path(pv, j)) != NULL;
+	     j++) {
+		bool have = false;
+
+		if (sibling_index(parser, base_of(path)) < 0)
+			continue;
+		d = dir_of(path);
+		if (strcmp(d, dir) != 0) {
+			free(d);
+			continue;
+		}
+		free(d);
+		for (k = 0; k < pd->nfiles && !have; k++)
+			have = strcmp(base_of(pd->files[k].path),
+				      base_of(path)) == 0;
+		if (have || bl_source_provider_load(pv, &src, path, 0,
+						    diags) < 0)
+			continue;
+		if (parser->parse(cfg, src, parser->classify(base_of(path)),
+				  diags) < 0)
+			*status = -1;
+		n++;
+	}
+	free(dir);
+	return n;
+}
+
 /* build - instance i read through pv (NULL: the file system) */
 static int
 build(struct bl_config **out, struct bl_plan *p, size_t i, const char *root,
@@ -689,6 +735,8 @@ build(struct bl_config **out, struct bl_plan *p, size_t i, const char *root,
 		root = o->root;
 	if (root != NULL)
 		cfg->root = bl_arena_strdup(&cfg->arena, root);
+	if (pv != NULL && pd->nfiles > 0)
+		parsed += made_siblings(cfg, pd, pv, diags, &status);
 	for (k = 0; k < pd->nfiles; k++) {
 		struct file *f = &pd->files[k];
 
