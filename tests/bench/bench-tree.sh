@@ -18,6 +18,8 @@
 #   find | xargs cat                      the floor: reading every file
 #   bannerlint check --jobs J TREE        for each J, text format
 #   bannerlint check --jobs J -f json     for each J
+#   bannerlint check --jobs J -f gcc      for each J (no fix is verified)
+#   bannerlint fix --jobs J TREE          for each J (the diff: every fix verified)
 #   bannerlint show --jobs J TREE         for each J
 # and prints wall time, the ratio to cat, peak resident memory (getrusage of
 # the child: GNU time is not needed), the ratio of peak memory between the
@@ -115,7 +117,7 @@ for count in $counts; do
 	end=$EPOCHREALTIME
 	t_cat=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.0f", (b - a) * 1000 }')
 	printf '  %-40s %8s ms\n' "find | xargs cat" "$t_cat"
-	for run in "check text" "check json" "show text"; do
+	for run in "check text" "check json" "check gcc" "fix text" "show text"; do
 		set -- $run
 		cmd=$1 fmt=$2
 		first=
@@ -144,7 +146,7 @@ small=${cs[0]}
 large=${cs[${#cs[@]} - 1]}
 if [ "$small" != "$large" ]; then
 	echo "bench-tree: peak RSS, $large instances against $small (target: at most 1.50):"
-	for run in "check text" "check json" "show text"; do
+	for run in "check text" "check json" "check gcc" "fix text" "show text"; do
 		set -- $run
 		for j in $jobs; do
 			awk -v a="${rss[$large-$1-$2-$j]}" -v b="${rss[$small-$1-$2-$j]}" -v c="$1 -f $2" -v j="$j" \
