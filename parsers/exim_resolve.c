@@ -734,65 +734,56 @@ begin_line(const struct bl_source *src)
 }
 
 /*
- * bl_exim_place_new - a main option goes at the end of the main section:
- * before the first "begin" line, in the file that has it; when that line
- * opens its file (Debian's split tree: conf.d/router/00_...), at the end
- * of the file before it, the last of the main section
+ * bl_exim_place_new - a main option goes at the end of the main section
+ * of the file that holds the last main option: before its first "begin"
+ * line after that option (above the comment block heading that section),
+ * else at the end of the file (Debian's split tree, where
+ * update-exim4.conf writes the "begin" lines: the last conf.d/main file
+ * with an option)
  */
 int
 bl_exim_place_new(const struct bl_config *cfg, const char *key,
 		  const char *scope, const struct bl_source **src,
 		  size_t *off, char **create)
 {
-	size_t i, at;
+	const struct bl_source *s = NULL;
+	size_t i, at, after = 0;
 
 	(void)key;
 	*create = NULL;
 	*src = NULL;
 	if (scope != NULL && strcmp(scope, "main") != 0)
 		return -1;
-	for (i = 0; i < cfg->nsources; i++) {
-		const struct bl_source *s = cfg->sources[i];
-		size_t k;
-		bool only_comments = true;
+	for (i = cfg->nsettings; i-- > 0 && s == NULL;) {
+		const struct bl_setting *st = cfg->settings[i];
 
-		if (s->template_kind != NULL)
-			continue;
-		at = begin_line(s);
-		if (at == s->len)
-			continue;
-		for (k = 0; k < at && only_comments; k++) {
-			if (s->data[k] == '#') {
-				while (k < at && s->data[k] != '\n')
-					k++;
-				continue;
-			}
-			if (s->data[k] != ' ' && s->data[k] != '\t' &&
-			    s->data[k] != '\n' && s->data[k] != '\r')
-				only_comments = false;
+		if (st->src != NULL && !st->is_default &&
+		    st->src->template_kind == NULL &&
+		    (st->scope == NULL || strcmp(st->scope, "main") == 0)) {
+			s = st->src;
+			after = st->stmt_off + st->stmt_len;
 		}
-		if (only_comments && i > 0) {
-			*src = cfg->sources[i - 1];
-			*off = cfg->sources[i - 1]->len;
-		} else {
-			/* above the comment block that heads the section */
-			while (at > 0) {
-				size_t p = at - 1;
-
-				while (p > 0 && s->data[p - 1] != '\n')
-					p--;
-				if (s->data[p] != '#')
-					break;
-				at = p;
-			}
-			*src = s;
-			*off = at;
-		}
-		return 0;
 	}
-	if (cfg->main_src == NULL)
+	if (s == NULL)
+		s = cfg->main_src;
+	if (s == NULL)
 		return -1;
-	*src = cfg->main_src;
-	*off = cfg->main_src->len;
+	at = begin_line(s);
+	if (at < after)
+		at = s->len;
+	if (at < s->len) {
+		/* above the comment block that heads the section */
+		while (at > after) {
+			size_t p = at - 1;
+
+			while (p > 0 && s->data[p - 1] != '\n')
+				p--;
+			if (s->data[p] != '#' || p < after)
+				break;
+			at = p;
+		}
+	}
+	*src = s;
+	*off = at;
 	return 0;
 }
