@@ -3081,6 +3081,9 @@ const struct bl_parser bl_parser_exim = {
 	.parse = parse,
 	.resolve = bl_resolve_exim,
 	.render_value = bl_exim_render,
+	.value_text = bl_exim_value_text,
+	.place_new = bl_exim_place_new,
+	.host_ref = "$smtp_active_hostname",
 	.duplicate_message = "'%m' is set more than once: Exim refuses to "
 			     "start",
 	.duplicate_level = BL_LEVEL_ERROR,

@@ -681,3 +681,108 @@ bl_resolve_exim(struct bl_config *cfg, struct bl_diags *diags)
 	bl_config_public_banners(cfg);
 	return x.failed ? -1 : 0;
 }
+
+/* bl_exim_value_text - value where s's value is: quoted with Exim's
+ * escapes when it was quoted, or when blanks at its ends need it */
+char *
+bl_exim_value_text(const struct bl_config *cfg, const struct bl_setting *s,
+		   const char *value, bool *whole)
+{
+	size_t n = strlen(value);
+	struct bl_buf b;
+	const char *p;
+
+	(void)cfg;
+	*whole = false;
+	if (!(s->val_len > 0 && s->src->data[s->val_off] == '"') &&
+	    (n == 0 || (value[0] != ' ' && value[0] != '\t' &&
+			value[n - 1] != ' ' && value[n - 1] != '\t')))
+		return bl_xstrdup(value);
+	bl_buf_init(&b);
+	bl_buf_addc(&b, '"');
+	for (p = value; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			bl_buf_addc(&b, '\\');
+		if (*p == '\n') {
+			bl_buf_adds(&b, "\\n");
+			continue;
+		}
+		bl_buf_addc(&b, *p);
+	}
+	bl_buf_addc(&b, '"');
+	return bl_buf_steal(&b);
+}
+
+/* begin_line - the offset of the first "begin SECTION" line of src, or
+ * src->len */
+static size_t
+begin_line(const struct bl_source *src)
+{
+	size_t i;
+
+	for (i = 0; i < src->nlines; i++) {
+		const char *l = src->data + src->line_start[i];
+		const char *end = src->data + src->len;
+
+		while (l < end && (*l == ' ' || *l == '\t'))
+			l++;
+		if (end - l > 6 && strncmp(l, "begin", 5) == 0 &&
+		    (l[5] == ' ' || l[5] == '\t'))
+			return src->line_start[i];
+	}
+	return src->len;
+}
+
+/*
+ * bl_exim_place_new - a main option goes at the end of the main section:
+ * before the first "begin" line, in the file that has it; when that line
+ * opens its file (Debian's split tree: conf.d/router/00_...), at the end
+ * of the file before it, the last of the main section
+ */
+int
+bl_exim_place_new(const struct bl_config *cfg, const char *key,
+		  const char *scope, const struct bl_source **src,
+		  size_t *off, char **create)
+{
+	size_t i, at;
+
+	(void)key;
+	*create = NULL;
+	*src = NULL;
+	if (scope != NULL && strcmp(scope, "main") != 0)
+		return -1;
+	for (i = 0; i < cfg->nsources; i++) {
+		const struct bl_source *s = cfg->sources[i];
+		size_t k;
+		bool only_comments = true;
+
+		if (s->template_kind != NULL)
+			continue;
+		at = begin_line(s);
+		if (at == s->len)
+			continue;
+		for (k = 0; k < at && only_comments; k++) {
+			if (s->data[k] == '#') {
+				while (k < at && s->data[k] != '\n')
+					k++;
+				continue;
+			}
+			if (s->data[k] != ' ' && s->data[k] != '\t' &&
+			    s->data[k] != '\n' && s->data[k] != '\r')
+				only_comments = false;
+		}
+		if (only_comments && i > 0) {
+			*src = cfg->sources[i - 1];
+			*off = cfg->sources[i - 1]->len;
+		} else {
+			*src = s;
+			*off = at;
+		}
+		return 0;
+	}
+	if (cfg->main_src == NULL)
+		return -1;
+	*src = cfg->main_src;
+	*off = cfg->main_src->len;
+	return 0;
+}

@@ -74,6 +74,32 @@ struct bl_parser {
 	char *(*render_value)(const struct bl_config *cfg,
 			      const struct bl_setting *s, const char *value,
 			      struct bl_buf *note);
+	/* value_text - the bytes that write value in place of s's value
+	 * (s->val_off, s->val_len), quoted as s's value is, or with *whole
+	 * set the statement that replaces s->stmt_off, s->stmt_len (a
+	 * master.cf "-o k=v" that needs braces); NULL when the value cannot
+	 * be written there; caller frees. NULL hook: the value as it is. */
+	char *(*value_text)(const struct bl_config *cfg,
+			    const struct bl_setting *s, const char *value,
+			    bool *whole);
+	/* place_new - where a fix adds a definition of key (for scope; NULL
+	 * or "main": the instance's) when the value in effect is a default
+	 * or sits in a file no fix edits: 0 with *src and *off (the new line
+	 * goes before off), or *src NULL and *create the path of a file to
+	 * create (caller frees); -1 when the dialect cannot say */
+	int (*place_new)(const struct bl_config *cfg, const char *key,
+			 const char *scope, const struct bl_source **src,
+			 size_t *off, char **create);
+	/* editable - may a fix edit src (false: a file of the MTA's own
+	 * distribution, read for its defaults); NULL: every source */
+	bool (*editable)(const struct bl_config *cfg,
+			 const struct bl_source *src);
+	/* how a value names the server's own host name ("$myhostname"),
+	 * for a banner a fix writes or completes; NULL: none */
+	const char *host_ref;
+	/* fix_note - what to do once the files are fixed ("rebuild
+	 * sendmail.cf"), or NULL (static); NULL hook: nothing */
+	const char *(*fix_note)(const struct bl_config *cfg);
 	/* the flag that sets a value for one scope where the dialect has
 	 * one (master.cf: "-o"), or NULL */
 	const char *override_flag;

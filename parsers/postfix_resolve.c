@@ -1998,3 +1998,53 @@ bl_resolve_postfix_expand(struct bl_config *cfg, const struct bl_scope *scope,
 	run_finish(&run);
 	return status;
 }
+
+/*
+ * bl_postfix_value_text - value where s's value is: as it is in main.cf
+ * and in a braced override; an unbraced master.cf "-o k=v" whose new
+ * value has blanks becomes "{ k = v }" (the blank would end the option)
+ */
+char *
+bl_postfix_value_text(const struct bl_config *cfg, const struct bl_setting *s,
+		      const char *value, bool *whole)
+{
+	size_t a = s->stmt_off;
+
+	(void)cfg;
+	*whole = false;
+	if (s->scope == NULL || strcmp(s->scope, "main") == 0 ||
+	    strpbrk(value, " \t") == NULL)
+		return bl_xstrdup(value);
+	/* braced: the option's text starts after "{" and blanks */
+	while (a > 0 && (s->src->data[a - 1] == ' ' ||
+			 s->src->data[a - 1] == '\t'))
+		a--;
+	if (a > 0 && s->src->data[a - 1] == '{')
+		return bl_xstrdup(value);
+	*whole = true;
+	return bl_xasprintf("{ %s = %s }", s->key, value);
+}
+
+/* bl_postfix_place_new - a new parameter goes at the end of main.cf,
+ * which is made when there is none (master.cf alone) */
+int
+bl_postfix_place_new(const struct bl_config *cfg, const char *key,
+		     const char *scope, const struct bl_source **src,
+		     size_t *off, char **create)
+{
+	(void)key;
+	*src = NULL;
+	*create = NULL;
+	if (scope != NULL && strcmp(scope, "main") != 0)
+		return -1;
+	if (cfg->main_src != NULL) {
+		*src = cfg->main_src;
+		*off = cfg->main_src->len;
+		return 0;
+	}
+	if (cfg->hostname_file == NULL)
+		return -1;
+	*create = bl_xstrdup(cfg->hostname_file);
+	*off = 0;
+	return 0;
+}

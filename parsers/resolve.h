@@ -43,6 +43,29 @@ char *bl_exim_render(const struct bl_config *cfg, const struct bl_setting *s,
 char *bl_sendmail_render(const struct bl_config *cfg,
 			 const struct bl_setting *s, const char *value,
 			 struct bl_buf *note);
+/* The fixer's hooks (parser.h: value_text, place_new, editable,
+ * fix_note). */
+char *bl_postfix_value_text(const struct bl_config *cfg,
+			    const struct bl_setting *s, const char *value,
+			    bool *whole);
+int bl_postfix_place_new(const struct bl_config *cfg, const char *key,
+			 const char *scope, const struct bl_source **src,
+			 size_t *off, char **create);
+char *bl_exim_value_text(const struct bl_config *cfg,
+			 const struct bl_setting *s, const char *value,
+			 bool *whole);
+int bl_exim_place_new(const struct bl_config *cfg, const char *key,
+		      const char *scope, const struct bl_source **src,
+		      size_t *off, char **create);
+char *bl_sendmail_value_text(const struct bl_config *cfg,
+			     const struct bl_setting *s, const char *value,
+			     bool *whole);
+int bl_sendmail_place_new(const struct bl_config *cfg, const char *key,
+			  const char *scope, const struct bl_source **src,
+			  size_t *off, char **create);
+bool bl_sendmail_editable(const struct bl_config *cfg,
+			  const struct bl_source *src);
+const char *bl_sendmail_fix_note(const struct bl_config *cfg);
 extern const struct bl_dialect_event bl_postfix_events[];
 extern const struct bl_dialect_event bl_sendmail_events[];
 extern const char *const bl_hash_comments[];

@@ -2992,6 +2992,11 @@ const struct bl_parser bl_parser_sendmail = {
     .parse = parse,
     .resolve = bl_resolve_sendmail,
     .render_value = bl_sendmail_render,
+    .value_text = bl_sendmail_value_text,
+    .place_new = bl_sendmail_place_new,
+    .editable = bl_sendmail_editable,
+    .host_ref = "$j",
+    .fix_note = bl_sendmail_fix_note,
     .events = bl_sendmail_events,
     .comments = bl_m4_comments,
 };

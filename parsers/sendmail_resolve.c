@@ -820,3 +820,104 @@ bl_resolve_sendmail(struct bl_config *cfg, struct bl_diags *diags)
 	bl_config_public_banners(cfg);
 	return greet_ok && host_ok && helo_ok ? 0 : -1;
 }
+
+/* is_mc - is the instance an .mc (else a sendmail.cf)? */
+static bool
+is_mc(const struct bl_config *cfg)
+{
+	size_t n;
+
+	if (cfg->main_src == NULL)
+		return false;
+	n = strlen(cfg->main_src->path);
+	return n > 3 && strcmp(cfg->main_src->path + n - 3, ".mc") == 0;
+}
+
+/* bl_sendmail_value_text - value inside the define's quotes (none may be
+ * in it) or after an O line's "=" */
+char *
+bl_sendmail_value_text(const struct bl_config *cfg, const struct bl_setting *s,
+		       const char *value, bool *whole)
+{
+	(void)s;
+	*whole = false;
+	if (is_mc(cfg) && strpbrk(value, "`'") != NULL)
+		return NULL;
+	return bl_xstrdup(value);
+}
+
+/* starts - does the line at p (blanks skipped) start with word? */
+static bool
+starts(const char *p, const char *end, const char *word)
+{
+	size_t n = strlen(word);
+
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	return (size_t)(end - p) >= n && strncmp(p, word, n) == 0;
+}
+
+/*
+ * bl_sendmail_place_new - in an .mc a define goes before the first
+ * MAILER line, after every OSTYPE, DOMAIN, FEATURE and include that could
+ * set it too (cf.m4 reads defines when MAILER() is reached); without
+ * MAILER lines after the last of those. In a sendmail.cf an O line goes
+ * after the last O line.
+ */
+int
+bl_sendmail_place_new(const struct bl_config *cfg, const char *key,
+		      const char *scope, const struct bl_source **src,
+		      size_t *off, char **create)
+{
+	const struct bl_source *m = cfg->main_src;
+	size_t i, after = (size_t)-1;
+	bool mc = is_mc(cfg);
+
+	(void)key;
+	(void)scope;
+	*create = NULL;
+	*src = m;
+	if (m == NULL)
+		return -1;
+	for (i = 0; i < m->nlines; i++) {
+		const char *l = m->data + m->line_start[i];
+		const char *end = m->data + (i + 1 < m->nlines
+						     ? m->line_start[i + 1]
+						     : m->len);
+
+		if (mc && (starts(l, end, "MAILER(") ||
+			   starts(l, end, "MAILER_DEFINITIONS"))) {
+			*off = m->line_start[i];
+			return 0;
+		}
+		if (mc ? starts(l, end, "OSTYPE(") || starts(l, end, "DOMAIN(") ||
+			     starts(l, end, "FEATURE(") ||
+			     starts(l, end, "HACK(") ||
+			     starts(l, end, "include(") ||
+			     starts(l, end, "define(")
+		       : starts(l, end, "O "))
+			after = i;
+	}
+	if (after == (size_t)-1 || after + 1 >= m->nlines)
+		*off = m->len;
+	else
+		*off = m->line_start[after + 1];
+	return 0;
+}
+
+/* bl_sendmail_editable - only the instance's own .mc or .cf: the
+ * sendmail-cf tree and what the .mc includes are read, not fixed */
+bool
+bl_sendmail_editable(const struct bl_config *cfg, const struct bl_source *src)
+{
+	return src == cfg->main_src;
+}
+
+/* bl_sendmail_fix_note - an .mc is compiled: say so */
+const char *
+bl_sendmail_fix_note(const struct bl_config *cfg)
+{
+	return is_mc(cfg) ? "then rebuild sendmail.cf from the .mc (m4 "
+			    "sendmail.mc > sendmail.cf, or make -C /etc/mail)"
+			  : NULL;
+}

@@ -26,6 +26,9 @@
 #include "load.h"
 #include "conf.h"
 #include "engine.h"
+#include "fix.h"
+#include "fixrun.h"
+#include "atomic.h"
 #include "report.h"
 #include "report_check.h"
 #include "rules.h"
@@ -57,11 +60,16 @@ struct opts {
 	bool no_inline;
 	unsigned jobs; /* worker threads; 1: none */
 	struct bl_load_opts load;
+	/* fix */
+	bool write;          /* --write: in place, not a diff */
+	bool unsafe;         /* --unsafe: identity-changing fixes too */
+	const char *backup;  /* --backup[=SUFFIX], or NULL */
 };
 
 static const char usage_text[] =
 	"Usage: bannerlint [check] [OPTIONS] PATH...\n"
 	"       bannerlint show [OPTIONS] PATH...\n"
+	"       bannerlint fix [OPTIONS] PATH...\n"
 	"       bannerlint rules | explain RULE\n"
 	"       bannerlint --version | --help\n"
 	"\n"
@@ -74,6 +82,8 @@ static const char usage_text[] =
 	"  explain   print the full text of one rule\n"
 	"  show      print each listener's effective banner and each client's\n"
 	"            HELO name, and where every part of it came from\n"
+	"  fix       print the fixes as a unified diff (git apply, patch -p1);\n"
+	"            --write makes them in place\n"
 	"\n"
 	"PATH is a configuration directory (walked for main.cf and master.cf,\n"
 	"exim.conf, exim4.conf, exim4.conf.template, *.mc, sendmail.cf; a\n"
@@ -111,6 +121,13 @@ static const char usage_text[] =
 	"      --color WHEN          auto (default), always or never; NO_COLOR\n"
 	"                            in the environment means never\n"
 	"  -q, --quiet               print errors only\n"
+	"fix:\n"
+	"      --write               fix the files in place (atomically)\n"
+	"                            instead of printing a diff\n"
+	"      --unsafe              also make the fixes that change the\n"
+	"                            server's name (--hostname gives it)\n"
+	"      --backup[=SUFFIX]     with --write, keep each original as\n"
+	"                            FILE.orig (or FILE + SUFFIX)\n"
 	"  -h, --help                show this help\n"
 	"  -V, --version             show the version\n"
 	"\n"
@@ -304,6 +321,9 @@ struct job {
 struct run {
 	struct opts *o;
 	bool show;
+	bool fixing;     /* the fix command */
+	char *fix_root;  /* fix: diff names are relative to it */
+	size_t nfixed;   /* fix --write: the files written */
 	struct bl_plan *plan;
 	struct bl_confs *confs;
 	struct rulesets rsets;
@@ -399,11 +419,154 @@ prepare(struct run *run, struct job *j)
 		j->serial = true;
 }
 
+/* fix_name - path as the diff names it: relative to the run's root
+ * (the git work tree of the working directory) when under it (caller
+ * frees) */
+static char *
+fix_name(const struct run *run, const char *path)
+{
+	char *abs, *dir, *real, *name, *slash;
+	size_t n = strlen(run->fix_root);
+
+	if (path[0] == '/') {
+		abs = bl_xstrdup(path);
+	} else {
+		char *cwd = getcwd(NULL, 0);
+
+		abs = bl_xasprintf("%s/%s", cwd ? cwd : ".", path);
+		free(cwd);
+	}
+	slash = strrchr(abs, '/');
+	dir = bl_xstrndup(abs, (size_t)(slash - abs));
+	real = realpath(dir[0] ? dir : "/", NULL);
+	if (real != NULL) {
+		char *again = bl_xasprintf("%s/%s", strcmp(real, "/") ? real : "",
+					   slash + 1);
+
+		free(abs);
+		abs = again;
+	}
+	free(real);
+	free(dir);
+	if (strncmp(abs, run->fix_root, n) == 0 && abs[n] == '/')
+		name = bl_xstrdup(abs + n + 1);
+	else if (strcmp(run->fix_root, "/") == 0)
+		name = bl_xstrdup(abs + 1);
+	else
+		name = bl_xstrdup(path);
+	free(abs);
+	return name;
+}
+
+/* fix_say - a finding as one line on err: "file:line:col: level:
+ * message [ID name]" and what follows */
+static void
+fix_say(FILE *err, const struct bl_finding *f, const char *level,
+	const char *what, const char *text)
+{
+	bl_escape_puts(err, f->file);
+	if (f->placed)
+		fprintf(err, ":%u:%u", f->line, f->col);
+	fprintf(err, ": %s: ", level);
+	if (what != NULL) {
+		fprintf(err, "%s: ", what);
+		bl_escape_puts(err, text);
+		fputs(" (", err);
+		bl_escape_puts(err, f->message);
+		fputc(')', err);
+	} else {
+		bl_escape_puts(err, f->message);
+	}
+	fputs(" [", err);
+	bl_escape_puts(err, f->rule->id);
+	fputc(' ', err);
+	bl_escape_puts(err, f->rule->name);
+	fputs("]\n", err);
+}
+
+/*
+ * fix_instance - fix: the diff of the instance's fixed files to out (or,
+ * with --write, the files written), and on err what is left: manual and
+ * unsafe fixes, and the findings no fix made go away, which alone decide
+ * the exit status
+ */
+static void
+fix_instance(struct run *run, struct job *j, const struct bl_config *cfg,
+	     const struct bl_fixrun_opts *fo, const struct bl_findings *after,
+	     enum bl_level fail_on, FILE *err, FILE *out)
+{
+	struct bl_fixed_files ff;
+	size_t k;
+	bool made;
+
+	bl_fixrun_files(cfg, &j->fs, fo, &ff);
+	for (k = 0; k < ff.n; k++) {
+		struct bl_fixed_file *x = &ff.v[k];
+
+		if (run->o->write) {
+			if (bl_file_replace(x->path, x->old, x->oldlen,
+					    x->old == NULL, x->data, x->len,
+					    run->o->backup, &j->diags) < 0) {
+				j->failed = true;
+				continue;
+			}
+			fputs("bannerlint: fixed ", err);
+			bl_escape_puts(err, x->path);
+			fprintf(err, " (%zu finding%s)\n", x->nfixes,
+				x->nfixes == 1 ? "" : "s");
+			run->nfixed++;
+		} else if (x->old == NULL) {
+			fputs("bannerlint: ", err);
+			bl_escape_puts(err, x->path);
+			fputs(" does not exist: fix --write creates it\n", err);
+		} else {
+			char *name = fix_name(run, x->path);
+
+			bl_diff_write(out, name, x->old, x->oldlen, x->data,
+				      x->len);
+			free(name);
+		}
+	}
+	/* what is left: the manual and the unsafe fixes not made */
+	made = ff.n > 0 && (run->o->write || ff.v[0].old != NULL);
+	for (k = 0; k < j->fs.n; k++) {
+		const struct bl_finding *f = &j->fs.v[k];
+		const struct bl_fix *fx = f->fix;
+
+		if (fx == NULL || bl_fixrun_applies(fo, fx))
+			continue;
+		if (fx->safety == BL_FIX_UNSAFE && fx->nedits > 0)
+			fix_say(err, f, "note",
+				"unsafe fix, with --unsafe", fx->text);
+		else if (fx->text != NULL)
+			fix_say(err, f, "note",
+				fx->note != NULL &&
+					strncmp(fx->note, "not applied", 11) == 0
+					? fx->note
+					: "fix by hand",
+				fx->text);
+	}
+	/* and the findings once the fixes are made: they decide */
+	if (!made)
+		after = &j->fs;
+	for (k = 0; k < after->n; k++) {
+		const struct bl_finding *f = &after->v[k];
+
+		if (f->severity >= fail_on)
+			j->fail_on = true;
+		fix_say(err, f, bl_severity_name(f->severity), NULL, NULL);
+	}
+	bl_fixrun_files_finish(&ff);
+}
+
 /* check_one - the engine over a built instance (on a worker, or on the
  * main thread for a serial job, which finds its ruleset here) */
 static void
-check_one(struct run *run, struct job *j, struct bl_config *cfg, FILE *err)
+check_one(struct run *run, struct job *j, struct bl_config *cfg, FILE *err,
+	  FILE *out)
 {
+	struct bl_fixrun_opts fo = {.unsafe = true};
+	struct bl_findings after = {0};
 	struct bl_effective eff;
 	struct bl_engine_opts eo;
 	struct bl_ruleset *rs = j->rs;
@@ -438,9 +601,21 @@ check_one(struct run *run, struct job *j, struct bl_config *cfg, FILE *err)
 	eo.no_inline = eff.no_inline;
 	eo.ips = eff.ip;
 	bl_engine_run(rs, cfg, &eo, &j->fs, &j->diags);
-	for (k = 0; k < j->fs.n; k++)
-		if (j->fs.v[k].severity >= eff.fail_on)
-			j->fail_on = true;
+	/* the fixes the run shows or makes, verified: check shows every
+	 * tier, fix makes the safe ones (and the unsafe with --unsafe) */
+	if (run->fixing)
+		fo.unsafe = run->o->unsafe;
+	if (run->fixing || run->o->format == FORMAT_TEXT ||
+	    run->o->format == FORMAT_JSON || run->o->format == FORMAT_SARIF)
+		bl_fixrun_verify(run->plan, j->i, j->root, cfg, rs, &eo, &fo,
+				 &j->fs, j->diags.errors, &after);
+	if (run->fixing)
+		fix_instance(run, j, cfg, &fo, &after, eff.fail_on, err, out);
+	else
+		for (k = 0; k < j->fs.n; k++)
+			if (j->fs.v[k].severity >= eff.fail_on)
+				j->fail_on = true;
+	bl_findings_finish(&after);
 	bl_effective_finish(&eff);
 }
 
@@ -469,7 +644,7 @@ work(struct run *run, struct job *j)
 			bl_report_show_text(out, cfg, true, &run->ro_out);
 		}
 	} else if (cfg != NULL) {
-		check_one(run, j, cfg, err);
+		check_one(run, j, cfg, err, out);
 	}
 	/* Diagnostics a rule reports as a finding are not said twice. */
 	bl_diags_init(&shown);
@@ -496,7 +671,7 @@ emit_instance(struct run *run, struct job *j)
 
 	fwrite(j->err, 1, j->nerr, stderr);
 	if (j->nout > 0) {
-		if (run->nshown++ > 0)
+		if (run->nshown++ > 0 && !run->fixing)
 			fputc('\n', stdout);
 		fwrite(j->out, 1, j->nout, stdout);
 	}
@@ -827,6 +1002,43 @@ cmd_check(struct opts *o, char **paths, int npaths)
 	return rc;
 }
 
+/* cmd_fix - fix: a diff of every instance's fixes, or --write */
+static int
+cmd_fix(struct opts *o, char **paths, int npaths)
+{
+	struct run run;
+	char *cwd;
+	int rc = BL_EXIT_OK;
+
+	if (run_begin(&run, o, false, paths, npaths) < 0) {
+		run_finish(&run);
+		return BL_EXIT_ERROR;
+	}
+	run.fixing = true;
+	cwd = getcwd(NULL, 0);
+	run.fix_root = bl_report_formats_root(cwd != NULL ? cwd : "/");
+	free(cwd);
+	run.base.fail_on = o->fail_on_set ? o->fail_on : (enum bl_level)-1;
+	run.base.select = o->select;
+	run.base.ignore = o->ignore;
+	run.base.hostname = (char *)o->hostname; /* read only here */
+	run.base.ip = o->ip;
+	run.base.no_inline = o->no_inline;
+	run_plan(&run);
+	run_end_diags(&run);
+	if (fflush(stdout) != 0 || ferror(stdout))
+		run.failed = true;
+	if (run.fail_on)
+		rc = BL_EXIT_FINDINGS;
+	if (rc == BL_EXIT_OK && run.fs.unknown > 0)
+		rc = BL_EXIT_INCOMPLETE;
+	if (run.failed)
+		rc = BL_EXIT_ERROR;
+	free(run.fix_root);
+	run_finish(&run);
+	return rc;
+}
+
 static int
 cmd_rules(struct opts *o)
 {
@@ -927,6 +1139,9 @@ bl_cli_main(int argc, char **argv)
 		{"select", required_argument, NULL, 'S'},
 		{"jobs", required_argument, NULL, 'j'},
 		{"ignore", required_argument, NULL, 'I'},
+		{"write", no_argument, NULL, 'w'},
+		{"unsafe", no_argument, NULL, 'U'},
+		{"backup", optional_argument, NULL, 'B'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
@@ -944,6 +1159,7 @@ bl_cli_main(int argc, char **argv)
 	/* A command may come first; options may follow it. */
 	if (argc > 1 && (strcmp(argv[1], "check") == 0 ||
 			 strcmp(argv[1], "show") == 0 ||
+			 strcmp(argv[1], "fix") == 0 ||
 			 strcmp(argv[1], "rules") == 0 ||
 			 strcmp(argv[1], "explain") == 0)) {
 		cmd = argv[1];
@@ -1052,6 +1268,19 @@ bl_cli_main(int argc, char **argv)
 		case 'I':
 			o.ignore = split_list(optarg, o.ignore);
 			break;
+		case 'w':
+			o.write = true;
+			break;
+		case 'U':
+			o.unsafe = true;
+			break;
+		case 'B':
+			o.backup = optarg != NULL ? optarg : ".orig";
+			if (*o.backup == '\0' || strchr(o.backup, '/') != NULL)
+				return usage_error("--backup takes a suffix "
+						   "without '/', not \"%s\"",
+						   o.backup);
+			break;
 		case 'h':
 			fputs(usage_text, stdout);
 			return BL_EXIT_OK;
@@ -1076,6 +1305,18 @@ bl_cli_main(int argc, char **argv)
 							    "RULE");
 	else if (optind >= argc)
 		rc = usage_error("%s needs at least one PATH", cmd);
+	else if (strcmp(cmd, "fix") != 0 &&
+		 (o.write || o.unsafe || o.backup != NULL))
+		rc = usage_error("--write, --unsafe and --backup are options "
+				 "of fix, not of %s",
+				 cmd);
+	else if (strcmp(cmd, "fix") == 0 && o.backup != NULL && !o.write)
+		rc = usage_error("%s", "--backup needs --write");
+	else if (strcmp(cmd, "fix") == 0)
+		rc = o.format != FORMAT_TEXT
+			     ? usage_error("%s", "fix prints a diff: no "
+						 "--format")
+			     : cmd_fix(&o, argv + optind, argc - optind);
 	else if (strcmp(cmd, "show") == 0)
 		rc = o.format != FORMAT_TEXT && o.format != FORMAT_JSON
 			     ? usage_error("%s", "show prints text or json")

@@ -21,6 +21,7 @@
 
 #include "check.h"
 #include "engine.h"
+#include "fix.h"
 #include "parser.h"
 #include "suppress.h"
 #include "util.h"
@@ -45,7 +46,10 @@ struct hit {
 	size_t also; /* other surfaces with the same finding at this place */
 	const struct bl_setting *setting; /* the setting blamed, or NULL */
 	size_t raw_off, raw_len;          /* the span in its raw value */
-	char *hint; /* the setting as the fix would write it, or NULL */
+	bool in_value;            /* blamed on [vm_off, +vm_len) of the
+				   * surface's value */
+	size_t vm_off, vm_len;
+	struct bl_fix *fix; /* the fixer's, or NULL */
 };
 
 struct hits {
@@ -190,6 +194,9 @@ blame(struct hit *f, const struct bl_surface *sf, size_t ms,
 {
 	struct hit end;
 
+	f->in_value = true;
+	f->vm_off = ms;
+	f->vm_len = me - ms;
 	blame_at(f, sf, ms, me, true);
 	if (me <= ms + 1 || f->src == NULL)
 		return;
@@ -622,40 +629,41 @@ apply_suppressions(struct bl_run *x, const struct bl_config *cfg, size_t first,
 }
 
 /*
- * The fix hint of a "drop-match" rule: the banner setting without the
- * blamed text (and one blank beside it), keeping the host name first. Only
- * for text in the surface's own setting: renaming mail_name is never
- * offered (it renames the software in headers too).
+ * propose_fixes - the fixer's fix for every finding (fix.c), from what
+ * each blames while the instance is alive
  */
-static char *
-drop_hint(const struct hit *f)
+static void
+propose_fixes(struct hits *hits, size_t first, const struct bl_config *cfg,
+	      const struct bl_engine_opts *o)
 {
-	const struct bl_setting *s = f->setting;
-	size_t a, b;
-	struct bl_buf v;
-	char *hint;
+	struct bl_fix_want *w;
+	size_t k, n = hits->n - first;
 
-	if (f->rule->fix == NULL || strcmp(f->rule->fix, "drop-match") != 0 ||
-	    s == NULL || (s->src == NULL && !s->is_default) ||
-	    f->surface == NULL ||
-	    strcmp(s->key, f->surface->key) != 0 || f->raw_len == 0 ||
-	    f->raw_off + f->raw_len > s->raw_len)
-		return NULL;
-	a = f->raw_off;
-	b = a + f->raw_len;
-	if (a > 0 && (s->raw[a - 1] == ' ' || s->raw[a - 1] == '\t'))
-		a--;
-	else if (b < s->raw_len && (s->raw[b] == ' ' || s->raw[b] == '\t'))
-		b++;
-	if (a == 0)
-		return NULL; /* the host name must stay first */
-	/* the value without the blamed text, as the dialect writes it */
-	bl_buf_init(&v);
-	bl_buf_add(&v, s->raw, a);
-	bl_buf_add(&v, s->raw + b, s->raw_len - b);
-	hint = bl_parser_render(f->cfg, s, v.data ? v.data : "");
-	bl_buf_finish(&v);
-	return hint;
+	if (n == 0 || o->no_fixes)
+		return;
+	w = bl_xcalloc(n, sizeof(*w));
+	for (k = 0; k < n; k++) {
+		const struct hit *h = &hits->v[first + k];
+
+		w[k].rule = h->rule;
+		w[k].surface = h->surface;
+		w[k].setting = h->setting;
+		w[k].src = h->src;
+		w[k].off = h->off;
+		w[k].len = h->len;
+		if (h->in_value && h->surface != NULL) {
+			w[k].in_value = true;
+			w[k].raw_off = h->vm_off;
+			w[k].raw_len = h->vm_len;
+		} else {
+			w[k].raw_off = h->raw_off;
+			w[k].raw_len = h->raw_len;
+		}
+	}
+	bl_fix_propose(cfg, w, n, o->hostname);
+	for (k = 0; k < n; k++)
+		hits->v[first + k].fix = w[k].fix;
+	free(w);
 }
 
 /* own - s copied, or NULL */
@@ -686,7 +694,7 @@ detach(struct bl_findings *out, struct hit *h)
 	f->rule = h->rule;
 	f->severity = h->severity;
 	f->message = h->message;
-	f->hint = h->hint;
+	f->fix = h->fix;
 	f->mta = own(h->cfg->mta);
 	f->instance = own(h->cfg->name);
 	f->file = own(h->file);
@@ -772,8 +780,7 @@ bl_engine_run(const struct bl_ruleset *rs, const struct bl_config *cfg,
 	dedupe(&hits, first);
 	apply_suppressions(&x, cfg, first, diags);
 	sort_findings(&hits, first);
-	for (k = first; k < hits.n; k++)
-		hits.v[k].hint = drop_hint(&hits.v[k]);
+	propose_fixes(&hits, first, cfg, o);
 	/* Severity overrides from the configuration. */
 	for (k = first; k < hits.n; k++)
 		for (j = 0; j < o->nseverity; j++)
@@ -797,7 +804,7 @@ bl_findings_clear(struct bl_findings *fs)
 		struct bl_finding *f = &fs->v[i];
 
 		free(f->message);
-		free(f->hint);
+		bl_fix_free(f->fix);
 		free(f->mta);
 		free(f->instance);
 		free(f->file);

@@ -80,7 +80,6 @@ struct bl_finding {
 	size_t excerpt_len;
 	size_t also; /* other surfaces with the same finding at this place */
 	struct bl_finding_surface *surface; /* NULL: a finding on a setting */
-	char *hint; /* the setting as the fix would write it, or NULL */
 	struct bl_fix *fix; /* NULL: no fix (bl_fix_free frees it) */
 };
 
@@ -103,6 +102,7 @@ struct bl_engine_opts {
 	bool no_inline; /* ignore inline suppressions */
 	char *const *ips; /* the server's addresses (--ip, ip = {...}) */
 	const struct bl_facts *facts; /* DNS answers, probes; NULL: none */
+	bool no_fixes; /* propose no fixes (a fix's verification run) */
 };
 
 /*

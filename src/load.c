@@ -46,6 +46,7 @@ struct file {
 	enum bl_file_role role;
 	int order;               /* place in the dialect's sibling list */
 	struct bl_source *src;   /* read already (standard input), or NULL */
+	char *shown;             /* the name src was read under, or NULL */
 	enum bl_template_kind tkind; /* a template by its name, or NONE */
 	bool named;              /* named on the command line */
 };
@@ -168,6 +169,7 @@ add_to(struct pending *pd, const char *path, enum bl_file_role role,
 	f->role = role;
 	f->order = order;
 	f->src = src;
+	f->shown = src != NULL ? bl_xstrdup(src->path) : NULL;
 	f->tkind = pl->tkind;
 	f->named = pl->named;
 }
@@ -665,10 +667,11 @@ bl_plan_paths(const struct bl_plan *p, size_t i, size_t *n)
 	return (const char *const *)p->v[i].paths;
 }
 
-/* bl_plan_build - read, parse and resolve instance i (see load.h) */
-int
-bl_plan_build(struct bl_config **out, struct bl_plan *p, size_t i,
-	      const char *root, size_t *skipped, struct bl_diags *diags)
+/* build - instance i read through pv (NULL: the file system) */
+static int
+build(struct bl_config **out, struct bl_plan *p, size_t i, const char *root,
+      const struct bl_source_provider *pv, size_t *skipped,
+      struct bl_diags *diags)
 {
 	const struct bl_load_opts *o = &p->opts;
 	struct pending *pd = &p->v[i];
@@ -681,6 +684,7 @@ bl_plan_build(struct bl_config **out, struct bl_plan *p, size_t i,
 	*out = NULL;
 	cfg = bl_config_new(pd->parser->name, pd->name);
 	cfg->sendmail_cf_dir = o->sendmail_cf_dir;
+	cfg->provider = pv;
 	if (o->root != NULL)
 		root = o->root;
 	if (root != NULL)
@@ -688,10 +692,15 @@ bl_plan_build(struct bl_config **out, struct bl_plan *p, size_t i,
 	for (k = 0; k < pd->nfiles; k++) {
 		struct file *f = &pd->files[k];
 
-		src = f->src;
-		f->src = NULL;
+		src = pv == NULL ? f->src : NULL;
+		if (pv == NULL)
+			f->src = NULL;
 		if (src == NULL &&
-		    bl_source_load(&src, f->path, o->max_size, diags) < 0) {
+		    bl_source_provider_load(pv, &src,
+					    pv != NULL && f->shown != NULL
+						    ? f->shown
+						    : f->path,
+					    o->max_size, diags) < 0) {
 			status = -1;
 			if (unread == NULL)
 				unread = f->path;
@@ -731,6 +740,25 @@ bl_plan_build(struct bl_config **out, struct bl_plan *p, size_t i,
 	return status;
 }
 
+/* bl_plan_build - read, parse and resolve instance i (see load.h) */
+int
+bl_plan_build(struct bl_config **out, struct bl_plan *p, size_t i,
+	      const char *root, size_t *skipped, struct bl_diags *diags)
+{
+	return build(out, p, i, root, NULL, skipped, diags);
+}
+
+/* bl_plan_rebuild - instance i again, read through pv (see load.h) */
+int
+bl_plan_rebuild(struct bl_config **out, struct bl_plan *p, size_t i,
+		const char *root, const struct bl_source_provider *pv,
+		struct bl_diags *diags)
+{
+	size_t skipped = 0;
+
+	return build(out, p, i, root, pv, &skipped, diags);
+}
+
 /* bl_plan_end - the last word of a run (see load.h) */
 int
 bl_plan_end(const struct bl_plan *p, size_t built, size_t skipped,
@@ -757,6 +785,7 @@ bl_plan_free(struct bl_plan *p)
 	for (i = 0; i < p->n; i++) {
 		for (k = 0; k < p->v[i].nfiles; k++) {
 			free(p->v[i].files[k].path);
+			free(p->v[i].files[k].shown);
 			bl_source_free(p->v[i].files[k].src);
 		}
 		free(p->v[i].files);

@@ -50,6 +50,15 @@ const char *const *bl_plan_paths(const struct bl_plan *p, size_t i,
  */
 int bl_plan_build(struct bl_config **cfg, struct bl_plan *p, size_t i,
 		  const char *root, size_t *skipped, struct bl_diags *diags);
+/*
+ * bl_plan_rebuild - instance i built again (after bl_plan_build), every
+ * file read through pv: a fix's patched texts as overlay entries under
+ * the paths the sources had (standard input under its name). Safe on
+ * several threads, also for the same i.
+ */
+int bl_plan_rebuild(struct bl_config **cfg, struct bl_plan *p, size_t i,
+		    const char *root, const struct bl_source_provider *pv,
+		    struct bl_diags *diags);
 /* bl_plan_end - after every instance: an error when nothing was checked
  * (built 0) and nothing failed, -1 then */
 int bl_plan_end(const struct bl_plan *p, size_t built, size_t skipped,

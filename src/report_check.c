@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "escape.h"
+#include "fix.h"
 #include "report.h"
 #include "report_check.h"
 #include "util.h"
@@ -103,12 +104,17 @@ text_finding(FILE *fp, const struct bl_finding *f, bool color)
 		bl_print_visible(fp, g, nl ? (size_t)(nl - g) : strlen(g));
 		fputc('\n', fp);
 	}
-	if (f->hint != NULL) {
+	if (f->fix != NULL && f->fix->text != NULL) {
 		fputs("      = fix (", fp);
-		bl_escape_puts(fp, f->rule->fix_safety ? f->rule->fix_safety
-						       : "safe");
+		fputs(bl_fix_safety_name(f->fix->safety), fp);
 		fputs("): ", fp);
-		bl_print_visible(fp, f->hint, strlen(f->hint));
+		bl_print_visible(fp, f->fix->text, strlen(f->fix->text));
+		if (f->fix->note != NULL) {
+			fputs("  (", fp);
+			bl_print_visible(fp, f->fix->note,
+					 strlen(f->fix->note));
+			fputc(')', fp);
+		}
 		fputc('\n', fp);
 	}
 }

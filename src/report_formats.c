@@ -34,6 +34,7 @@
 #include <unistd.h>
 
 #include "escape.h"
+#include "fix.h"
 #include "report.h"
 #include "report_check.h"
 #include "util.h"
@@ -214,6 +215,41 @@ close_array(FILE *fp, size_t n, unsigned depth)
 
 /* ---- JSON ---- */
 
+/* fix_json - a fix: its tier, the edits as byte and line/column ranges
+ * with the replacement bytes, the resulting line, and a note */
+static json_t *
+fix_json(const struct bl_fix *fx)
+{
+	json_t *o = json_object(), *edits = json_array();
+	size_t i;
+
+	json_object_set_new(o, "safety",
+			    json_string(bl_fix_safety_name(fx->safety)));
+	for (i = 0; i < fx->nedits; i++) {
+		const struct bl_edit *e = &fx->edits[i];
+		json_t *j = json_object();
+
+		json_object_set_new(j, "file", bl_json_str(e->file));
+		json_object_set_new(j, "offset", json_integer((json_int_t)e->off));
+		json_object_set_new(j, "length", json_integer((json_int_t)e->len));
+		json_object_set_new(j, "line", json_integer(e->line));
+		json_object_set_new(j, "column", json_integer(e->col));
+		json_object_set_new(j, "endLine", json_integer(e->end_line));
+		json_object_set_new(j, "endColumn", json_integer(e->end_col));
+		json_object_set_new(j, "replacement", bl_json_str(e->text));
+		if (e->create)
+			json_object_set_new(j, "create", json_true());
+		json_array_append_new(edits, j);
+	}
+	json_object_set_new(o, "edits", edits);
+	if (fx->text != NULL)
+		json_object_set_new(o, fx->nedits > 0 ? "result" : "text",
+				    bl_json_str(fx->text));
+	if (fx->note != NULL)
+		json_object_set_new(o, "note", bl_json_str(fx->note));
+	return o;
+}
+
 /* finding_json - a finding as JSON format version 1 has it */
 static json_t *
 finding_json(const struct bl_finding *f)
@@ -235,16 +271,8 @@ finding_json(const struct bl_finding *f)
 	json_object_set_new(o, "scope", bl_json_str(f->scope));
 	if (f->key)
 		json_object_set_new(o, "key", bl_json_str(f->key));
-	if (f->hint) {
-		json_t *fx = json_object();
-
-		json_object_set_new(fx, "safety",
-				    bl_json_str(f->rule->fix_safety
-						    ? f->rule->fix_safety
-						    : "safe"));
-		json_object_set_new(fx, "replacement", bl_json_str(f->hint));
-		json_object_set_new(o, "fix", fx);
-	}
+	if (f->fix != NULL)
+		json_object_set_new(o, "fix", fix_json(f->fix));
 	if (f->surface) {
 		json_t *sf = json_object();
 

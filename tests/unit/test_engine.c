@@ -102,11 +102,19 @@ test_blame_through_default(void **state)
 	/* three listeners, one finding */
 	assert_int_equal(count(&r, "BL101"), 1);
 	assert_int_equal(f->also, 2);
-	assert_string_equal(f->hint,
-			    "smtpd_banner = $myhostname ESMTP (Debian/GNU)");
+	/* one edit for both leaks of the setting, the same fix on each */
+	assert_non_null(f->fix);
+	assert_int_equal(f->fix->safety, BL_FIX_SAFE);
+	assert_int_equal(f->fix->nedits, 1);
+	assert_string_equal(f->fix->text, "smtpd_banner = $myhostname ESMTP");
+	assert_string_equal(f->fix->edits[0].text, "");
+	assert_int_equal(f->fix->edits[0].off, 31 + 32);
+	assert_int_equal(f->fix->edits[0].len, 24);
 	f = find(&r, "BL103");
 	assert_int_equal(f->col, 45);
 	assert_int_equal(f->len, 12);
+	assert_non_null(f->fix);
+	assert_string_equal(f->fix->text, "smtpd_banner = $myhostname ESMTP");
 	done(&r);
 }
 
