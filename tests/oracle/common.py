@@ -15,6 +15,9 @@ exim_oracle.py, exim_debian_oracle.py, sendmail_oracle.py).
   run_cases   the thread pool over the cases.
   check_json, each_surface, diagnostics, check_error_reported
               the checks of bannerlint's JSON that every oracle makes.
+  harness_file, copy_inputs, tree_files, git_toplevel, merge_checks
+              golden case directories as input trees (fix_oracle.py and
+              exim_debian_oracle.py).
 
 Each script puts its own directory first on sys.path before importing this
 module, so it works when run by absolute path from any directory (as meson
@@ -28,6 +31,7 @@ import concurrent.futures
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 
@@ -310,3 +314,72 @@ def check_error_reported(case, diags, errs, stderr):
     else:
         case.fail("bannerlint reports an error diagnostic",
                   "a diagnostic with level error", show(diags or stderr.strip()))
+
+
+# ------------------------------------------------ golden cases as inputs --
+
+HARNESS_FILES = ("args", "fix-args", "formats", "needs")
+
+
+def harness_file(rel):
+    """Files of the test harnesses, not inputs: the golden runner's expect.*
+    (expect.fixed/ with everything in it), args, fix-args, formats, needs
+    at the top of a case directory.  REL is relative to the case."""
+    first = rel.split(os.sep, 1)[0]
+    return first.startswith("expect.") or rel in HARNESS_FILES
+
+
+def copy_inputs(case_dir, dest):
+    """Copy the input files of a golden case (not its harness files) to
+    DEST, symbolic links as links."""
+    for dirpath, dirnames, filenames in os.walk(case_dir):
+        rel = os.path.relpath(dirpath, case_dir)
+        if rel != "." and harness_file(rel):
+            dirnames[:] = []
+            continue
+        tdir = os.path.normpath(os.path.join(dest, rel))
+        os.makedirs(tdir, exist_ok=True)
+        for name in list(dirnames):
+            src = os.path.join(dirpath, name)
+            if os.path.islink(src):      # os.walk does not descend into it
+                if not harness_file(os.path.normpath(os.path.join(rel, name))):
+                    os.symlink(os.readlink(src), os.path.join(tdir, name))
+        for fn in filenames:
+            if harness_file(os.path.normpath(os.path.join(rel, fn))):
+                continue
+            dst = os.path.join(tdir, fn)
+            if os.path.lexists(dst):
+                os.remove(dst)
+            shutil.copy2(os.path.join(dirpath, fn), dst, follow_symlinks=False)
+
+
+def tree_files(root, skip=(".git",)):
+    """{relative path: bytes, or ("symlink", target)} of every file under
+    ROOT (directories named in SKIP are left out)."""
+    out = {}
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = [d for d in dirnames if d not in skip]
+        for name in filenames + [d for d in dirnames
+                                 if os.path.islink(os.path.join(dirpath, d))]:
+            p = os.path.join(dirpath, name)
+            rel = os.path.relpath(p, root)
+            if os.path.islink(p):
+                out[rel] = ("symlink", os.readlink(p))
+            else:
+                with open(p, "rb") as f:
+                    out[rel] = f.read()
+    return out
+
+
+def git_toplevel(path):
+    """The root of the git work tree holding PATH, or None."""
+    rc, out, _ = run(["git", "-C", path, "rev-parse", "--show-toplevel"])
+    return out.strip() if rc == 0 and out.strip() else None
+
+
+def merge_checks(case, sub, prefix):
+    """SUB's checks and comments into CASE, each text after PREFIX."""
+    for text in sub.comments:
+        case.note(prefix + text)
+    for status, what, detail in sub.checks:
+        case.checks.append((status, prefix + what, detail))

@@ -110,6 +110,7 @@ sys.path.insert(0, HERE)
 from common import (Case, Tap, arg_parser, case_dirs,  # noqa: E402
                     check_error_reported, check_json, decode, diagnostics,
                     each_surface, run, run_cases, show)
+import common  # noqa: E402
 import exim_oracle as eo  # noqa: E402  (Runner, Exim, parsing helpers)
 
 ROOT = eo.ROOT
@@ -469,12 +470,6 @@ class Ctx:
     pass
 
 
-def harness_file(rel):
-    """Files of the test harnesses, not of the overlay: the golden runner's
-    expect.* / args / formats at the top of a case directory."""
-    return os.sep not in rel and (rel.startswith("expect.") or rel in ("args", "formats"))
-
-
 def build_tree(case_dir, etc_exim4, dest):
     shutil.copytree(etc_exim4, dest, symlinks=True)
     for dirpath, dirnames, filenames in os.walk(case_dir):
@@ -482,7 +477,7 @@ def build_tree(case_dir, etc_exim4, dest):
         tdir = os.path.normpath(os.path.join(dest, rel))
         os.makedirs(tdir, exist_ok=True)
         for fn in filenames:
-            if harness_file(os.path.normpath(os.path.join(rel, fn))):
+            if common.harness_file(os.path.normpath(os.path.join(rel, fn))):
                 continue
             src = os.path.join(dirpath, fn)
             dst = os.path.join(tdir, fn)

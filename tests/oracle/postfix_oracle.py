@@ -788,6 +788,23 @@ def debian_cases(workdir):
 
 # ------------------------------------------------------------------- main --
 
+def system_values(tap, r):
+    """The placeholders' machine values ({"<system-hostname>": postconf -d
+    -h myhostname, "<system-domain>": mydomain, "<mail_version>":
+    mail_version}), or None (reported as a failure)."""
+    sysvals = {}
+    for ph, key in (("<system-hostname>", "myhostname"),
+                    ("<system-domain>", "mydomain"),
+                    ("<mail_version>", "mail_version")):
+        rc, out, err = r.run([r.postconf, "-d", "-h", key])
+        if rc != 0:
+            tap.emit("fail", "setup: postconf -d -h %s" % key,
+                     "exit %d: %s" % (rc, err.strip()))
+            return None
+        sysvals[ph] = out.strip()
+    return sysvals
+
+
 def main():
     args = arg_parser(
         __doc__,
@@ -825,16 +842,9 @@ def main():
         return tap.finish()
     r = Runner(postconf, bl, postmap, daemon_dir)
 
-    sysvals = {}
-    for ph, key in (("<system-hostname>", "myhostname"),
-                    ("<system-domain>", "mydomain"),
-                    ("<mail_version>", "mail_version")):
-        rc, out, err = r.run([postconf, "-d", "-h", key])
-        if rc != 0:
-            tap.emit("fail", "setup: postconf -d -h %s" % key,
-                     "exit %d: %s" % (rc, err.strip()))
-            return tap.finish()
-        sysvals[ph] = out.strip()
+    sysvals = system_values(tap, r)
+    if sysvals is None:
+        return tap.finish()
     print("# postconf %s; placeholders: %s" % (
         sysvals["<mail_version>"],
         ", ".join("%s=%s" % kv for kv in sysvals.items())))

@@ -941,6 +941,25 @@ def dump_cf(case):
 
 # ------------------------------------------------------------------- main --
 
+def debian_mc(tree_src, tree, dest):
+    """DEST/sendmail.mc: the package's debian/sendmail.mc (under TREE_SRC)
+    with the cf tree's path rewritten to TREE and its two /etc/mail/m4
+    includes to empty stubs in DEST/stub/.  Returns what was done."""
+    pristine = os.path.join(tree_src, "debian", "sendmail.mc")
+    os.makedirs(os.path.join(dest, "stub"))
+    reps = [(PKG_CF_DIR, tree)]
+    for stub in DEBIAN_STUBS:
+        dst = os.path.join(dest, "stub", os.path.basename(stub))
+        with open(dst, "w") as f:
+            f.write("dnl # empty stand-in for %s (bannerlint oracle)\n" % stub)
+        reps.append((stub, dst))
+    shutil.copy(pristine, os.path.join(dest, "sendmail.mc"))
+    rewrite_file(os.path.join(dest, "sendmail.mc"), reps)
+    return "%s with %s and %s replaced by empty stubs" % (
+        os.path.relpath(pristine, ROOT) if pristine.startswith(ROOT)
+        else pristine, *DEBIAN_STUBS)
+
+
 def main():
     ap = arg_parser(
         __doc__, required=False,
@@ -1026,18 +1045,8 @@ def main():
                 else:
                     c = Case(DEBIAN_CASE, pristine, builtin=True)
                     c.dir = os.path.join(cases_dir, DEBIAN_CASE)
-                    os.makedirs(os.path.join(c.dir, "stub"))
-                    reps = [(PKG_CF_DIR, tree)]
-                    for stub in DEBIAN_STUBS:
-                        dst = os.path.join(c.dir, "stub", os.path.basename(stub))
-                        with open(dst, "w") as f:
-                            f.write("dnl # empty stand-in for %s (bannerlint oracle)\n" % stub)
-                        reps.append((stub, dst))
-                    shutil.copy(pristine, os.path.join(c.dir, "sendmail.mc"))
-                    rewrite_file(os.path.join(c.dir, "sendmail.mc"), reps)
-                    print("# %s: %s with %s and %s replaced by empty stubs" % (
-                        DEBIAN_CASE, os.path.relpath(pristine, ROOT)
-                        if pristine.startswith(ROOT) else pristine, *DEBIAN_STUBS))
+                    print("# %s: %s" % (DEBIAN_CASE,
+                                        debian_mc(tree_src, tree, c.dir)))
                     mc_cases.append(c)
 
         if need_m4 and args.fixtures:
