@@ -323,10 +323,11 @@ HARNESS_FILES = ("args", "fix-args", "formats", "needs")
 
 def harness_file(rel):
     """Files of the test harnesses, not inputs: the golden runner's expect.*
-    (expect.fixed/ with everything in it), args, fix-args, formats, needs
+    (.expect.fixed/ with everything in it), args, fix-args, formats, needs
     at the top of a case directory.  REL is relative to the case."""
     first = rel.split(os.sep, 1)[0]
-    return first.startswith("expect.") or rel in HARNESS_FILES
+    return first.startswith("expect.") or first.startswith(".expect.") or \
+        rel in HARNESS_FILES
 
 
 def copy_inputs(case_dir, dest):

@@ -8,8 +8,8 @@ Usage:
 
 Three parts (see tests/oracle/README.md, "Fixes"):
 
-  1. Every golden case fixtures/DIALECT/CASE/ with expect.fixed/: a scratch
-     copy of the case's input files with expect.fixed/ laid over them (the
+  1. Every golden case fixtures/DIALECT/CASE/ with .expect.fixed/: a scratch
+     copy of the case's input files with .expect.fixed/ laid over them (the
      "fixed tree").  Each configuration in it (a directory holding main.cf,
      exim.conf, update-exim4.conf.conf, sendmail.mc or a lone sendmail.cf)
      must be accepted by its tool -- postconf prints no warning or error
@@ -28,7 +28,7 @@ Three parts (see tests/oracle/README.md, "Fixes"):
      `git apply --check` and `patch -p1 --dry-run`, from the root of a
      scratch git repository holding the original files at the same
      relative path, accept it; applying it (with each tool) gives exactly
-     the fixed tree.  A file expect.fixed/ has and the original has not is
+     the fixed tree.  A file .expect.fixed/ has and the original has not is
      what `fix --write` creates (a main.cf it creates, with a note); the
      diff does not hold it.
   3. Debian's shipped defaults, taken at run time from the packages
@@ -55,7 +55,7 @@ got Y)" lines, "# ..." comments, a late plan "1..N" and a final line
 "N passed, N failed[, N skipped]".  Exit 1 on any failure; 77 when every
 check was skipped; else 0.  With CI=true a missing component (postconf,
 exim, the unpacked packages, m4, git, patch, root, bannerlint's fix
-command) is a failure, and so is a fixture set without any expect.fixed/.
+command) is a failure, and so is a fixture set without any .expect.fixed/.
 
 Python 3 standard library only.
 """
@@ -572,7 +572,7 @@ def check_diff(J, case, src, orig, fixed):
     case.check("expect.diff paths are a/%s/... and b/%s/... (relative to the "
                "work tree root)" % (prefix, prefix), [], bad)
     if fixed is None:
-        case.fail("expect.diff comes with expect.fixed/", "expect.fixed/", "none")
+        case.fail("expect.diff comes with .expect.fixed/", ".expect.fixed/", "none")
         return
     if not (J.git and J.patch):
         case.skip("expect.diff applies", "needs git and patch")
@@ -596,14 +596,14 @@ def check_diff(J, case, src, orig, fixed):
     inside = {p.split("/", 1)[1][len(prefix) + 1:] if prefix != "." else
               p.split("/", 1)[1] for p in paths if "/" in p}
     for rel in sorted(set(want_files) - set(before) - inside):
-        case.note("expect.fixed/%s is new and not in the diff: created by "
+        case.note(".expect.fixed/%s is new and not in the diff: created by "
                   "fix --write (main.cf is created only with --write)" % rel)
         del want_files[rel]
     for tool in ("git", "patch"):
         got = apply_tree(J, case, diff, repo, prefix, tool, "expect.diff")
         if got is not None:
             compare_trees(case, "applying expect.diff with %s gives the "
-                          "original files with expect.fixed/ over them" % (
+                          "original files with .expect.fixed/ over them" % (
                               "git apply" if tool == "git" else "patch -p1"),
                           want_files, got)
 
@@ -612,7 +612,7 @@ def check_diff(J, case, src, orig, fixed):
 
 def run_golden(J, case):
     src = case.path
-    has_fixed = os.path.isdir(os.path.join(src, "expect.fixed"))
+    has_fixed = os.path.isdir(os.path.join(src, ".expect.fixed"))
     has_diff = os.path.isfile(os.path.join(src, "expect.diff"))
     orig = os.path.join(case.work, "orig")
     copy_inputs(src, orig)
@@ -622,7 +622,7 @@ def run_golden(J, case):
     if has_fixed:
         fixed = os.path.join(case.work, "fixed")
         copy_inputs(src, fixed)
-        shutil.copytree(os.path.join(src, "expect.fixed"), fixed,
+        shutil.copytree(os.path.join(src, ".expect.fixed"), fixed,
                         symlinks=True, dirs_exist_ok=True)
         found = instances(fixed)
         if not found:
@@ -654,13 +654,13 @@ def run_golden(J, case):
         changed = [rel for rel, data in tree_files(fixed).items()
                    if tree_files(orig).get(rel) != data
                    and rel in tree_files(orig)]
-        case.check("expect.fixed/ changes no existing file without an "
+        case.check(".expect.fixed/ changes no existing file without an "
                    "expect.diff", [], sorted(changed))
     return case
 
 
 def golden_cases(fixtures):
-    """Every fixtures/DIALECT/CASE with expect.fixed/ or expect.diff."""
+    """Every fixtures/DIALECT/CASE with .expect.fixed/ or expect.diff."""
     out = []
     for dialect in sorted(os.listdir(fixtures)):
         ddir = os.path.join(fixtures, dialect)
@@ -668,7 +668,7 @@ def golden_cases(fixtures):
             continue
         for name in sorted(os.listdir(ddir)):
             c = os.path.join(ddir, name)
-            if os.path.isdir(os.path.join(c, "expect.fixed")) or \
+            if os.path.isdir(os.path.join(c, ".expect.fixed")) or \
                     os.path.isfile(os.path.join(c, "expect.diff")):
                 out.append(Case("%s/%s" % (dialect, name), c))
     return out
@@ -855,10 +855,10 @@ def main():
         setup(tap, args, J, workdir)
         wanted = set(args.case)
         goldens = golden_cases(fixtures) if os.path.isdir(fixtures) else []
-        print("# %d golden cases with expect.fixed/ or expect.diff under %s" % (
+        print("# %d golden cases with .expect.fixed/ or expect.diff under %s" % (
             len(goldens), fixtures))
         if not goldens and not wanted:
-            what = "setup: golden cases with expect.fixed/ under %s" % fixtures
+            what = "setup: golden cases with .expect.fixed/ under %s" % fixtures
             if common.IN_CI:
                 tap.emit("fail", what, "expected at least one, got 0 cases checked")
             else:
