@@ -610,6 +610,20 @@ def check_diff(J, case, src, orig, fixed):
 
 # ------------------------------------------------------- the golden cases --
 
+def absolute_arg(case_dir, arg):
+    """ARG with a relative path in it (--opt=PATH) made absolute when it
+    names something from CASE_DIR."""
+    opt, eq, val = arg.partition("=")
+    path = val if eq else arg
+    full = os.path.abspath(os.path.join(case_dir, path)) if path else ""
+    inside = full.startswith(os.path.abspath(case_dir) + os.sep)
+    # a path inside the case (--root server) is the copy's own
+    if path and not path.startswith("/") and not path.startswith("-") and \
+            not inside and os.path.exists(full):
+        return opt + "=" + full if eq else full
+    return arg
+
+
 def run_golden(J, case):
     src = case.path
     has_fixed = os.path.isdir(os.path.join(src, ".expect.fixed"))
@@ -617,8 +631,11 @@ def run_golden(J, case):
     orig = os.path.join(case.work, "orig")
     copy_inputs(src, orig)
     fixed = None
-    args = read_args(src, "args")
-    fix_args = args + read_args(src, "fix-args")
+    # paths relative to the case (--sendmail-cf=../../../tests/.cache/...)
+    # must still name the same files from the scratch copies
+    args = [absolute_arg(src, a) for a in read_args(src, "args")]
+    fix_args = args + [absolute_arg(src, a)
+                       for a in read_args(src, "fix-args")]
     if has_fixed:
         fixed = os.path.join(case.work, "fixed")
         copy_inputs(src, fixed)
@@ -632,12 +649,14 @@ def run_golden(J, case):
         for kind, rel in found:
             label = "fixed tree" if rel == "." else "fixed %s" % rel
             f, o = isolate(case, found, rel, fixed, orig)
-            name = base
+            # the case's name says whether the case is bad (for its
+            # own dialect; formats/bad-baseline-* are bad for a baseline),
+            # not whether each configuration in it is: the original's
+            # verdict says
+            stem = base[4:] if base.startswith("bad-") else base
             if rel != ".":
-                # the case's name says whether the case is bad, not which
-                # of its configurations is: that is the original's verdict
-                name = ("bad-" if o and rejected(J, kind, o) else "") + \
-                    rel.replace(os.sep, "-")
+                stem = rel.replace(os.sep, "-")
+            name = ("bad-" if o and rejected(J, kind, o) else "") + stem
             judge(J, case, kind, o, f, name, label)
         if J.has_fix:
             check_idempotent(J, case, fixed, orig, fix_args, "fixed tree")
