@@ -117,6 +117,24 @@ def seeds_suppress(fx):
     return seeds
 
 
+def seeds_fix(fx):
+    """fuzz_fix's inputs: 'P' and a main.cf (then "%%% master.cf" and the
+    master.cf beside it), 'E' and an exim.conf, 'S' and a sendmail.cf."""
+    out = []
+    for path in case_files(fx, "**/main.cf"):
+        data = b"P" + read(path)
+        master = os.path.join(os.path.dirname(path), "master.cf")
+        if os.path.isfile(master):
+            out.append(data)
+            if not data.endswith(b"\n"):
+                data += b"\n"
+            data += b"%%% master.cf\n" + read(master)
+        out.append(data)
+    out += [b"E" + read(p) for p in case_files(fx, "exim/**/exim.conf")]
+    out += [b"S" + read(p) for p in case_files(fx, "sendmail-cf/**/*")]
+    return out
+
+
 def seeds_for(name, src):
     fx = os.path.join(src, "fixtures")
     m4_cases = "sendmail/**/*"
@@ -134,6 +152,7 @@ def seeds_for(name, src):
         "conf": lambda: case_files(fx, "**/.bannerlint.conf"),
         "suppress": lambda: seeds_suppress(fx),
         "detect": lambda: case_files(fx, "**/*"),
+        "fix": lambda: seeds_fix(fx),
         "template": lambda: case_files(fx, "templates/**/*")
         + case_files(fx, "postfix/template-*/*"),
     }
