@@ -553,6 +553,23 @@ want_group(struct groups *gs, const struct bl_config *cfg,
 
 /* ---- edits ---- */
 
+/* position - bl_source_position, and past a last newline the line after
+ * it (an edit that appends) */
+static void
+position(const struct bl_source *src, size_t off, unsigned *line,
+	 unsigned *col)
+{
+	if (off == src->len && off > 0 && src->data[off - 1] == '\n') {
+		*line = (unsigned)src->nlines + 1;
+		*col = 1;
+		/* a line map that counts the empty line after the newline */
+		if (src->nlines > 0 && src->line_start[src->nlines - 1] == off)
+			*line = (unsigned)src->nlines;
+		return;
+	}
+	bl_source_position(src, off, line, col);
+}
+
 static void
 fix_edit(struct bl_fix *f, const struct bl_source *src, const char *path,
 	 size_t off, size_t len, const char *text, bool create)
@@ -568,8 +585,8 @@ fix_edit(struct bl_fix *f, const struct bl_source *src, const char *path,
 	e->text = bl_xstrdup(text);
 	e->create = create;
 	if (src != NULL) {
-		bl_source_position(src, off, &e->line, &e->col);
-		bl_source_position(src, off + len, &e->end_line, &e->end_col);
+		position(src, off, &e->line, &e->col);
+		position(src, off + len, &e->end_line, &e->end_col);
 	} else {
 		e->line = e->end_line = 1;
 		e->col = e->end_col = 1;
@@ -633,8 +650,27 @@ whole_macros(const struct bl_setting *s, size_t a, size_t b, size_t *off,
 	x = bl_setting_src_offset(s, a);
 	y = bl_setting_src_offset(s, b - 1);
 	if (x >= s->src->len || y >= s->src->len || y < x ||
-	    s->src->data[x] != s->raw[a] || s->src->data[y] != s->raw[b - 1])
+	    s->src->data[x] != s->raw[a])
 		return false;
+	if (s->src->data[y] != s->raw[b - 1] ||
+	    (b < s->raw_len && bl_setting_src_offset(s, b) == y)) {
+		/* it ends inside a macro's value, which maps to the
+		 * macro's name: the whole value must end here, and the
+		 * name goes */
+		if (b < s->raw_len && bl_setting_src_offset(s, b) == y)
+			return false;
+		if (!(s->src->data[y] >= 'A' && s->src->data[y] <= 'Z'))
+			return false;
+		while (y + 1 < s->src->len &&
+		       ((s->src->data[y + 1] >= 'A' &&
+			 s->src->data[y + 1] <= 'Z') ||
+			(s->src->data[y + 1] >= 'a' &&
+			 s->src->data[y + 1] <= 'z') ||
+			(s->src->data[y + 1] >= '0' &&
+			 s->src->data[y + 1] <= '9') ||
+			s->src->data[y + 1] == '_'))
+			y++;
+	}
 	/* offsets never go back: the uses are in order */
 	for (i = a; i < b; i++) {
 		size_t o = bl_setting_src_offset(s, i);
@@ -722,7 +758,14 @@ value_edit(struct bl_fix *f, const struct bl_config *cfg,
 			q++;
 		if (contiguous(s, p, s->raw_len - q, &off, &span)) {
 			free(text);
-			text = bl_xstrndup(v + p, n - p - q);
+			/* a value written where there was none: after a
+			 * blank ("key =" becomes "key = value") */
+			if (s->raw_len == 0 && off > 0 && n > 0 &&
+			    !blank(s->src->data[off - 1]))
+				text = bl_xasprintf(" %.*s", (int)(n - p - q),
+						    v + p);
+			else
+				text = bl_xstrndup(v + p, n - p - q);
 			fix_edit(f, s->src, NULL, off, span, text, false);
 			f->text = result_line(s->src, off, span, text);
 			free(text);
@@ -812,6 +855,10 @@ line_delete(struct bl_fix *f, const struct bl_source *src, size_t off,
 
 	while (a > 0 && src->data[a - 1] != '\n')
 		a--;
+	/* a statement that ends with its newline (main.cf's logical line)
+	 * ends there */
+	if (len > 0 && src->data[off + len - 1] == '\n')
+		b = off + len - 1;
 	while (b < src->len && src->data[b] != '\n')
 		b++;
 	for (i = a; i < off; i++)
@@ -820,6 +867,7 @@ line_delete(struct bl_fix *f, const struct bl_source *src, size_t off,
 	for (i = off + len; i < b; i++)
 		if (!blank(src->data[i]))
 			return false;
+	(void)i;
 	if (b < src->len)
 		b++;
 	fix_edit(f, src, NULL, a, b - a, "", false);

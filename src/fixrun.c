@@ -221,19 +221,22 @@ try(struct bl_plan *plan, size_t i, const char *root,
 	for (k = 0; k < got.n && why == NULL; k++) {
 		bool found = false;
 
+		/* a finding the fixes leave alone first (the same rule on
+		 * another listener), then one they address */
 		for (m = 0; m < fs->n && !found; m++) {
-			if (used[m] || !same(&got.v[k], &fs->v[m]))
+			if (used[m] || !same(&got.v[k], &fs->v[m]) ||
+			    chosen(fo, &fs->v[m], on, ngroups))
 				continue;
-			if (chosen(fo, &fs->v[m], on, ngroups)) {
+			used[m] = true;
+			found = true;
+		}
+		for (m = 0; m < fs->n && !found; m++)
+			if (same(&got.v[k], &fs->v[m])) {
 				why = bl_xasprintf("%s %s would remain",
 						   got.v[k].rule->id,
 						   got.v[k].rule->name);
 				found = true;
-				break;
 			}
-			used[m] = true;
-			found = true;
-		}
 		if (!found)
 			why = bl_xasprintf("it would bring %s %s: %s",
 					   got.v[k].rule->id,
