@@ -532,7 +532,10 @@ want_group(struct groups *gs, const struct bl_config *cfg,
 		return g;
 	}
 	if (check != NULL && strcmp(check, "hostname-first") == 0 &&
-	    own_s != NULL && pr != NULL && pr->host_ref != NULL) {
+	    own_s != NULL && pr != NULL && pr->host_ref != NULL &&
+	    /* a banner that starts with the server's name already is fixed
+	     * by fixing the name (BL2xx), not by naming it twice */
+	    strncmp(own_s->raw, pr->host_ref, strlen(pr->host_ref)) != 0) {
 		g = group_for(gs, GROUP_VALUE, own_s, NULL, 0);
 		g->banner = true;
 		group_op(g, 0, 0, bl_xasprintf("%s ", pr->host_ref),
