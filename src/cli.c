@@ -1008,6 +1008,37 @@ static const enum bl_check_format check_formats[] = {
 	[FORMAT_GITHUB] = BL_CHECK_FORMAT_GITHUB,
 };
 
+/* run_base - the command line's part of every instance's options
+ * (check, fix) */
+static void
+run_base(struct run *run, const struct opts *o)
+{
+	run->base.fail_on = o->fail_on_set ? o->fail_on : (enum bl_level)-1;
+	run->base.select = o->select;
+	run->base.ignore = o->ignore;
+	run->base.hostname = (char *)o->hostname; /* read only here */
+	run->base.ip = o->ip;
+	run->base.no_inline = o->no_inline;
+}
+
+/* run_status - the exit status of a check or fix run, once stdout is
+ * flushed: 2 over 1 over 3 ("could not tell" and nothing worse) */
+static int
+run_status(struct run *run)
+{
+	int rc = BL_EXIT_OK;
+
+	if (fflush(stdout) != 0 || ferror(stdout))
+		run->failed = true;
+	if (run->fail_on)
+		rc = BL_EXIT_FINDINGS;
+	if (rc == BL_EXIT_OK && run->fs.unknown > 0)
+		rc = BL_EXIT_INCOMPLETE;
+	if (run->failed)
+		rc = BL_EXIT_ERROR;
+	return rc;
+}
+
 static int
 cmd_check(struct opts *o, char **paths, int npaths)
 {
@@ -1021,12 +1052,7 @@ cmd_check(struct opts *o, char **paths, int npaths)
 		run_finish(&run);
 		return BL_EXIT_ERROR;
 	}
-	run.base.fail_on = o->fail_on_set ? o->fail_on : (enum bl_level)-1;
-	run.base.select = o->select;
-	run.base.ignore = o->ignore;
-	run.base.hostname = (char *)o->hostname; /* read only here */
-	run.base.ip = o->ip;
-	run.base.no_inline = o->no_inline;
+	run_base(&run, o);
 	if ((o->baseline != NULL || o->write_baseline != NULL) &&
 	    bl_baseline_begin(&run.bl, o->baseline, o->write_baseline,
 			      &bdiags) < 0) {
@@ -1057,15 +1083,7 @@ cmd_check(struct opts *o, char **paths, int npaths)
 		run_end_diags(&run);
 	}
 	emit_end(&run);
-	if (fflush(stdout) != 0 || ferror(stdout))
-		run.failed = true;
-	if (run.fail_on)
-		rc = BL_EXIT_FINDINGS;
-	/* "could not tell" (a search limit) and nothing worse: 3 */
-	if (rc == BL_EXIT_OK && run.fs.unknown > 0)
-		rc = BL_EXIT_INCOMPLETE;
-	if (run.failed)
-		rc = BL_EXIT_ERROR;
+	rc = run_status(&run);
 	run_finish(&run);
 	return rc;
 }
@@ -1087,22 +1105,10 @@ cmd_fix(struct opts *o, char **paths, int npaths)
 	cwd = getcwd(NULL, 0);
 	run.fix_root = bl_report_formats_root(cwd != NULL ? cwd : "/");
 	free(cwd);
-	run.base.fail_on = o->fail_on_set ? o->fail_on : (enum bl_level)-1;
-	run.base.select = o->select;
-	run.base.ignore = o->ignore;
-	run.base.hostname = (char *)o->hostname; /* read only here */
-	run.base.ip = o->ip;
-	run.base.no_inline = o->no_inline;
+	run_base(&run, o);
 	run_plan(&run);
 	run_end_diags(&run);
-	if (fflush(stdout) != 0 || ferror(stdout))
-		run.failed = true;
-	if (run.fail_on)
-		rc = BL_EXIT_FINDINGS;
-	if (rc == BL_EXIT_OK && run.fs.unknown > 0)
-		rc = BL_EXIT_INCOMPLETE;
-	if (run.failed)
-		rc = BL_EXIT_ERROR;
+	rc = run_status(&run);
 	free(run.fix_root);
 	run_finish(&run);
 	return rc;

@@ -47,7 +47,6 @@ struct group {
 	struct op *ops;
 	size_t nops;
 	enum bl_fix_safety safety;
-	char *manual; /* why it cannot be automatic, or NULL */
 	struct bl_fix *fix;
 };
 
@@ -891,11 +890,6 @@ group_fix(struct groups *gs, struct group *g, const struct bl_config *cfg,
 
 	f->safety = g->safety;
 	f->group = ++gs->next_id;
-	if (g->manual != NULL) {
-		f->safety = BL_FIX_MANUAL;
-		f->text = bl_xstrdup(g->manual);
-		return f;
-	}
 	switch (g->kind) {
 	case GROUP_COMMENT:
 		ok = editable(cfg, pr, g->src) &&
@@ -978,7 +972,6 @@ bl_fix_propose(const struct bl_config *cfg, struct bl_fix_want *w, size_t n,
 			if (gs.v[k].ops[i].text[0] != '\0')
 				free((char *)gs.v[k].ops[i].text);
 		free(gs.v[k].ops);
-		free(gs.v[k].manual);
 		bl_fix_free(gs.v[k].fix);
 	}
 	free(gs.v);
