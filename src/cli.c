@@ -499,6 +499,49 @@ dns_prefetch(struct run *run, const struct bl_config *cfg, char **ips)
 		bl_dns_confirm(run->dns, ips[i]);
 }
 
+/* confirmed_name - the PTR name of the server's address that resolves
+ * back to it (forward-confirmed), for the host name fixes of --unsafe:
+ * the first --ip address's, else that of an address a surface host name
+ * resolves to; NULL: none (borrowed from the resolver's cache) */
+static const char *
+confirmed_name(struct run *run, const struct bl_config *cfg, char **ips)
+{
+	const char *addrs[2 * BL_DNS_MAX_DATA + 64];
+	size_t na = 0, i, k;
+
+	for (i = 0; ips != NULL && ips[i] != NULL && na < BL_ARRAY_LEN(addrs);
+	     i++)
+		addrs[na++] = ips[i];
+	for (i = 0; na == 0 && i < cfg->nsurfaces; i++) {
+		const struct bl_dns_answer *a;
+
+		if (!bl_check_dns_name(&cfg->surfaces[i]))
+			continue;
+		a = bl_dns_get(run->dns, BL_DNS_A, cfg->surfaces[i].hostname);
+		for (k = 0; a->status == BL_DNS_FOUND && k < a->n &&
+			    na < BL_ARRAY_LEN(addrs);
+		     k++)
+			addrs[na++] = a->data[k];
+	}
+	for (i = 0; i < na; i++) {
+		const struct bl_dns_answer *p =
+			bl_dns_get(run->dns, BL_DNS_PTR, addrs[i]);
+
+		for (k = 0; p->status == BL_DNS_FOUND && k < p->n; k++) {
+			const struct bl_dns_answer *b = bl_dns_get(
+				run->dns,
+				strchr(addrs[i], ':') ? BL_DNS_AAAA : BL_DNS_A,
+				p->data[k]);
+			size_t m;
+
+			for (m = 0; b->status == BL_DNS_FOUND && m < b->n; m++)
+				if (strcmp(b->data[m], addrs[i]) == 0)
+					return p->data[k];
+		}
+	}
+	return NULL;
+}
+
 /* prepare - what only the main thread may do for an instance, before it
  * is built: its configuration file, its root, its ruleset if known */
 static void
@@ -735,6 +778,10 @@ check_one(struct run *run, struct job *j, struct bl_config *cfg, FILE *err,
 	if (j->dns) {
 		eo.facts = &run->facts;
 		dns_prefetch(run, cfg, eff.ip);
+		/* --unsafe: a forward-confirmed PTR names the server when
+		 * nothing else does */
+		if (eo.hostname == NULL)
+			eo.fix_hostname = confirmed_name(run, cfg, eff.ip);
 	}
 	bl_engine_run(rs, cfg, &eo, &j->fs, &j->diags);
 	j->fail_level = eff.fail_on;

@@ -1285,6 +1285,28 @@ expire(struct bl_dns *dns, uint64_t now)
 	}
 }
 
+/* abandon - the run is over: every question still out is dropped */
+static void
+abandon(struct bl_dns *dns)
+{
+	while (dns->nflight > 0) {
+		struct entry *e = dns->flight[0];
+
+		off_wire(dns, e);
+		e->invalid = true;
+		answer_fail(dns, e, "the run ended first");
+	}
+	while (dns->qhead != NULL) {
+		struct entry *e = dns->qhead;
+
+		dns->qhead = e->qnext;
+		e->queued = false;
+		e->invalid = true;
+		answer_fail(dns, e, "the run ended first");
+	}
+	dns->qtail = NULL;
+}
+
 static void *
 resolver(void *arg)
 {
@@ -1312,8 +1334,12 @@ resolver(void *arg)
 			start(dns, e, now);
 		}
 		expire(dns, now);
-		if (dns->stop && dns->nflight == 0 && dns->qhead == NULL)
+		if (dns->stop) {
+			/* what is still out at the end was asked ahead and
+			 * never needed: it goes, unrecorded */
+			abandon(dns);
 			break;
+		}
 		pfd[n].fd = dns->wake[0];
 		pfd[n].events = POLLIN;
 		who[n++] = NULL;

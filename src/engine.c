@@ -725,7 +725,8 @@ propose_fixes(struct hits *hits, size_t first, const struct bl_config *cfg,
 			w[k].raw_len = h->raw_len;
 		}
 	}
-	bl_fix_propose(cfg, w, n, o->hostname);
+	bl_fix_propose(cfg, w, n,
+		       o->hostname ? o->hostname : o->fix_hostname);
 	for (k = 0; k < n; k++)
 		hits->v[first + k].fix = w[k].fix;
 	free(w);

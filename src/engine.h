@@ -114,6 +114,9 @@ struct bl_engine_opts {
 	char **select; /* rule ids, id prefixes or names; NULL: all */
 	char **ignore;
 	const char *hostname;   /* the intended host name, or NULL */
+	const char *fix_hostname; /* for the host name fixes only when
+				   * hostname is NULL: a forward-confirmed
+				   * PTR name (--dns), or NULL */
 	char **allow_hostname;  /* never generic or placeholder */
 	char **internal_suffix; /* also internal for BL203 */
 	char **severity_ids;    /* severity overrides */
