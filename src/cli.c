@@ -927,6 +927,94 @@ show_dns(FILE *out, struct run *run, const struct bl_config *cfg)
 	}
 }
 
+/* answer_json - one answer for show --dns --format json */
+static json_t *
+answer_json(const struct bl_dns_answer *a)
+{
+	json_t *o = json_object(), *data = json_array(), *cn = json_array();
+	size_t i;
+
+	json_object_set_new(o, "status",
+			    json_string(bl_dns_status_name(a->status)));
+	for (i = 0; i < a->n; i++)
+		json_array_append_new(data, bl_json_str(a->data[i]));
+	for (i = 0; i < a->ncnames; i++)
+		json_array_append_new(cn, bl_json_str(a->cnames[i]));
+	json_object_set_new(o, "data", data);
+	json_object_set_new(o, "cnames", cn);
+	if (a->status == BL_DNS_TEMPFAIL)
+		json_object_set_new(o, "why", bl_json_str(a->why));
+	return o;
+}
+
+/* show_dns_json - show --dns --format json: a "dns" member on every
+ * surface whose host name DNS was asked about */
+static void
+show_dns_json(json_t *surfaces, struct run *run, const struct bl_config *cfg)
+{
+	static const enum bl_dns_type fam[2] = {BL_DNS_A, BL_DNS_AAAA};
+	char **ips = run->o->ip;
+	size_t i, k, m, q, base = json_array_size(surfaces) - cfg->nsurfaces;
+
+	dns_prefetch(run, cfg, ips);
+	for (i = 0; i < cfg->nsurfaces; i++) {
+		const struct bl_surface *sf = &cfg->surfaces[i];
+		json_t *o, *ptrs;
+		const char *addrs[2 * BL_DNS_MAX_DATA + 64];
+		size_t na = 0;
+
+		if (!bl_check_dns_name(sf))
+			continue;
+		o = json_object();
+		json_object_set_new(o, "name", bl_json_str(sf->hostname));
+		for (k = 0; k < 2; k++) {
+			const struct bl_dns_answer *a =
+				bl_dns_get(run->dns, fam[k], sf->hostname);
+
+			json_object_set_new(o, k ? "aaaa" : "a", answer_json(a));
+			for (m = 0; ips == NULL && a->status == BL_DNS_FOUND &&
+				    m < a->n && na < BL_ARRAY_LEN(addrs);
+			     m++)
+				addrs[na++] = a->data[m];
+		}
+		for (m = 0; ips != NULL && ips[m] != NULL &&
+			    na < BL_ARRAY_LEN(addrs);
+		     m++)
+			addrs[na++] = ips[m];
+		ptrs = json_array();
+		for (m = 0; m < na; m++) {
+			const struct bl_dns_answer *p =
+				bl_dns_get(run->dns, BL_DNS_PTR, addrs[m]);
+			json_t *e = json_object(), *conf = json_array();
+
+			json_object_set_new(e, "address", bl_json_str(addrs[m]));
+			json_object_set_new(e, "answer", answer_json(p));
+			for (q = 0; p->status == BL_DNS_FOUND && q < p->n;
+			     q++) {
+				const struct bl_dns_answer *b = bl_dns_get(
+					run->dns,
+					strchr(addrs[m], ':') ? BL_DNS_AAAA
+							      : BL_DNS_A,
+					p->data[q]);
+
+				json_array_append_new(
+					conf,
+					json_string(
+						answer_has(b, addrs[m])
+							? "confirmed"
+						: b->status == BL_DNS_TEMPFAIL
+							? "unverified"
+							: "not-confirmed"));
+			}
+			json_object_set_new(e, "confirmation", conf);
+			json_array_append_new(ptrs, e);
+		}
+		json_object_set_new(o, "ptr", ptrs);
+		json_object_set_new(json_array_get(surfaces, base + i), "dns",
+				    o);
+	}
+}
+
 /* work - build one instance, check or show it, render what it prints
  * while it is alive (diagnostics quote its lines), free it */
 static void
@@ -948,6 +1036,8 @@ work(struct run *run, struct job *j)
 		if (run->o->format == FORMAT_JSON) {
 			j->surfaces = json_array();
 			bl_report_show_json_add(j->surfaces, cfg);
+			if (j->dns)
+				show_dns_json(j->surfaces, run, cfg);
 		} else {
 			bl_report_show_text(out, cfg, true, &run->ro_out);
 			if (j->dns)
