@@ -443,9 +443,14 @@ bl_dns_record_line(enum bl_dns_type t, const char *subject,
 	bl_buf_init(&b);
 	bl_buf_printf(&b, "%s %s %s", bl_dns_type_name(t), subject,
 		      bl_dns_status_name(a->status));
-	if (a->status == BL_DNS_FOUND)
-		for (i = 0; i < a->n; i++)
+	/* a name that starts with cname= would read back as a CNAME: its
+	 * '=' is escaped (the same name to ldns) */
+	for (i = 0; a->status == BL_DNS_FOUND && i < a->n; i++) {
+		if (strncmp(a->data[i], "cname=", 6) == 0)
+			bl_buf_printf(&b, " cname\\=%s", a->data[i] + 6);
+		else
 			bl_buf_printf(&b, " %s", a->data[i]);
+	}
 	if (a->status != BL_DNS_TEMPFAIL)
 		for (i = 0; i < a->ncnames; i++)
 			bl_buf_printf(&b, " cname=%s", a->cnames[i]);
