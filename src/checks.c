@@ -1024,15 +1024,21 @@ judge_ptr_generic(const struct bl_check_env *e, const struct bl_surface *sf,
 {
 	size_t i, k, ms, me;
 	const char *limit;
+	/* PCRE2's JIT reads ahead in 16-byte steps: a DNS name, a short
+	 * allocation of its own, is matched from a zeroed buffer with room */
+	char name[BL_DNS_NAME_MAX + 64];
 
 	for (i = 0; p->status == BL_DNS_FOUND && i < p->n; i++) {
-		if (bl_check_allowed(e, p->data[i]))
+		if (bl_check_allowed(e, p->data[i]) ||
+		    strlen(p->data[i]) >= BL_DNS_NAME_MAX)
 			continue;
+		memset(name, 0, sizeof(name));
+		memcpy(name, p->data[i], strlen(p->data[i]));
 		for (k = 0; k < e->rs->ngenerics; k++) {
 			const struct bl_generic *g = &e->rs->generics[k];
 
-			if (bl_rule_search(e->rs, g->re, p->data[i], 0, &ms,
-					   &me, &limit) != BL_MATCH_YES)
+			if (bl_rule_search(e->rs, g->re, name, 0, &ms, &me,
+					   &limit) != BL_MATCH_YES)
 				continue;
 			bl_buf_printf(b, "%sthe PTR of %s, %s, %s [%s]",
 				      b->len ? "; " : "", ip, p->data[i],
