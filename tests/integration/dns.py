@@ -597,7 +597,11 @@ CASES = [
 
 def bl_check(bl, dirs, resolver, dns="live", ips=(), extra=(),
              timeout=RUN_TIMEOUT):
-    argv = [bl, "check", "--format", "json", "--dns", dns]
+    argv = [bl, "check", "--format", "json"]
+    if dns is None:   # from the .bannerlint.conf of the directory
+        pass
+    else:
+        argv += ["--no-config", "--dns", dns]
     if resolver:
         argv += ["--resolver", resolver]
     for ip in ips:
@@ -981,17 +985,47 @@ def test_replay(tap, bl, tmp, runs, closed):
     judge_case(tap, c, argv, rc, out, err, doc, label="replay edited file")
 
 
+def test_conf_live(tap, bl, tmp, port):
+    """dns = "live" and resolver = in .bannerlint.conf instead of options"""
+    c = next(x for x in CASES if x.name == "no-ptr-nxdomain")
+    d = os.path.join(tmp, "conf-live")
+    write(os.path.join(d, "main.cf"), c.main_cf())
+    write(os.path.join(d, ".bannerlint.conf"),
+          'dns = "live"\nresolver = "127.0.0.1:%d"\n' % port)
+    argv, rc, out, err, doc, _ = bl_check(bl, [d], None, dns=None)
+    judge_case(tap, c, argv, rc, out, err, doc,
+               label=".bannerlint.conf dns = live, resolver =")
+
+
+def test_conf_replay(tap, bl, tmp, runs):
+    """dns = "replay:FILE" (relative to the conf file) and ip = {...} in
+    .bannerlint.conf: a CI or pre-commit run with no option and no server"""
+    c = next(x for x in CASES if x.name == "ip-mismatch")
+    rec = next(r for r in runs if r[0] == c.name)[3]
+    d = os.path.join(tmp, "conf-replay")
+    write(os.path.join(d, "main.cf"), c.main_cf())
+    shutil.copy(rec, os.path.join(d, "answers.dns"))
+    write(os.path.join(d, ".bannerlint.conf"),
+          'dns = "replay:answers.dns"\nip = {%s}\n'
+          % ", ".join('"%s"' % ip for ip in c.ips))
+    argv, rc, out, err, doc, _ = bl_check(bl, [d], None, dns=None)
+    judge_case(tap, c, argv, rc, out, err, doc,
+               label=".bannerlint.conf dns = replay:, ip =")
+
+
 def test_show(tap, bl, tmp, port, dns):
     label = "show --dns " + dns.split(":")[0]
     d = os.path.join(tmp, "cases", "fcrdns")
-    argv = [bl, "show", "--dns", dns, "--resolver", "127.0.0.1:%d" % port, d]
+    argv = [bl, "show", "--no-config", "--dns", dns, "--resolver",
+            "127.0.0.1:%d" % port, d]
     rc, out, err = run(argv)
     info = describe(argv, rc, out, err)
     tap.check(rc in (0, 1), "%s: runs" % label, info)
     for want in ("192.0.2.10", "2001:db8::10", h("mx1")):
         tap.check(want in out, "%s prints %s" % (label, want), info)
     d = os.path.join(tmp, "cases", "ptr-mismatch")
-    argv = [bl, "show", "--dns", dns, "--resolver", "127.0.0.1:%d" % port, d]
+    argv = [bl, "show", "--no-config", "--dns", dns, "--resolver",
+            "127.0.0.1:%d" % port, d]
     rc, out, err = run(argv)
     info = describe(argv, rc, out, err)
     for want in ("192.0.2.20", h("other")):
@@ -1058,6 +1092,7 @@ def main():
         if not a.servers_only:
             test_cases(tap, a.bannerlint, tmp, server.port, ipv6)
             test_tempfail(tap, a.bannerlint, tmp, fakes, closed_port)
+            test_conf_live(tap, a.bannerlint, tmp, server.port)
             test_show(tap, a.bannerlint, tmp, server.port, "live")
             runs = test_record(tap, a.bannerlint, tmp, server.port)
             server.stop()
@@ -1065,6 +1100,7 @@ def main():
             tap.check(r is None, "NSD stopped before the replays",
                       "got %r" % (r,))
             test_replay(tap, a.bannerlint, tmp, runs, closed)
+            test_conf_replay(tap, a.bannerlint, tmp, runs)
             test_show(tap, a.bannerlint, tmp, server.port,
                       "replay:" + runs[0][3])
     except (RuntimeError, OSError) as err:
