@@ -815,6 +815,23 @@ def test_cases(tap, bl, tmp, port, ipv6):
         total += took
         judge_case(tap, c, argv, rc, out, err, doc)
     tap.note("%d live cases in %.2fs" % (len(CASES), total))
+    # SARIF carries the same evidence under properties.evidence
+    d = os.path.join(tmp, "cases", "ptr-mismatch")
+    argv = [bl, "check", "--no-config", "--format", "sarif", "--dns", "live",
+            "--resolver", resolver, d]
+    rc, out, err = run(argv)
+    info = describe(argv, rc, out, err)
+    try:
+        results = json.loads(out)["runs"][0]["results"]
+    except (ValueError, KeyError, IndexError, TypeError):
+        results = []
+    ev = [e for r in results if r.get("ruleId") == "BL404"
+          for e in (r.get("properties") or {}).get("evidence") or []]
+    tap.check(rc == 1 and any(
+        e.get("type") == "ptr" and same_subject(e.get("name"), "192.0.2.20")
+        and e.get("status") == "found" and h("other") in (e.get("data") or [])
+        for e in ev), "sarif: BL404 with properties.evidence ptr 192.0.2.20",
+        info)
     if ipv6:
         for name in ("fcrdns", "no-ptr-nxdomain", "truncated-tcp"):
             c = next(x for x in CASES if x.name == name)
