@@ -16,7 +16,10 @@ misbehaving one of the test's own, both on loopback ports.
             --format json --dns live` must exit as expected, fire exactly
             the expected BL40x rules and carry the DNS evidence
   tempfail  a server that never answers, one that answers SERVFAIL, one
-            that answers REFUSED, a closed port: exit 3, no BL40x finding
+            that answers REFUSED, one whose answers carry another ID or
+            another question (empty NOERROR answers: NODATA, were they
+            believed), a closed port: exit 3, no BL40x finding, within the
+            --dns-timeout budget, also for many names at once
   transport the same over ::1 when the machine has IPv6 on loopback
   record    --dns record:FILE then --dns replay:FILE with NSD stopped: the
             same findings; the file holds what the zones say
@@ -196,7 +199,8 @@ def udp_ask(host, port, name, qtype, timeout=2.0):
 class FakeDNS:
     """A DNS server the test controls, UDP and TCP on one loopback port:
     "silent" reads and never answers, "servfail" and "refused" answer
-    every query with that RCODE. One thread per transport plus one per TCP
+    every query with that RCODE, "wrongid" and "wrongq" with a NOERROR
+    answer that is not the answer to the query (see reply). One thread per transport plus one per TCP
     connection, at most MAX_CONN of them; everything stops on stop()."""
 
     MAX_CONN = 16
@@ -204,7 +208,8 @@ class FakeDNS:
 
     def __init__(self, mode, host="127.0.0.1"):
         self.mode = mode
-        self.rcode = {"silent": None, "servfail": 2, "refused": 5}[mode]
+        self.rcode = {"silent": None, "servfail": 2, "refused": 5,
+                      "wrongid": 0, "wrongq": 0}[mode]
         self.stopping = threading.Event()
         self.threads = []
         self.conns = []
@@ -223,6 +228,23 @@ class FakeDNS:
             self.threads.append(t)
         return self
 
+    def reply(self, msg):
+        """the answer to msg in this mode; "wrongid" and "wrongq" send an
+        empty NOERROR answer (a NODATA, were it believed) with another ID
+        or with the question's name changed, which a client must ignore"""
+        r = reply_packet(msg, self.rcode)
+        if r is None or self.mode not in ("wrongid", "wrongq"):
+            return r
+        r = bytearray(r)
+        if self.mode == "wrongid":
+            r[1] ^= 0x01
+        elif len(r) > 13 and r[12] > 0:
+            # the first letter of the first label, another letter (not
+            # just another case: names compare ignoring case)
+            r[13] = ord("q") if r[13] not in (ord("q"), ord("Q")) \
+                else ord("z")
+        return bytes(r)
+
     def count(self):
         with self.lock:
             self.handled += 1
@@ -239,7 +261,7 @@ class FakeDNS:
             if not self.count():
                 return
             if self.rcode is not None:
-                r = reply_packet(msg, self.rcode)
+                r = self.reply(msg)
                 if r is not None:
                     try:
                         self.udp.sendto(r, peer)
@@ -290,7 +312,7 @@ class FakeDNS:
                 if msg is None or not self.count():
                     return
                 if self.rcode is not None:
-                    r = reply_packet(msg, self.rcode)
+                    r = self.reply(msg)
                     if r is not None:
                         c.sendall(struct.pack("!H", len(r)) + r)
         except OSError:
@@ -513,6 +535,8 @@ CASES = [
          why="the same with both addresses given"),
     Case("fcrdns-ip4", h("mx1"), ips=["192.0.2.10"],
          why="an IPv4 --ip alone: the AAAA is not asked for"),
+    Case("fcrdns-capitals", "MX1.FCRDNS-TEST.NET",
+         why="the configured name in capitals"),
     Case("no-address-nodata", h("noaddr"), ["BL401"],
          evidence=[("BL401", "a", h("noaddr"), "nodata", None),
                    ("BL401", "aaaa", h("noaddr"), "nodata", None)],
@@ -588,6 +612,10 @@ CASES = [
     Case("ip-mismatch", h("mx1"), ["BL402", "BL405"], ips=["192.0.2.99"],
          evidence=[("BL402", "a", h("mx1"), "found", ["192.0.2.10"])],
          why="an --ip the name does not resolve to (its PTR names mx1)"),
+    Case("ip-mismatch6", h("mx1"), ["BL402", "BL403"], ips=["2001:db8::99"],
+         evidence=[("BL402", "aaaa", h("mx1"), "found", ["2001:db8::10"]),
+                   ("BL403", "ptr", "2001:db8::99", "nxdomain", None)],
+         why="an IPv6 --ip the name does not resolve to, without a PTR"),
     Case("helo-no-ptr", h("mx1"), ["BL403"], helo=h("noptr"),
          surface="helo", extra_rules=["BL301"],
          evidence=[("BL403", "ptr", "192.0.2.13", "nxdomain", None)],
@@ -776,6 +804,17 @@ def test_zones(tap, drill, port, ipv6):
 
 def test_fake(tap, drill, fakes):
     """the fake servers behave: SERVFAIL, REFUSED, silence (UDP and TCP)"""
+    for mode in ("wrongid", "wrongq"):
+        qid = 0x1234
+        q = query_packet(qid, h("mx1"), T_A)
+        r = fakes[mode].reply(q)
+        good = reply_packet(q, 0)
+        tap.check(r is not None and len(r) == len(good) and r != good
+                  and (r[:2] != good[:2]) == (mode == "wrongid"),
+                  "fake %s server: its answer differs from the right one "
+                  "in the %s only" % (mode, "ID" if mode == "wrongid"
+                                      else "question"),
+                  "right %r\ngot   %r" % (good, r))
     for mode, rcode in (("servfail", 2), ("refused", 5)):
         f = fakes[mode]
         r = udp_ask("127.0.0.1", f.port, h("mx1"), T_A)
@@ -857,7 +896,11 @@ def test_tempfail(tap, bl, tmp, fakes, closed_port):
                 ["--dns-timeout", "0.5"], 0.4, 6),
                ("servfail", fakes["servfail"].port, [], 0, 10),
                ("refused", fakes["refused"].port, [], 0, 10),
-               ("closed-port", closed_port, ["--dns-timeout", "1"], 0, 10)]
+               ("closed-port", closed_port, ["--dns-timeout", "1"], 0, 10),
+               ("wrong-id", fakes["wrongid"].port, ["--dns-timeout", "1"],
+                0.8, 10),
+               ("wrong-question", fakes["wrongq"].port,
+                ["--dns-timeout", "1"], 0.8, 10)]
     for label, p, extra, least, most in targets:
         c = Case(label, h("mx1"), status=3)
         argv, rc, out, err, doc, took = bl_check(
@@ -1128,7 +1171,7 @@ def main():
         except RuntimeError as e:
             tap.check(False, "NSD starts", str(e))
             return tap.end()
-        for mode in ("silent", "servfail", "refused"):
+        for mode in ("silent", "servfail", "refused", "wrongid", "wrongq"):
             fakes[mode] = FakeDNS(mode).start()
         # a port nothing listens on: bound, then closed
         closed_port, u, t = bind_pair("127.0.0.1", socket.AF_INET)
