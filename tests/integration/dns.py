@@ -24,6 +24,9 @@ misbehaving one of the test's own, both on loopback ports.
   record    --dns record:FILE then --dns replay:FILE with NSD stopped: the
             same findings; the file holds what the zones say
   show      `show --dns live` prints the addresses and PTRs
+  conf      dns =, resolver = and ip = in .bannerlint.conf
+  usage     a missing or malformed replay file, a bad --dns, --resolver or
+            --dns-timeout: exit 2
 
 Every address is a documentation address and every packet goes to 127.0.0.1
 or ::1. The servers are stopped at the end whatever happens (their process
@@ -1105,6 +1108,36 @@ def test_conf_replay(tap, bl, tmp, runs):
                label=".bannerlint.conf dns = replay:, ip =")
 
 
+def test_usage(tap, bl, tmp, runs):
+    """bad --dns input is exit 2 with a message, before any question"""
+    d = os.path.join(tmp, "cases", "fcrdns")
+    bad = os.path.join(tmp, "record", "bad.dns")
+    write(bad, "# bannerlint dns 1\na mx1.%s found 192.0.2.10\n"
+          "a mx1.%s sometimes 192.0.2.10\n" % (ZONE, ZONE))
+    cases = [
+        ("replay of a missing file", ["--dns", "replay:" +
+                                      os.path.join(tmp, "no-such.dns")], None),
+        ("replay of a malformed file", ["--dns", "replay:" + bad],
+         "bad.dns:3"),
+        ("an unknown --dns mode", ["--dns", "sometimes"], None),
+        ("a --resolver port out of range",
+         ["--dns", "live", "--resolver", "127.0.0.1:99999"], None),
+        ("--dns-timeout that is not a number",
+         ["--dns", "live", "--resolver", "127.0.0.1:9", "--dns-timeout",
+          "soon"], None),
+        ("--dns-timeout 0", ["--dns", "live", "--resolver", "127.0.0.1:9",
+                             "--dns-timeout", "0"], None),
+    ]
+    for label, opts, want in cases:
+        argv = [bl, "check", "--no-config"] + opts + [d]
+        rc, out, err = run(argv, 60)
+        tap.check(rc == 2 and err.strip() != ""
+                  and (want is None or want in err),
+                  "usage: %s: exit 2 with a message%s"
+                  % (label, " naming %s" % want if want else ""),
+                  describe(argv, rc, out, err))
+
+
 def test_show(tap, bl, tmp, port, dns):
     label = "show --dns " + dns.split(":")[0]
     d = os.path.join(tmp, "cases", "fcrdns")
@@ -1193,6 +1226,7 @@ def main():
                       "got %r" % (r,))
             test_replay(tap, a.bannerlint, tmp, runs, closed)
             test_conf_replay(tap, a.bannerlint, tmp, runs)
+            test_usage(tap, a.bannerlint, tmp, runs)
             test_show(tap, a.bannerlint, tmp, server.port,
                       "replay:" + runs[0][3])
     except (RuntimeError, OSError) as err:
