@@ -203,8 +203,9 @@ class FakeDNS:
     """A DNS server the test controls, UDP and TCP on one loopback port:
     "silent" reads and never answers, "servfail" and "refused" answer
     every query with that RCODE, "wrongid" and "wrongq" with a NOERROR
-    answer that is not the answer to the query (see reply). One thread per transport plus one per TCP
-    connection, at most MAX_CONN of them; everything stops on stop()."""
+    answer that is not the answer to the query (see reply). One thread
+    per transport plus one per TCP connection, at most MAX_CONN of them;
+    everything stops on stop()."""
 
     MAX_CONN = 16
     MAX_PACKETS = 100000   # a bound on the work of a run, never reached
@@ -738,7 +739,7 @@ def judge_case(tap, c, argv, rc, out, err, doc, label=None):
         tap.check(unv == 0, "%s: nothing unverified" % label, info)
 
 
-# --- the parts of the test -----------------------------------------------------
+# --- the parts of the test ------------------------------------------------
 
 def test_zones(tap, drill, port, ipv6):
     """drill (and one raw query) confirm what the cases assume"""
@@ -1189,8 +1190,9 @@ def main():
     t0 = time.monotonic()
     tmp = tempfile.mkdtemp(prefix="bannerlint-dns.")
     ipv6 = have_ipv6_loopback()
-    tap.note("IPv6 loopback %s" % ("available: ::1 transport tested"
-                                   if ipv6 else "missing: IPv4 transport only"))
+    tap.note("IPv6 loopback %s" % (
+        "available: ::1 transport tested" if ipv6
+        else "missing: IPv4 transport only"))
     server = None
     fakes = {}
     try:
