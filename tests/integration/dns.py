@@ -14,7 +14,8 @@ misbehaving one of the test's own, both on loopback ports.
             generic PTRs, CNAME chains and loops, IPv4 and IPv6 apart, an
             answer that needs TCP, HELO names, --ip): `bannerlint check
             --format json --dns live` must exit as expected, fire exactly
-            the expected BL40x rules and carry the DNS evidence
+            the expected BL40x rules and carry the DNS evidence (SARIF
+            too, under properties.evidence); --jobs 1 and 4 agree
   tempfail  a server that never answers, one that answers SERVFAIL, one
             that answers REFUSED, one whose answers carry another ID or
             another question (empty NOERROR answers: NODATA, were they
@@ -22,7 +23,8 @@ misbehaving one of the test's own, both on loopback ports.
             --dns-timeout budget, also for many names at once
   transport the same over ::1 when the machine has IPv6 on loopback
   record    --dns record:FILE then --dns replay:FILE with NSD stopped: the
-            same findings; the file holds what the zones say
+            same findings; the file holds what the zones say; an edited
+            file is honoured, a question it lacks is unverified
   show      `show --dns live` prints the addresses and PTRs
   conf      dns =, resolver = and ip = in .bannerlint.conf
   usage     a missing or malformed replay file, a bad --dns, --resolver or
@@ -32,7 +34,8 @@ Every address is a documentation address and every packet goes to 127.0.0.1
 or ::1. The servers are stopped at the end whatever happens (their process
 group is killed); temporary files live under $TMPDIR.
 
-A missing nsd or drill: a failure with CI=true, else a skip (77); a server
+BANNERLINT_WRAPPER (meson test --setup valgrind) goes in front of every
+bannerlint run. A missing nsd, nsd-checkzone or drill: a failure with CI=true, else a skip (77); a server
 that cannot start is always a failure. Exit status 1 when a check fails.
 Python 3 standard library only.
 """
