@@ -35,8 +35,8 @@ or ::1. The servers are stopped at the end whatever happens (their process
 group is killed); temporary files live under $TMPDIR.
 
 BANNERLINT_WRAPPER (meson test --setup valgrind) goes in front of every
-bannerlint run. A missing nsd, nsd-checkzone or drill: a failure with CI=true, else a skip (77); a server
-that cannot start is always a failure. Exit status 1 when a check fails.
+bannerlint run. A missing nsd, nsd-checkzone or drill: a failure with
+CI=true, else a skip (77); a server that cannot start is always a failure. Exit status 1 when a check fails.
 Python 3 standard library only.
 """
 
@@ -132,7 +132,8 @@ def run(argv, timeout=RUN_TIMEOUT):
     except OSError as e:
         return 127, "", "cannot run %s: %s" % (argv[0], e)
     err = p.stderr.decode("utf-8", "replace")
-    if wrapped and (p.returncode == WRAPPER_EXIT or WRAPPER_REPORT.search(err)):
+    if wrapped and (p.returncode == WRAPPER_EXIT
+                    or WRAPPER_REPORT.search(err)):
         wrapper_problems.append((" ".join(argv), p.returncode, err))
     return p.returncode, p.stdout.decode("utf-8", "replace"), err
 
