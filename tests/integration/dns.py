@@ -36,8 +36,8 @@ group is killed); temporary files live under $TMPDIR.
 
 BANNERLINT_WRAPPER (meson test --setup valgrind) goes in front of every
 bannerlint run. A missing nsd, nsd-checkzone or drill: a failure with
-CI=true, else a skip (77); a server that cannot start is always a failure. Exit status 1 when a check fails.
-Python 3 standard library only.
+CI=true, else a skip (77); a server that cannot start is always a failure.
+Exit status 1 when a check fails. Python 3 standard library only.
 """
 
 import argparse
