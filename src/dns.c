@@ -130,12 +130,47 @@ name_text(const ldns_rdf *rdf)
 
 /* norm_name - a subject name normalised (lower case, no final dot) into
  * buf; -1 when ldns does not take it for a domain name */
+/* plain_name - the length of a name that needs no escapes (letters,
+ * digits, '-', '_', labels of 1 to 63 bytes, at most 253 in all, an
+ * optional final dot), or 0 */
+static size_t
+plain_name(const char *s)
+{
+	size_t n = 0, label = 0;
+
+	for (; s[n] != '\0'; n++) {
+		unsigned char c = (unsigned char)s[n];
+
+		if (c == '.') {
+			if (label == 0)
+				return 0;
+			label = 0;
+			continue;
+		}
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		      (c >= '0' && c <= '9') || c == '-' || c == '_') ||
+		    ++label > 63)
+			return 0;
+	}
+	if (n > 1 && s[n - 1] == '.')
+		n--;
+	return n > 0 && n <= 253 ? n : 0;
+}
+
 static int
 norm_name(const char *subject, char *buf, size_t size)
 {
 	ldns_rdf *rdf;
 	char *t;
+	size_t n = plain_name(subject), i;
 
+	/* the common case without ldns's text round trip */
+	if (n > 0 && n < size) {
+		for (i = 0; i < n; i++)
+			buf[i] = (char)lower((unsigned char)subject[i]);
+		buf[n] = '\0';
+		return 0;
+	}
 	if (subject[0] == '\0' || strlen(subject) >= BL_DNS_NAME_MAX)
 		return -1;
 	rdf = ldns_dname_new_frm_str(subject);
@@ -613,7 +648,7 @@ struct entry {
 	bool queued;
 	struct bl_dns_answer a; /* status PENDING until answered */
 	/* the resolver thread's */
-	char qname[BL_DNS_NAME_MAX];
+	char *qname;        /* the name asked (after CNAMEs), once asked */
 	enum wire w;
 	uint16_t id;
 	unsigned tries;
@@ -840,7 +875,7 @@ want_locked(struct bl_dns *dns, enum bl_dns_type t, const char *subject,
 		answer_fail(dns, e, "cannot be asked");
 		return;
 	}
-	memcpy(e->qname, q, strlen(q) + 1);
+	e->qname = bl_xstrdup(q);
 	e->queued = true;
 	if (dns->qtail != NULL)
 		dns->qtail->qnext = e;
@@ -1086,8 +1121,8 @@ handle(struct bl_dns *dns, struct entry *e, const uint8_t *pkt, size_t n,
 			e->cnames[e->ncnames++] = a.cnames[i];
 			a.cnames[i] = NULL;
 		}
-		snprintf(e->qname, sizeof(e->qname), "%s",
-			 e->cnames[e->ncnames - 1]);
+		free(e->qname);
+		e->qname = bl_xstrdup(e->cnames[e->ncnames - 1]);
 		bl_dns_answer_finish(&a);
 		start(dns, e, now);
 		return;
@@ -1723,6 +1758,7 @@ bl_dns_close(struct bl_dns *dns, struct bl_diags *d)
 			if (e->fd >= 0)
 				close(e->fd);
 			free(e->buf);
+			free(e->qname);
 			for (k = 0; k < e->ncnames; k++)
 				free(e->cnames[k]);
 			free(e->cnames);
