@@ -144,6 +144,50 @@ validate_dns(cfg_t *cfg, cfg_opt_t *opt)
 	return 0;
 }
 
+/* validate_resolver - resolver = ADDR, ADDR:PORT or [ADDR]:PORT, as
+ * --resolver takes it (the address numeric) */
+static int
+validate_resolver(cfg_t *cfg, cfg_opt_t *opt)
+{
+	const char *v = cfg_opt_getnstr(opt, cfg_opt_size(opt) - 1);
+	char host[64];
+	const char *port = NULL, *end;
+	unsigned char bin[16];
+	size_t n;
+
+	if (v[0] == '[') {
+		end = strchr(v, ']');
+		n = end ? (size_t)(end - v - 1) : 0;
+		if (end && end[1] == ':')
+			port = end + 2;
+		else if (end && end[1] != '\0')
+			n = 0;
+		v++;
+	} else if (strchr(v, ':') != NULL && strchr(v, ':') == strrchr(v, ':')) {
+		n = (size_t)(strchr(v, ':') - v);
+		port = strchr(v, ':') + 1;
+	} else {
+		n = strlen(v);
+	}
+	if (n > 0 && n < sizeof(host)) {
+		memcpy(host, v, n);
+		host[n] = '\0';
+	}
+	if (n == 0 || n >= sizeof(host) ||
+	    (inet_pton(AF_INET, host, bin) != 1 &&
+	     inet_pton(AF_INET6, host, bin) != 1) ||
+	    (port != NULL &&
+	     (*port == '\0' || strlen(port) > 5 ||
+	      strspn(port, "0123456789") != strlen(port) ||
+	      strtol(port, NULL, 10) < 1 || strtol(port, NULL, 10) > 65535))) {
+		cfg_error(cfg, "resolver must be ADDR, ADDR:PORT or [ADDR]:PORT "
+			  "with a numeric address, not \"%s\"",
+			  cfg_opt_getnstr(opt, cfg_opt_size(opt) - 1));
+		return -1;
+	}
+	return 0;
+}
+
 #define COMMON_OPTS                                                        \
 	CFG_STR("fail-on", NULL, CFGF_NONE),                               \
 		CFG_STR_LIST("select", NULL, CFGF_NONE),                   \
@@ -182,6 +226,7 @@ parse_file(const char *path, char **text, struct bl_diags *diags)
 	cfg_set_validate_func(cfg, "path|fail-on", validate_level);
 	cfg_set_validate_func(cfg, "severity|level", validate_level);
 	cfg_set_validate_func(cfg, "dns", validate_dns);
+	cfg_set_validate_func(cfg, "resolver", validate_resolver);
 	{
 		struct bl_source *src;
 

@@ -9,7 +9,7 @@
 #  4. valgrind: meson test -C build --setup valgrind --suite unit --suite golden (memcheck
 #     around every unit test and every bannerlint the golden runner starts);
 #  5. the sanitizer pass: build-asan with -Db_sanitize=address,undefined -Db_lundef=false,
-#     running the unit, golden and oracle suites with ASan/LSan/UBSan set to abort on error;
+#     running the unit, golden, oracle and dns suites with ASan/LSan/UBSan set to abort on error;
 #  6. the fuzzers: build-fuzz with CC=clang -Dfuzz=true and the same sanitizers, running
 #     each libFuzzer harness of tests/fuzz/ (suite 'fuzz') for BANNERLINT_FUZZ_SECONDS on
 #     its seeds; reproducers are kept in build-fuzz/fuzz-artifacts/HARNESS/.
@@ -44,7 +44,7 @@ case "${CI:-}" in true|TRUE|True|1|yes) ci=1 ;; esac
 
 read -r -a meson_args <<<"${BANNERLINT_MESON_ARGS:-}"
 read -r -a test_args <<<"${BANNERLINT_TEST_ARGS:-}"
-asan_suites=(unit golden oracle)
+asan_suites=(unit golden oracle dns) # dns: the live resolver, against NSD
 valgrind_suites=(unit golden)
 
 passed=0
