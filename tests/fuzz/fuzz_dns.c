@@ -106,8 +106,10 @@ check_text(enum bl_dns_type t, const char *s, bool is_cname,
 			       where, s);
 		return;
 	}
-	/* a final dot, unless escaped ("a\." ends in a label's dot) */
-	if (s[len - 1] == '.' && (len < 2 || s[len - 2] != '\\'))
+	/* a final dot, unless escaped ("a\." ends in a label's dot) or the
+	 * root name (a PTR or CNAME to "." has no other spelling; the round
+	 * trip judges it) */
+	if (len > 1 && s[len - 1] == '.' && s[len - 2] != '\\')
 		broken("%s: \"%s\" ends in a dot", where, s);
 }
 
@@ -179,7 +181,7 @@ struct seen {
 };
 
 static char *
-dup(const char *s)
+xdup(const char *s)
 {
 	char *p = strdup(s);
 
@@ -200,7 +202,7 @@ dupv(char *const *v, size_t n)
 	if (out == NULL)
 		abort();
 	for (i = 0; i < n; i++)
-		out[i] = dup(v[i]);
+		out[i] = xdup(v[i]);
 	return out;
 }
 
@@ -231,7 +233,7 @@ each(void *ctx, enum bl_dns_type t, const char *subject,
 		return;
 	c = &s->v[s->n++];
 	c->t = t;
-	c->subject = dup(subject);
+	c->subject = xdup(subject);
 	c->a = *a;
 	c->a.data = dupv(a->data, a->n);
 	c->a.cnames = dupv(a->cnames, a->ncnames);
@@ -274,6 +276,67 @@ same(const struct bl_dns_answer *x, const struct bl_dns_answer *y)
 	return true;
 }
 
+/* dump - an answer on stderr, every byte visible */
+static void
+dump_str(const char *what, const char *s)
+{
+	fprintf(stderr, "  %s \"", what);
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s < 0x20 || (unsigned char)*s >= 0x7f)
+			fprintf(stderr, "\\x%02x", (unsigned char)*s);
+		else
+			fputc(*s, stderr);
+	fputs("\"\n", stderr);
+}
+
+static void
+dump(enum bl_dns_type t, const char *subject, const struct bl_dns_answer *a)
+{
+	size_t i;
+
+	fprintf(stderr, "  %s, status %s\n", bl_dns_type_name(t),
+		bl_dns_status_name(a->status));
+	dump_str("subject", subject);
+	for (i = 0; i < a->n; i++)
+		dump_str("data", a->data[i]);
+	for (i = 0; i < a->ncnames; i++)
+		dump_str("cname", a->cnames[i]);
+	if (a->status == BL_DNS_TEMPFAIL)
+		dump_str("why", a->why);
+}
+
+/* known - with BL_FUZZ_DNS_KNOWN=1 in the environment, the round trip
+ * skips the answers of the problems known when this harness was written
+ * (reported to the lead, see the unit tests test_record_*): a name "."
+ * (the root), a name starting with "cname=", a tempfail reason with a
+ * control byte. To fuzz the rest while they are open; never in CI. */
+static bool
+known(const struct bl_dns_answer *a)
+{
+	static int on = -1;
+	size_t i;
+
+	if (on < 0) {
+		const char *e = getenv("BL_FUZZ_DNS_KNOWN");
+
+		on = e != NULL && strcmp(e, "1") == 0;
+	}
+	if (!on)
+		return false;
+	for (i = 0; i < a->n; i++)
+		if (strcmp(a->data[i], ".") == 0 ||
+		    strncmp(a->data[i], "cname=", 6) == 0)
+			return true;
+	for (i = 0; i < a->ncnames; i++)
+		if (strcmp(a->cnames[i], ".") == 0)
+			return true;
+	if (a->status == BL_DNS_TEMPFAIL)
+		for (i = 0; i < sizeof(a->why) && a->why[i] != '\0'; i++)
+			if ((unsigned char)a->why[i] < 0x20)
+				return true;
+	return false;
+}
+
 /* round_trip - a's record line reads back as a, for subject */
 static void
 round_trip(enum bl_dns_type t, const char *subject,
@@ -281,9 +344,12 @@ round_trip(enum bl_dns_type t, const char *subject,
 {
 	struct seen back;
 	struct bl_diags d;
-	char *line = bl_dns_record_line(t, subject, a);
+	char *line;
 	size_t len;
 
+	if (known(a))
+		return;
+	line = bl_dns_record_line(t, subject, a);
 	if (line == NULL)
 		broken("%s: no record line", where);
 	len = strlen(line);
@@ -302,12 +368,14 @@ round_trip(enum bl_dns_type t, const char *subject,
 		broken("%s: the record line \"%.*s\" reads back as %zu answers",
 		       where, (int)(len - 1), line, back.n);
 	if (back.v[0].t != t || strcmp(back.v[0].subject, subject) != 0 ||
-	    !same(&back.v[0].a, a))
+	    !same(&back.v[0].a, a)) {
+		fprintf(stderr, "fuzz_dns: %s: the answer:\n", where);
+		dump(t, subject, a);
+		fprintf(stderr, "fuzz_dns: its record line reads back as:\n");
+		dump(back.v[0].t, back.v[0].subject, &back.v[0].a);
 		broken("%s: the record line \"%.*s\" reads back as another "
-		       "answer (%s %s %s, %zu records)",
-		       where, (int)(len - 1), line,
-		       bl_dns_type_name(back.v[0].t), back.v[0].subject,
-		       bl_dns_status_name(back.v[0].a.status), back.v[0].a.n);
+		       "answer", where, (int)(len - 1), line);
+	}
 	seen_finish(&back);
 	bl_diags_finish(&d);
 	free(line);
@@ -332,7 +400,7 @@ packet_qname(const uint8_t *w, size_t len)
 	n = strlen(s);
 	if (n > 1 && s[n - 1] == '.' && s[n - 2] != '\\')
 		s[n - 1] = '\0';
-	copy = dup(s);
+	copy = xdup(s);
 	free(s);
 	return copy;
 }

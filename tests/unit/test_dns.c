@@ -1110,6 +1110,21 @@ test_record_from_parse(void **state)
 	round_trip(BL_DNS_PTR, "192.0.2.10", &a);
 	bl_dns_answer_finish(&a);
 
+	/* a PTR name that looks like the format's cname= (a label may hold
+	 * any byte, RFC 2181 11): it stays a PTR name */
+	p = resp(QID, "10.2.0.192.in-addr.arpa.", LDNS_RR_TYPE_PTR,
+		 LDNS_RCODE_NOERROR);
+	add(p, LDNS_SECTION_ANSWER,
+	    "10.2.0.192.in-addr.arpa. 300 IN PTR mail.example.com.");
+	add(p, LDNS_SECTION_ANSWER,
+	    "10.2.0.192.in-addr.arpa. 300 IN PTR cname=evil.example.net.");
+	assert_verdict(parse(p, QID, "10.2.0.192.in-addr.arpa", BL_DNS_PTR, &a),
+		       BL_DNS_ANSWER);
+	assert_int_equal(a.n, 2);
+	assert_int_equal(a.ncnames, 0);
+	round_trip(BL_DNS_PTR, "192.0.2.10", &a);
+	bl_dns_answer_finish(&a);
+
 	p = resp(QID, "a.example.com.", LDNS_RR_TYPE_A, LDNS_RCODE_NOERROR);
 	add(p, LDNS_SECTION_ANSWER, "a.example.com. 300 IN CNAME a.example.com.");
 	assert_verdict(parse(p, QID, "a.example.com", BL_DNS_A, &a),
