@@ -273,6 +273,66 @@ test_parse_nodata(void **state)
 	bl_dns_answer_finish(&a);
 }
 
+/* RFC 2308 2.2, NODATA type 3: nothing in the authority section. */
+static void
+test_parse_nodata_bare(void **state)
+{
+	struct bl_dns_answer a;
+	ldns_pkt *p = resp(QID, QNAME ".", LDNS_RR_TYPE_AAAA,
+			   LDNS_RCODE_NOERROR);
+
+	(void)state;
+	assert_verdict(parse(p, QID, QNAME, BL_DNS_AAAA, &a), BL_DNS_ANSWER);
+	assert_status(a, BL_DNS_NODATA);
+	bl_dns_answer_finish(&a);
+}
+
+/* RFC 2308 2.2: NOERROR, no answer, NS records and no SOA in the
+ * authority section is a referral (a server that does not recurse), not
+ * NODATA: that the name has no address is not known. */
+static void
+test_parse_referral(void **state)
+{
+	struct bl_dns_answer a;
+	ldns_pkt *p = resp(QID, QNAME ".", LDNS_RR_TYPE_A, LDNS_RCODE_NOERROR);
+	enum bl_dns_verdict v;
+
+	(void)state;
+	ldns_pkt_set_ra(p, false);
+	add(p, LDNS_SECTION_AUTHORITY, "example.com. 300 IN NS ns1.example.com.");
+	add(p, LDNS_SECTION_AUTHORITY, "example.com. 300 IN NS ns2.example.com.");
+	add(p, LDNS_SECTION_ADDITIONAL, "ns1.example.com. 300 IN A 192.0.2.53");
+	v = parse(p, QID, QNAME, BL_DNS_A, &a);
+	assert_verdict(v, BL_DNS_ANSWER);
+	if (a.status != BL_DNS_TEMPFAIL)
+		fail_msg("a referral is %s, not tempfail",
+			 bl_dns_status_name(a.status));
+	assert_int_equal(a.n, 0);
+	bl_dns_answer_finish(&a);
+}
+
+/* RFC 2308 2.2: NODATA at the end of a chain (the SOA says the chain's
+ * end has no record of the type); the chain is part of the evidence. */
+static void
+test_parse_cname_nodata(void **state)
+{
+	struct bl_dns_answer a;
+	ldns_pkt *p = resp(QID, "www.example.com.", LDNS_RR_TYPE_AAAA,
+			   LDNS_RCODE_NOERROR);
+
+	(void)state;
+	add(p, LDNS_SECTION_ANSWER,
+	    "www.example.com. 300 IN CNAME web.example.com.");
+	soa(p);
+	assert_verdict(parse(p, QID, "www.example.com", BL_DNS_AAAA, &a),
+		       BL_DNS_ANSWER);
+	assert_status(a, BL_DNS_NODATA);
+	assert_int_equal(a.n, 0);
+	assert_int_equal(a.ncnames, 1);
+	assert_string_equal(a.cnames[0], "web.example.com");
+	bl_dns_answer_finish(&a);
+}
+
 /* SERVFAIL, REFUSED (and the other failure RCODEs) are temporary: never
  * "no such name". */
 static void
@@ -1493,6 +1553,9 @@ main(void)
 		cmocka_unit_test(test_parse_odd_bytes),
 		cmocka_unit_test(test_parse_nxdomain),
 		cmocka_unit_test(test_parse_nodata),
+		cmocka_unit_test(test_parse_nodata_bare),
+		cmocka_unit_test(test_parse_referral),
+		cmocka_unit_test(test_parse_cname_nodata),
 		cmocka_unit_test(test_parse_tempfail),
 		cmocka_unit_test(test_parse_truncated),
 		cmocka_unit_test(test_parse_ignore),
