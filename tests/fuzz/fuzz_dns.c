@@ -41,15 +41,15 @@
 #define MAX_SEEN 64
 
 static const char *const fixed_qname[] = {
-	"mail.example.com",
-	"mail.example.com",
-	"10.2.0.192.in-addr.arpa",
+    "mail.example.com",
+    "mail.example.com",
+    "10.2.0.192.in-addr.arpa",
 };
 /* the subject of a record line of a packet's answer */
 static const char *const fixed_subject[] = {
-	"mail.example.com",
-	"mail.example.com",
-	"192.0.2.10",
+    "mail.example.com",
+    "mail.example.com",
+    "192.0.2.10",
 };
 
 static void __attribute__((noreturn, format(printf, 1, 2)))
@@ -67,8 +67,7 @@ broken(const char *fmt, ...)
 
 /* check_text - an address or name of an answer as dns.h describes it */
 static void
-check_text(enum bl_dns_type t, const char *s, bool is_cname,
-	   const char *where)
+check_text(enum bl_dns_type t, const char *s, bool is_cname, const char *where)
 {
 	unsigned char addr[16];
 	size_t i, len = strlen(s);
@@ -92,8 +91,9 @@ check_text(enum bl_dns_type t, const char *s, bool is_cname,
 		if (inet_pton(AF_INET, s, addr) != 1 ||
 		    inet_ntop(AF_INET, addr, back, sizeof(back)) == NULL ||
 		    strcmp(back, s) != 0)
-			broken("%s: \"%s\" is no IPv4 address in inet_ntop form",
-			       where, s);
+			broken(
+			    "%s: \"%s\" is no IPv4 address in inet_ntop form",
+			    where, s);
 		return;
 	}
 	if (!is_cname && t == BL_DNS_AAAA) {
@@ -102,8 +102,9 @@ check_text(enum bl_dns_type t, const char *s, bool is_cname,
 		if (inet_pton(AF_INET6, s, addr) != 1 ||
 		    inet_ntop(AF_INET6, addr, back, sizeof(back)) == NULL ||
 		    strcmp(back, s) != 0)
-			broken("%s: \"%s\" is no IPv6 address in inet_ntop form",
-			       where, s);
+			broken(
+			    "%s: \"%s\" is no IPv6 address in inet_ntop form",
+			    where, s);
 		return;
 	}
 	/* a final dot, unless escaped ("a\." ends in a label's dot) or the
@@ -374,7 +375,8 @@ round_trip(enum bl_dns_type t, const char *subject,
 		fprintf(stderr, "fuzz_dns: its record line reads back as:\n");
 		dump(back.v[0].t, back.v[0].subject, &back.v[0].a);
 		broken("%s: the record line \"%.*s\" reads back as another "
-		       "answer", where, (int)(len - 1), line);
+		       "answer",
+		       where, (int)(len - 1), line);
 	}
 	seen_finish(&back);
 	bl_diags_finish(&d);

@@ -125,7 +125,8 @@ test_parse_a(void **state)
 	(void)state;
 	add(p, LDNS_SECTION_ANSWER, QNAME ". 300 IN A 192.0.2.10");
 	add(p, LDNS_SECTION_ANSWER, QNAME ". 300 IN A 192.0.2.11");
-	add(p, LDNS_SECTION_AUTHORITY, "example.com. 300 IN NS ns.example.com.");
+	add(p, LDNS_SECTION_AUTHORITY,
+	    "example.com. 300 IN NS ns.example.com.");
 	add(p, LDNS_SECTION_ADDITIONAL, "ns.example.com. 300 IN A 192.0.2.53");
 	assert_verdict(parse(p, QID, QNAME, BL_DNS_A, &a), BL_DNS_ANSWER);
 	assert_status(a, BL_DNS_FOUND);
@@ -143,8 +144,8 @@ static void
 test_parse_case(void **state)
 {
 	struct bl_dns_answer a;
-	ldns_pkt *p = resp(QID, "MAIL.Example.COM.", LDNS_RR_TYPE_A,
-			   LDNS_RCODE_NOERROR);
+	ldns_pkt *p =
+	    resp(QID, "MAIL.Example.COM.", LDNS_RR_TYPE_A, LDNS_RCODE_NOERROR);
 
 	(void)state;
 	add(p, LDNS_SECTION_ANSWER, "Mail.EXAMPLE.com. 300 IN A 192.0.2.10");
@@ -160,8 +161,8 @@ static void
 test_parse_aaaa(void **state)
 {
 	struct bl_dns_answer a;
-	ldns_pkt *p = resp(QID, QNAME ".", LDNS_RR_TYPE_AAAA,
-			   LDNS_RCODE_NOERROR);
+	ldns_pkt *p =
+	    resp(QID, QNAME ".", LDNS_RR_TYPE_AAAA, LDNS_RCODE_NOERROR);
 
 	(void)state;
 	add(p, LDNS_SECTION_ANSWER, QNAME ". 300 IN AAAA 2001:DB8:0:0:0:0:0:1");
@@ -180,8 +181,8 @@ static void
 test_parse_other_type(void **state)
 {
 	struct bl_dns_answer a;
-	ldns_pkt *p = resp(QID, QNAME ".", LDNS_RR_TYPE_AAAA,
-			   LDNS_RCODE_NOERROR);
+	ldns_pkt *p =
+	    resp(QID, QNAME ".", LDNS_RR_TYPE_AAAA, LDNS_RCODE_NOERROR);
 
 	(void)state;
 	add(p, LDNS_SECTION_ANSWER, QNAME ". 300 IN AAAA 2001:db8::1");
@@ -246,8 +247,7 @@ static void
 test_parse_nxdomain(void **state)
 {
 	struct bl_dns_answer a;
-	ldns_pkt *p = resp(QID, QNAME ".", LDNS_RR_TYPE_A,
-			   LDNS_RCODE_NXDOMAIN);
+	ldns_pkt *p = resp(QID, QNAME ".", LDNS_RR_TYPE_A, LDNS_RCODE_NXDOMAIN);
 
 	(void)state;
 	soa(p);
@@ -262,8 +262,8 @@ static void
 test_parse_nodata(void **state)
 {
 	struct bl_dns_answer a;
-	ldns_pkt *p = resp(QID, QNAME ".", LDNS_RR_TYPE_AAAA,
-			   LDNS_RCODE_NOERROR);
+	ldns_pkt *p =
+	    resp(QID, QNAME ".", LDNS_RR_TYPE_AAAA, LDNS_RCODE_NOERROR);
 
 	(void)state;
 	soa(p);
@@ -278,8 +278,8 @@ static void
 test_parse_nodata_bare(void **state)
 {
 	struct bl_dns_answer a;
-	ldns_pkt *p = resp(QID, QNAME ".", LDNS_RR_TYPE_AAAA,
-			   LDNS_RCODE_NOERROR);
+	ldns_pkt *p =
+	    resp(QID, QNAME ".", LDNS_RR_TYPE_AAAA, LDNS_RCODE_NOERROR);
 
 	(void)state;
 	assert_verdict(parse(p, QID, QNAME, BL_DNS_AAAA, &a), BL_DNS_ANSWER);
@@ -299,8 +299,10 @@ test_parse_referral(void **state)
 
 	(void)state;
 	ldns_pkt_set_ra(p, false);
-	add(p, LDNS_SECTION_AUTHORITY, "example.com. 300 IN NS ns1.example.com.");
-	add(p, LDNS_SECTION_AUTHORITY, "example.com. 300 IN NS ns2.example.com.");
+	add(p, LDNS_SECTION_AUTHORITY,
+	    "example.com. 300 IN NS ns1.example.com.");
+	add(p, LDNS_SECTION_AUTHORITY,
+	    "example.com. 300 IN NS ns2.example.com.");
 	add(p, LDNS_SECTION_ADDITIONAL, "ns1.example.com. 300 IN A 192.0.2.53");
 	v = parse(p, QID, QNAME, BL_DNS_A, &a);
 	assert_verdict(v, BL_DNS_ANSWER);
@@ -410,16 +412,16 @@ test_parse_ignore(void **state)
 	(void)state;
 	ignored(good_a(QID + 1, QNAME ".", LDNS_RR_TYPE_A, LDNS_RR_CLASS_IN),
 		QID, QNAME, BL_DNS_A, "wrong ID");
-	ignored(good_a(QID, "mx.example.com.", LDNS_RR_TYPE_A,
-		       LDNS_RR_CLASS_IN),
-		QID, QNAME, BL_DNS_A, "wrong question name");
+	ignored(
+	    good_a(QID, "mx.example.com.", LDNS_RR_TYPE_A, LDNS_RR_CLASS_IN),
+	    QID, QNAME, BL_DNS_A, "wrong question name");
 	ignored(good_a(QID, "mail.example.com.example.com.", LDNS_RR_TYPE_A,
 		       LDNS_RR_CLASS_IN),
 		QID, QNAME, BL_DNS_A, "question name longer");
 	ignored(good_a(QID, QNAME ".", LDNS_RR_TYPE_AAAA, LDNS_RR_CLASS_IN),
 		QID, QNAME, BL_DNS_A, "wrong question type");
-	ignored(good_a(QID, QNAME ".", LDNS_RR_TYPE_A, LDNS_RR_CLASS_CH),
-		QID, QNAME, BL_DNS_A, "wrong question class");
+	ignored(good_a(QID, QNAME ".", LDNS_RR_TYPE_A, LDNS_RR_CLASS_CH), QID,
+		QNAME, BL_DNS_A, "wrong question class");
 	p = good_a(QID, QNAME ".", LDNS_RR_TYPE_A, LDNS_RR_CLASS_IN);
 	ldns_pkt_set_qr(p, false);
 	ignored(p, QID, QNAME, BL_DNS_A, "QR not set (a query)");
@@ -451,8 +453,8 @@ static void
 test_parse_cname_chain(void **state)
 {
 	struct bl_dns_answer a;
-	ldns_pkt *p = resp(QID, "www.example.com.", LDNS_RR_TYPE_A,
-			   LDNS_RCODE_NOERROR);
+	ldns_pkt *p =
+	    resp(QID, "www.example.com.", LDNS_RR_TYPE_A, LDNS_RCODE_NOERROR);
 
 	(void)state;
 	add(p, LDNS_SECTION_ANSWER,
@@ -477,8 +479,8 @@ static void
 test_parse_cname_unordered(void **state)
 {
 	struct bl_dns_answer a;
-	ldns_pkt *p = resp(QID, "www.example.com.", LDNS_RR_TYPE_A,
-			   LDNS_RCODE_NOERROR);
+	ldns_pkt *p =
+	    resp(QID, "www.example.com.", LDNS_RR_TYPE_A, LDNS_RCODE_NOERROR);
 
 	(void)state;
 	add(p, LDNS_SECTION_ANSWER, "host.example.net. 300 IN A 192.0.2.20");
@@ -528,8 +530,8 @@ static void
 test_parse_cname_nxdomain(void **state)
 {
 	struct bl_dns_answer a;
-	ldns_pkt *p = resp(QID, "www.example.com.", LDNS_RR_TYPE_A,
-			   LDNS_RCODE_NXDOMAIN);
+	ldns_pkt *p =
+	    resp(QID, "www.example.com.", LDNS_RR_TYPE_A, LDNS_RCODE_NXDOMAIN);
 	enum bl_dns_verdict v;
 
 	(void)state;
@@ -555,12 +557,14 @@ static void
 test_parse_cname_loop(void **state)
 {
 	struct bl_dns_answer a;
-	ldns_pkt *p = resp(QID, "a.example.com.", LDNS_RR_TYPE_A,
-			   LDNS_RCODE_NOERROR);
+	ldns_pkt *p =
+	    resp(QID, "a.example.com.", LDNS_RR_TYPE_A, LDNS_RCODE_NOERROR);
 
 	(void)state;
-	add(p, LDNS_SECTION_ANSWER, "a.example.com. 300 IN CNAME b.example.com.");
-	add(p, LDNS_SECTION_ANSWER, "b.example.com. 300 IN CNAME A.example.com.");
+	add(p, LDNS_SECTION_ANSWER,
+	    "a.example.com. 300 IN CNAME b.example.com.");
+	add(p, LDNS_SECTION_ANSWER,
+	    "b.example.com. 300 IN CNAME A.example.com.");
 	assert_verdict(parse(p, QID, "a.example.com", BL_DNS_A, &a),
 		       BL_DNS_ANSWER);
 	assert_status(a, BL_DNS_TEMPFAIL);
@@ -569,7 +573,8 @@ test_parse_cname_loop(void **state)
 
 	/* to itself */
 	p = resp(QID, "a.example.com.", LDNS_RR_TYPE_A, LDNS_RCODE_NOERROR);
-	add(p, LDNS_SECTION_ANSWER, "a.example.com. 300 IN CNAME a.example.com.");
+	add(p, LDNS_SECTION_ANSWER,
+	    "a.example.com. 300 IN CNAME a.example.com.");
 	assert_verdict(parse(p, QID, "a.example.com", BL_DNS_A, &a),
 		       BL_DNS_ANSWER);
 	assert_status(a, BL_DNS_TEMPFAIL);
@@ -581,8 +586,8 @@ test_parse_cname_loop(void **state)
 static ldns_pkt *
 chain(size_t n)
 {
-	ldns_pkt *p = resp(QID, "c0.example.com.", LDNS_RR_TYPE_A,
-			   LDNS_RCODE_NOERROR);
+	ldns_pkt *p =
+	    resp(QID, "c0.example.com.", LDNS_RR_TYPE_A, LDNS_RCODE_NOERROR);
 	char rr[128];
 	size_t i;
 
@@ -661,8 +666,7 @@ test_parse_other_owner(void **state)
 	add(p, LDNS_SECTION_ANSWER, "other.example.com. 300 IN A 192.0.2.99");
 	add(p, LDNS_SECTION_ANSWER, QNAME ". 300 IN A 192.0.2.10");
 	add(p, LDNS_SECTION_ANSWER, "example.com. 300 IN A 192.0.2.98");
-	add(p, LDNS_SECTION_ANSWER,
-	    "x." QNAME ". 300 IN A 192.0.2.97");
+	add(p, LDNS_SECTION_ANSWER, "x." QNAME ". 300 IN A 192.0.2.97");
 	/* a CNAME of another name is no link of the chain */
 	add(p, LDNS_SECTION_ANSWER,
 	    "other.example.com. 300 IN CNAME evil.example.net.");
@@ -741,8 +745,9 @@ test_parse_garbage(void **state)
 		memset(&a, 0, sizeof(a));
 		v = bl_dns_parse(cut, len, QID, QNAME, BL_DNS_A, &a);
 		if (v == BL_DNS_ANSWER && a.status == BL_DNS_FOUND)
-			fail_msg("cut at %zu of %zu: an answer with %zu records",
-				 len, wlen, a.n);
+			fail_msg(
+			    "cut at %zu of %zu: an answer with %zu records",
+			    len, wlen, a.n);
 		bl_dns_answer_finish(&a);
 		free(cut);
 	}
@@ -765,8 +770,14 @@ test_parse_pointer_loop(void **state)
 	size_t len = 0;
 	enum bl_dns_verdict v;
 	static const uint8_t rr[] = {
-		0xc0, 0x00 /* patched */, 0x00, 0x01, 0x00, 0x01,
-		0x00, 0x00, 0x01, 0x2c, 0x00, 0x04, 192, 0, 2, 10,
+	    0xc0, 0x00 /* patched */,
+	    0x00, 0x01,
+	    0x00, 0x01,
+	    0x00, 0x00,
+	    0x01, 0x2c,
+	    0x00, 0x04,
+	    192,  0,
+	    2,	  10,
 	};
 
 	(void)state;
@@ -940,8 +951,10 @@ test_names(void **state)
 	assert_true(bl_dns_same_name("mail.example.com.", "MAIL.example.com"));
 	assert_true(bl_dns_same_name("mail.example.com", "mail.example.com."));
 	assert_false(bl_dns_same_name("mail.example.com", "mail.example.co"));
-	assert_false(bl_dns_same_name("mail.example.com", "mail.example.com.x"));
-	assert_false(bl_dns_same_name("mail.example.com", "x.mail.example.com"));
+	assert_false(
+	    bl_dns_same_name("mail.example.com", "mail.example.com.x"));
+	assert_false(
+	    bl_dns_same_name("mail.example.com", "x.mail.example.com"));
 	assert_false(bl_dns_same_name("mailexample.com", "mail.example.com"));
 	assert_false(bl_dns_same_name("", "mail.example.com"));
 }
@@ -1037,13 +1050,13 @@ replay(const char *text, struct seen *s, struct bl_diags *d)
 
 /* The file of dns.h's comment. */
 static const char example_file[] =
-	"# bannerlint dns 1\n"
-	"a mail.example.com found 192.0.2.10 192.0.2.11\n"
-	"aaaa mail.example.com nodata\n"
-	"ptr 192.0.2.10 found mail.example.com\n"
-	"a www.example.com found 192.0.2.20 cname=web.example.com\n"
-	"a gone.example.com nxdomain\n"
-	"a slow.example.com tempfail timeout\n";
+    "# bannerlint dns 1\n"
+    "a mail.example.com found 192.0.2.10 192.0.2.11\n"
+    "aaaa mail.example.com nodata\n"
+    "ptr 192.0.2.10 found mail.example.com\n"
+    "a www.example.com found 192.0.2.20 cname=web.example.com\n"
+    "a gone.example.com nxdomain\n"
+    "a slow.example.com tempfail timeout\n";
 
 static void
 test_replay_example(void **state)
@@ -1110,10 +1123,10 @@ round_trip(enum bl_dns_type t, const char *subject,
 static void
 test_record_round_trip(void **state)
 {
-	char *a2[] = { "192.0.2.10", "192.0.2.11" };
-	char *v6[] = { "2001:db8::1", "2001:db8:1::25" };
-	char *ptr[] = { "mail.example.com", "we\\032ird\\001.example.net" };
-	char *cn[] = { "web.example.com", "host.example.net" };
+	char *a2[] = {"192.0.2.10", "192.0.2.11"};
+	char *v6[] = {"2001:db8::1", "2001:db8:1::25"};
+	char *ptr[] = {"mail.example.com", "we\\032ird\\001.example.net"};
+	char *cn[] = {"web.example.com", "host.example.net"};
 	struct bl_dns_answer a;
 
 	(void)state;
@@ -1160,7 +1173,8 @@ test_record_from_parse(void **state)
 
 	(void)state;
 	add(p, LDNS_SECTION_ANSWER,
-	    "10.2.0.192.in-addr.arpa. 300 IN PTR odd\\032name\\\\x.example.com.");
+	    "10.2.0.192.in-addr.arpa. 300 IN PTR "
+	    "odd\\032name\\\\x.example.com.");
 	add(p, LDNS_SECTION_ANSWER,
 	    "10.2.0.192.in-addr.arpa. 300 IN PTR we\\.ird.example.com.");
 	assert_verdict(parse(p, QID, "10.2.0.192.in-addr.arpa", BL_DNS_PTR, &a),
@@ -1186,7 +1200,8 @@ test_record_from_parse(void **state)
 	bl_dns_answer_finish(&a);
 
 	p = resp(QID, "a.example.com.", LDNS_RR_TYPE_A, LDNS_RCODE_NOERROR);
-	add(p, LDNS_SECTION_ANSWER, "a.example.com. 300 IN CNAME a.example.com.");
+	add(p, LDNS_SECTION_ANSWER,
+	    "a.example.com. 300 IN CNAME a.example.com.");
 	assert_verdict(parse(p, QID, "a.example.com", BL_DNS_A, &a),
 		       BL_DNS_ANSWER);
 	assert_status(a, BL_DNS_TEMPFAIL);
@@ -1264,8 +1279,8 @@ static void
 test_record_reread(void **state)
 {
 	static const char text[] =
-		"a one.example.com tempfail no  answer\tat all\n"
-		"aaaa two.example.com   found\t2001:db8::1   2001:db8::2\n";
+	    "a one.example.com tempfail no  answer\tat all\n"
+	    "aaaa two.example.com   found\t2001:db8::1   2001:db8::2\n";
 	struct seen s;
 	struct bl_diags d;
 	size_t i;
@@ -1415,8 +1430,7 @@ temp_file(const char *text)
 	snprintf(path, len, "%s/test_dns.XXXXXX", tmp);
 	fd = mkstemp(path);
 	assert_true(fd >= 0);
-	assert_int_equal(write(fd, text, strlen(text)),
-			 (ssize_t)strlen(text));
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
 	assert_int_equal(close(fd), 0);
 	return path;
 }
@@ -1545,43 +1559,43 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_parse_a),
-		cmocka_unit_test(test_parse_case),
-		cmocka_unit_test(test_parse_aaaa),
-		cmocka_unit_test(test_parse_other_type),
-		cmocka_unit_test(test_parse_ptr),
-		cmocka_unit_test(test_parse_odd_bytes),
-		cmocka_unit_test(test_parse_nxdomain),
-		cmocka_unit_test(test_parse_nodata),
-		cmocka_unit_test(test_parse_nodata_bare),
-		cmocka_unit_test(test_parse_referral),
-		cmocka_unit_test(test_parse_cname_nodata),
-		cmocka_unit_test(test_parse_tempfail),
-		cmocka_unit_test(test_parse_truncated),
-		cmocka_unit_test(test_parse_ignore),
-		cmocka_unit_test(test_parse_cname_chain),
-		cmocka_unit_test(test_parse_cname_unordered),
-		cmocka_unit_test(test_parse_cname_open),
-		cmocka_unit_test(test_parse_cname_nxdomain),
-		cmocka_unit_test(test_parse_cname_loop),
-		cmocka_unit_test(test_parse_cname_bound),
-		cmocka_unit_test(test_parse_many),
-		cmocka_unit_test(test_parse_other_owner),
-		cmocka_unit_test(test_parse_garbage),
-		cmocka_unit_test(test_parse_pointer_loop),
-		cmocka_unit_test(test_query_name),
-		cmocka_unit_test(test_build),
-		cmocka_unit_test(test_names),
-		cmocka_unit_test(test_replay_example),
-		cmocka_unit_test(test_record_round_trip),
-		cmocka_unit_test(test_record_from_parse),
-		cmocka_unit_test(test_record_long_line),
-		cmocka_unit_test(test_record_root_name),
-		cmocka_unit_test(test_record_reread),
-		cmocka_unit_test(test_replay_comments),
-		cmocka_unit_test(test_replay_bad),
-		cmocka_unit_test(test_replay_resolver),
-		cmocka_unit_test(test_replay_open_fails),
+	    cmocka_unit_test(test_parse_a),
+	    cmocka_unit_test(test_parse_case),
+	    cmocka_unit_test(test_parse_aaaa),
+	    cmocka_unit_test(test_parse_other_type),
+	    cmocka_unit_test(test_parse_ptr),
+	    cmocka_unit_test(test_parse_odd_bytes),
+	    cmocka_unit_test(test_parse_nxdomain),
+	    cmocka_unit_test(test_parse_nodata),
+	    cmocka_unit_test(test_parse_nodata_bare),
+	    cmocka_unit_test(test_parse_referral),
+	    cmocka_unit_test(test_parse_cname_nodata),
+	    cmocka_unit_test(test_parse_tempfail),
+	    cmocka_unit_test(test_parse_truncated),
+	    cmocka_unit_test(test_parse_ignore),
+	    cmocka_unit_test(test_parse_cname_chain),
+	    cmocka_unit_test(test_parse_cname_unordered),
+	    cmocka_unit_test(test_parse_cname_open),
+	    cmocka_unit_test(test_parse_cname_nxdomain),
+	    cmocka_unit_test(test_parse_cname_loop),
+	    cmocka_unit_test(test_parse_cname_bound),
+	    cmocka_unit_test(test_parse_many),
+	    cmocka_unit_test(test_parse_other_owner),
+	    cmocka_unit_test(test_parse_garbage),
+	    cmocka_unit_test(test_parse_pointer_loop),
+	    cmocka_unit_test(test_query_name),
+	    cmocka_unit_test(test_build),
+	    cmocka_unit_test(test_names),
+	    cmocka_unit_test(test_replay_example),
+	    cmocka_unit_test(test_record_round_trip),
+	    cmocka_unit_test(test_record_from_parse),
+	    cmocka_unit_test(test_record_long_line),
+	    cmocka_unit_test(test_record_root_name),
+	    cmocka_unit_test(test_record_reread),
+	    cmocka_unit_test(test_replay_comments),
+	    cmocka_unit_test(test_replay_bad),
+	    cmocka_unit_test(test_replay_resolver),
+	    cmocka_unit_test(test_replay_open_fails),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
