@@ -242,6 +242,27 @@ test_parse_odd_bytes(void **state)
 	bl_dns_answer_finish(&a);
 }
 
+/* dns.h: "\DDD escapes for anything outside [A-Za-z0-9._-]", printable
+ * punctuation included ('=' is the record file's own syntax). */
+static void
+test_parse_escape_set(void **state)
+{
+	struct bl_dns_answer a;
+	ldns_pkt *p = resp(QID, "10.2.0.192.in-addr.arpa.", LDNS_RR_TYPE_PTR,
+			   LDNS_RCODE_NOERROR);
+
+	(void)state;
+	add(p, LDNS_SECTION_ANSWER,
+	    "10.2.0.192.in-addr.arpa. 300 IN PTR "
+	    "a*b=c\"d/e@f_g-h.example.com.");
+	assert_verdict(parse(p, QID, "10.2.0.192.in-addr.arpa", BL_DNS_PTR, &a),
+		       BL_DNS_ANSWER);
+	assert_int_equal(a.n, 1);
+	assert_string_equal(a.data[0],
+			    "a\\042b\\061c\\034d\\047e\\064f_g-h.example.com");
+	bl_dns_answer_finish(&a);
+}
+
 /* RFC 2308 2.1: NXDOMAIN, the SOA in the authority section. */
 static void
 test_parse_nxdomain(void **state)
@@ -1559,43 +1580,44 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_parse_a),
-	    cmocka_unit_test(test_parse_case),
-	    cmocka_unit_test(test_parse_aaaa),
-	    cmocka_unit_test(test_parse_other_type),
-	    cmocka_unit_test(test_parse_ptr),
-	    cmocka_unit_test(test_parse_odd_bytes),
-	    cmocka_unit_test(test_parse_nxdomain),
-	    cmocka_unit_test(test_parse_nodata),
-	    cmocka_unit_test(test_parse_nodata_bare),
-	    cmocka_unit_test(test_parse_referral),
-	    cmocka_unit_test(test_parse_cname_nodata),
-	    cmocka_unit_test(test_parse_tempfail),
-	    cmocka_unit_test(test_parse_truncated),
-	    cmocka_unit_test(test_parse_ignore),
-	    cmocka_unit_test(test_parse_cname_chain),
-	    cmocka_unit_test(test_parse_cname_unordered),
-	    cmocka_unit_test(test_parse_cname_open),
-	    cmocka_unit_test(test_parse_cname_nxdomain),
-	    cmocka_unit_test(test_parse_cname_loop),
-	    cmocka_unit_test(test_parse_cname_bound),
-	    cmocka_unit_test(test_parse_many),
-	    cmocka_unit_test(test_parse_other_owner),
-	    cmocka_unit_test(test_parse_garbage),
-	    cmocka_unit_test(test_parse_pointer_loop),
-	    cmocka_unit_test(test_query_name),
-	    cmocka_unit_test(test_build),
-	    cmocka_unit_test(test_names),
-	    cmocka_unit_test(test_replay_example),
-	    cmocka_unit_test(test_record_round_trip),
-	    cmocka_unit_test(test_record_from_parse),
-	    cmocka_unit_test(test_record_long_line),
-	    cmocka_unit_test(test_record_root_name),
-	    cmocka_unit_test(test_record_reread),
-	    cmocka_unit_test(test_replay_comments),
-	    cmocka_unit_test(test_replay_bad),
-	    cmocka_unit_test(test_replay_resolver),
-	    cmocka_unit_test(test_replay_open_fails),
+		cmocka_unit_test(test_parse_a),
+		cmocka_unit_test(test_parse_case),
+		cmocka_unit_test(test_parse_aaaa),
+		cmocka_unit_test(test_parse_other_type),
+		cmocka_unit_test(test_parse_ptr),
+		cmocka_unit_test(test_parse_odd_bytes),
+		cmocka_unit_test(test_parse_escape_set),
+		cmocka_unit_test(test_parse_nxdomain),
+		cmocka_unit_test(test_parse_nodata),
+		cmocka_unit_test(test_parse_nodata_bare),
+		cmocka_unit_test(test_parse_referral),
+		cmocka_unit_test(test_parse_cname_nodata),
+		cmocka_unit_test(test_parse_tempfail),
+		cmocka_unit_test(test_parse_truncated),
+		cmocka_unit_test(test_parse_ignore),
+		cmocka_unit_test(test_parse_cname_chain),
+		cmocka_unit_test(test_parse_cname_unordered),
+		cmocka_unit_test(test_parse_cname_open),
+		cmocka_unit_test(test_parse_cname_nxdomain),
+		cmocka_unit_test(test_parse_cname_loop),
+		cmocka_unit_test(test_parse_cname_bound),
+		cmocka_unit_test(test_parse_many),
+		cmocka_unit_test(test_parse_other_owner),
+		cmocka_unit_test(test_parse_garbage),
+		cmocka_unit_test(test_parse_pointer_loop),
+		cmocka_unit_test(test_query_name),
+		cmocka_unit_test(test_build),
+		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_replay_example),
+		cmocka_unit_test(test_record_round_trip),
+		cmocka_unit_test(test_record_from_parse),
+		cmocka_unit_test(test_record_long_line),
+		cmocka_unit_test(test_record_root_name),
+		cmocka_unit_test(test_record_reread),
+		cmocka_unit_test(test_replay_comments),
+		cmocka_unit_test(test_replay_bad),
+		cmocka_unit_test(test_replay_resolver),
+		cmocka_unit_test(test_replay_open_fails),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
