@@ -424,6 +424,32 @@ one_packet(const uint8_t *w, size_t len, uint16_t id, const char *qname,
 	bl_dns_answer_finish(&a);
 }
 
+/* own_query - the packet's question name, normalised, makes a query
+ * that bl_dns_parse never takes for its own answer (QR is not set) */
+static void
+own_query(const char *qname, enum bl_dns_type t, uint16_t id)
+{
+	char norm[BL_DNS_NAME_MAX];
+	struct bl_dns_answer a;
+	uint8_t *q = NULL;
+	size_t qlen = 0;
+	enum bl_dns_verdict v;
+
+	if (bl_dns_query_name(BL_DNS_A, qname, norm, sizeof(norm)) != 0)
+		return;
+	if (!bl_dns_same_name(norm, qname))
+		broken("query name \"%s\" of \"%s\" is another name", norm,
+		       qname);
+	if (bl_dns_build(norm, t, id, &q, &qlen) != 0)
+		broken("no query for the query name \"%s\"", norm);
+	memset(&a, 0, sizeof(a));
+	v = bl_dns_parse(q, qlen, id, norm, t, &a);
+	if (v != BL_DNS_IGNORE)
+		broken("our own query for \"%s\" is verdict %d", norm, (int)v);
+	bl_dns_answer_finish(&a);
+	free(q);
+}
+
 static void
 packet_mode(const uint8_t *data, size_t size)
 {
@@ -439,6 +465,7 @@ packet_mode(const uint8_t *data, size_t size)
 	qname = packet_qname(w, len);
 	if (qname != NULL) {
 		one_packet(w, len, id, qname, t, "packet, its own name");
+		own_query(qname, t, id);
 		free(qname);
 	}
 }
