@@ -16,6 +16,7 @@
 #include <stddef.h>
 
 #include "diag.h"
+#include "dns.h"
 #include "model.h"
 
 struct bl_rule;
@@ -41,6 +42,10 @@ struct bl_facts {
 	enum bl_outcome (*ask)(void *ctx, const char *question,
 			       const char *subject, const char **answer,
 			       const char **why);
+	/* DNS (--dns): the answer to (t, subject), waiting for it; NULL:
+	 * no DNS in this run, the DNS checks do not run */
+	const struct bl_dns_answer *(*dns)(void *ctx, enum bl_dns_type t,
+					   const char *subject);
 	void *ctx;
 };
 
@@ -63,6 +68,12 @@ struct bl_verdict {
 			      * rule's) */
 	const char *why;     /* UNKNOWN: the reason */
 	char buf[192];       /* room for detail or why */
+	char *text;          /* a longer detail or why (the engine frees) */
+	struct bl_evidence *ev; /* the finding's evidence (the engine takes
+				 * or frees it) */
+	size_t nev;
+	bool unverified;     /* UNKNOWN: facts were missing (a DNS timeout),
+			      * not a limit of the search */
 };
 
 struct bl_check {
@@ -140,5 +151,9 @@ size_t bl_check_host_offset(const struct bl_surface *sf);
 /* bl_check_banner_without_host - does a banner's first word fail to be the
  * server's name (BL105), so that the host name rules leave it alone? */
 bool bl_check_banner_without_host(const struct bl_surface *sf);
+
+/* bl_check_dns_name - is sf's host name one DNS can be asked about (a
+ * name with a dot, no address, placeholder or unexpanded macro) */
+bool bl_check_dns_name(const struct bl_surface *sf);
 
 #endif

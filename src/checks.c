@@ -639,6 +639,438 @@ dialect_events(const struct bl_check_env *e, const struct bl_rule *r)
 	return out;
 }
 
+/*
+ * The DNS checks (BL401-BL406): the answers come as facts (check.h), one
+ * cache per run, so every check asks again what it needs and waits only
+ * for what is not there yet. A temporary failure is never a finding: the
+ * check is unverified (a note, exit status 3) and says which question.
+ */
+
+/* dns_judged - can DNS be asked about sf's host name: a name with a dot
+ * (BL202 speaks of single labels), not an address or a placeholder */
+bool
+bl_check_dns_name(const struct bl_surface *sf)
+{
+	const char *h = sf->hostname;
+
+	return judged_name(sf) && is_name(h) && strchr(h, '.') != NULL &&
+	       strpbrk(h, "$%{}<> \t") == NULL;
+}
+
+static bool
+dns_judged(const struct bl_check_env *e, const struct bl_surface *sf)
+{
+	return e->facts != NULL && e->facts->dns != NULL &&
+	       bl_check_dns_name(sf);
+}
+
+static const struct bl_dns_answer *
+dns_ask(const struct bl_check_env *e, enum bl_dns_type t, const char *subject)
+{
+	return e->facts->dns(e->facts->ctx, t, subject);
+}
+
+static char **
+copy_list(char *const *v, size_t n)
+{
+	char **c = n ? bl_xcalloc(n, sizeof(*c)) : NULL;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		c[i] = bl_xstrdup(v[i]);
+	return c;
+}
+
+/* evidence - note the answer to (t, subject) in v once */
+static void
+evidence(struct bl_verdict *v, enum bl_dns_type t, const char *subject,
+	 const struct bl_dns_answer *a)
+{
+	struct bl_evidence *x;
+	size_t i;
+
+	for (i = 0; i < v->nev; i++)
+		if (strcmp(v->ev[i].type, bl_dns_type_name(t)) == 0 &&
+		    strcmp(v->ev[i].name, subject) == 0)
+			return;
+	v->ev = bl_xreallocarray(v->ev, v->nev + 1, sizeof(*v->ev));
+	x = &v->ev[v->nev++];
+	memset(x, 0, sizeof(*x));
+	x->type = bl_xstrdup(bl_dns_type_name(t));
+	x->name = bl_xstrdup(subject);
+	x->status = bl_xstrdup(bl_dns_status_name(a->status));
+	x->data = copy_list(a->data, a->n);
+	x->ndata = a->n;
+	x->cnames = copy_list(a->cnames, a->ncnames);
+	x->ncnames = a->ncnames;
+	if (a->status == BL_DNS_TEMPFAIL)
+		x->why = bl_xstrdup(a->why);
+}
+
+/* answer_text - what came back, for a message: "192.0.2.1, 192.0.2.2",
+ * "no such name", "no A record" */
+static void
+answer_text(struct bl_buf *b, enum bl_dns_type t,
+	    const struct bl_dns_answer *a)
+{
+	size_t i;
+
+	switch (a->status) {
+	case BL_DNS_FOUND:
+		for (i = 0; i < a->n; i++)
+			bl_buf_printf(b, "%s%s", i ? ", " : "", a->data[i]);
+		break;
+	case BL_DNS_NXDOMAIN:
+		bl_buf_adds(b, "no such name");
+		break;
+	case BL_DNS_NODATA:
+		bl_buf_printf(b, "no %s record",
+			      t == BL_DNS_A	 ? "A"
+			      : t == BL_DNS_AAAA ? "AAAA"
+						 : "PTR");
+		break;
+	default:
+		bl_buf_printf(b, "no answer (%s)", a->why);
+		break;
+	}
+	for (i = 0; i < a->ncnames; i++)
+		bl_buf_printf(b, "%s%s", i ? " -> " : " (via CNAME ",
+			      a->cnames[i]);
+	if (a->ncnames > 0)
+		bl_buf_addc(b, ')');
+}
+
+/* tempfail - the check cannot tell: the question and its reason */
+static enum bl_outcome
+dns_unverified(struct bl_verdict *v, enum bl_dns_type t, const char *subject,
+	       const struct bl_dns_answer *a)
+{
+	v->unverified = true;
+	free(v->text);
+	v->text = bl_xasprintf("no answer to %s %s: %s",
+			       t == BL_DNS_A	  ? "A"
+			       : t == BL_DNS_AAAA ? "AAAA"
+						  : "PTR",
+			       subject, a->why);
+	return BL_OUTCOME_UNKNOWN;
+}
+
+static bool
+has_data(const struct bl_dns_answer *a, const char *s, bool name)
+{
+	size_t i;
+
+	for (i = 0; i < a->n; i++)
+		if (name ? bl_dns_same_name(a->data[i], s)
+			 : strcmp(a->data[i], s) == 0)
+			return true;
+	return false;
+}
+
+/* ip_family - the question for an address's family */
+static enum bl_dns_type
+ip_family(const char *ip)
+{
+	return strchr(ip, ':') != NULL ? BL_DNS_AAAA : BL_DNS_A;
+}
+
+/* The addresses a surface's checks judge: --ip (ip = {...}) when given,
+ * else every address the host name resolves to. */
+struct dns_addrs {
+	const char *v[2 * BL_DNS_MAX_DATA + 64];
+	size_t n;
+	bool unknown; /* a forward answer did not come */
+};
+
+static void
+dns_addrs(const struct bl_check_env *e, const char *h, struct bl_verdict *v,
+	  struct dns_addrs *out)
+{
+	static const enum bl_dns_type fam[2] = {BL_DNS_A, BL_DNS_AAAA};
+	size_t i, k;
+
+	out->n = 0;
+	out->unknown = false;
+	if (e->ips != NULL && e->ips[0] != NULL) {
+		for (i = 0; e->ips[i] != NULL && out->n < BL_ARRAY_LEN(out->v);
+		     i++)
+			out->v[out->n++] = e->ips[i];
+		return;
+	}
+	for (k = 0; k < 2; k++) {
+		const struct bl_dns_answer *a = dns_ask(e, fam[k], h);
+
+		evidence(v, fam[k], h, a);
+		if (a->status == BL_DNS_TEMPFAIL) {
+			dns_unverified(v, fam[k], h, a);
+			out->unknown = true;
+		}
+		for (i = 0; a->status == BL_DNS_FOUND && i < a->n &&
+			    out->n < BL_ARRAY_LEN(out->v);
+		     i++)
+			out->v[out->n++] = a->data[i];
+	}
+}
+
+/* dns_no_address - BL401: the name has no address (of a given address's
+ * family, with --ip) */
+static enum bl_outcome
+dns_no_address(const struct bl_check_env *e, const struct bl_rule *r,
+	       const struct bl_surface *sf, struct bl_verdict *v)
+{
+	const char *h = sf->hostname;
+	const struct bl_dns_answer *a[2];
+	bool want[2] = {true, true}, given = e->ips && e->ips[0];
+	struct bl_buf b;
+	size_t i, k;
+	int missing = 0;
+
+	if (!dns_judged(e, sf))
+		return BL_OUTCOME_NO;
+	if (given) {
+		want[0] = want[1] = false;
+		for (i = 0; e->ips[i] != NULL; i++)
+			want[ip_family(e->ips[i]) == BL_DNS_AAAA] = true;
+	}
+	for (k = 0; k < 2; k++) {
+		enum bl_dns_type t = k ? BL_DNS_AAAA : BL_DNS_A;
+
+		a[k] = dns_ask(e, t, h);
+		evidence(v, t, h, a[k]);
+	}
+	for (k = 0; k < 2; k++) {
+		if (!want[k] && given)
+			continue;
+		if (a[k]->status == BL_DNS_TEMPFAIL)
+			return dns_unverified(v, k ? BL_DNS_AAAA : BL_DNS_A, h,
+					      a[k]);
+		if (a[k]->status == BL_DNS_FOUND) {
+			if (!given)
+				return BL_OUTCOME_NO; /* one family will do */
+			continue;
+		}
+		missing++;
+	}
+	if (missing == 0)
+		return BL_OUTCOME_NO;
+	bl_buf_init(&b);
+	for (k = 0; k < 2; k++) {
+		if ((given && !want[k]) || a[k]->status == BL_DNS_FOUND)
+			continue;
+		bl_buf_printf(&b, "%s%s: ", b.len ? "; " : "",
+			      k ? "AAAA" : "A");
+		answer_text(&b, k ? BL_DNS_AAAA : BL_DNS_A, a[k]);
+		if (given)
+			for (i = 0; e->ips[i] != NULL; i++)
+				if ((ip_family(e->ips[i]) == BL_DNS_AAAA) ==
+				    (k == 1)) {
+					bl_buf_printf(&b,
+						      " (the server sends "
+						      "from %s)",
+						      e->ips[i]);
+					break;
+				}
+	}
+	v->text = bl_buf_steal(&b);
+	return BL_OUTCOME_YES;
+}
+
+/* dns_address_mismatch - BL402: it resolves, but not to a given address */
+static enum bl_outcome
+dns_address_mismatch(const struct bl_check_env *e, const struct bl_rule *r,
+		     const struct bl_surface *sf, struct bl_verdict *v)
+{
+	const char *h = sf->hostname;
+	struct bl_buf b;
+	size_t i;
+
+	if (!dns_judged(e, sf) || e->ips == NULL || e->ips[0] == NULL)
+		return BL_OUTCOME_NO;
+	bl_buf_init(&b);
+	for (i = 0; e->ips[i] != NULL; i++) {
+		enum bl_dns_type t = ip_family(e->ips[i]);
+		const struct bl_dns_answer *a = dns_ask(e, t, h);
+
+		evidence(v, t, h, a);
+		if (a->status == BL_DNS_TEMPFAIL) {
+			bl_buf_finish(&b);
+			return dns_unverified(v, t, h, a);
+		}
+		if (a->status != BL_DNS_FOUND || has_data(a, e->ips[i], false))
+			continue;
+		bl_buf_printf(&b, "%s%s %s resolves to ", b.len ? "; " : "",
+			      t == BL_DNS_A ? "A" : "AAAA", h);
+		answer_text(&b, t, a);
+		bl_buf_printf(&b, ", not %s", e->ips[i]);
+	}
+	if (b.len == 0) {
+		bl_buf_finish(&b);
+		return BL_OUTCOME_NO;
+	}
+	v->text = bl_buf_steal(&b);
+	return BL_OUTCOME_YES;
+}
+
+/* ptr_walk - what BL403-BL406 share: for every address judged, its PTR
+ * answer; each calls judge, which appends to b what is wrong */
+static enum bl_outcome
+ptr_walk(const struct bl_check_env *e, const struct bl_surface *sf,
+	 struct bl_verdict *v,
+	 enum bl_outcome (*judge)(const struct bl_check_env *e,
+				  const struct bl_surface *sf,
+				  struct bl_verdict *v, const char *ip,
+				  const struct bl_dns_answer *ptr,
+				  struct bl_buf *b))
+{
+	struct dns_addrs addrs;
+	struct bl_buf b;
+	bool unknown;
+	size_t i;
+
+	if (!dns_judged(e, sf))
+		return BL_OUTCOME_NO;
+	dns_addrs(e, sf->hostname, v, &addrs);
+	unknown = addrs.unknown;
+	bl_buf_init(&b);
+	/* an address that cannot be judged leaves the others to judge: a
+	 * finding on one wins over "unverified" on another */
+	for (i = 0; i < addrs.n; i++) {
+		const struct bl_dns_answer *p =
+			dns_ask(e, BL_DNS_PTR, addrs.v[i]);
+
+		evidence(v, BL_DNS_PTR, addrs.v[i], p);
+		if (p->status == BL_DNS_TEMPFAIL) {
+			dns_unverified(v, BL_DNS_PTR, addrs.v[i], p);
+			unknown = true;
+			continue;
+		}
+		if (judge(e, sf, v, addrs.v[i], p, &b) == BL_OUTCOME_UNKNOWN)
+			unknown = true;
+	}
+	if (b.len == 0) {
+		bl_buf_finish(&b);
+		return unknown ? BL_OUTCOME_UNKNOWN : BL_OUTCOME_NO;
+	}
+	free(v->text);
+	v->text = bl_buf_steal(&b);
+	v->unverified = false;
+	return BL_OUTCOME_YES;
+}
+
+static enum bl_outcome
+judge_no_ptr(const struct bl_check_env *e, const struct bl_surface *sf,
+	     struct bl_verdict *v, const char *ip,
+	     const struct bl_dns_answer *p, struct bl_buf *b)
+{
+	char q[BL_DNS_NAME_MAX];
+
+	if (p->status == BL_DNS_FOUND)
+		return BL_OUTCOME_NO;
+	if (bl_dns_query_name(BL_DNS_PTR, ip, q, sizeof(q)) < 0)
+		snprintf(q, sizeof(q), "%s", ip);
+	bl_buf_printf(b, "%s%s has no PTR record (%s: ", b->len ? "; " : "",
+		      ip, q);
+	answer_text(b, BL_DNS_PTR, p);
+	bl_buf_addc(b, ')');
+	return BL_OUTCOME_YES;
+}
+
+static enum bl_outcome
+judge_ptr_mismatch(const struct bl_check_env *e, const struct bl_surface *sf,
+		   struct bl_verdict *v, const char *ip,
+		   const struct bl_dns_answer *p, struct bl_buf *b)
+{
+	if (p->status != BL_DNS_FOUND || has_data(p, sf->hostname, true))
+		return BL_OUTCOME_NO;
+	bl_buf_printf(b, "%sthe PTR of %s is ", b->len ? "; " : "", ip);
+	answer_text(b, BL_DNS_PTR, p);
+	return BL_OUTCOME_YES;
+}
+
+static enum bl_outcome
+judge_not_confirmed(const struct bl_check_env *e, const struct bl_surface *sf,
+		    struct bl_verdict *v, const char *ip,
+		    const struct bl_dns_answer *p, struct bl_buf *b)
+{
+	enum bl_dns_type t = ip_family(ip);
+	enum bl_outcome out = BL_OUTCOME_NO;
+	size_t i;
+
+	for (i = 0; p->status == BL_DNS_FOUND && i < p->n; i++) {
+		const struct bl_dns_answer *a = dns_ask(e, t, p->data[i]);
+
+		evidence(v, t, p->data[i], a);
+		if (a->status == BL_DNS_TEMPFAIL) {
+			dns_unverified(v, t, p->data[i], a);
+			out = BL_OUTCOME_UNKNOWN;
+			continue;
+		}
+		if (a->status == BL_DNS_FOUND && has_data(a, ip, false))
+			continue;
+		bl_buf_printf(b, "%s%s (the PTR of %s) does not resolve back "
+			      "to it (%s: ",
+			      b->len ? "; " : "", p->data[i], ip,
+			      t == BL_DNS_A ? "A" : "AAAA");
+		answer_text(b, t, a);
+		bl_buf_addc(b, ')');
+	}
+	return out;
+}
+
+static enum bl_outcome
+judge_ptr_generic(const struct bl_check_env *e, const struct bl_surface *sf,
+		  struct bl_verdict *v, const char *ip,
+		  const struct bl_dns_answer *p, struct bl_buf *b)
+{
+	size_t i, k, ms, me;
+	const char *limit;
+
+	for (i = 0; p->status == BL_DNS_FOUND && i < p->n; i++) {
+		if (bl_check_allowed(e, p->data[i]))
+			continue;
+		for (k = 0; k < e->rs->ngenerics; k++) {
+			const struct bl_generic *g = &e->rs->generics[k];
+
+			if (bl_rule_search(e->rs, g->re, p->data[i], 0, &ms,
+					   &me, &limit) != BL_MATCH_YES)
+				continue;
+			bl_buf_printf(b, "%sthe PTR of %s, %s, %s [%s]",
+				      b->len ? "; " : "", ip, p->data[i],
+				      g->description, g->id);
+			break;
+		}
+	}
+	return BL_OUTCOME_NO;
+}
+
+static enum bl_outcome
+dns_no_ptr(const struct bl_check_env *e, const struct bl_rule *r,
+	   const struct bl_surface *sf, struct bl_verdict *v)
+{
+	return ptr_walk(e, sf, v, judge_no_ptr);
+}
+
+static enum bl_outcome
+dns_ptr_mismatch(const struct bl_check_env *e, const struct bl_rule *r,
+		 const struct bl_surface *sf, struct bl_verdict *v)
+{
+	return ptr_walk(e, sf, v, judge_ptr_mismatch);
+}
+
+static enum bl_outcome
+dns_ptr_not_confirmed(const struct bl_check_env *e, const struct bl_rule *r,
+		      const struct bl_surface *sf, struct bl_verdict *v)
+{
+	return ptr_walk(e, sf, v, judge_not_confirmed);
+}
+
+static enum bl_outcome
+dns_ptr_generic(const struct bl_check_env *e, const struct bl_rule *r,
+		const struct bl_surface *sf, struct bl_verdict *v)
+{
+	return ptr_walk(e, sf, v, judge_ptr_generic);
+}
+
 const struct bl_check bl_checks[] = {
 	{"banner-empty", banner_empty, NULL, false},
 	{"hostname-first", hostname_first, NULL, false},
@@ -651,6 +1083,12 @@ const struct bl_check bl_checks[] = {
 	{"helo-banner-mismatch", NULL, helo_banner_mismatch, false},
 	{"duplicate-setting", NULL, duplicate_setting, false},
 	{"listener-banners-differ", NULL, listener_banners_differ, false},
+	{"dns-no-address", dns_no_address, NULL, false},
+	{"dns-address-mismatch", dns_address_mismatch, NULL, false},
+	{"dns-no-ptr", dns_no_ptr, NULL, false},
+	{"dns-ptr-mismatch", dns_ptr_mismatch, NULL, false},
+	{"dns-ptr-not-confirmed", dns_ptr_not_confirmed, NULL, false},
+	{"dns-ptr-generic", dns_ptr_generic, NULL, false},
 	{"unused-suppression", NULL, NULL, true},
 	{NULL, NULL, NULL, false},
 };

@@ -25,7 +25,9 @@
 #include "cli.h"
 #include "escape.h"
 #include "load.h"
+#include "check.h"
 #include "conf.h"
+#include "dns.h"
 #include "engine.h"
 #include "fix.h"
 #include "fixrun.h"
@@ -67,6 +69,10 @@ struct opts {
 	bool write;          /* --write: in place, not a diff */
 	bool unsafe;         /* --unsafe: identity-changing fixes too */
 	const char *backup;  /* --backup[=SUFFIX], or NULL */
+	/* DNS */
+	const char *dns;      /* --dns SPEC, or NULL: .bannerlint.conf's */
+	const char *resolver; /* --resolver ADDR[:PORT] */
+	unsigned dns_timeout_ms; /* --dns-timeout: one question's budget */
 };
 
 static const char usage_text[] =
@@ -104,6 +110,12 @@ static const char usage_text[] =
 	"      --ignore RULE,...     do not run these rules\n"
 	"      --hostname FQDN       the intended host name of the server\n"
 	"      --ip ADDR             an address of the server (repeatable)\n"
+	"      --dns MODE            off (default), live, record:FILE or\n"
+	"                            replay:FILE: check the host names against\n"
+	"                            DNS (A/AAAA, PTR, forward-confirmed rDNS)\n"
+	"      --resolver ADDR[:PORT]  the DNS server to ask (default: the\n"
+	"                            first nameserver of /etc/resolv.conf)\n"
+	"      --dns-timeout SECONDS one DNS question's time budget (default 5)\n"
 	"      --config FILE         use FILE instead of .bannerlint.conf\n"
 	"      --no-config           use no configuration file\n"
 	"      --baseline FILE       check: do not report the findings of\n"
@@ -298,6 +310,7 @@ known_id(const char *id, void *ctx)
  * configuration files are read-only for the workers.
  */
 #define MAX_JOBS 256u
+#define DNS_JOBS 32u /* threads with --dns live or record: */
 
 /* One instance on its way through the pipeline. */
 struct job {
@@ -323,6 +336,7 @@ struct job {
 	bool fail_on;   /* a finding at or above its --fail-on */
 	enum bl_level fail_level; /* its --fail-on */
 	bool unread;    /* show: an include that is not here */
+	bool dns;       /* the run's resolver answers its DNS questions */
 	bool done;
 };
 
@@ -352,6 +366,12 @@ struct run {
 	bool failed, fail_on, unread;
 	bool load_failed; /* the plan or the build of an instance */
 	/* the workers */
+	/* DNS: one resolver per run, opened by the first instance that
+	 * wants it (--dns, or its .bannerlint.conf's dns =) */
+	struct bl_dns *dns;
+	struct bl_facts facts;
+	char *dns_spec;  /* what it was opened with */
+	bool dns_failed; /* it could not be opened: said once */
 	pthread_mutex_t mu;
 	pthread_cond_t work, finished;
 	struct job *ring;
@@ -393,6 +413,135 @@ ruleset_known(const struct rulesets *r, const char *dir)
 	return NULL;
 }
 
+static const struct bl_dns_answer *
+facts_dns(void *ctx, enum bl_dns_type t, const char *subject)
+{
+	return bl_dns_get(ctx, t, subject);
+}
+
+/* parse_dns - a --dns / dns = SPEC; -1 when it is none */
+static int
+parse_dns(const char *spec, struct bl_dns_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	if (strcmp(spec, "off") == 0)
+		o->mode = BL_DNS_OFF;
+	else if (strcmp(spec, "live") == 0)
+		o->mode = BL_DNS_LIVE;
+	else if (strncmp(spec, "record:", 7) == 0 && spec[7] != '\0')
+		o->mode = BL_DNS_RECORD;
+	else if (strncmp(spec, "replay:", 7) == 0 && spec[7] != '\0')
+		o->mode = BL_DNS_REPLAY;
+	else
+		return -1;
+	if (o->mode == BL_DNS_RECORD || o->mode == BL_DNS_REPLAY)
+		o->file = spec + 7;
+	return 0;
+}
+
+/* prepare_dns - does the instance ask DNS: --dns, else its configuration
+ * file's dns =; the run's resolver opens for the first that does (on
+ * this thread: the workers only ask it) */
+static void
+prepare_dns(struct run *run, struct job *j)
+{
+	char *spec = run->o->dns != NULL ? bl_xstrdup(run->o->dns)
+					 : bl_conf_dns(j->conf);
+	const char *resolver = run->o->resolver != NULL
+				       ? run->o->resolver
+				       : bl_conf_resolver(j->conf);
+	struct bl_dns_opts o;
+
+	if (spec == NULL || parse_dns(spec, &o) < 0 || o.mode == BL_DNS_OFF) {
+		free(spec);
+		return;
+	}
+	if (run->dns == NULL && !run->dns_failed) {
+		o.resolver = resolver;
+		o.query_ms = run->o->dns_timeout_ms;
+		if (o.query_ms > 0 && o.query_ms < 1000)
+			o.timeout_ms = o.query_ms / 3 + 1;
+		if (bl_dns_open(&run->dns, &o, &j->diags) < 0) {
+			run->dns_failed = true;
+			j->failed = true;
+			free(spec);
+			return;
+		}
+		run->facts.dns = facts_dns;
+		run->facts.ctx = run->dns;
+		run->dns_spec = spec;
+		spec = NULL;
+	} else if (run->dns != NULL && strcmp(spec, run->dns_spec) != 0) {
+		bl_diags_add(&j->diags, BL_LEVEL_WARNING,
+			     bl_conf_path(j->conf), 0, 0,
+			     "dns = \"%s\" is not used: this run asks DNS "
+			     "with \"%s\" already (one resolver per run)",
+			     spec, run->dns_spec);
+	}
+	free(spec);
+	if (run->dns_failed && run->dns == NULL)
+		j->failed = true;
+	j->dns = run->dns != NULL;
+}
+
+/* dns_prefetch - ask every question the DNS checks of cfg will ask, at
+ * once: the resolver keeps them all in flight while this thread goes on,
+ * and the checks then wait only for what is not back yet */
+static void
+dns_prefetch(struct run *run, const struct bl_config *cfg, char **ips)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->nsurfaces; i++)
+		if (bl_check_dns_name(&cfg->surfaces[i]))
+			bl_dns_confirm(run->dns, cfg->surfaces[i].hostname);
+	for (i = 0; ips != NULL && ips[i] != NULL; i++)
+		bl_dns_confirm(run->dns, ips[i]);
+}
+
+/* confirmed_name - the PTR name of the server's address that resolves
+ * back to it (forward-confirmed), for the host name fixes of --unsafe:
+ * the first --ip address's, else that of an address a surface host name
+ * resolves to; NULL: none (borrowed from the resolver's cache) */
+static const char *
+confirmed_name(struct run *run, const struct bl_config *cfg, char **ips)
+{
+	const char *addrs[2 * BL_DNS_MAX_DATA + 64];
+	size_t na = 0, i, k;
+
+	for (i = 0; ips != NULL && ips[i] != NULL && na < BL_ARRAY_LEN(addrs);
+	     i++)
+		addrs[na++] = ips[i];
+	for (i = 0; na == 0 && i < cfg->nsurfaces; i++) {
+		const struct bl_dns_answer *a;
+
+		if (!bl_check_dns_name(&cfg->surfaces[i]))
+			continue;
+		a = bl_dns_get(run->dns, BL_DNS_A, cfg->surfaces[i].hostname);
+		for (k = 0; a->status == BL_DNS_FOUND && k < a->n &&
+			    na < BL_ARRAY_LEN(addrs);
+		     k++)
+			addrs[na++] = a->data[k];
+	}
+	for (i = 0; i < na; i++) {
+		const struct bl_dns_answer *p =
+			bl_dns_get(run->dns, BL_DNS_PTR, addrs[i]);
+
+		for (k = 0; p->status == BL_DNS_FOUND && k < p->n; k++) {
+			const struct bl_dns_answer *b = bl_dns_get(
+				run->dns,
+				strchr(addrs[i], ':') ? BL_DNS_AAAA : BL_DNS_A,
+				p->data[k]);
+			size_t m;
+
+			for (m = 0; b->status == BL_DNS_FOUND && m < b->n; m++)
+				if (strcmp(b->data[m], addrs[i]) == 0)
+					return p->data[k];
+		}
+	}
+	return NULL;
+}
+
 /* prepare - what only the main thread may do for an instance, before it
  * is built: its configuration file, its root, its ruleset if known */
 static void
@@ -415,6 +564,7 @@ prepare(struct run *run, struct job *j)
 	} else {
 		j->root = bl_conf_root(j->conf, paths, n);
 		j->rules_dir = bl_conf_rules_dir(j->conf);
+		prepare_dns(run, j);
 	}
 	if (run->show) {
 		bl_diags_finish(&quiet);
@@ -625,6 +775,14 @@ check_one(struct run *run, struct job *j, struct bl_config *cfg, FILE *err,
 	eo.nseverity = eff.nseverity;
 	eo.no_inline = eff.no_inline;
 	eo.ips = eff.ip;
+	if (j->dns) {
+		eo.facts = &run->facts;
+		dns_prefetch(run, cfg, eff.ip);
+		/* --unsafe: a forward-confirmed PTR names the server when
+		 * nothing else does */
+		if (eo.hostname == NULL)
+			eo.fix_hostname = confirmed_name(run, cfg, eff.ip);
+	}
 	bl_engine_run(rs, cfg, &eo, &j->fs, &j->diags);
 	j->fail_level = eff.fail_on;
 	/* the fixes the run shows or makes, verified: check shows every
@@ -643,6 +801,130 @@ check_one(struct run *run, struct job *j, struct bl_config *cfg, FILE *err,
 				j->fail_on = true;
 	bl_findings_finish(&after);
 	bl_effective_finish(&eff);
+}
+
+/* show_answer - one answer, escaped, for show --dns */
+static void
+show_answer(FILE *out, const struct bl_dns_answer *a)
+{
+	size_t i;
+
+	switch (a->status) {
+	case BL_DNS_FOUND:
+		for (i = 0; i < a->n; i++) {
+			fputs(i ? ", " : "", out);
+			bl_escape_puts(out, a->data[i]);
+		}
+		break;
+	case BL_DNS_NXDOMAIN:
+		fputs("no such name", out);
+		break;
+	case BL_DNS_NODATA:
+		fputs("no record of this type", out);
+		break;
+	default:
+		fputs("unverified: ", out);
+		bl_escape_puts(out, a->why);
+		break;
+	}
+	for (i = 0; i < a->ncnames; i++) {
+		fputs(i ? " -> " : " (via CNAME ", out);
+		bl_escape_puts(out, a->cnames[i]);
+	}
+	if (a->ncnames > 0)
+		fputc(')', out);
+}
+
+static bool
+answer_has(const struct bl_dns_answer *a, const char *s)
+{
+	size_t i;
+
+	for (i = 0; a->status == BL_DNS_FOUND && i < a->n; i++)
+		if (bl_dns_same_name(a->data[i], s))
+			return true;
+	return false;
+}
+
+/* show_dns - show --dns: for every surface host name, its addresses, the
+ * PTR of each address (--ip, else the resolved ones) and whether the PTR
+ * name resolves back (forward-confirmed) */
+static void
+show_dns(FILE *out, struct run *run, const struct bl_config *cfg)
+{
+	static const enum bl_dns_type fam[2] = {BL_DNS_A, BL_DNS_AAAA};
+	char **ips = run->o->ip;
+	size_t i, k, m, q;
+	bool any = false;
+
+	dns_prefetch(run, cfg, ips);
+	for (i = 0; i < cfg->nsurfaces; i++) {
+		const struct bl_surface *sf = &cfg->surfaces[i];
+		const char *addrs[2 * BL_DNS_MAX_DATA + 64];
+		size_t na = 0;
+
+		if (!bl_check_dns_name(sf))
+			continue;
+		for (k = 0; k < i; k++)
+			if (bl_check_dns_name(&cfg->surfaces[k]) &&
+			    bl_dns_same_name(cfg->surfaces[k].hostname,
+					     sf->hostname))
+				break;
+		if (k < i)
+			continue; /* said already */
+		fprintf(out, "%sdns: ", any ? "" : "\n");
+		any = true;
+		bl_escape_puts(out, sf->hostname);
+		fputc('\n', out);
+		for (k = 0; k < 2; k++) {
+			const struct bl_dns_answer *a =
+				bl_dns_get(run->dns, fam[k], sf->hostname);
+
+			fprintf(out, "  %-5s ", k ? "AAAA" : "A");
+			show_answer(out, a);
+			fputc('\n', out);
+			for (m = 0; ips == NULL && a->status == BL_DNS_FOUND &&
+				    m < a->n && na < BL_ARRAY_LEN(addrs);
+			     m++)
+				addrs[na++] = a->data[m];
+		}
+		for (m = 0; ips != NULL && ips[m] != NULL &&
+			    na < BL_ARRAY_LEN(addrs);
+		     m++)
+			addrs[na++] = ips[m];
+		for (m = 0; m < na; m++) {
+			const struct bl_dns_answer *p =
+				bl_dns_get(run->dns, BL_DNS_PTR, addrs[m]);
+			enum bl_dns_type t = strchr(addrs[m], ':')
+						     ? BL_DNS_AAAA
+						     : BL_DNS_A;
+
+			fputs("  PTR   ", out);
+			bl_escape_puts(out, addrs[m]);
+			fputs(" -> ", out);
+			show_answer(out, p);
+			for (q = 0; p->status == BL_DNS_FOUND && q < p->n;
+			     q++) {
+				const struct bl_dns_answer *b =
+					bl_dns_get(run->dns, t, p->data[q]);
+				const char *seen =
+					answer_has(b, addrs[m])
+						? bl_dns_same_name(p->data[q],
+								   sf->hostname)
+							  ? "forward-confirmed"
+							  : "forward-confirmed,"
+							    " another name"
+					: b->status == BL_DNS_TEMPFAIL
+						? "unverified"
+						: "not forward-confirmed";
+
+				fprintf(out, "%s%s", q ? ", " : " (", seen);
+			}
+			if (p->status == BL_DNS_FOUND)
+				fputc(')', out);
+			fputc('\n', out);
+		}
+	}
 }
 
 /* work - build one instance, check or show it, render what it prints
@@ -668,6 +950,8 @@ work(struct run *run, struct job *j)
 			bl_report_show_json_add(j->surfaces, cfg);
 		} else {
 			bl_report_show_text(out, cfg, true, &run->ro_out);
+			if (j->dns)
+				show_dns(out, run, cfg);
 		}
 	} else if (cfg != NULL) {
 		check_one(run, j, cfg, err, out);
@@ -772,6 +1056,12 @@ run_plan(struct run *run)
 	pthread_t *threads = NULL;
 	struct job *j;
 
+	/* an instance waiting for DNS answers holds its thread: with the
+	 * network in the run, more threads keep more instances' questions
+	 * in flight (the window, and so memory, stays bounded) */
+	if (run->o->dns != NULL && strcmp(run->o->dns, "off") != 0 &&
+	    strncmp(run->o->dns, "replay:", 7) != 0 && nthreads < DNS_JOBS)
+		nthreads = DNS_JOBS;
 	if (nthreads > n)
 		nthreads = n;
 	run->window = nthreads > 1 ? 2 * nthreads : 1;
@@ -923,9 +1213,12 @@ run_end_diags(struct run *run)
 		run->failed = true;
 }
 
+static void run_dns_close(struct run *run);
+
 static void
 run_finish(struct run *run)
 {
+	run_dns_close(run);
 	bl_plan_free(run->plan);
 	bl_confs_free(run->confs);
 	rulesets_finish(&run->rsets);
@@ -952,6 +1245,7 @@ cmd_show(struct opts *o, char **paths, int npaths)
 		json_incref(run.surfaces);
 		bl_report_show_json(stdout, run.surfaces, &run.shown);
 	}
+	run_dns_close(&run);
 	status = run.failed ? -1 : 0;
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		perror("bannerlint: write error");
@@ -1021,12 +1315,34 @@ run_base(struct run *run, const struct opts *o)
 	run->base.no_inline = o->no_inline;
 }
 
+/* run_dns_close - the resolver stops and writes its record file (an
+ * error there fails the run) */
+static void
+run_dns_close(struct run *run)
+{
+	struct bl_diags d;
+
+	if (run->dns == NULL)
+		return;
+	bl_diags_init(&d);
+	if (bl_dns_close(run->dns, &d) < 0)
+		run->failed = true;
+	run->dns = NULL;
+	if (d.n > 0)
+		bl_report_diags(stderr, &d, NULL, &run->ro_err);
+	bl_diags_finish(&d);
+	free(run->dns_spec);
+	run->dns_spec = NULL;
+}
+
 /* run_status - the exit status of a check or fix run, once stdout is
  * flushed: 2 over 1 over 3 ("could not tell" and nothing worse) */
 static int
 run_status(struct run *run)
 {
 	int rc = BL_EXIT_OK;
+
+	run_dns_close(run);
 
 	if (fflush(stdout) != 0 || ferror(stdout))
 		run->failed = true;
@@ -1219,6 +1535,9 @@ bl_cli_main(int argc, char **argv)
 		{"backup", optional_argument, NULL, 'B'},
 		{"baseline", required_argument, NULL, 'L'},
 		{"write-baseline", required_argument, NULL, 'Y'},
+		{"dns", required_argument, NULL, 'D'},
+		{"resolver", required_argument, NULL, 'E'},
+		{"dns-timeout", required_argument, NULL, 'O'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
@@ -1364,6 +1683,32 @@ bl_cli_main(int argc, char **argv)
 		case 'Y':
 			o.write_baseline = optarg;
 			break;
+		case 'D': {
+			struct bl_dns_opts dop;
+
+			if (parse_dns(optarg, &dop) < 0)
+				return usage_error("--dns takes off, live, "
+						   "record:FILE or replay:FILE, "
+						   "not \"%s\"",
+						   optarg);
+			o.dns = optarg;
+			break;
+		}
+		case 'E':
+			o.resolver = optarg;
+			break;
+		case 'O': {
+			char *end;
+			double sec = strtod(optarg, &end);
+
+			if (end == optarg || *end != '\0' || !(sec >= 0.01) ||
+			    sec > 600)
+				return usage_error("--dns-timeout takes seconds "
+						   "from 0.01 to 600, not \"%s\"",
+						   optarg);
+			o.dns_timeout_ms = (unsigned)(sec * 1000.0 + 0.5);
+			break;
+		}
 		case 'h':
 			fputs(usage_text, stdout);
 			return BL_EXIT_OK;

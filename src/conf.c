@@ -128,6 +128,22 @@ validate_level(cfg_t *cfg, cfg_opt_t *opt)
 	return 0;
 }
 
+/* validate_dns - dns = off, live, record:FILE or replay:FILE */
+static int
+validate_dns(cfg_t *cfg, cfg_opt_t *opt)
+{
+	const char *v = cfg_opt_getnstr(opt, cfg_opt_size(opt) - 1);
+
+	if (strcmp(v, "off") && strcmp(v, "live") &&
+	    !(strncmp(v, "record:", 7) == 0 && v[7] != '\0') &&
+	    !(strncmp(v, "replay:", 7) == 0 && v[7] != '\0')) {
+		cfg_error(cfg, "dns must be off, live, record:FILE or "
+			  "replay:FILE, not \"%s\"", v);
+		return -1;
+	}
+	return 0;
+}
+
 #define COMMON_OPTS                                                        \
 	CFG_STR("fail-on", NULL, CFGF_NONE),                               \
 		CFG_STR_LIST("select", NULL, CFGF_NONE),                   \
@@ -152,6 +168,8 @@ parse_file(const char *path, char **text, struct bl_diags *diags)
 	static cfg_opt_t opts[] = {
 		COMMON_OPTS,
 		CFG_STR("rules-dir", NULL, CFGF_NONE),
+		CFG_STR("dns", NULL, CFGF_NONE),
+		CFG_STR("resolver", NULL, CFGF_NONE),
 		CFG_BOOL("no-inline-suppressions", cfg_false, CFGF_NONE),
 		CFG_SEC("severity", severity_opts, CFGF_MULTI | CFGF_TITLE),
 		CFG_SEC("path", path_opts, CFGF_MULTI | CFGF_TITLE),
@@ -163,6 +181,7 @@ parse_file(const char *path, char **text, struct bl_diags *diags)
 	cfg_set_validate_func(cfg, "fail-on", validate_level);
 	cfg_set_validate_func(cfg, "path|fail-on", validate_level);
 	cfg_set_validate_func(cfg, "severity|level", validate_level);
+	cfg_set_validate_func(cfg, "dns", validate_dns);
 	{
 		struct bl_source *src;
 
@@ -416,6 +435,34 @@ bl_conf_rules_dir(const struct bl_conf *f)
 	shown = display_path(abs);
 	free(abs);
 	return shown;
+}
+
+/* bl_conf_dns - the file's dns = setting, a record:/replay: file made
+ * relative to the working directory (caller frees), or NULL */
+char *
+bl_conf_dns(const struct bl_conf *f)
+{
+	const char *s;
+	char *abs, *shown, *r;
+
+	if (f == NULL || (s = cfg_getstr(f->cfg, "dns")) == NULL)
+		return NULL;
+	if (strncmp(s, "record:", 7) != 0 && strncmp(s, "replay:", 7) != 0)
+		return bl_xstrdup(s);
+	abs = s[7] == '/' ? bl_xstrdup(s + 7)
+			  : bl_xasprintf("%s/%s", f->dir, s + 7);
+	shown = display_path(abs);
+	r = bl_xasprintf("%.7s%s", s, shown);
+	free(abs);
+	free(shown);
+	return r;
+}
+
+/* bl_conf_resolver - the file's resolver = setting (borrowed), or NULL */
+const char *
+bl_conf_resolver(const struct bl_conf *f)
+{
+	return f != NULL ? cfg_getstr(f->cfg, "resolver") : NULL;
 }
 
 /* bl_conf_effective - the effective options of an instance (see conf.h) */

@@ -54,6 +54,11 @@ bool bl_conf_validated(const struct bl_conf *f);
 const char *bl_conf_path(const struct bl_conf *f);
 /* bl_conf_rules_dir - its rules-dir, or NULL (caller frees) */
 char *bl_conf_rules_dir(const struct bl_conf *f);
+/* bl_conf_dns - its dns = setting, a record:/replay: file relative to the
+ * working directory (caller frees), or NULL */
+char *bl_conf_dns(const struct bl_conf *f);
+/* bl_conf_resolver - its resolver = setting (borrowed), or NULL */
+const char *bl_conf_resolver(const struct bl_conf *f);
 /*
  * bl_conf_root - the `root =` that applies to an instance of these files
  * (the last matching path section's, else the top level's), relative to

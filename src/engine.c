@@ -50,6 +50,8 @@ struct hit {
 				   * surface's value */
 	size_t vm_off, vm_len;
 	struct bl_fix *fix; /* the fixer's, or NULL */
+	struct bl_evidence *ev; /* owned */
+	size_t nev;
 };
 
 struct hits {
@@ -64,6 +66,8 @@ struct bl_run {
 	struct hits *h;
 	struct bl_diags *diags;
 	struct bl_check_env env; /* what the checks see */
+	char **unverified; /* the reasons noted already (one note each) */
+	size_t nunverified;
 };
 
 static bool
@@ -338,6 +342,54 @@ bl_check_unknown(const struct bl_check_env *e, const struct bl_rule *r,
 		     why, strlen(sf->value));
 }
 
+/* unverified - a note that r could not be checked on sf for want of
+ * facts (a DNS answer that did not come): exit status 3 */
+static void
+unverified(struct bl_run *x, const struct bl_rule *r,
+	   const struct bl_surface *sf, const char *why)
+{
+	const struct bl_setting *s =
+		sf->norigin > 0 ? sf->origin[0].setting : NULL;
+	bool placed = s != NULL && !s->is_default && s->src != NULL;
+	size_t i;
+
+	/* one note per missing answer, not one per rule and surface */
+	for (i = 0; i < x->nunverified; i++)
+		if (strcmp(x->unverified[i], why) == 0)
+			return;
+	x->unverified = bl_xreallocarray(x->unverified, x->nunverified + 1,
+					 sizeof(*x->unverified));
+	x->unverified[x->nunverified++] = bl_xstrdup(why);
+	x->out->unknown++;
+	bl_diags_add(x->diags, BL_LEVEL_NOTE,
+		     placed ? s->src->path : sf->file, placed ? s->line : 0,
+		     placed ? s->col : 0,
+		     "unverified: %s; %s %s and the other DNS rules that need "
+		     "it were not applied to '%s'",
+		     why, r->id, r->name, sf->hostname);
+}
+
+/* bl_evidence_free - an evidence list */
+void
+bl_evidence_free(struct bl_evidence *ev, size_t n)
+{
+	size_t i, k;
+
+	for (i = 0; i < n; i++) {
+		free(ev[i].type);
+		free(ev[i].name);
+		free(ev[i].status);
+		free(ev[i].why);
+		for (k = 0; k < ev[i].ndata; k++)
+			free(ev[i].data[k]);
+		for (k = 0; k < ev[i].ncnames; k++)
+			free(ev[i].cnames[k]);
+		free(ev[i].data);
+		free(ev[i].cnames);
+	}
+	free(ev);
+}
+
 /* bl_check_judges - does r judge sf: it applies to sf's kind, the value
  * is known, and (role awareness) a banner is one strangers see */
 bool
@@ -428,16 +480,27 @@ surface_check(struct bl_run *x, const struct bl_rule *r,
 	v.level = r->severity;
 	switch (c->surface(&x->env, r, sf, &v)) {
 	case BL_OUTCOME_YES:
-		bl_check_host(&x->env, r, sf, v.detail ? v.detail : "",
+		bl_check_host(&x->env, r, sf,
+			      v.text ? v.text : v.detail ? v.detail : "",
 			      v.level);
+		x->h->v[x->h->n - 1].ev = v.ev;
+		x->h->v[x->h->n - 1].nev = v.nev;
+		v.ev = NULL;
+		v.nev = 0;
 		break;
 	case BL_OUTCOME_UNKNOWN:
-		bl_check_unknown(&x->env, r, sf,
-				 v.why ? v.why : "no answer");
+		if (v.unverified)
+			unverified(x, r, sf,
+				   v.text ? v.text : v.why ? v.why : "no answer");
+		else
+			bl_check_unknown(&x->env, r, sf,
+					 v.why ? v.why : "no answer");
 		break;
 	case BL_OUTCOME_NO:
 		break;
 	}
+	bl_evidence_free(v.ev, v.nev);
+	free(v.text);
 }
 
 static void
@@ -529,6 +592,7 @@ dedupe(struct hits *out, size_t first)
 			      strcmp(p->message, f->message) == 0))) {
 				p->also++;
 				free(f->message);
+				bl_evidence_free(f->ev, f->nev);
 				continue;
 			}
 		}
@@ -593,6 +657,7 @@ apply_suppressions(struct bl_run *x, const struct bl_config *cfg, size_t first,
 					     f->src, f->file, f->off);
 		if (gone) {
 			free(f->message);
+			bl_evidence_free(f->ev, f->nev);
 			continue;
 		}
 		x->h->v[k++] = *f;
@@ -660,7 +725,8 @@ propose_fixes(struct hits *hits, size_t first, const struct bl_config *cfg,
 			w[k].raw_len = h->raw_len;
 		}
 	}
-	bl_fix_propose(cfg, w, n, o->hostname);
+	bl_fix_propose(cfg, w, n,
+		       o->hostname ? o->hostname : o->fix_hostname);
 	for (k = 0; k < n; k++)
 		hits->v[first + k].fix = w[k].fix;
 	free(w);
@@ -695,6 +761,8 @@ detach(struct bl_findings *out, struct hit *h)
 	f->severity = h->severity;
 	f->message = h->message;
 	f->fix = h->fix;
+	f->evidence = h->ev;
+	f->nevidence = h->nev;
 	f->mta = own(h->cfg->mta);
 	f->instance = own(h->cfg->name);
 	f->file = own(h->file);
@@ -792,6 +860,9 @@ bl_engine_run(const struct bl_ruleset *rs, const struct bl_config *cfg,
 	for (k = 0; k < hits.n; k++)
 		detach(out, &hits.v[k]);
 	free(hits.v);
+	for (k = 0; k < x.nunverified; k++)
+		free(x.unverified[k]);
+	free(x.unverified);
 }
 
 /* bl_findings_clear - free every finding, keep the array (n = 0) */
@@ -811,6 +882,7 @@ bl_findings_clear(struct bl_findings *fs)
 		free(f->key);
 		free(f->scope);
 		free(f->excerpt);
+		bl_evidence_free(f->evidence, f->nevidence);
 		if (f->surface != NULL) {
 			free(f->surface->scope);
 			free(f->surface->value);

@@ -63,6 +63,22 @@ struct bl_fix {
 	unsigned group; /* findings with the same nonzero group share it */
 };
 
+/* What a finding rests on from outside the configuration: one DNS answer
+ * (which question, what came back). */
+struct bl_evidence {
+	char *type;   /* "a", "aaaa", "ptr" */
+	char *name;   /* the subject asked (an address for ptr) */
+	char *status; /* "found", "nxdomain", "nodata", "tempfail" */
+	char **data;  /* addresses or names */
+	size_t ndata;
+	char **cnames; /* the CNAMEs followed */
+	size_t ncnames;
+	char *why;    /* tempfail: the reason, else NULL */
+};
+
+/* bl_evidence_free - the evidence list ev[0..n) and ev itself */
+void bl_evidence_free(struct bl_evidence *ev, size_t n);
+
 struct bl_finding {
 	const struct bl_rule *rule;
 	enum bl_level severity;
@@ -81,6 +97,8 @@ struct bl_finding {
 	size_t also; /* other surfaces with the same finding at this place */
 	struct bl_finding_surface *surface; /* NULL: a finding on a setting */
 	struct bl_fix *fix; /* NULL: no fix (bl_fix_free frees it) */
+	struct bl_evidence *evidence; /* DNS answers it rests on, or NULL */
+	size_t nevidence;
 	/* bannerlint/v2 identity (fingerprint.h), hex; "" until computed */
 	char fingerprint[17];
 };
@@ -96,6 +114,9 @@ struct bl_engine_opts {
 	char **select; /* rule ids, id prefixes or names; NULL: all */
 	char **ignore;
 	const char *hostname;   /* the intended host name, or NULL */
+	const char *fix_hostname; /* for the host name fixes only when
+				   * hostname is NULL: a forward-confirmed
+				   * PTR name (--dns), or NULL */
 	char **allow_hostname;  /* never generic or placeholder */
 	char **internal_suffix; /* also internal for BL203 */
 	char **severity_ids;    /* severity overrides */

@@ -216,6 +216,42 @@ fix_json(const struct bl_fix *fx)
 	return o;
 }
 
+/* str_array - strings as a JSON array */
+static json_t *
+str_array(char *const *v, size_t n)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		json_array_append_new(a, bl_json_str(v[i]));
+	return a;
+}
+
+/* evidence_json - the DNS answers a finding rests on */
+static json_t *
+evidence_json(const struct bl_finding *f)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; i < f->nevidence; i++) {
+		const struct bl_evidence *e = &f->evidence[i];
+		json_t *o = json_object();
+
+		json_object_set_new(o, "type", bl_json_str(e->type));
+		json_object_set_new(o, "name", bl_json_str(e->name));
+		json_object_set_new(o, "status", bl_json_str(e->status));
+		json_object_set_new(o, "data", str_array(e->data, e->ndata));
+		json_object_set_new(o, "cnames",
+				    str_array(e->cnames, e->ncnames));
+		if (e->why != NULL)
+			json_object_set_new(o, "why", bl_json_str(e->why));
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
 /* finding_json - a finding as JSON format version 1 has it */
 static json_t *
 finding_json(const struct bl_finding *f, const char *fp_hex)
@@ -239,6 +275,8 @@ finding_json(const struct bl_finding *f, const char *fp_hex)
 		json_object_set_new(o, "key", bl_json_str(f->key));
 	if (f->fix != NULL)
 		json_object_set_new(o, "fix", fix_json(f->fix));
+	if (f->nevidence > 0)
+		json_object_set_new(o, "evidence", evidence_json(f));
 	if (f->surface) {
 		json_t *sf = json_object();
 
@@ -711,6 +749,10 @@ sarif_result(struct bl_report_formats *s, const struct bl_finding *f,
 				    json_pack("[o]", sarif_fix(s, f->fix)));
 	if (bl_baseline_active(s->o.baseline))
 		json_object_set_new(res, "baselineState", json_string("new"));
+	if (f->nevidence > 0)
+		json_object_set_new(res, "properties",
+				    json_pack("{s:o}", "evidence",
+					      evidence_json(f)));
 	return res;
 }
 
