@@ -162,7 +162,7 @@ def seeds_dns(fx):
     """fuzz_dns's inputs: packets built here (byte 0: even, the type in
     bits 1-2, bit 3 = the ID is the packet's own; two bytes of ID), and
     record files (byte 0 odd): the example of src/dns.h and every
-    fixture's *.dns file."""
+    fixture's *.replay (and *.dns) file."""
     A, AAAA, PTR, CNAME, SOA = 1, 28, 12, 5, 6
     ok, nx, servfail, refused, tc = 0x8180, 0x8183, 0x8182, 0x8185, 0x8380
     q = "mail.example.com"
@@ -222,7 +222,8 @@ def seeds_dns(fx):
                b"ptr 2001:db8::1 found we\\032ird.example.net\n"
                b"aaaa v6.example.com found 2001:db8::1 2001:db8::2\n")
     out.append(b"\x01" + example)
-    out += [b"\x01" + read(p) for p in case_files(fx, "**/*.dns")]
+    out += [b"\x01" + read(p) for p in case_files(fx, "**/*.replay")
+            + case_files(fx, "**/*.dns")]
     return out
 
 
