@@ -27,6 +27,8 @@ import os
 import re
 import shlex
 import shutil
+import socket
+import struct
 import subprocess
 import sys
 import tempfile
@@ -135,6 +137,96 @@ def seeds_fix(fx):
     return out
 
 
+def dns_name(name):
+    """A name in wire form, uncompressed."""
+    out = b""
+    for label in name.rstrip(".").split("."):
+        if label:
+            out += bytes([len(label)]) + label.encode()
+    return out + b"\0"
+
+
+def dns_rr(owner, rtype, rdata, ttl=300):
+    return (dns_name(owner) if isinstance(owner, str) else owner) \
+        + struct.pack("!HHIH", rtype, 1, ttl, len(rdata)) + rdata
+
+
+def dns_packet(qid, flags, qname, qtype, an=(), ns=(), ar=()):
+    """A response: header, one question (IN), the sections' records."""
+    return (struct.pack("!HHHHHH", qid, flags, 1, len(an), len(ns), len(ar))
+            + dns_name(qname) + struct.pack("!HH", qtype, 1)
+            + b"".join(an) + b"".join(ns) + b"".join(ar))
+
+
+def seeds_dns(fx):
+    """fuzz_dns's inputs: packets built here (byte 0: even, the type in
+    bits 1-2, bit 3 = the ID is the packet's own; two bytes of ID), and
+    record files (byte 0 odd): the example of src/dns.h and every
+    fixture's *.replay (and *.dns) file."""
+    A, AAAA, PTR, CNAME, SOA = 1, 28, 12, 5, 6
+    ok, nx, servfail, refused, tc = 0x8180, 0x8183, 0x8182, 0x8185, 0x8380
+    q = "mail.example.com"
+    rev = "10.2.0.192.in-addr.arpa"
+    v4 = lambda s: socket.inet_pton(socket.AF_INET, s)
+    v6 = lambda s: socket.inet_pton(socket.AF_INET6, s)
+    soa = dns_rr("example.com", SOA, dns_name("ns.example.com")
+                 + dns_name("host.example.com")
+                 + struct.pack("!IIIII", 1, 3600, 600, 86400, 300))
+    ptr_to = lambda n: dns_rr(rev, PTR, dns_name(n))
+    packets = [
+        (A, dns_packet(7, ok, q, A, [dns_rr(q, A, v4("192.0.2.10")),
+                                     dns_rr(q, A, v4("192.0.2.11"))])),
+        # compressed owners (a pointer to the question's name)
+        (A, dns_packet(7, ok, q, A, [dns_rr(b"\xc0\x0c", A, v4("192.0.2.10"))])),
+        (AAAA, dns_packet(7, ok, q, AAAA, [dns_rr(q, AAAA, v6("2001:db8::1"))])),
+        (PTR, dns_packet(7, ok, rev, PTR, [ptr_to("Mail.Example.COM"),
+                                           ptr_to("smtp.example.net")])),
+        (PTR, dns_packet(7, ok, rev, PTR,
+                         [dns_rr(rev, PTR, b"\x08we ird\x01\xff\x07example"
+                                 b"\x03com\x00")])),
+        (A, dns_packet(7, nx, q, A, ns=[soa])),
+        (AAAA, dns_packet(7, ok, q, AAAA, ns=[soa])),
+        (A, dns_packet(7, servfail, q, A)),
+        (A, dns_packet(7, refused, q, A)),
+        (A, dns_packet(7, tc, q, A)),
+        (A, dns_packet(7, ok, q, A, [
+            dns_rr(q, CNAME, dns_name("web.example.com")),
+            dns_rr("web.example.com", CNAME, dns_name("host.example.net")),
+            dns_rr("host.example.net", A, v4("192.0.2.20"))])),
+        (AAAA, dns_packet(7, ok, q, AAAA, [
+            dns_rr(q, CNAME, dns_name("web.example.com"))])),
+        (A, dns_packet(7, ok, q, A, [
+            dns_rr(q, CNAME, dns_name("b.example.com")),
+            dns_rr("b.example.com", CNAME, dns_name(q))])),
+        (A, dns_packet(7, ok, q, A, [
+            dns_rr(q, CNAME, dns_name("c1.example.com"))]
+            + [dns_rr("c%d.example.com" % i, CNAME,
+                      dns_name("c%d.example.com" % (i + 1)))
+               for i in range(1, 10)]
+            + [dns_rr("c10.example.com", A, v4("192.0.2.30"))])),
+        (A, dns_packet(7, ok, q, A, [dns_rr(q, A, bytes([198, 51, 100, i]))
+                                     for i in range(70)])),
+    ]
+    code = {A: 0, AAAA: 1, PTR: 2}
+    out = []
+    for qtype, pkt in packets:
+        out.append(bytes([code[qtype] << 1 | 8, 0, 7]) + pkt)
+        out.append(bytes([code[qtype] << 1, 0, 8]) + pkt)  # wrong ID
+    example = (b"# bannerlint dns 1\n"
+               b"a mail.example.com found 192.0.2.10 192.0.2.11\n"
+               b"aaaa mail.example.com nodata\n"
+               b"ptr 192.0.2.10 found mail.example.com\n"
+               b"a www.example.com found 192.0.2.20 cname=web.example.com\n"
+               b"a gone.example.com nxdomain\n"
+               b"a slow.example.com tempfail timeout\n"
+               b"ptr 2001:db8::1 found we\\032ird.example.net\n"
+               b"aaaa v6.example.com found 2001:db8::1 2001:db8::2\n")
+    out.append(b"\x01" + example)
+    out += [b"\x01" + read(p) for p in case_files(fx, "**/*.replay")
+            + case_files(fx, "**/*.dns")]
+    return out
+
+
 def seeds_for(name, src):
     fx = os.path.join(src, "fixtures")
     m4_cases = "sendmail/**/*"
@@ -153,6 +245,7 @@ def seeds_for(name, src):
         "suppress": lambda: seeds_suppress(fx),
         "detect": lambda: case_files(fx, "**/*"),
         "fix": lambda: seeds_fix(fx),
+        "dns": lambda: seeds_dns(fx),
         "template": lambda: case_files(fx, "templates/**/*")
         + case_files(fx, "postfix/template-*/*"),
     }
