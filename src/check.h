@@ -61,6 +61,16 @@ struct bl_check_env {
 	struct bl_run *run;             /* the engine's (bl_check_emit) */
 };
 
+/* A DNS answer a verdict rests on (all three live as long as the run's
+ * resolver and the instance). */
+struct bl_fact_ref {
+	enum bl_dns_type t;
+	const char *subject;
+	const struct bl_dns_answer *a;
+};
+
+#define BL_VERDICT_REFS 32
+
 /* A per-surface check's answer. */
 struct bl_verdict {
 	const char *detail; /* YES: the message's %m */
@@ -69,9 +79,10 @@ struct bl_verdict {
 	const char *why;     /* UNKNOWN: the reason */
 	char buf[192];       /* room for detail or why */
 	char *text;          /* a longer detail or why (the engine frees) */
-	struct bl_evidence *ev; /* the finding's evidence (the engine takes
-				 * or frees it) */
-	size_t nev;
+	/* the answers it rests on: copied into the finding's evidence only
+	 * when it is one (most checks find nothing) */
+	struct bl_fact_ref refs[BL_VERDICT_REFS];
+	size_t nrefs;
 	bool unverified;     /* UNKNOWN: facts were missing (a DNS timeout),
 			      * not a limit of the search */
 };

@@ -670,41 +670,18 @@ dns_ask(const struct bl_check_env *e, enum bl_dns_type t, const char *subject)
 	return e->facts->dns(e->facts->ctx, t, subject);
 }
 
-static char **
-copy_list(char *const *v, size_t n)
-{
-	char **c = n ? bl_xcalloc(n, sizeof(*c)) : NULL;
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		c[i] = bl_xstrdup(v[i]);
-	return c;
-}
-
 /* evidence - note the answer to (t, subject) in v once */
 static void
 evidence(struct bl_verdict *v, enum bl_dns_type t, const char *subject,
 	 const struct bl_dns_answer *a)
 {
-	struct bl_evidence *x;
 	size_t i;
 
-	for (i = 0; i < v->nev; i++)
-		if (strcmp(v->ev[i].type, bl_dns_type_name(t)) == 0 &&
-		    strcmp(v->ev[i].name, subject) == 0)
+	for (i = 0; i < v->nrefs; i++)
+		if (v->refs[i].t == t && strcmp(v->refs[i].subject, subject) == 0)
 			return;
-	v->ev = bl_xreallocarray(v->ev, v->nev + 1, sizeof(*v->ev));
-	x = &v->ev[v->nev++];
-	memset(x, 0, sizeof(*x));
-	x->type = bl_xstrdup(bl_dns_type_name(t));
-	x->name = bl_xstrdup(subject);
-	x->status = bl_xstrdup(bl_dns_status_name(a->status));
-	x->data = copy_list(a->data, a->n);
-	x->ndata = a->n;
-	x->cnames = copy_list(a->cnames, a->ncnames);
-	x->ncnames = a->ncnames;
-	if (a->status == BL_DNS_TEMPFAIL)
-		x->why = bl_xstrdup(a->why);
+	if (v->nrefs < BL_VERDICT_REFS)
+		v->refs[v->nrefs++] = (struct bl_fact_ref){t, subject, a};
 }
 
 /* answer_text - what came back, for a message: "192.0.2.1, 192.0.2.2",

@@ -34,7 +34,10 @@
 #include "util.h"
 
 #define MAX_FILE (64u << 20)   /* a replay file */
-#define MAX_LINE 4096u         /* one line of it */
+/* one line of it: the longest line bannerlint writes (every record and
+ * CNAME a name of BL_DNS_NAME_MAX) with room to spare */
+#define MAX_LINE ((BL_DNS_MAX_DATA + BL_DNS_MAX_CNAMES + 4u) * \
+		  (BL_DNS_NAME_MAX + 8u))
 #define MAX_TCP 65535u         /* a DNS message over TCP */
 #define MAX_UDP 4096u          /* what one datagram may bring */
 #define MAX_QUESTIONS 1000000u /* distinct questions in one run */
@@ -104,28 +107,46 @@ bl_dns_same_name(const char *a, const char *b)
 	return true;
 }
 
-/* name_text - a domain name as the answers show it: ldns's text (escapes
- * for odd bytes), lower case, no final dot; NULL when too long */
+/* name_text - a domain name as the answers show it: lower case, no
+ * final dot, \DDD for every byte outside [A-Za-z0-9_-] of a label (a dot
+ * in a label too); NULL for the root name or one too long */
 static char *
 name_text(const ldns_rdf *rdf)
 {
-	char *s = ldns_rdf2str(rdf), *r;
-	size_t n, i;
+	const uint8_t *w = ldns_rdf_data(rdf);
+	size_t n = ldns_rdf_size(rdf), i = 0, k;
+	struct bl_buf b;
 
-	if (s == NULL)
+	if (ldns_rdf_get_type(rdf) != LDNS_RDF_TYPE_DNAME || n == 0)
 		return NULL;
-	n = strlen(s);
-	if (n > 1 && s[n - 1] == '.')
-		n--;
-	if (n >= BL_DNS_NAME_MAX) {
-		free(s);
+	bl_buf_init(&b);
+	while (i < n && w[i] != 0) {
+		size_t len = w[i++];
+
+		if (len > 63 || i + len > n) {
+			bl_buf_finish(&b);
+			return NULL;
+		}
+		if (b.len > 0)
+			bl_buf_addc(&b, '.');
+		for (k = 0; k < len; k++) {
+			unsigned c = w[i + k];
+
+			if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+			    c == '-' || c == '_')
+				bl_buf_addc(&b, (char)c);
+			else if (c >= 'A' && c <= 'Z')
+				bl_buf_addc(&b, (char)lower((int)c));
+			else
+				bl_buf_printf(&b, "\\%03u", c);
+		}
+		i += len;
+	}
+	if (b.len == 0 || b.len >= BL_DNS_NAME_MAX) {
+		bl_buf_finish(&b);
 		return NULL;
 	}
-	r = bl_xstrndup(s, n);
-	free(s);
-	for (i = 0; r[i] != '\0'; i++)
-		r[i] = (char)lower((unsigned char)r[i]);
-	return r;
+	return bl_buf_steal(&b);
 }
 
 /* norm_name - a subject name normalised (lower case, no final dot) into
@@ -178,7 +199,7 @@ norm_name(const char *subject, char *buf, size_t size)
 		return -1;
 	t = name_text(rdf);
 	ldns_rdf_deep_free(rdf);
-	if (t == NULL || strlen(t) >= size || strcmp(t, ".") == 0) {
+	if (t == NULL || strlen(t) >= size) {
 		free(t);
 		return -1;
 	}
@@ -300,12 +321,33 @@ add_cname(struct bl_dns_answer *a, char *s)
 	a->cnames[a->ncnames++] = s;
 }
 
+/* set_why - a reason as a record file keeps it: control bytes become
+ * blanks, no blanks at either end, "unknown" when nothing is left */
+static void
+set_why(struct bl_dns_answer *a, const char *why)
+{
+	size_t i, n = 0;
+
+	while (*why == ' ' || (*why != '\0' && (unsigned char)*why < 0x20) ||
+	       *why == 0x7f)
+		why++;
+	for (i = 0; why[i] != '\0' && n + 1 < sizeof(a->why); i++)
+		a->why[n++] = (unsigned char)why[i] < 0x20 || why[i] == 0x7f
+				      ? ' '
+				      : why[i];
+	while (n > 0 && a->why[n - 1] == ' ')
+		n--;
+	a->why[n] = '\0';
+	if (n == 0)
+		snprintf(a->why, sizeof(a->why), "unknown");
+}
+
 static void
 tempfail(struct bl_dns_answer *a, const char *why)
 {
 	bl_dns_answer_finish(a);
 	a->status = BL_DNS_TEMPFAIL;
-	snprintf(a->why, sizeof(a->why), "%s", why);
+	set_why(a, why);
 }
 
 /* rr_text - the data of a record of type t as the answers show it, or
@@ -340,6 +382,18 @@ has_soa(const ldns_pkt *p)
 
 	for (i = 0; l != NULL && i < ldns_rr_list_rr_count(l); i++)
 		if (ldns_rr_get_type(ldns_rr_list_rr(l, i)) == LDNS_RR_TYPE_SOA)
+			return true;
+	return false;
+}
+
+static bool
+has_ns(const ldns_pkt *p)
+{
+	const ldns_rr_list *l = ldns_pkt_authority(p);
+	size_t i;
+
+	for (i = 0; l != NULL && i < ldns_rr_list_rr_count(l); i++)
+		if (ldns_rr_get_type(ldns_rr_list_rr(l, i)) == LDNS_RR_TYPE_NS)
 			return true;
 	return false;
 }
@@ -411,6 +465,12 @@ chain(const ldns_pkt *p, const ldns_rdf *qname, enum bl_dns_type t,
 	}
 	if (out->ncnames > 0 && !has_soa(p))
 		return BL_DNS_CNAME;
+	/* NS records and no SOA: a referral (RFC 2308 section 2.2), not an
+	 * answer: the server does not recurse */
+	if (!has_soa(p) && has_ns(p)) {
+		tempfail(out, "a referral: the resolver does not recurse");
+		return BL_DNS_ANSWER;
+	}
 	out->status = BL_DNS_NODATA;
 	return BL_DNS_ANSWER;
 }
@@ -478,25 +538,18 @@ bl_dns_record_line(enum bl_dns_type t, const char *subject,
 	bl_buf_init(&b);
 	bl_buf_printf(&b, "%s %s %s", bl_dns_type_name(t), subject,
 		      bl_dns_status_name(a->status));
-	/* a name that starts with cname= would read back as a CNAME: its
-	 * '=' is escaped (the same name to ldns) */
-	for (i = 0; a->status == BL_DNS_FOUND && i < a->n; i++) {
-		if (strncmp(a->data[i], "cname=", 6) == 0)
-			bl_buf_printf(&b, " cname\\=%s", a->data[i] + 6);
-		else
-			bl_buf_printf(&b, " %s", a->data[i]);
-	}
+	/* names are escaped (name_text): none starts with "cname=" */
+	for (i = 0; a->status == BL_DNS_FOUND && i < a->n; i++)
+		bl_buf_printf(&b, " %s", a->data[i]);
 	if (a->status != BL_DNS_TEMPFAIL)
 		for (i = 0; i < a->ncnames; i++)
 			bl_buf_printf(&b, " cname=%s", a->cnames[i]);
 	if (a->status == BL_DNS_TEMPFAIL) {
-		bl_buf_addc(&b, ' ');
-		for (i = 0; a->why[i] != '\0'; i++)
-			bl_buf_addc(&b, (unsigned char)a->why[i] < 0x20
-						? ' '
-						: a->why[i]);
-		if (a->why[0] == '\0')
-			bl_buf_adds(&b, "unknown");
+		struct bl_dns_answer clean;
+
+		memset(&clean, 0, sizeof(clean));
+		set_why(&clean, a->why);
+		bl_buf_printf(&b, " %s", clean.why);
 	}
 	bl_buf_addc(&b, '\n');
 	return bl_buf_steal(&b);
@@ -541,8 +594,7 @@ replay_line(char *line, enum bl_dns_type *t, char *subject, size_t ssize,
 		return "unknown status (found, nxdomain, nodata or tempfail)";
 	if (a->status == BL_DNS_TEMPFAIL) {
 		w = save != NULL ? save + strspn(save, " \t") : NULL;
-		snprintf(a->why, sizeof(a->why), "%s",
-			 w != NULL && *w ? w : "unknown");
+		set_why(a, w != NULL ? w : "");
 		return NULL;
 	}
 	while ((w = strtok_r(NULL, " \t", &save)) != NULL) {
@@ -583,9 +635,10 @@ bl_dns_replay_parse(const char *path, const char *text, size_t len,
 				 const struct bl_dns_answer *a),
 		    void *ctx, struct bl_diags *d)
 {
-	char line[MAX_LINE + 1], subject[BL_DNS_NAME_MAX];
+	char *line = bl_xmalloc(MAX_LINE + 1), subject[BL_DNS_NAME_MAX];
 	size_t pos = 0;
 	unsigned lineno = 0;
+	int r = 0;
 
 	while (pos < len) {
 		const char *nl = memchr(text + pos, '\n', len - pos);
@@ -598,8 +651,10 @@ bl_dns_replay_parse(const char *path, const char *text, size_t len,
 		lineno++;
 		if (n > MAX_LINE) {
 			bl_diags_add(d, BL_LEVEL_ERROR, path, lineno, 0,
-				     "line longer than %u bytes", MAX_LINE);
-			return -1;
+				     "line longer than %u bytes",
+				     (unsigned)MAX_LINE);
+			r = -1;
+			break;
 		}
 		memcpy(line, text + pos, n);
 		line[n] = '\0';
@@ -609,7 +664,8 @@ bl_dns_replay_parse(const char *path, const char *text, size_t len,
 		if (memchr(line, '\0', n) != NULL) {
 			bl_diags_add(d, BL_LEVEL_ERROR, path, lineno, 0,
 				     "a NUL byte in a record file");
-			return -1;
+			r = -1;
+			break;
 		}
 		s = line + strspn(line, " \t");
 		if (*s == '\0' || *s == '#')
@@ -620,12 +676,14 @@ bl_dns_replay_parse(const char *path, const char *text, size_t len,
 			bl_dns_answer_finish(&a);
 			bl_diags_add(d, BL_LEVEL_ERROR, path, lineno, 0, "%s",
 				     err);
-			return -1;
+			r = -1;
+			break;
 		}
 		each(ctx, t, subject, &a);
 		bl_dns_answer_finish(&a);
 	}
-	return 0;
+	free(line);
+	return r;
 }
 
 /* --- the resolver -------------------------------------------------------- */

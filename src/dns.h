@@ -29,8 +29,11 @@
  * The type (a, aaaa, ptr), the subject (a name, or for ptr the address),
  * the status (found, nxdomain, nodata, tempfail), then for found the
  * data (addresses, or PTR names) and cname=NAME for each CNAME followed,
- * for tempfail the reason. Names are lower case, without the final dot,
- * with ldns's \DDD escapes for anything outside [A-Za-z0-9._-].
+ * for tempfail the reason (control bytes as blanks). Names are lower
+ * case, without the final dot, with \DDD (decimal) for every byte of a
+ * label outside [A-Za-z0-9_-], a dot inside a label included. Blank lines
+ * and lines starting with # are comments; a later line for the same
+ * question replaces an earlier one. Lines are at most about 75 KB.
  */
 #ifndef BL_DNS_H
 #define BL_DNS_H

@@ -469,6 +469,43 @@ bl_check_setting(const struct bl_check_env *e, const struct bl_rule *r,
 	place_setting(f, s, off, len);
 }
 
+static char **
+copy_list(char *const *v, size_t n)
+{
+	char **c = n ? bl_xcalloc(n, sizeof(*c)) : NULL;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		c[i] = bl_xstrdup(v[i]);
+	return c;
+}
+
+/* take_refs - the answers a finding rests on, copied into its evidence */
+static void
+take_refs(struct hit *f, const struct bl_verdict *v)
+{
+	size_t i;
+
+	if (v->nrefs == 0)
+		return;
+	f->ev = bl_xcalloc(v->nrefs, sizeof(*f->ev));
+	f->nev = v->nrefs;
+	for (i = 0; i < v->nrefs; i++) {
+		const struct bl_dns_answer *a = v->refs[i].a;
+		struct bl_evidence *e = &f->ev[i];
+
+		e->type = bl_xstrdup(bl_dns_type_name(v->refs[i].t));
+		e->name = bl_xstrdup(v->refs[i].subject);
+		e->status = bl_xstrdup(bl_dns_status_name(a->status));
+		e->data = copy_list(a->data, a->n);
+		e->ndata = a->n;
+		e->cnames = copy_list(a->cnames, a->ncnames);
+		e->ncnames = a->ncnames;
+		if (a->status == BL_DNS_TEMPFAIL)
+			e->why = bl_xstrdup(a->why);
+	}
+}
+
 /* surface_check - a per-surface built-in check on sf */
 static void
 surface_check(struct bl_run *x, const struct bl_rule *r,
@@ -483,10 +520,7 @@ surface_check(struct bl_run *x, const struct bl_rule *r,
 		bl_check_host(&x->env, r, sf,
 			      v.text ? v.text : v.detail ? v.detail : "",
 			      v.level);
-		x->h->v[x->h->n - 1].ev = v.ev;
-		x->h->v[x->h->n - 1].nev = v.nev;
-		v.ev = NULL;
-		v.nev = 0;
+		take_refs(&x->h->v[x->h->n - 1], &v);
 		break;
 	case BL_OUTCOME_UNKNOWN:
 		if (v.unverified)
@@ -499,7 +533,6 @@ surface_check(struct bl_run *x, const struct bl_rule *r,
 	case BL_OUTCOME_NO:
 		break;
 	}
-	bl_evidence_free(v.ev, v.nev);
 	free(v.text);
 }
 
