@@ -803,6 +803,33 @@ check_one(struct run *run, struct job *j, struct bl_config *cfg, FILE *err,
 	bl_effective_finish(&eff);
 }
 
+#define MAX_ADDRS (2 * BL_DNS_MAX_DATA + 64)
+
+/* host_addrs - the addresses the DNS checks judge for host name h:
+ * --ip (ips) when given, else what h resolves to (A, then AAAA); with
+ * fwd, each family's answer as well */
+static size_t
+host_addrs(struct run *run, const char *h, char **ips,
+	   const char *addrs[MAX_ADDRS], const struct bl_dns_answer *fwd[2])
+{
+	static const enum bl_dns_type fam[2] = {BL_DNS_A, BL_DNS_AAAA};
+	size_t na = 0, k, m;
+
+	for (k = 0; k < 2; k++) {
+		const struct bl_dns_answer *a = bl_dns_get(run->dns, fam[k], h);
+
+		if (fwd != NULL)
+			fwd[k] = a;
+		for (m = 0; ips == NULL && a->status == BL_DNS_FOUND &&
+			    m < a->n && na < MAX_ADDRS;
+		     m++)
+			addrs[na++] = a->data[m];
+	}
+	for (m = 0; ips != NULL && ips[m] != NULL && na < MAX_ADDRS; m++)
+		addrs[na++] = ips[m];
+	return na;
+}
+
 /* show_answer - one answer, escaped, for show --dns */
 static void
 show_answer(FILE *out, const struct bl_dns_answer *a)
@@ -852,7 +879,6 @@ answer_has(const struct bl_dns_answer *a, const char *s)
 static void
 show_dns(FILE *out, struct run *run, const struct bl_config *cfg)
 {
-	static const enum bl_dns_type fam[2] = {BL_DNS_A, BL_DNS_AAAA};
 	char **ips = run->o->ip;
 	size_t i, k, m, q;
 	bool any = false;
@@ -860,8 +886,9 @@ show_dns(FILE *out, struct run *run, const struct bl_config *cfg)
 	dns_prefetch(run, cfg, ips);
 	for (i = 0; i < cfg->nsurfaces; i++) {
 		const struct bl_surface *sf = &cfg->surfaces[i];
-		const char *addrs[2 * BL_DNS_MAX_DATA + 64];
-		size_t na = 0;
+		const struct bl_dns_answer *fwd[2];
+		const char *addrs[MAX_ADDRS];
+		size_t na;
 
 		if (!bl_check_dns_name(sf))
 			continue;
@@ -876,22 +903,12 @@ show_dns(FILE *out, struct run *run, const struct bl_config *cfg)
 		any = true;
 		bl_escape_puts(out, sf->hostname);
 		fputc('\n', out);
+		na = host_addrs(run, sf->hostname, ips, addrs, fwd);
 		for (k = 0; k < 2; k++) {
-			const struct bl_dns_answer *a =
-				bl_dns_get(run->dns, fam[k], sf->hostname);
-
 			fprintf(out, "  %-5s ", k ? "AAAA" : "A");
-			show_answer(out, a);
+			show_answer(out, fwd[k]);
 			fputc('\n', out);
-			for (m = 0; ips == NULL && a->status == BL_DNS_FOUND &&
-				    m < a->n && na < BL_ARRAY_LEN(addrs);
-			     m++)
-				addrs[na++] = a->data[m];
 		}
-		for (m = 0; ips != NULL && ips[m] != NULL &&
-			    na < BL_ARRAY_LEN(addrs);
-		     m++)
-			addrs[na++] = ips[m];
 		for (m = 0; m < na; m++) {
 			const struct bl_dns_answer *p =
 				bl_dns_get(run->dns, BL_DNS_PTR, addrs[m]);
@@ -952,35 +969,24 @@ answer_json(const struct bl_dns_answer *a)
 static void
 show_dns_json(json_t *surfaces, struct run *run, const struct bl_config *cfg)
 {
-	static const enum bl_dns_type fam[2] = {BL_DNS_A, BL_DNS_AAAA};
 	char **ips = run->o->ip;
-	size_t i, k, m, q, base = json_array_size(surfaces) - cfg->nsurfaces;
+	size_t i, m, q, base = json_array_size(surfaces) - cfg->nsurfaces;
 
 	dns_prefetch(run, cfg, ips);
 	for (i = 0; i < cfg->nsurfaces; i++) {
 		const struct bl_surface *sf = &cfg->surfaces[i];
+		const struct bl_dns_answer *fwd[2];
+		const char *addrs[MAX_ADDRS];
 		json_t *o, *ptrs;
-		const char *addrs[2 * BL_DNS_MAX_DATA + 64];
-		size_t na = 0;
+		size_t na;
 
 		if (!bl_check_dns_name(sf))
 			continue;
 		o = json_object();
 		json_object_set_new(o, "name", bl_json_str(sf->hostname));
-		for (k = 0; k < 2; k++) {
-			const struct bl_dns_answer *a =
-				bl_dns_get(run->dns, fam[k], sf->hostname);
-
-			json_object_set_new(o, k ? "aaaa" : "a", answer_json(a));
-			for (m = 0; ips == NULL && a->status == BL_DNS_FOUND &&
-				    m < a->n && na < BL_ARRAY_LEN(addrs);
-			     m++)
-				addrs[na++] = a->data[m];
-		}
-		for (m = 0; ips != NULL && ips[m] != NULL &&
-			    na < BL_ARRAY_LEN(addrs);
-		     m++)
-			addrs[na++] = ips[m];
+		na = host_addrs(run, sf->hostname, ips, addrs, fwd);
+		json_object_set_new(o, "a", answer_json(fwd[0]));
+		json_object_set_new(o, "aaaa", answer_json(fwd[1]));
 		ptrs = json_array();
 		for (m = 0; m < na; m++) {
 			const struct bl_dns_answer *p =

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "conf.h"
+#include "dns.h"
 #include "escape.h"
 #include "rules.h"
 #include "util.h"
@@ -144,48 +145,18 @@ validate_dns(cfg_t *cfg, cfg_opt_t *opt)
 	return 0;
 }
 
-/* validate_resolver - resolver = ADDR, ADDR:PORT or [ADDR]:PORT, as
- * --resolver takes it (the address numeric) */
+/* validate_resolver - resolver = ADDR, ADDR:PORT or [ADDR]:PORT, read as
+ * --resolver is (dns.c) */
 static int
 validate_resolver(cfg_t *cfg, cfg_opt_t *opt)
 {
 	const char *v = cfg_opt_getnstr(opt, cfg_opt_size(opt) - 1);
-	char host[64];
-	const char *port = NULL, *end;
-	unsigned char bin[16];
-	size_t n;
 
-	if (v[0] == '[') {
-		end = strchr(v, ']');
-		n = end ? (size_t)(end - v - 1) : 0;
-		if (end && end[1] == ':')
-			port = end + 2;
-		else if (end && end[1] != '\0')
-			n = 0;
-		v++;
-	} else if (strchr(v, ':') != NULL && strchr(v, ':') == strrchr(v, ':')) {
-		n = (size_t)(strchr(v, ':') - v);
-		port = strchr(v, ':') + 1;
-	} else {
-		n = strlen(v);
-	}
-	if (n > 0 && n < sizeof(host)) {
-		memcpy(host, v, n);
-		host[n] = '\0';
-	}
-	if (n == 0 || n >= sizeof(host) ||
-	    (inet_pton(AF_INET, host, bin) != 1 &&
-	     inet_pton(AF_INET6, host, bin) != 1) ||
-	    (port != NULL &&
-	     (*port == '\0' || strlen(port) > 5 ||
-	      strspn(port, "0123456789") != strlen(port) ||
-	      strtol(port, NULL, 10) < 1 || strtol(port, NULL, 10) > 65535))) {
-		cfg_error(cfg, "resolver must be ADDR, ADDR:PORT or [ADDR]:PORT "
-			  "with a numeric address, not \"%s\"",
-			  cfg_opt_getnstr(opt, cfg_opt_size(opt) - 1));
-		return -1;
-	}
-	return 0;
+	if (bl_dns_resolver_parse(v, NULL, NULL, NULL, 0) == 0)
+		return 0;
+	cfg_error(cfg, "resolver must be ADDR, ADDR:PORT or [ADDR]:PORT "
+		  "with a numeric address, not \"%s\"", v);
+	return -1;
 }
 
 #define COMMON_OPTS                                                        \

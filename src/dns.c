@@ -813,10 +813,28 @@ insert(struct bl_dns *dns, enum bl_dns_type t, const char *subject)
 	return e;
 }
 
+static struct entry *want_locked(struct bl_dns *dns, enum bl_dns_type t,
+				 const char *subject, bool confirm);
+
+/* descend - a confirmation of a found e goes one level down the tree:
+ * the PTR of every address, the A/AAAA of every PTR name (entries never
+ * move, so e->a stays put while the table grows) */
+static void
+descend(struct bl_dns *dns, const struct entry *e)
+{
+	size_t i;
+
+	for (i = 0; e->a.status == BL_DNS_FOUND && i < e->a.n; i++)
+		if (e->t == BL_DNS_PTR) {
+			want_locked(dns, BL_DNS_A, e->a.data[i], false);
+			want_locked(dns, BL_DNS_AAAA, e->a.data[i], false);
+		} else {
+			want_locked(dns, BL_DNS_PTR, e->a.data[i], true);
+		}
+}
+
 /* answer - e is answered (under the lock): the waiters are told, and a
  * confirmation goes one level down the tree */
-static void want_locked(struct bl_dns *dns, enum bl_dns_type t,
-			const char *subject, bool confirm);
 
 static void
 answer(struct bl_dns *dns, struct entry *e, struct bl_dns_answer *a)
@@ -847,15 +865,8 @@ answer(struct bl_dns *dns, struct entry *e, struct bl_dns_answer *a)
 	if (e->a.status == BL_DNS_PENDING)
 		tempfail(&e->a, "no answer");
 	pthread_cond_broadcast(&dns->answered);
-	if (!e->confirm || e->a.status != BL_DNS_FOUND)
-		return;
-	for (i = 0; i < e->a.n; i++)
-		if (e->t == BL_DNS_PTR) {
-			want_locked(dns, BL_DNS_A, e->a.data[i], false);
-			want_locked(dns, BL_DNS_AAAA, e->a.data[i], false);
-		} else {
-			want_locked(dns, BL_DNS_PTR, e->a.data[i], true);
-		}
+	if (e->confirm)
+		descend(dns, e);
 }
 
 static void
@@ -869,7 +880,7 @@ answer_fail(struct bl_dns *dns, struct entry *e, const char *why)
 }
 
 /* want_locked - the entry of a question, asked if new */
-static void
+static struct entry *
 want_locked(struct bl_dns *dns, enum bl_dns_type t, const char *subject,
 	    bool confirm)
 {
@@ -883,55 +894,38 @@ want_locked(struct bl_dns *dns, enum bl_dns_type t, const char *subject,
 			    : norm_name(subject, norm, sizeof(norm)) < 0) {
 		/* kept under the subject as given, answered at once */
 		snprintf(norm, sizeof(norm), "%s", subject);
-		if (find(dns, t, norm) == NULL) {
+		e = find(dns, t, norm);
+		if (e == NULL) {
 			e = insert(dns, t, norm);
 			e->invalid = true;
 			answer_fail(dns, e,
 				    t == BL_DNS_PTR ? "not an IP address"
 						    : "not a domain name");
 		}
-		return;
+		return e;
 	}
 	e = find(dns, t, norm);
 	if (e != NULL) {
 		if (confirm && !e->confirm) {
 			e->confirm = true;
-			if (e->a.status == BL_DNS_FOUND) {
-				/* answered already: go down now */
-				struct bl_dns_answer keep = e->a;
-				size_t i;
-
-				for (i = 0; i < keep.n; i++)
-					if (t == BL_DNS_PTR) {
-						want_locked(dns, BL_DNS_A,
-							    keep.data[i],
-							    false);
-						want_locked(dns, BL_DNS_AAAA,
-							    keep.data[i],
-							    false);
-					} else {
-						want_locked(dns, BL_DNS_PTR,
-							    keep.data[i],
-							    true);
-					}
-			}
+			descend(dns, e); /* when answered already */
 		}
-		return;
+		return e;
 	}
 	if (dns->count >= MAX_QUESTIONS) {
 		e = insert(dns, t, norm);
 		answer_fail(dns, e, "too many questions in one run");
-		return;
+		return e;
 	}
 	e = insert(dns, t, norm);
 	e->confirm = confirm;
 	if (dns->o.mode == BL_DNS_REPLAY) {
 		answer_fail(dns, e, "not in the replay file");
-		return;
+		return e;
 	}
 	if (bl_dns_query_name(t, norm, q, sizeof(q)) < 0) {
 		answer_fail(dns, e, "cannot be asked");
-		return;
+		return e;
 	}
 	e->qname = bl_xstrdup(q);
 	e->queued = true;
@@ -945,6 +939,7 @@ want_locked(struct bl_dns *dns, enum bl_dns_type t, const char *subject,
 
 		(void)r; /* a full pipe wakes the thread just as well */
 	}
+	return e;
 }
 
 void
@@ -975,18 +970,10 @@ bl_dns_confirm(struct bl_dns *dns, const char *subject)
 const struct bl_dns_answer *
 bl_dns_get(struct bl_dns *dns, enum bl_dns_type t, const char *subject)
 {
-	char norm[BL_DNS_NAME_MAX];
-	unsigned char bin[16];
 	struct entry *e;
-	int af;
 
 	pthread_mutex_lock(&dns->mu);
-	want_locked(dns, t, subject, false);
-	if (t == BL_DNS_PTR ? norm_addr(subject, norm, sizeof(norm), &af,
-					bin) < 0
-			    : norm_name(subject, norm, sizeof(norm)) < 0)
-		snprintf(norm, sizeof(norm), "%s", subject);
-	e = find(dns, t, norm);
+	e = want_locked(dns, t, subject, false);
 	while (e->a.status == BL_DNS_PENDING)
 		pthread_cond_wait(&dns->answered, &dns->mu);
 	pthread_mutex_unlock(&dns->mu);
@@ -1485,10 +1472,9 @@ resolver(void *arg)
 
 /* --- opening and closing ------------------------------------------------- */
 
-/* parse_server - ADDR, ADDR:PORT, [ADDR]:PORT into dns->server */
-static int
-parse_server(struct bl_dns *dns, const char *spec, const char *what,
-	     struct bl_diags *d)
+int
+bl_dns_resolver_parse(const char *spec, struct sockaddr_storage *ss,
+		      socklen_t *sslen, char *name, size_t namesize)
 {
 	char host[INET6_ADDRSTRLEN + 2], port[8] = "53";
 	const char *colon = strrchr(spec, ':');
@@ -1499,19 +1485,19 @@ parse_server(struct bl_dns *dns, const char *spec, const char *what,
 		const char *end = strchr(spec, ']');
 
 		if (end == NULL || (end[1] != '\0' && end[1] != ':'))
-			goto bad;
+			return -1;
 		hl = (size_t)(end - spec - 1);
 		if (end[1] == ':') {
 			if (strlen(end + 2) == 0 ||
 			    strlen(end + 2) >= sizeof(port))
-				goto bad;
+				return -1;
 			snprintf(port, sizeof(port), "%s", end + 2);
 		}
 		spec++;
 	} else if (colon != NULL && strchr(spec, ':') == colon) {
 		hl = (size_t)(colon - spec);
 		if (strlen(colon + 1) == 0 || strlen(colon + 1) >= sizeof(port))
-			goto bad;
+			return -1;
 		snprintf(port, sizeof(port), "%s", colon + 1);
 	} else {
 		hl = strlen(spec); /* an IPv6 address without a port */
@@ -1519,21 +1505,42 @@ parse_server(struct bl_dns *dns, const char *spec, const char *what,
 	if (hl == 0 || hl >= sizeof(host) ||
 	    strspn(port, "0123456789") != strlen(port) ||
 	    strtol(port, NULL, 10) < 1 || strtol(port, NULL, 10) > 65535)
-		goto bad;
+		return -1;
 	memcpy(host, spec, hl);
 	host[hl] = '\0';
+	/* strictly numeric: getaddrinfo also takes inet_aton's "1.2.3" */
+	{
+		unsigned char bin[16];
+
+		if (inet_pton(AF_INET, host, bin) != 1 &&
+		    inet_pton(AF_INET6, host, bin) != 1)
+			return -1;
+	}
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV;
 	hints.ai_socktype = SOCK_DGRAM;
 	if (getaddrinfo(host, port, &hints, &res) != 0 || res == NULL)
-		goto bad;
-	memcpy(&dns->server, res->ai_addr, res->ai_addrlen);
-	dns->serverlen = res->ai_addrlen;
+		return -1;
+	if (ss != NULL) {
+		memcpy(ss, res->ai_addr, res->ai_addrlen);
+		*sslen = res->ai_addrlen;
+	}
 	freeaddrinfo(res);
-	snprintf(dns->servername, sizeof(dns->servername),
-		 strchr(host, ':') ? "[%s]:%s" : "%s:%s", host, port);
+	if (name != NULL)
+		snprintf(name, namesize,
+			 strchr(host, ':') ? "[%s]:%s" : "%s:%s", host, port);
 	return 0;
-bad:
+}
+
+/* parse_server - ADDR, ADDR:PORT, [ADDR]:PORT into dns->server */
+static int
+parse_server(struct bl_dns *dns, const char *spec, const char *what,
+	     struct bl_diags *d)
+{
+	if (bl_dns_resolver_parse(spec, &dns->server, &dns->serverlen,
+				  dns->servername,
+				  sizeof(dns->servername)) == 0)
+		return 0;
 	bl_diags_add(d, BL_LEVEL_ERROR, what, 0, 0,
 		     "not a resolver address (ADDR, ADDR:PORT or "
 		     "[ADDR]:PORT): %s",

@@ -41,6 +41,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/socket.h>
 
 #include "diag.h"
 
@@ -137,6 +138,13 @@ struct bl_dns_stats {
 void bl_dns_stats(struct bl_dns *dns, struct bl_dns_stats *st);
 
 /* --- pure functions (unit tests, fuzz target) ------------------------- */
+
+/* bl_dns_resolver_parse - a resolver address (ADDR, ADDR:PORT, [ADDR]:PORT,
+ * numeric, port 53 by default) into *ss (may be NULL) and its display
+ * form into name (may be NULL); -1 when it is none (--resolver and
+ * resolver = both read it so) */
+int bl_dns_resolver_parse(const char *spec, struct sockaddr_storage *ss,
+			  socklen_t *sslen, char *name, size_t namesize);
 
 /* bl_dns_parse - what packet [wire, wire+len) says about the query with
  * id for (qname, t): validates QR, opcode, ID and the question, follows
