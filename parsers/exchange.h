@@ -144,7 +144,5 @@ const struct bl_ex_prop *bl_ex_prop_find(const struct bl_ex_object *o,
  */
 char *bl_ex_quote(const char *value);
 
-/* The dialect's table (exchange.c). */
-extern const struct bl_parser bl_parser_exchange;
 
 #endif

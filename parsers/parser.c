@@ -11,6 +11,7 @@
 #include "parser.h"
 
 const struct bl_parser *const bl_parsers[] = {
+	&bl_parser_exchange, /* first: its content test needs a connector */
 	&bl_parser_exim, /* before postfix: its content test is sharper */
 	&bl_parser_sendmail, /* before postfix: "sendmail.cf" is no main.cf */
 	&bl_parser_postfix,

@@ -21,6 +21,7 @@ enum bl_file_role {
 	BL_ROLE_EXIM_DEBIAN, /* update-exim4.conf.conf: its directory */
 	BL_ROLE_SENDMAIL_MC,
 	BL_ROLE_SENDMAIL_CF,
+	BL_ROLE_EXCHANGE, /* a connector export (any name) */
 };
 
 /*
@@ -41,6 +42,10 @@ struct bl_parser {
 	/* detect - what a file named on the command line is by its content,
 	 * or BL_ROLE_NONE; may be NULL */
 	enum bl_file_role (*detect)(const struct bl_source *src);
+	/* a directory walk asks detect of every file no dialect knows by
+	 * name (exports have any name); files it does not take are left
+	 * out silently */
+	bool walk_detect;
 	/* the role of a file --type names this dialect for */
 	enum bl_file_role default_role;
 	/* file names that make one instance with those beside them, in the
@@ -97,6 +102,23 @@ struct bl_parser {
 	/* how a value names the server's own host name ("$myhostname"),
 	 * for a banner a fix writes or completes; NULL: none */
 	const char *host_ref;
+	/* host_name - the text that names sf's server when host_ref is
+	 * NULL (Exchange: the connector's Fqdn), or NULL; NULL hook: none */
+	const char *(*host_name)(const struct bl_config *cfg,
+				 const struct bl_surface *sf);
+	/* what a banner's value holds before the greeting's host name
+	 * ("220 ": Exchange stores the whole reply line), or NULL */
+	const char *banner_lead;
+	/* tidy_value - the dialect's last word on a value a fix made
+	 * (caller frees); NULL hook: the value as made */
+	char *(*tidy_value)(const struct bl_config *cfg,
+			    const struct bl_setting *s, const char *value);
+	/* command - the command that sets s to value on the server, when
+	 * the dialect's files are only an export of its settings (Exchange:
+	 * a PowerShell line): a fix is then that command, and its edits on
+	 * the export only verify it (caller frees; NULL: cannot say) */
+	char *(*command)(const struct bl_config *cfg,
+			 const struct bl_setting *s, const char *value);
 	/* fix_note - what to do once the files are fixed ("rebuild
 	 * sendmail.cf"), or NULL (static); NULL hook: nothing */
 	const char *(*fix_note)(const struct bl_config *cfg);
@@ -109,6 +131,10 @@ struct bl_parser {
 	 * BL302's message (%m: the key) and level; NULL: the rule's own */
 	const char *duplicate_message;
 	enum bl_level duplicate_level;
+	/* its files may be UTF-16 text, which the source layer decodes
+	 * (Exchange exports); a UTF-16 file of any other dialect is an
+	 * error, as its MTA reads bytes */
+	bool utf16;
 	/* what starts a comment line an inline suppression may stand in,
 	 * NULL-terminated ("#"; m4 also "dnl") */
 	const char *const *comments;
@@ -117,6 +143,7 @@ struct bl_parser {
 extern const struct bl_parser bl_parser_postfix;
 extern const struct bl_parser bl_parser_exim;
 extern const struct bl_parser bl_parser_sendmail;
+extern const struct bl_parser bl_parser_exchange;
 
 /* Every dialect, NULL-terminated. */
 extern const struct bl_parser *const bl_parsers[];

@@ -628,6 +628,9 @@ dialect_events(const struct bl_check_env *e, const struct bl_rule *r)
 		at.col = ev->col;
 		at.scope = ev->scope;
 		at.key = d->message != NULL ? ev->arg : NULL;
+		at.setting = ev->setting;
+		if (ev->setting != NULL)
+			at.key = ev->setting->key;
 		bl_check_emit(e, r, &at,
 			      d->message != NULL
 				      ? bl_check_message(d->message, ev->arg,

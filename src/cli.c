@@ -126,7 +126,7 @@ static const char usage_text[] =
 	"      --no-inline-suppressions\n"
 	"                            ignore '# bannerlint: disable=' comments\n"
 	"      --type DIALECT        treat files as DIALECT (postfix, exim,\n"
-	"                            sendmail)\n"
+	"                            sendmail, exchange)\n"
 	"      --sendmail-cf DIR     the sendmail-cf tree (m4/cf.m4, ostype/)\n"
 	"                            that OSTYPE, DOMAIN and HACK read\n"
 	"      --root DIR            read absolute include paths under DIR\n"
@@ -645,6 +645,78 @@ fix_say(FILE *err, const struct bl_finding *f, const char *level,
 }
 
 /*
+ * fix_script - fix on an export of a server's settings (Exchange): the
+ * commands of the fixes made, one per fix, each after a comment naming
+ * the findings it solves, to out (escaped on a terminal; a comment never
+ * holds a raw line end, so no input becomes a command). The export is
+ * never written. true when a fix was printed.
+ */
+static bool
+fix_script(struct run *run, struct job *j, const struct bl_config *cfg,
+	   const struct bl_fixrun_opts *fo, FILE *err, FILE *out)
+{
+	unsigned *seen = NULL;
+	size_t nseen = 0, k, m, i;
+	bool any = false;
+
+	for (k = 0; k < j->fs.n; k++) {
+		const struct bl_fix *fx = j->fs.v[k].fix;
+		bool dup = false;
+
+		if (!bl_fixrun_applies(fo, fx) || !fx->command)
+			continue;
+		for (i = 0; i < nseen && !dup; i++)
+			dup = seen[i] == fx->group;
+		if (dup)
+			continue;
+		seen = bl_xreallocarray(seen, nseen + 1, sizeof(*seen));
+		seen[nseen++] = fx->group;
+		if (!any) {
+			fputs("# bannerlint fix: PowerShell for the Exchange "
+			      "Management Shell, from ",
+			      out);
+			bl_escape_puts(out, cfg->name);
+			fputc('\n', out);
+			any = true;
+		}
+		fputs("# fixes", out);
+		for (m = k; m < j->fs.n; m++) {
+			const struct bl_finding *f = &j->fs.v[m];
+
+			if (f->fix == NULL || f->fix->group != fx->group)
+				continue;
+			fputc(' ', out);
+			bl_escape_puts(out, f->rule->id);
+			fputc(' ', out);
+			bl_escape_puts(out, f->rule->name);
+		}
+		fputs(": ", out);
+		bl_escape_puts(out, j->fs.v[k].scope ? j->fs.v[k].scope : "");
+		fputs(" (", out);
+		bl_escape_puts(out, j->fs.v[k].file);
+		if (j->fs.v[k].placed)
+			fprintf(out, ":%u", j->fs.v[k].line);
+		fputs(")\n", out);
+		if (run->tty)
+			bl_escape_print(out, fx->text, strlen(fx->text),
+					BL_ESC_KEEP_NL | BL_ESC_KEEP_TAB);
+		else
+			fputs(fx->text, out);
+		fputc('\n', out);
+	}
+	if (any && run->o->write) {
+		fputs("bannerlint: ", err);
+		bl_escape_puts(err, cfg->name);
+		fputs(" is an export of the server's settings: it is not "
+		      "rewritten; run the commands above in the Exchange "
+		      "Management Shell\n",
+		      err);
+	}
+	free(seen);
+	return any;
+}
+
+/*
  * fix_instance - fix: the diff of the instance's fixed files to out (or,
  * with --write, the files written), and on err what is left: manual and
  * unsafe fixes, and the findings no fix made go away, which alone decide
@@ -655,11 +727,16 @@ fix_instance(struct run *run, struct job *j, const struct bl_config *cfg,
 	     const struct bl_fixrun_opts *fo, const struct bl_findings *after,
 	     enum bl_level fail_on, FILE *err, FILE *out)
 {
+	const struct bl_parser *pr = bl_parser_find(cfg->mta);
 	struct bl_fixed_files ff;
 	size_t k;
-	bool made;
+	bool made, script = pr != NULL && pr->command != NULL;
 
-	bl_fixrun_files(cfg, &j->fs, fo, &ff);
+	memset(&ff, 0, sizeof(ff));
+	if (script)
+		made = fix_script(run, j, cfg, fo, err, out);
+	else
+		bl_fixrun_files(cfg, &j->fs, fo, &ff);
 	for (k = 0; k < ff.n; k++) {
 		struct bl_fixed_file *x = &ff.v[k];
 
@@ -703,7 +780,8 @@ fix_instance(struct run *run, struct job *j, const struct bl_config *cfg,
 		}
 	}
 	/* what is left: the manual and the unsafe fixes not made */
-	made = ff.n > 0 && (run->o->write || ff.v[0].old != NULL);
+	if (!script)
+		made = ff.n > 0 && (run->o->write || ff.v[0].old != NULL);
 	for (k = 0; k < j->fs.n; k++) {
 		const struct bl_finding *f = &j->fs.v[k];
 		const struct bl_fix *fx = f->fix;
@@ -770,6 +848,7 @@ check_one(struct run *run, struct job *j, struct bl_config *cfg, FILE *err,
 	eo.hostname = eff.hostname;
 	eo.allow_hostname = eff.allow_hostname;
 	eo.internal_suffix = eff.internal_suffix;
+	eo.ignore_scope = eff.ignore_scope;
 	eo.severity_ids = eff.severity_ids;
 	eo.severity_levels = eff.severity_levels;
 	eo.nseverity = eff.nseverity;

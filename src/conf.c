@@ -167,6 +167,7 @@ validate_resolver(cfg_t *cfg, cfg_opt_t *opt)
 		CFG_STR_LIST("ip", NULL, CFGF_NONE),                       \
 		CFG_STR_LIST("allow-hostname", NULL, CFGF_NONE),           \
 		CFG_STR_LIST("internal-suffix", NULL, CFGF_NONE),          \
+		CFG_STR_LIST("ignore-scope", NULL, CFGF_NONE),             \
 		CFG_STR("root", NULL, CFGF_NONE)
 
 static cfg_t *
@@ -314,9 +315,10 @@ merge(struct bl_effective *e, cfg_t *sec)
 {
 	static const char *const lists[] = {"select", "ignore", "ip",
 					    "allow-hostname",
-					    "internal-suffix"};
-	char ***targets[] = {&e->select, &e->ignore, &e->ip,
-			     &e->allow_hostname, &e->internal_suffix};
+					    "internal-suffix", "ignore-scope"};
+	char ***targets[] = {&e->select,	  &e->ignore,
+			     &e->ip,		  &e->allow_hostname,
+			     &e->internal_suffix, &e->ignore_scope};
 	const char *s;
 	unsigned i, k;
 
@@ -581,6 +583,7 @@ bl_effective_finish(struct bl_effective *e)
 	bl_list_free(e->ip);
 	bl_list_free(e->allow_hostname);
 	bl_list_free(e->internal_suffix);
+	bl_list_free(e->ignore_scope);
 	bl_list_free(e->sections);
 	free(e->hostname);
 	free(e->rules_dir);
@@ -634,6 +637,7 @@ bl_effective_print(FILE *fp, const struct bl_config *cfg,
 	print_list(fp, "ip", e->ip);
 	print_list(fp, "allow-hostname", e->allow_hostname);
 	print_list(fp, "internal-suffix", e->internal_suffix);
+	print_list(fp, "ignore-scope", e->ignore_scope);
 	if (e->rules_dir)
 		put(fp, "  rules-dir = \"", e->rules_dir, "\"\n");
 	fprintf(fp, "  no-inline-suppressions = %s\n",

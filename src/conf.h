@@ -22,6 +22,7 @@ struct bl_effective {
 	char **ip;
 	char **allow_hostname;
 	char **internal_suffix;
+	char **ignore_scope; /* scopes (fnmatch patterns) not reported */
 	char *rules_dir; /* absolute or relative to the cwd */
 	bool no_inline;
 	char **severity_ids; /* with severity_levels, overrides */

@@ -14,6 +14,7 @@
 
 #include <arpa/inet.h>
 #include <ctype.h>
+#include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -672,6 +673,21 @@ any_ran(const struct bl_run *x, const struct bl_config *cfg, char **names)
 	return false;
 }
 
+/* scope_ignored - is scope one .bannerlint.conf's ignore-scope names?
+ * (a backslash is literal: Exchange identities are SERVER\Name) */
+static bool
+scope_ignored(const struct bl_engine_opts *o, const char *scope)
+{
+	size_t i;
+
+	for (i = 0; o->ignore_scope != NULL && o->ignore_scope[i] != NULL;
+	     i++)
+		if (fnmatch(o->ignore_scope[i], scope ? scope : "main",
+			    FNM_NOESCAPE) == 0)
+			return true;
+	return false;
+}
+
 static void
 apply_suppressions(struct bl_run *x, const struct bl_config *cfg, size_t first,
 		   struct bl_diags *diags)
@@ -685,9 +701,11 @@ apply_suppressions(struct bl_run *x, const struct bl_config *cfg, size_t first,
 	for (i = first; i < x->h->n; i++) {
 		struct hit *f = &x->h->v[i];
 
-		gone = !x->o->no_inline &&
-		       bl_suppressions_apply(&sup, f->rule->id, f->rule->name,
-					     f->src, f->file, f->off);
+		gone = (!x->o->no_inline &&
+			bl_suppressions_apply(&sup, f->rule->id,
+					      f->rule->name, f->src, f->file,
+					      f->off)) ||
+		       scope_ignored(x->o, f->scope);
 		if (gone) {
 			free(f->message);
 			bl_evidence_free(f->ev, f->nev);
@@ -770,6 +788,40 @@ static char *
 own(const char *s)
 {
 	return s != NULL ? bl_xstrdup(s) : NULL;
+}
+
+/* lowered_surface - the surface h is about, or the one of its scope (a
+ * finding on a setting), when strangers do not reach it; NULL: none */
+static const struct bl_surface *
+lowered_surface(const struct hit *h, const struct bl_config *cfg)
+{
+	size_t k;
+
+	if (h->surface != NULL)
+		return h->surface->lowered != NULL ? h->surface : NULL;
+	for (k = 0; h->scope != NULL && k < cfg->nsurfaces; k++)
+		if (cfg->surfaces[k].lowered != NULL &&
+		    strcmp(cfg->surfaces[k].scope, h->scope) == 0)
+			return &cfg->surfaces[k];
+	return NULL;
+}
+
+/* lower - a finding on a surface strangers do not reach (an internal
+ * connector) one level down, and the message says why */
+static void
+lower(struct hit *h, const struct bl_config *cfg)
+{
+	const struct bl_surface *sf = lowered_surface(h, cfg);
+	char *m;
+
+	if (sf == NULL)
+		return;
+	if (h->severity > BL_LEVEL_NOTE)
+		h->severity--;
+	m = bl_xasprintf("%s (reported one level lower: %s)", h->message,
+			 sf->lowered);
+	free(h->message);
+	h->message = m;
 }
 
 /*
@@ -882,6 +934,8 @@ bl_engine_run(const struct bl_ruleset *rs, const struct bl_config *cfg,
 	apply_suppressions(&x, cfg, first, diags);
 	sort_findings(&hits, first);
 	propose_fixes(&hits, first, cfg, o);
+	for (k = first; k < hits.n; k++)
+		lower(&hits.v[k], cfg);
 	/* Severity overrides from the configuration. */
 	for (k = first; k < hits.n; k++)
 		for (j = 0; j < o->nseverity; j++)

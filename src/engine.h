@@ -57,7 +57,10 @@ struct bl_fix {
 	struct bl_edit *edits;
 	size_t nedits;
 	char *text; /* the resulting line(s) as the file will read, or the
-		     * manual instruction */
+		     * manual instruction, or the command (below) */
+	bool command; /* text is a command that makes the change on the
+		       * server (Exchange PowerShell); the edits are on an
+		       * export and only verify it: never written */
 	char *note; /* where it goes or what else to do ("rebuild
 		     * sendmail.cf"), or NULL */
 	unsigned group; /* findings with the same nonzero group share it */
@@ -119,6 +122,9 @@ struct bl_engine_opts {
 				   * PTR name (--dns), or NULL */
 	char **allow_hostname;  /* never generic or placeholder */
 	char **internal_suffix; /* also internal for BL203 */
+	/* scopes whose findings are not reported (fnmatch patterns, a
+	 * backslash literal: Exchange identities hold one), NULL: none */
+	char **ignore_scope;
 	char **severity_ids;    /* severity overrides */
 	const enum bl_level *severity_levels;
 	size_t nseverity;

@@ -133,6 +133,7 @@ bl_fix_withdraw(struct bl_fix *f, const char *why)
 	f->edits = NULL;
 	f->nedits = 0;
 	f->safety = BL_FIX_MANUAL;
+	f->command = false;
 	note = f->note != NULL ? bl_xasprintf("not applied: %s (%s)", why,
 					      f->note)
 			       : bl_xasprintf("not applied: %s", why);
@@ -255,14 +256,16 @@ first_word_end(const char *v, size_t n)
  * new_value - raw[0, n) with ops applied (caller frees); a banner that is
  * left with its host name alone gets " ESMTP" after it. NULL when an op
  * would touch the first word of a banner and the group does not set the
- * whole value (the host name stands first).
+ * whole value (the host name stands first). The banner's text starts at
+ * lead (past the dialect's banner_lead, Exchange's "220 ").
  */
 static char *
 new_value(const char *raw, size_t n, struct op *ops, size_t nops,
-	  bool banner, bool keep_first)
+	  bool banner, bool keep_first, size_t lead)
 {
 	struct bl_buf b;
-	size_t *junction, nj = 0, i, at = 0, fw = first_word_end(raw, n);
+	size_t *junction, nj = 0, i, at = 0,
+			  fw = lead + first_word_end(raw + lead, n - lead);
 	bool dropped = false;
 
 	qsort(ops, nops, sizeof(*ops), by_op);
@@ -309,8 +312,8 @@ new_value(const char *raw, size_t n, struct op *ops, size_t nops,
 	while (nj-- > 0)
 		tidy(&b, junction[nj] < b.len ? junction[nj] : b.len);
 	free(junction);
-	if (banner && dropped && first_word_end(b.data, b.len) == b.len &&
-	    b.len > 0)
+	if (banner && dropped && b.len > lead &&
+	    lead + first_word_end(b.data + lead, b.len - lead) == b.len)
 		bl_buf_adds(&b, " ESMTP");
 	return bl_buf_steal(&b);
 }
@@ -473,6 +476,39 @@ is_hostname_rule(const struct bl_rule *r)
 	return strncmp(r->id, "BL2", 3) == 0;
 }
 
+/* host_text - how a banner names sf's server: the dialect's reference
+ * ($myhostname), else the name it knows (an Exchange connector's Fqdn),
+ * else the intended host name; NULL: none */
+static const char *
+host_text(const struct bl_parser *pr, const struct bl_config *cfg,
+	  const struct bl_surface *sf, const char *hostname)
+{
+	const char *h = NULL;
+
+	if (pr == NULL)
+		return NULL;
+	if (pr->host_ref != NULL)
+		return pr->host_ref;
+	if (pr->host_name != NULL)
+		h = pr->host_name(cfg, sf);
+	return h != NULL ? h : hostname;
+}
+
+/* lead_of - where the banner text of s starts (past the dialect's
+ * banner_lead when s's value has it) */
+static size_t
+lead_of(const struct bl_parser *pr, const struct bl_setting *s)
+{
+	size_t n;
+
+	if (pr == NULL || pr->banner_lead == NULL || s == NULL)
+		return 0;
+	n = strlen(pr->banner_lead);
+	return s->raw_len >= n && strncmp(s->raw, pr->banner_lead, n) == 0
+		       ? n
+		       : 0;
+}
+
 /* want_group - the group w's finding belongs to, its op added; NULL when
  * nothing automatic fixes it */
 static struct group *
@@ -485,6 +521,7 @@ want_group(struct groups *gs, const struct bl_config *cfg,
 	const struct bl_setting *own_s =
 		sf != NULL && sf->norigin > 0 ? sf->origin[0].setting : NULL;
 	const char *check = r->builtin != NULL ? r->builtin->name : NULL;
+	const char *host;
 	struct group *g;
 	size_t a = 0, b = 0;
 
@@ -523,21 +560,36 @@ want_group(struct groups *gs, const struct bl_config *cfg,
 		return g;
 	}
 	if (check != NULL && strcmp(check, "banner-empty") == 0 &&
-	    own_s != NULL && pr != NULL && pr->host_ref != NULL) {
+	    own_s != NULL &&
+	    (host = host_text(pr, cfg, sf, hostname)) != NULL) {
+		size_t lead = lead_of(pr, own_s);
+
 		g = group_for(gs, GROUP_VALUE, own_s, NULL, 0);
 		g->banner = true;
-		group_op(g, 0, own_s->raw_len,
-			 bl_xasprintf("%s ESMTP", pr->host_ref), BL_FIX_SAFE);
+		group_op(g, lead, own_s->raw_len - lead,
+			 bl_xasprintf("%s ESMTP", host), BL_FIX_SAFE);
 		return g;
 	}
 	if (check != NULL && strcmp(check, "hostname-first") == 0 &&
-	    own_s != NULL && pr != NULL && pr->host_ref != NULL &&
+	    own_s != NULL &&
+	    (host = host_text(pr, cfg, sf, hostname)) != NULL &&
 	    /* a banner that starts with the server's name already is fixed
 	     * by fixing the name (BL2xx), not by naming it twice */
-	    strncmp(own_s->raw, pr->host_ref, strlen(pr->host_ref)) != 0) {
+	    strncmp(own_s->raw + lead_of(pr, own_s), host, strlen(host)) !=
+		    0) {
 		g = group_for(gs, GROUP_VALUE, own_s, NULL, 0);
 		g->banner = true;
-		group_op(g, 0, 0, bl_xasprintf("%s ", pr->host_ref),
+		group_op(g, lead_of(pr, own_s), 0, bl_xasprintf("%s ", host),
+			 BL_FIX_UNSAFE);
+		return g;
+	}
+	if (r->fix != NULL && strcmp(r->fix, "set-hostname") == 0 &&
+	    w->setting != NULL && w->setting->src != NULL &&
+	    hostname != NULL) {
+		/* the setting the finding is about gets the intended name
+		 * (an Exchange send connector's Fqdn) */
+		g = group_for(gs, GROUP_VALUE, w->setting, NULL, 0);
+		group_op(g, 0, w->setting->raw_len, bl_xstrdup(hostname),
 			 BL_FIX_UNSAFE);
 		return g;
 	}
@@ -901,7 +953,13 @@ group_fix(struct groups *gs, struct group *g, const struct bl_config *cfg,
 		break;
 	case GROUP_VALUE:
 		v = new_value(s->raw, s->raw_len, g->ops, g->nops, g->banner,
-			      true);
+			      true, g->banner ? lead_of(pr, s) : 0);
+		if (v != NULL && pr != NULL && pr->tidy_value != NULL) {
+			char *t = pr->tidy_value(cfg, s, v);
+
+			free(v);
+			v = t;
+		}
 		if (v == NULL) {
 			f->safety = BL_FIX_MANUAL;
 			f->text = bl_xstrdup("the host name that stands first "
@@ -917,6 +975,19 @@ group_fix(struct groups *gs, struct group *g, const struct bl_config *cfg,
 			ok = value_edit(f, cfg, pr, s, v);
 		else
 			ok = new_edit(f, cfg, pr, s, v);
+		if (ok && pr != NULL && pr->command != NULL) {
+			/* the fix is the command; the edit on the export
+			 * verifies it */
+			char *c = pr->command(cfg, s, v);
+
+			if (c == NULL) {
+				ok = false;
+			} else {
+				free(f->text);
+				f->text = c;
+				f->command = true;
+			}
+		}
 		if (!ok) {
 			free(f->text);
 			f->text = bl_xasprintf("set %s to \"%s\" by hand: its "

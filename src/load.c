@@ -253,6 +253,39 @@ compare_names(const FTSENT **a, const FTSENT **b)
 	return strcmp((*a)->fts_name, (*b)->fts_name);
 }
 
+/*
+ * walk_detect - the dialect that takes a file no dialect knows by name,
+ * by its content (an Exchange export has any name), or NULL: the file is
+ * read quietly and left out silently when no dialect that asks
+ * (walk_detect) takes it
+ */
+static const struct bl_parser *
+walk_detect(const char *path, size_t cap, enum bl_file_role *role)
+{
+	struct bl_source *src = NULL;
+	struct bl_diags quiet;
+	const struct bl_parser *parser = NULL;
+	size_t i;
+
+	for (i = 0; bl_parsers[i] != NULL && !bl_parsers[i]->walk_detect; i++)
+		;
+	if (bl_parsers[i] == NULL)
+		return NULL;
+	bl_diags_init(&quiet);
+	if (bl_source_load(&src, path, cap, &quiet) == 0) {
+		for (i = 0; parser == NULL && bl_parsers[i] != NULL; i++) {
+			if (!bl_parsers[i]->walk_detect)
+				continue;
+			*role = bl_parsers[i]->detect(src);
+			if (*role != BL_ROLE_NONE)
+				parser = bl_parsers[i];
+		}
+	}
+	bl_source_free(src);
+	bl_diags_finish(&quiet);
+	return parser;
+}
+
 static int
 walk(struct bl_plan *p, const char *root, struct bl_diags *diags)
 {
@@ -328,6 +361,9 @@ walk(struct bl_plan *p, const char *root, struct bl_diags *diags)
 		pl.name = stem;
 		pl.named = false;
 		parser = classify(stem, &role);
+		if (parser == NULL && pl.tkind == BL_TEMPLATE_NONE)
+			parser = walk_detect(e->fts_path, p->opts.max_size,
+					     &role);
 		if (parser == NULL || (parser->siblings != NULL &&
 				       sibling_index(parser, stem) < 0) ||
 		    (pl.tkind != BL_TEMPLATE_NONE &&
@@ -353,7 +389,7 @@ walk(struct bl_plan *p, const char *root, struct bl_diags *diags)
 			     "(looked for main.cf, master.cf, exim.conf, "
 			     "exim4.conf, update-exim4.conf.conf, *.mc and "
 			     "sendmail.cf, and templates of them such as "
-			     "main.cf.j2)");
+			     "main.cf.j2, and Exchange connector exports)");
 		status = -1;
 	}
 	return status;
@@ -389,7 +425,8 @@ read_stdin(const char *name, size_t cap, struct bl_diags *diags)
 	}
 	src = bl_source_from_mem(name, b.data, b.len);
 	bl_buf_finish(&b);
-	if (bl_source_check_text(src, diags) < 0) {
+	if (bl_source_decode(src, diags) < 0 ||
+	    bl_source_check_text(src, diags) < 0) {
 		bl_source_free(src);
 		return NULL;
 	}
@@ -479,7 +516,7 @@ add_file(struct bl_plan *p, const char *path, struct bl_source *src,
 			     "cannot tell which mail server this "
 			     "configuration is for: name it as the mail "
 			     "server does (main.cf, exim.conf, sendmail.mc, "
-			     "...), or give --type postfix|exim|sendmail");
+			     "...), or give --type postfix|exim|sendmail|exchange");
 		bl_source_free(src);
 		free(stem);
 		return -1;
@@ -760,6 +797,15 @@ build(struct bl_config **out, struct bl_plan *p, size_t i, const char *root,
 				status = -1;
 			else
 				(*skipped)++;
+			bl_source_free(src);
+			continue;
+		}
+		if (src->encoding != NULL && !pd->parser->utf16) {
+			bl_diags_add(diags, BL_LEVEL_ERROR, src->path, 0, 0,
+				     "%s text: %s reads bytes and would not "
+				     "read this file; save it as UTF-8",
+				     src->encoding, pd->parser->name);
+			status = -1;
 			bl_source_free(src);
 			continue;
 		}

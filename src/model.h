@@ -124,6 +124,10 @@ struct bl_surface {
 	 * reads these and never a dialect's keys or scope names): */
 	bool public; /* strangers reach it (a listener on a non-loopback
 		      * address, an MTA's daemon): banner rules judge it */
+	/* why strangers do not reach it although it listens (an internal
+	 * connector: not bound to port 25, no anonymous permission):
+	 * findings on it are one level lower and say so; NULL: they do */
+	const char *lowered;
 	bool host_named; /* the host name is the server's own name setting
 			  * (cfg->hostname_key), not text of the banner */
 	/* the texts a client sees that BL303 compares across listeners:
@@ -143,6 +147,8 @@ struct bl_event {
 	unsigned line, col;
 	const char *arg; /* the macro concerned */
 	const char *scope; /* where it is (NULL: main) */
+	const struct bl_setting *setting; /* the setting it is about, or
+					   * NULL (a fix may change it) */
 };
 
 struct bl_config {

@@ -191,6 +191,15 @@ fix_json(const struct bl_fix *fx)
 
 	json_object_set_new(o, "safety",
 			    json_string(bl_fix_safety_name(fx->safety)));
+	if (fx->command) {
+		/* the change is made on the server: the edits on the
+		 * export only verified it */
+		json_object_set_new(o, "edits", edits);
+		json_object_set_new(o, "command", bl_json_str(fx->text));
+		if (fx->note != NULL)
+			json_object_set_new(o, "note", bl_json_str(fx->note));
+		return o;
+	}
 	for (i = 0; i < fx->nedits; i++) {
 		const struct bl_edit *e = &fx->edits[i];
 		json_t *j = json_object();
@@ -744,15 +753,25 @@ sarif_result(struct bl_report_formats *s, const struct bl_finding *f,
 	json_object_set_new(res, "locations", json_pack("[o]", loc));
 	json_object_set_new(res, "partialFingerprints",
 			    json_pack("{s:s}", "bannerlint/v2", fp_hex));
-	if (f->fix != NULL && f->fix->nedits > 0)
+	if (f->fix != NULL && f->fix->nedits > 0 && !f->fix->command)
 		json_object_set_new(res, "fixes",
 				    json_pack("[o]", sarif_fix(s, f->fix)));
 	if (bl_baseline_active(s->o.baseline))
 		json_object_set_new(res, "baselineState", json_string("new"));
-	if (f->nevidence > 0)
-		json_object_set_new(res, "properties",
-				    json_pack("{s:o}", "evidence",
-					      evidence_json(f)));
+	if (f->nevidence > 0 ||
+	    (f->fix != NULL && f->fix->nedits > 0 && f->fix->command)) {
+		json_t *props = json_object();
+
+		if (f->nevidence > 0)
+			json_object_set_new(props, "evidence",
+					    evidence_json(f));
+		/* a fix made by a command (Exchange PowerShell): SARIF's
+		 * fixes are file changes, so it goes here */
+		if (f->fix != NULL && f->fix->nedits > 0 && f->fix->command)
+			json_object_set_new(props, "fixCommand",
+					    bl_json_str(f->fix->text));
+		json_object_set_new(res, "properties", props);
+	}
 	return res;
 }
 

@@ -316,6 +316,11 @@ load_rule(struct bl_ruleset *rs, struct text_index *tx, cfg_t *sec,
 	r->mta = str_list(sec, "mta", NULL);
 	r->refs = str_list(sec, "refs", &r->nrefs);
 	r->fix = dup_or_null(sec, "fix");
+	if (r->fix != NULL && strcmp(r->fix, "drop-match") != 0 &&
+	    strcmp(r->fix, "set-hostname") != 0 && strcmp(r->fix, "none") != 0)
+		BAD("rule %s: fix \"%s\" is not drop-match, set-hostname or "
+		    "none",
+		    r->id, r->fix);
 	r->fix_safety = dup_or_null(sec, "fix-safety");
 	s = cfg_getstr(sec, "target");
 	if (s == NULL || strcmp(s, "value") == 0)

@@ -15,6 +15,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <iconv.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -68,6 +69,143 @@ is_binary_control(unsigned char c)
 	    c == '\r' || c == 0x1b)
 		return false;
 	return c < 0x20 || c == 0x7f;
+}
+
+/* utf16_order - "UTF-16LE" or "UTF-16BE" when data looks like UTF-16 (a
+ * BOM, or two ASCII characters), and in *bom the BOM's length; NULL:
+ * not UTF-16 */
+static const char *
+utf16_order(const unsigned char *d, size_t n, size_t *bom)
+{
+	*bom = 0;
+	if (n >= 2 && d[0] == 0xff && d[1] == 0xfe) {
+		*bom = 2;
+		return "UTF-16LE";
+	}
+	if (n >= 2 && d[0] == 0xfe && d[1] == 0xff) {
+		*bom = 2;
+		return "UTF-16BE";
+	}
+	/* no BOM (PowerShell 7's -Encoding Unicode does write one; other
+	 * tools may not): the first two characters are ASCII text */
+	if (n >= 4 && d[0] != 0 && d[0] < 0x80 && d[1] == 0 && d[2] != 0 &&
+	    d[2] < 0x80 && d[3] == 0)
+		return "UTF-16LE";
+	if (n >= 4 && d[0] == 0 && d[1] != 0 && d[1] < 0x80 && d[2] == 0 &&
+	    d[3] != 0 && d[3] < 0x80)
+		return "UTF-16BE";
+	return NULL;
+}
+
+/* bl_source_decode - UTF-16 to UTF-8 with a map (see source.h) */
+int
+bl_source_decode(struct bl_source *src, struct bl_diags *diags)
+{
+	const unsigned char *d = (const unsigned char *)src->data;
+	size_t bom, at, lines = 0, linecap = 0, *starts = NULL;
+	const char *order = utf16_order(d, src->len, &bom);
+	struct bl_buf out;
+	iconv_t cd;
+	bool le;
+
+	if (order == NULL)
+		return 0;
+	le = order[6] == 'L';
+	if ((src->len - bom) % 2 != 0) {
+		bl_diags_add(diags, BL_LEVEL_ERROR, src->path, 0, 0,
+			     "%s text with an odd number of bytes (%zu): the "
+			     "file is cut short or not %s",
+			     order, src->len, order);
+		return -1;
+	}
+	cd = iconv_open("UTF-8", order);
+	if (cd == (iconv_t)-1) {
+		bl_diags_add(diags, BL_LEVEL_ERROR, src->path, 0, 0,
+			     "cannot decode %s: %s", order, strerror(errno));
+		return -1;
+	}
+	bl_buf_init(&out);
+	bl_buf_adds(&out, "");
+	/* a line at a time, so each line's file offset is known: a line
+	 * feed is the code unit 0x000A and never part of another */
+	at = bom;
+	while (at < src->len) {
+		size_t end = at, inlen, room;
+		char *in, *o;
+
+		while (end + 1 < src->len &&
+		       !(le ? d[end] == '\n' && d[end + 1] == 0
+			    : d[end] == 0 && d[end + 1] == '\n'))
+			end += 2;
+		end = end + 2 <= src->len ? end + 2 : src->len;
+		if (lines == linecap) {
+			linecap = linecap ? 2 * linecap : 64;
+			starts = bl_xreallocarray(starts, linecap,
+						  sizeof(*starts));
+		}
+		starts[lines++] = at;
+		in = src->data + at;
+		inlen = end - at;
+		/* UTF-8 takes at most 3 bytes per UTF-16 code unit */
+		room = inlen / 2 * 3 + 1;
+		bl_buf_reserve(&out, room);
+		o = out.data + out.len;
+		if (iconv(cd, &in, &inlen, &o, &room) == (size_t)-1) {
+			bl_diags_add(diags, BL_LEVEL_ERROR, src->path,
+				     (unsigned)lines, 0,
+				     "not %s text (%s at byte %zu of the "
+				     "file): save it again as UTF-16 or UTF-8",
+				     order,
+				     errno == EILSEQ ? "a lone surrogate or an "
+						       "invalid code unit"
+						     : "a character cut short",
+				     (size_t)(in - src->data));
+			iconv_close(cd);
+			bl_buf_finish(&out);
+			free(starts);
+			return -1;
+		}
+		out.len = (size_t)(o - out.data);
+		out.data[out.len] = '\0';
+		at = end;
+	}
+	iconv_close(cd);
+	free(src->data);
+	free(src->line_start);
+	src->len = out.len;
+	src->data = bl_buf_steal(&out);
+	build_line_map(src);
+	/* a last line feed starts no line in the text map either */
+	if (lines > src->nlines)
+		lines = src->nlines;
+	src->file_line_start = bl_xreallocarray(starts, src->nlines ? src->nlines : 1,
+						sizeof(*starts));
+	if (lines == 0)
+		src->file_line_start[0] = bom;
+	src->encoding = order;
+	return 0;
+}
+
+/* bl_source_file_offset - where byte off of the text is in the file */
+size_t
+bl_source_file_offset(const struct bl_source *src, size_t off)
+{
+	unsigned line, col;
+	size_t i, at;
+
+	if (src->file_line_start == NULL)
+		return off;
+	bl_source_position(src, off, &line, &col);
+	at = src->file_line_start[line - 1];
+	/* UTF-8 back to UTF-16 code units: a 4-byte sequence is a
+	 * surrogate pair, every other character one unit */
+	for (i = src->line_start[line - 1]; i < off && i < src->len; i++) {
+		unsigned char c = (unsigned char)src->data[i];
+
+		if ((c & 0xc0) != 0x80)
+			at += c >= 0xf0 ? 4 : 2;
+	}
+	return at;
 }
 
 /* bl_source_check_text - refuse binary data (see source.h) */
@@ -129,6 +267,7 @@ bl_source_free(struct bl_source *src)
 	free(src->line_start);
 	free(src->branch);
 	free(src->line_branch);
+	free(src->file_line_start);
 	free(src);
 }
 
@@ -186,7 +325,8 @@ bl_source_exclusive_at(const struct bl_source *a, size_t off_a,
 static int
 checked(struct bl_source **out, struct bl_diags *diags)
 {
-	if (bl_source_check_text(*out, diags) < 0) {
+	if (bl_source_decode(*out, diags) < 0 ||
+	    bl_source_check_text(*out, diags) < 0) {
 		bl_source_free(*out);
 		*out = NULL;
 		return -1;

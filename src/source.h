@@ -28,6 +28,16 @@ struct bl_source {
 	struct bl_branch *branch;
 	size_t nbranch;
 	size_t *line_branch;
+	/*
+	 * The text as it was in the file when the source layer decoded it
+	 * (bl_source_decode): "UTF-16LE" or "UTF-16BE" (data is then its
+	 * UTF-8; with or without a BOM in the file), or NULL: data is the
+	 * file's bytes. file_line_start (nlines entries) is the file offset
+	 * of each line; lines are the same in both (a line feed decodes to
+	 * a line feed), so line numbers need no map.
+	 */
+	const char *encoding;
+	size_t *file_line_start;
 };
 
 /* One branch of a template conditional ({% if %} ... {% else %} ...). */
@@ -50,6 +60,20 @@ int bl_source_load(struct bl_source **out, const char *path, size_t cap,
  * 1% or more of it.
  */
 #define BL_BINARY_CONTROLS 8
+/*
+ * bl_source_decode - a file in UTF-16 (little or big endian; with a BOM,
+ * or without one when its first two characters are ASCII, as every
+ * export starts) becomes its UTF-8 text (iconv), its BOM dropped, with
+ * src->encoding and the map to file offsets set. 0, or -1 with an error
+ * at the line of the first byte that is not UTF-16 (a lone surrogate, an
+ * odd length). Anything else is left as it is (a UTF-8 BOM too: the
+ * dialect that allows one skips it). Loading decodes (bl_source_load,
+ * bl_source_provider_load) before the text check.
+ */
+int bl_source_decode(struct bl_source *src, struct bl_diags *diags);
+/* bl_source_file_offset - the offset in the file of byte off of the
+ * (decoded) text */
+size_t bl_source_file_offset(const struct bl_source *src, size_t off);
 /* bl_source_check_text - an error naming the place and -1 when src is
  * binary data, else 0 */
 int bl_source_check_text(const struct bl_source *src, struct bl_diags *diags);

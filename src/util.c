@@ -147,6 +147,14 @@ reserve(struct bl_buf *b, size_t extra)
 	b->data = bl_xrealloc(b->data, b->cap);
 }
 
+/* bl_buf_reserve - room for extra more bytes (and the NUL) at
+ * b->data + b->len, for a writer that fills it itself */
+void
+bl_buf_reserve(struct bl_buf *b, size_t extra)
+{
+	reserve(b, extra);
+}
+
 /* bl_buf_add - append n bytes */
 void
 bl_buf_add(struct bl_buf *b, const char *s, size_t n)

@@ -76,6 +76,8 @@ void bl_buf_reset(struct bl_buf *b);
 void bl_buf_add(struct bl_buf *b, const char *s, size_t n);
 void bl_buf_adds(struct bl_buf *b, const char *s);
 void bl_buf_addc(struct bl_buf *b, char c);
+/* bl_buf_reserve - room for extra more bytes (and a NUL) after b->len */
+void bl_buf_reserve(struct bl_buf *b, size_t extra);
 void bl_buf_printf(struct bl_buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void bl_buf_vprintf(struct bl_buf *b, const char *fmt, va_list ap)

@@ -419,6 +419,153 @@ test_provider_m4(void **state)
 	free(name);
 }
 
+/* utf16 - text (ASCII and UTF-8) as UTF-16 bytes in *n (caller frees) */
+static char *
+utf16(const char *text, bool le, bool bom, size_t *n)
+{
+	const unsigned char *p = (const unsigned char *)text;
+	char *out = malloc(strlen(text) * 4 + 4);
+	size_t k = 0;
+
+	assert_non_null(out);
+	if (bom) {
+		out[k++] = le ? (char)0xff : (char)0xfe;
+		out[k++] = le ? (char)0xfe : (char)0xff;
+	}
+	while (*p != '\0') {
+		unsigned long c;
+		unsigned units[2];
+		size_t nu = 1, i;
+
+		if (*p < 0x80) {
+			c = *p++;
+		} else if ((*p & 0xe0) == 0xc0) {
+			c = ((unsigned long)(p[0] & 0x1f) << 6) | (p[1] & 0x3f);
+			p += 2;
+		} else if ((*p & 0xf0) == 0xe0) {
+			c = ((unsigned long)(p[0] & 0x0f) << 12) |
+			    ((unsigned long)(p[1] & 0x3f) << 6) | (p[2] & 0x3f);
+			p += 3;
+		} else {
+			c = ((unsigned long)(p[0] & 0x07) << 18) |
+			    ((unsigned long)(p[1] & 0x3f) << 12) |
+			    ((unsigned long)(p[2] & 0x3f) << 6) | (p[3] & 0x3f);
+			p += 4;
+		}
+		if (c >= 0x10000) {
+			c -= 0x10000;
+			units[0] = 0xd800 | (unsigned)(c >> 10);
+			units[1] = 0xdc00 | (unsigned)(c & 0x3ff);
+			nu = 2;
+		} else {
+			units[0] = (unsigned)c;
+		}
+		for (i = 0; i < nu; i++) {
+			out[k++] = (char)(le ? units[i] & 0xff : units[i] >> 8);
+			out[k++] = (char)(le ? units[i] >> 8 : units[i] & 0xff);
+		}
+	}
+	*n = k;
+	return out;
+}
+
+/* Every UTF-16 form an export comes in decodes to the same UTF-8 text, its
+ * lines where they were, and each byte of the text maps back to the file
+ * offset of its character. */
+static void
+test_decode_utf16(void **state)
+{
+	static const char text[] = "Name   : Default Frontend EX01\r\n"
+				   "Banner : 220 m\xc3\xa9l \xe2\x80\xa6 "
+				   "\xf0\x9f\x98\x80 x\r\n"
+				   "\r\n"
+				   "Fqdn   : a\n";
+	static const struct {
+		bool le, bom;
+		const char *enc;
+	} forms[] = {
+		{true, true, "UTF-16LE"},
+		{true, false, "UTF-16LE"},
+		{false, true, "UTF-16BE"},
+		{false, false, "UTF-16BE"},
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
+		struct bl_diags d;
+		struct bl_source *src;
+		size_t n, off, bom = forms[i].bom ? 2 : 0;
+		char *raw = utf16(text, forms[i].le, forms[i].bom, &n);
+		const char *x;
+
+		bl_diags_init(&d);
+		src = bl_source_from_mem("receive.txt", raw, n);
+		assert_int_equal(bl_source_decode(src, &d), 0);
+		assert_int_equal(d.n, 0);
+		assert_string_equal(src->encoding, forms[i].enc);
+		assert_int_equal(src->len, strlen(text));
+		assert_memory_equal(src->data, text, src->len);
+		assert_int_equal(src->nlines, 4);
+		assert_int_equal(bl_source_check_text(src, &d), 0);
+		/* line starts and characters map to their UTF-16 offsets */
+		assert_int_equal(bl_source_file_offset(src, 0), bom);
+		x = strstr(src->data, "Fqdn");
+		off = (size_t)(x - src->data);
+		/* every character before Fqdn is one unit but the emoji (2) */
+		assert_int_equal(bl_source_file_offset(src, off),
+				 bom + 2 * (strlen("Name   : Default Frontend EX01\r\n"
+						   "Banner : 220 m\xc3\xa9l ") +
+					    1 + 1 + 2 + strlen(" x\r\n\r\n")));
+		x = strstr(src->data, " x\r\n");
+		off = (size_t)(x - src->data);
+		assert_int_equal(
+			bl_source_file_offset(src, off),
+			bom + 2 * (strlen("Name   : Default Frontend EX01\r\n") +
+				   strlen("Banner : 220 m") + 1 + 1 + 1 + 1 + 2));
+		bl_source_free(src);
+		free(raw);
+		bl_diags_finish(&d);
+	}
+}
+
+/* What is not UTF-16 is left alone (a UTF-8 BOM too), and what is broken
+ * UTF-16 is an error at its line, never a guess. */
+static void
+test_decode_refused(void **state)
+{
+	static const char lone[] = "\xff\xfe" "a\0\n\0b\0\x00\xd8" "c\0";
+	static const char odd[] = "\xff\xfe" "a\0b";
+	struct bl_diags d;
+	struct bl_source *src;
+
+	(void)state;
+	bl_diags_init(&d);
+	src = bl_source_from_mem("a.txt", "\xef\xbb\xbfName : x\n", 12);
+	assert_int_equal(bl_source_decode(src, &d), 0);
+	assert_null(src->encoding);
+	assert_int_equal(src->len, 12);
+	assert_int_equal(bl_source_file_offset(src, 5), 5);
+	bl_source_free(src);
+	src = bl_source_from_mem("b.txt", "ab\0", 3);
+	assert_int_equal(bl_source_decode(src, &d), 0);
+	assert_null(src->encoding);
+	bl_source_free(src);
+
+	src = bl_source_from_mem("lone.txt", lone, sizeof(lone) - 1);
+	assert_int_equal(bl_source_decode(src, &d), -1);
+	assert_int_equal(d.n, 1);
+	assert_int_equal(d.v[0].line, 2);
+	assert_non_null(strstr(d.v[0].message, "lone surrogate"));
+	bl_source_free(src);
+	src = bl_source_from_mem("odd.txt", odd, sizeof(odd) - 1);
+	assert_int_equal(bl_source_decode(src, &d), -1);
+	assert_int_equal(d.n, 2);
+	assert_non_null(strstr(d.v[1].message, "odd number of bytes"));
+	bl_source_free(src);
+	bl_diags_finish(&d);
+}
+
 int
 main(void)
 {
@@ -431,6 +578,8 @@ main(void)
 		cmocka_unit_test(test_provider),
 		cmocka_unit_test(test_provider_exim),
 		cmocka_unit_test(test_provider_m4),
+		cmocka_unit_test(test_decode_utf16),
+		cmocka_unit_test(test_decode_refused),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
