@@ -12,7 +12,8 @@
  * literals": single-quote-character is U+0027, U+2018, U+2019, U+201A or
  * U+201B, and a verbatim-string-part is any character but those, or two
  * of them). Each quote is doubled as the same character, so the literal
- * reads back as the value byte for byte.
+ * reads back as the value byte for byte; it is the rule of PowerShell's
+ * own CodeGeneration.EscapeSingleQuotedStringContent.
  *
  * The literal is UTF-8 and is only safe in a script PowerShell reads as
  * UTF-8: Windows PowerShell 5.1 reads a script without a BOM in the ANSI
