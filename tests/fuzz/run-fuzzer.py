@@ -246,6 +246,10 @@ def seeds_for(name, src):
         "detect": lambda: case_files(fx, "**/*"),
         "fix": lambda: seeds_fix(fx),
         "dns": lambda: seeds_dns(fx),
+        "exchange_list": lambda: case_files(fx, "exchange/**/*.txt")
+        + case_files(src, "tests/fuzz/seeds-exchange_list/*"),
+        "exchange_csv": lambda: case_files(fx, "exchange/**/*.csv")
+        + case_files(src, "tests/fuzz/seeds-exchange_csv/*"),
         "template": lambda: case_files(fx, "templates/**/*")
         + case_files(fx, "postfix/template-*/*"),
     }
