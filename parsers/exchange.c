@@ -74,6 +74,26 @@ bl_ex_sniff(const struct bl_source *src)
 				return BL_EX_NONE;
 			i = skip_blank(d, n, (size_t)(q - d) + 1);
 		}
+		/* a DTD is the reader's error to report, not a reason to
+		 * take the file for something else */
+		if (n - i >= 9 && memcmp(d + i, "<!DOCTYPE", 9) == 0) {
+			const char *gt = memchr(d + i, '>', n - i);
+			const char *br = memchr(d + i, '[', n - i);
+			const char *q = gt;
+
+			if (br != NULL && (gt == NULL || br < gt)) {
+				/* an internal subset ends at "]" ">" */
+				for (q = br; q != NULL && q + 1 < d + n &&
+					     !(q[0] == ']' && q[1] == '>');
+				     q = memchr(q + 1, ']', (size_t)(d + n - q - 1)))
+					;
+				if (q != NULL)
+					q++;
+			}
+			if (q == NULL || q >= d + n)
+				return BL_EX_NONE;
+			i = skip_blank(d, n, (size_t)(q - d) + 1);
+		}
 		return n - i >= 5 && memcmp(d + i, "<Objs", 5) == 0
 			       ? BL_EX_CLIXML
 			       : BL_EX_NONE;
@@ -362,7 +382,11 @@ command(const struct bl_config *cfg, const struct bl_setting *s,
 		return NULL;
 	id = bl_ex_quote(slash + 1);
 	v = bl_ex_quote(value);
-	line = bl_xasprintf("%s -Identity %s -%s %s", cmdlet, id, s->key, v);
+	/* bytes that are not UTF-8 cannot be written: no command */
+	line = id != NULL && v != NULL
+		       ? bl_xasprintf("%s -Identity %s -%s %s", cmdlet, id,
+				      s->key, v)
+		       : NULL;
 	free(id);
 	free(v);
 	return line;
@@ -391,20 +415,19 @@ static char *
 tidy_value(const struct bl_config *cfg, const struct bl_setting *s,
 	   const char *value)
 {
-	static const char *const tails[] = {" ready at", " ready", NULL};
-	size_t n = strlen(value), i, k;
+	size_t n = strlen(value), h;
 	char *v;
 
 	(void)cfg;
 	if (strcasecmp(s->key, "Banner") != 0 || strncmp(value, "220 ", 4) != 0)
 		return bl_xstrdup(value);
-	for (i = 0; tails[i] != NULL; i++) {
-		k = strlen(tails[i]);
-		if (n > 4 + k && strncasecmp(value + n - k, tails[i], k) == 0) {
-			n -= k;
-			break;
-		}
-	}
+	/* "ready at" with its date gone dangles; "ready" alone after the
+	 * name is what is left of "<name> Microsoft ... Service ready" */
+	h = 4 + strcspn(value + 4, " ");
+	if (n >= h + 9 && strncasecmp(value + n - 9, " ready at", 9) == 0)
+		n -= 9;
+	else if (n == h + 6 && strncasecmp(value + h, " ready", 6) == 0)
+		n = h;
 	while (n > 4 && (value[n - 1] == ' ' || value[n - 1] == ','))
 		n--;
 	v = bl_xstrndup(value, n);
@@ -426,7 +449,9 @@ fix_note(const struct bl_config *cfg)
 }
 
 static const struct bl_dialect_event events[] = {
-	{"exchange-send-fqdn-unset", "fqdn-unset", NULL},
+	{"exchange-send-fqdn-unset", "fqdn-unset",
+	 "send connector '%m' has no Fqdn: its EHLO name is the name of each "
+	 "source server, often an internal one"},
 	{NULL, NULL, NULL},
 };
 

@@ -136,11 +136,22 @@ const struct bl_ex_prop *bl_ex_prop_find(const struct bl_ex_object *o,
 					 const char *name);
 
 /*
- * bl_ex_quote - value as a PowerShell string literal (caller frees):
- * single-quoted, each ' and each typographic single quote PowerShell
- * also ends a literal with (U+2018, U+2019, U+201A, U+201B) doubled; NULL
- * value: $null. Nothing in a single-quoted literal is expanded ($, `),
- * so every other byte stands as it is.
+ * bl_ex_quote - value as a PowerShell string expression of printable ASCII
+ * only (0x20..0x7E), so that the script reads the same in any code page
+ * (caller frees):
+ * - NULL value: $null;
+ * - a value of printable ASCII only: a single-quoted literal, each '
+ *   doubled ('Bob''s Connector'); $, ` and " stand as they are;
+ * - any other value (a control character such as CR, LF or TAB, or any
+ *   non-ASCII character): ('' + ...), an empty literal and then, joined
+ *   by " + ", each maximal run of printable ASCII as a literal as above,
+ *   each other character up to U+FFFF as [char]0xHHHH (four upper-case
+ *   hex digits; the typographic quotes U+2018..U+201B too) and each one
+ *   above as [char]::ConvertFromUtf32(0xHHHHH), e.g.
+ *   ('' + '220 m' + [char]0x00E4 + 'il' + [char]0x000D + [char]0x000A);
+ * - a value that is not well-formed UTF-8 (a sequence cut short, a stray
+ *   continuation byte, an overlong form, a surrogate, above U+10FFFF):
+ *   NULL, as there is no character to write; the caller offers no fix.
  */
 char *bl_ex_quote(const char *value);
 

@@ -680,12 +680,12 @@ fix_script(struct run *run, struct job *j, const struct bl_config *cfg,
 			any = true;
 		}
 		fputs("# fixes", out);
-		for (m = k; m < j->fs.n; m++) {
+		for (i = 0, m = k; m < j->fs.n; m++) {
 			const struct bl_finding *f = &j->fs.v[m];
 
 			if (f->fix == NULL || f->fix->group != fx->group)
 				continue;
-			fputc(' ', out);
+			fputs(i++ > 0 ? ", " : " ", out);
 			bl_escape_puts(out, f->rule->id);
 			fputc(' ', out);
 			bl_escape_puts(out, f->rule->name);

@@ -863,6 +863,11 @@ detach(struct bl_findings *out, struct hit *h)
 		if (h->len > 0)
 			bl_source_position(h->src, h->off + h->len,
 					   &f->end_line, &f->end_col);
+		/* the offsets of the file as it is (a UTF-16 export's text
+		 * was decoded); lines are the same */
+		f->off = bl_source_file_offset(h->src, h->off);
+		f->len = bl_source_file_offset(h->src, h->off + h->len) -
+			 f->off;
 		text = bl_source_line(h->src, h->line, &len);
 		if (text != NULL) {
 			f->excerpt = bl_xstrndup(text, len);

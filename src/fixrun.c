@@ -162,9 +162,17 @@ bl_fixrun_files(const struct bl_config *cfg, const struct bl_findings *fs,
 static bool
 same(const struct bl_finding *a, const struct bl_finding *b)
 {
-	return a->rule == b->rule && strcmp(a->file, b->file) == 0 &&
-	       strcmp(a->key ? a->key : "", b->key ? b->key : "") == 0 &&
-	       a->severity == b->severity;
+	if (a->rule != b->rule || strcmp(a->file, b->file) != 0 ||
+	    a->severity != b->severity)
+		return false;
+	if (strcmp(a->key ? a->key : "", b->key ? b->key : "") == 0)
+		return true;
+	/* the same words about the same scope: a text a fix moved from
+	 * one setting to another (an Exchange default banner's host name,
+	 * from Fqdn into the Banner the fix writes) */
+	return a->scope != NULL && b->scope != NULL &&
+	       strcmp(a->scope, b->scope) == 0 &&
+	       strcmp(a->message, b->message) == 0;
 }
 
 /*

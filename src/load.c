@@ -792,7 +792,9 @@ build(struct bl_config **out, struct bl_plan *p, size_t i, const char *root,
 			continue;
 		}
 		t = read_template(&src, f, pd->parser, o, diags);
-		if (t != 0 || foreign(src, f, diags)) {
+		/* a dialect told by content reads JSON or XML itself */
+		if (t != 0 ||
+		    (!pd->parser->walk_detect && foreign(src, f, diags))) {
 			if (t < 0 || (t == 0 && f->named))
 				status = -1;
 			else

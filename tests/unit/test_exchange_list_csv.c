@@ -12,18 +12,6 @@
 #include "source.h"
 #include "util.h"
 
-/*
- * Until main's parsers/exchange.c (which defines it) is merged: the same
- * rule, weak, so that the real one wins once it is linked in.
- */
-__attribute__((weak)) size_t
-bl_ex_text_start(const struct bl_source *src)
-{
-	if (src->len >= 3 && memcmp(src->data, "\xef\xbb\xbf", 3) == 0)
-		return 3;
-	return 0;
-}
-
 /* One reading: the source, the arena and the diagnostics it needs. */
 struct rd {
 	struct bl_source *src;
