@@ -827,7 +827,9 @@ end_obj(struct cx *c, struct frame *f)
 		o = &c->objs[c->nobjs - 1];
 		o->props =
 		    bl_arena_alloc(c->a, (c->nprops + 1) * sizeof(*o->props));
-		memcpy(o->props, c->props, c->nprops * sizeof(*o->props));
+		if (c->nprops > 0)
+			memcpy(o->props, c->props,
+			       c->nprops * sizeof(*o->props));
 		o->nprops = c->nprops;
 	}
 }

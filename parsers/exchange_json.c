@@ -291,14 +291,13 @@ collection(struct jx *x, struct bl_ex_prop *p, json_t *arr, size_t tok,
 			at = e;
 			e_end = skip_value(x, e);
 		}
+		if (i >= BL_EX_ITEMS_MAX)
+			return fail(x, at,
+				    "an array with more than %u elements",
+				    BL_EX_ITEMS_MAX);
 		if (json_is_object(v) || json_is_array(v)) {
 			p->truncated = true;
 		} else {
-			if (k >= BL_EX_ITEMS_MAX)
-				return fail(x, at,
-					    "an array with more than %u "
-					    "elements",
-					    BL_EX_ITEMS_MAX);
 			s = scalar_text(x, v, have ? e : 0, have ? e_end : 0,
 					&len);
 			p->items[k++] = s != NULL ? s : "";
@@ -503,7 +502,8 @@ read_object(struct jx *x, json_t *o, size_t tok)
 		return -1;
 	/* the members' spans, kept: a nested object's scan reuses x->m */
 	ms = bl_xreallocarray(NULL, x->nm + 1, sizeof(*ms));
-	memcpy(ms, x->m, x->nm * sizeof(*ms));
+	if (x->nm > 0)
+		memcpy(ms, x->m, x->nm * sizeof(*ms));
 	k = 0;
 	json_object_foreach(o, key, v)
 	{
