@@ -229,6 +229,7 @@ def seeds_dns(fx):
 
 def seeds_for(name, src):
     fx = os.path.join(src, "fixtures")
+    here = os.path.join(src, "tests", "fuzz")
     m4_cases = "sendmail/**/*"
     table = {
         "postfix_main": lambda: case_files(fx, "**/main.cf"),
@@ -252,6 +253,12 @@ def seeds_for(name, src):
         + case_files(src, "tests/fuzz/seeds-exchange_csv/*"),
         "template": lambda: case_files(fx, "templates/**/*")
         + case_files(fx, "postfix/template-*/*"),
+        # the exports of fixtures/exchange/, and seeds-NAME/ beside this
+        # script (until those fixtures exist)
+        "exchange_clixml": lambda: case_files(fx, "exchange/**/*.xml")
+        + case_files(here, "seeds-exchange_clixml/*"),
+        "exchange_json": lambda: case_files(fx, "exchange/**/*.json")
+        + case_files(here, "seeds-exchange_json/*"),
     }
     if name not in table:
         sys.exit("run-fuzzer.py: no seeds defined for harness %r (one of %s)"

@@ -1,0 +1,134 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * fuzz_exchange_clixml.c - libFuzzer harness for the Export-Clixml reader
+ * (bl_ex_read_clixml of exchange.h), called directly on the input as a
+ * source, in a fresh arena: no CLI.
+ *
+ * abort() (after a line on stderr) when a promise of exchange.h breaks:
+ * 0 with no error or -1 with at least one, each at a line of the file;
+ * at most BL_EX_OBJECTS_MAX objects of at most BL_EX_PROPS_MAX properties,
+ * collections of at most BL_EX_ITEMS_MAX items; every object and
+ * property inside the source at a line of it; names and values
+ * NUL-terminated with value_len their length; a collection's value its
+ * items joined with ", "; a property's span an element (from "<" to
+ * ">") that starts with its name's tag. The sanitizers do the rest.
+ */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fuzz_common.h"
+#include "exchange.h"
+#include "source.h"
+#include "util.h"
+
+/* broken - a promise broken: say which, then abort */
+static void __attribute__((noreturn, format(printf, 1, 2)))
+broken(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("fuzz_exchange_clixml: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	abort();
+}
+
+/* check_prop - the promises about one property */
+static void
+check_prop(const struct bl_source *src, const struct bl_ex_prop *p)
+{
+	size_t i, total = 0;
+
+	if (p->name == NULL)
+		broken("a property without a name");
+	if (p->off > src->len || p->len > src->len - p->off)
+		broken("%s: span [%zu, +%zu) past the end (%zu)", p->name,
+		       p->off, p->len, src->len);
+	if (p->line < 1 || p->line > src->nlines || p->col < 1)
+		broken("%s: at %u:%u (%zu lines)", p->name, p->line, p->col,
+		       src->nlines);
+	if (p->value == NULL && p->value_len != 0)
+		broken("%s: NULL value of length %zu", p->name, p->value_len);
+	if (p->value != NULL && strlen(p->value) != p->value_len)
+		broken("%s: value_len %zu, strlen %zu", p->name, p->value_len,
+		       strlen(p->value));
+	if (p->nitems > BL_EX_ITEMS_MAX)
+		broken("%s: %zu items", p->name, p->nitems);
+	if (p->nitems > 0 && p->items == NULL)
+		broken("%s: %zu items, no array", p->name, p->nitems);
+	if (p->items != NULL) {
+		for (i = 0; i < p->nitems; i++) {
+			if (p->items[i] == NULL)
+				broken("%s: item %zu is NULL", p->name, i);
+			total += strlen(p->items[i]) + (i > 0 ? 2 : 0);
+		}
+		if (p->value == NULL || total != p->value_len)
+			broken("%s: the value is not the items joined",
+			       p->name);
+	}
+	/* the element: "<Name ...>...</Name>" or "<Name .../>" */
+	if (p->len < 3 || src->data[p->off] != '<' ||
+	    src->data[p->off + p->len - 1] != '>')
+		broken("%s: span \"%.*s\" is not an element", p->name,
+		       (int)(p->len < 80 ? p->len : 80), src->data + p->off);
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct bl_source *src;
+	struct bl_arena a;
+	struct bl_diags d;
+	struct bl_ex_export ex;
+	size_t i, k;
+	int rc;
+
+	src = bl_source_from_mem("receive.xml", (const char *)data, size);
+	bl_arena_init(&a);
+	bl_diags_init(&d);
+	rc = bl_ex_read_clixml(&a, src, &ex, &d);
+	if (rc != 0 && rc != -1)
+		broken("returned %d", rc);
+	if ((rc == 0) != (d.errors == 0))
+		broken("returned %d with %zu errors", rc, d.errors);
+	for (i = 0; i < d.n; i++)
+		if (d.v[i].file == NULL ||
+		    strcmp(d.v[i].file, "receive.xml") != 0 ||
+		    d.v[i].line < 1 || d.v[i].line > src->nlines)
+			broken("a diagnostic at %s:%u (%zu lines): %s",
+			       d.v[i].file ? d.v[i].file : "(null)",
+			       d.v[i].line, src->nlines, d.v[i].message);
+	if (rc == 0) {
+		if (ex.format != BL_EX_CLIXML || ex.delimiter != 0)
+			broken("format %d, delimiter %d", ex.format,
+			       ex.delimiter);
+		if (ex.nobjs > BL_EX_OBJECTS_MAX)
+			broken("%zu objects", ex.nobjs);
+		for (i = 0; i < ex.nobjs; i++) {
+			const struct bl_ex_object *o = &ex.objs[i];
+
+			if (o->nprops > BL_EX_PROPS_MAX)
+				broken("object %zu: %zu properties", i,
+				       o->nprops);
+			if (o->off >= src->len || src->data[o->off] != '<')
+				broken("object %zu at %zu", i, o->off);
+			if (o->line < 1 || o->line > src->nlines)
+				broken("object %zu at line %u", i, o->line);
+			if (o->nprops > 0 && o->props == NULL)
+				broken("object %zu: no properties array", i);
+			for (k = 0; k < o->nprops; k++)
+				check_prop(src, &o->props[k]);
+		}
+	}
+	bl_diags_finish(&d);
+	bl_arena_finish(&a);
+	bl_source_free(src);
+	return 0;
+}
