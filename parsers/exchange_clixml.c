@@ -1063,6 +1063,19 @@ bl_ex_read_clixml(struct bl_arena *a, const struct bl_source *src,
 	c->start = bl_ex_text_start(src);
 	if (c->start > src->len)
 		c->start = src->len;
+	/* the source layer decodes UTF-16: a UTF-16 byte order mark left
+	 * here is bytes that are not UTF-8, which expat would otherwise
+	 * take as UTF-16 (its offsets then no longer the text's) */
+	if (src->len - c->start >= 2 &&
+	    (((unsigned char)src->data[c->start] == 0xff &&
+	      (unsigned char)src->data[c->start + 1] == 0xfe) ||
+	     ((unsigned char)src->data[c->start] == 0xfe &&
+	      (unsigned char)src->data[c->start + 1] == 0xff))) {
+		bl_diags_add(diags, BL_LEVEL_ERROR, src->path, 1, 1,
+			     "not UTF-8 text: a UTF-16 byte order mark");
+		free(c);
+		return -1;
+	}
 	bl_buf_init(&c->text);
 	c->types.seed = (uint64_t)(uintptr_t)c * 0x9e3779b97f4a7c15ull;
 	c->objrefs.seed = c->types.seed ^ 0x5bd1e995u;
