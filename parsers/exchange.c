@@ -31,8 +31,8 @@ bl_ex_text_start(const struct bl_source *src)
 static size_t
 skip_blank(const char *d, size_t n, size_t i)
 {
-	while (i < n && (d[i] == ' ' || d[i] == '\t' || d[i] == '\r' ||
-			 d[i] == '\n'))
+	while (i < n &&
+	       (d[i] == ' ' || d[i] == '\t' || d[i] == '\r' || d[i] == '\n'))
 		i++;
 	return i;
 }
@@ -44,10 +44,9 @@ prop_line(const char *d, size_t i, size_t e)
 {
 	size_t k = i;
 
-	while (k < e && ((d[k] >= 'A' && d[k] <= 'Z') ||
-			 (d[k] >= 'a' && d[k] <= 'z') ||
-			 (d[k] >= '0' && d[k] <= '9') || d[k] == '_' ||
-			 d[k] == '-'))
+	while (k < e &&
+	       ((d[k] >= 'A' && d[k] <= 'Z') || (d[k] >= 'a' && d[k] <= 'z') ||
+		(d[k] >= '0' && d[k] <= '9') || d[k] == '_' || d[k] == '-'))
 		k++;
 	if (k == i || k >= e || d[k] != ' ')
 		return false;
@@ -85,7 +84,8 @@ bl_ex_sniff(const struct bl_source *src)
 				/* an internal subset ends at "]" ">" */
 				for (q = br; q != NULL && q + 1 < d + n &&
 					     !(q[0] == ']' && q[1] == '>');
-				     q = memchr(q + 1, ']', (size_t)(d + n - q - 1)))
+				     q = memchr(q + 1, ']',
+						(size_t)(d + n - q - 1)))
 					;
 				if (q != NULL)
 					q++;
@@ -95,8 +95,8 @@ bl_ex_sniff(const struct bl_source *src)
 			i = skip_blank(d, n, (size_t)(q - d) + 1);
 		}
 		return n - i >= 5 && memcmp(d + i, "<Objs", 5) == 0
-			       ? BL_EX_CLIXML
-			       : BL_EX_NONE;
+			   ? BL_EX_CLIXML
+			   : BL_EX_NONE;
 	}
 	if (d[i] == '[' || d[i] == '{')
 		return BL_EX_JSON;
@@ -169,8 +169,8 @@ named(const char *d, size_t n, enum bl_ex_format f, const char *name)
 			{
 				size_t x = a, y = b;
 
-				while (y > x && (d[y - 1] == '\r' ||
-						 d[y - 1] == ' '))
+				while (y > x &&
+				       (d[y - 1] == '\r' || d[y - 1] == ' '))
 					y--;
 				if (y - x >= 2 && d[x] == '"' &&
 				    d[y - 1] == '"') {
@@ -218,9 +218,8 @@ detect(const struct bl_source *src)
 
 /* bl_ex_read - the reader of format f */
 int
-bl_ex_read(enum bl_ex_format f, struct bl_arena *a,
-	   const struct bl_source *src, struct bl_ex_export *out,
-	   struct bl_diags *diags)
+bl_ex_read(enum bl_ex_format f, struct bl_arena *a, const struct bl_source *src,
+	   struct bl_ex_export *out, struct bl_diags *diags)
 {
 	memset(out, 0, sizeof(*out));
 	switch (f) {
@@ -265,8 +264,8 @@ parse(struct bl_config *cfg, struct bl_source *src, enum bl_file_role role,
 	memset(xf, 0, sizeof(*xf));
 	xf->src = src;
 	cfg->dialect = xf;
-	if (bl_ex_read(bl_ex_sniff(src), &cfg->arena, src, &xf->export,
-		       diags) < 0) {
+	if (bl_ex_read(bl_ex_sniff(src), &cfg->arena, src, &xf->export, diags) <
+	    0) {
 		xf->failed = true;
 		return -1;
 	}
@@ -290,8 +289,7 @@ clixml_text(struct bl_buf *b, const char *v)
 			bl_buf_adds(b, "&gt;");
 		else if (*p == '"')
 			bl_buf_adds(b, "&quot;");
-		else if (*p < 0x20 || *p == 0x7f ||
-			 (*p == '_' && p[1] == 'x'))
+		else if (*p < 0x20 || *p == 0x7f || (*p == '_' && p[1] == 'x'))
 			bl_buf_printf(b, "_x%04X_", *p);
 		else
 			bl_buf_addc(b, (char)*p);
@@ -383,10 +381,9 @@ command(const struct bl_config *cfg, const struct bl_setting *s,
 	id = bl_ex_quote(slash + 1);
 	v = bl_ex_quote(value);
 	/* bytes that are not UTF-8 cannot be written: no command */
-	line = id != NULL && v != NULL
-		       ? bl_xasprintf("%s -Identity %s -%s %s", cmdlet, id,
-				      s->key, v)
-		       : NULL;
+	line = id != NULL && v != NULL ? bl_xasprintf("%s -Identity %s -%s %s",
+						      cmdlet, id, s->key, v)
+				       : NULL;
 	free(id);
 	free(v);
 	return line;
@@ -449,10 +446,10 @@ fix_note(const struct bl_config *cfg)
 }
 
 static const struct bl_dialect_event events[] = {
-	{"exchange-send-fqdn-unset", "fqdn-unset",
-	 "send connector '%m' has no Fqdn: its EHLO name is the name of each "
-	 "source server, often an internal one"},
-	{NULL, NULL, NULL},
+    {"exchange-send-fqdn-unset", "fqdn-unset",
+     "send connector '%m' has no Fqdn: its EHLO name is the name of each "
+     "source server, often an internal one"},
+    {NULL, NULL, NULL},
 };
 
 /* no comment an inline suppression could stand in: .bannerlint.conf */
@@ -466,20 +463,20 @@ classify(const char *base)
 }
 
 const struct bl_parser bl_parser_exchange = {
-	.name = "exchange",
-	.classify = classify,
-	.detect = detect,
-	.walk_detect = true,
-	.default_role = BL_ROLE_EXCHANGE,
-	.parse = parse,
-	.resolve = bl_resolve_exchange,
-	.value_text = value_text,
-	.command = command,
-	.host_name = host_name,
-	.banner_lead = "220 ",
-	.tidy_value = tidy_value,
-	.fix_note = fix_note,
-	.events = events,
-	.utf16 = true,
-	.comments = no_comments,
+    .name = "exchange",
+    .classify = classify,
+    .detect = detect,
+    .walk_detect = true,
+    .default_role = BL_ROLE_EXCHANGE,
+    .parse = parse,
+    .resolve = bl_resolve_exchange,
+    .value_text = value_text,
+    .command = command,
+    .host_name = host_name,
+    .banner_lead = "220 ",
+    .tidy_value = tidy_value,
+    .fix_note = fix_note,
+    .events = events,
+    .utf16 = true,
+    .comments = no_comments,
 };

@@ -202,26 +202,42 @@ setting_of(struct bl_config *cfg, struct bl_scope *sc,
 }
 
 /* banner - the greeting of a receive connector */
-static void
-banner(struct bl_config *cfg, struct bl_scope *sc, const struct bl_ex_object *o,
-       struct bl_setting *bs, struct bl_setting *fs, const char *lowered)
+/* new_surface - a surface of kind read from s in connector sc, or NULL
+ * past the instance's limit (reported) */
+static struct bl_surface *
+new_surface(struct bl_config *cfg, struct bl_diags *diags, struct bl_scope *sc,
+	    enum bl_surface_kind kind, const struct bl_setting *s,
+	    const char *lowered)
 {
-	const struct bl_ex_prop *bp = bl_ex_prop_find(o, "Banner");
 	struct bl_surface *sf;
-	size_t n, hl;
-	const char *host;
 
-	if (!bl_config_surface_room(cfg, NULL, sc))
-		return;
+	if (!bl_config_surface_room(cfg, diags, sc))
+		return NULL;
 	sf = bl_config_add_surface(cfg);
-	sf->kind = BL_SURFACE_BANNER;
+	sf->kind = kind;
 	sf->mta = cfg->mta;
 	sf->scope = sc->name;
 	sf->scope_obj = sc;
-	sf->file = bs->src->path;
-	sf->key = bs->key;
-	sf->public = true;
+	sf->file = s->src->path;
+	sf->key = s->key;
 	sf->lowered = lowered;
+	return sf;
+}
+
+static void
+banner(struct bl_config *cfg, struct bl_diags *diags, struct bl_scope *sc,
+       const struct bl_ex_object *o, struct bl_setting *bs,
+       struct bl_setting *fs, const char *lowered)
+{
+	const struct bl_ex_prop *bp = bl_ex_prop_find(o, "Banner");
+	struct bl_surface *sf =
+	    new_surface(cfg, diags, sc, BL_SURFACE_BANNER, bs, lowered);
+	size_t n, hl;
+	const char *host;
+
+	if (sf == NULL)
+		return;
+	sf->public = true;
 	if (bp->value == NULL) {
 		/* Microsoft's default, with the connector's Fqdn */
 		const struct bl_setting *h = fs;
@@ -267,27 +283,20 @@ banner(struct bl_config *cfg, struct bl_scope *sc, const struct bl_ex_object *o,
 
 /* helo - the EHLO name of a send connector */
 static void
-helo(struct bl_config *cfg, struct bl_scope *sc, struct bl_setting *fs,
-     const char *id, const char *lowered)
+helo(struct bl_config *cfg, struct bl_diags *diags, struct bl_scope *sc,
+     struct bl_setting *fs, const char *id, const char *lowered)
 {
-	struct bl_surface *sf;
+	struct bl_surface *sf =
+	    new_surface(cfg, diags, sc, BL_SURFACE_HELO, fs, lowered);
 
-	if (!bl_config_surface_room(cfg, NULL, sc))
+	if (sf == NULL)
 		return;
-	sf = bl_config_add_surface(cfg);
-	sf->kind = BL_SURFACE_HELO;
-	sf->mta = cfg->mta;
-	sf->scope = sc->name;
-	sf->scope_obj = sc;
-	sf->file = fs->src->path;
-	sf->key = fs->key;
-	sf->lowered = lowered;
 	sf->configured = fs->raw;
 	bl_surface_add_origin(sf, fs, BL_NO_ORIGIN, 0, 0);
 	if (fs->raw_len == 0) {
 		/* $null: each source server's own name (BL306) */
 		const struct bl_setting *d =
-			bl_config_default(cfg, "Fqdn", "<server-fqdn>", true);
+		    bl_config_default(cfg, "Fqdn", "<server-fqdn>", true);
 		size_t di = bl_surface_add_origin(sf, d, 0, 0, 0);
 
 		bl_surface_add_piece(sf, 0, di, d->raw, d->raw_len, 0, 0);
@@ -335,8 +344,8 @@ bl_resolve_exchange(struct bl_config *cfg, struct bl_diags *diags)
 		sc = bl_config_add_scope(cfg);
 		{
 			char *t = bl_xasprintf(
-				"%s/%s",
-				kind == KIND_RECEIVE ? "receive" : "send", id);
+			    "%s/%s", kind == KIND_RECEIVE ? "receive" : "send",
+			    id);
 
 			sc->name = bl_arena_strdup(&cfg->arena, t);
 			free(t);
@@ -347,7 +356,7 @@ bl_resolve_exchange(struct bl_config *cfg, struct bl_diags *diags)
 		sc->stmt_off = o->off;
 		for (k = 0; k < o->nprops; k++) {
 			struct bl_setting *s =
-				setting_of(cfg, sc, xf->src, &o->props[k]);
+			    setting_of(cfg, sc, xf->src, &o->props[k]);
 
 			if (strcasecmp(s->key, "Banner") == 0)
 				bs = s;
@@ -355,16 +364,16 @@ bl_resolve_exchange(struct bl_config *cfg, struct bl_diags *diags)
 				fs = s;
 		}
 		if (kind == KIND_RECEIVE && bs != NULL)
-			banner(cfg, sc, o, bs, fs, receive_lowered(o));
+			banner(cfg, diags, sc, o, bs, fs, receive_lowered(o));
 		else if (kind == KIND_RECEIVE)
-			bl_diags_add(diags, BL_LEVEL_NOTE, xf->src->path,
-				     o->line, 0,
-				     "%s: Banner is not in the export, so its "
-				     "greeting is unknown: export every "
-				     "property (Format-List *, or no -Property)",
-				     sc->name);
+			bl_diags_add(
+			    diags, BL_LEVEL_NOTE, xf->src->path, o->line, 0,
+			    "%s: Banner is not in the export, so its "
+			    "greeting is unknown: export every "
+			    "property (Format-List *, or no -Property)",
+			    sc->name);
 		if (kind == KIND_SEND && fs != NULL)
-			helo(cfg, sc, fs, id, send_lowered(o));
+			helo(cfg, diags, sc, fs, id, send_lowered(o));
 		else if (kind == KIND_SEND)
 			bl_diags_add(diags, BL_LEVEL_NOTE, xf->src->path,
 				     o->line, 0,
