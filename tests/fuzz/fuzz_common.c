@@ -43,6 +43,7 @@
 #include <jansson.h>
 
 #include "cli.h"
+#include "exchange.h"
 #include "fuzz_common.h"
 
 /* More output than this for one command is an amplification bug. */
@@ -626,5 +627,63 @@ bl_fuzz_run(const char *const *extra, const char *target)
 		if (rotate && commands[i].rotate && pick-- != 0)
 			continue;
 		run_one(&commands[i], extra, target ? target : casedir);
+	}
+}
+
+/* ex_broken - a promise of an Exchange reader broken: say which, abort */
+static void __attribute__((noreturn, format(printf, 2, 3)))
+ex_broken(const char *who, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", who);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	abort();
+}
+
+/* bl_fuzz_ex_check - one reading against exchange.h (fuzz_common.h) */
+void
+bl_fuzz_ex_check(const char *who, const char *file,
+		 const struct bl_source *src, int rc, const struct bl_diags *d,
+		 const struct bl_ex_export *ex, int format, char first,
+		 void (*prop)(const struct bl_source *,
+			      const struct bl_ex_prop *))
+{
+	size_t i, k;
+
+	if (rc != 0 && rc != -1)
+		ex_broken(who, "returned %d", rc);
+	if ((rc == 0) != (d->errors == 0))
+		ex_broken(who, "returned %d with %zu errors", rc, d->errors);
+	for (i = 0; i < d->n; i++)
+		if (d->v[i].file == NULL || strcmp(d->v[i].file, file) != 0 ||
+		    d->v[i].line < 1 || d->v[i].line > src->nlines)
+			ex_broken(who, "a diagnostic at %s:%u (%zu lines): %s",
+				  d->v[i].file ? d->v[i].file : "(null)",
+				  d->v[i].line, src->nlines, d->v[i].message);
+	if (rc != 0)
+		return;
+	if ((int)ex->format != format || ex->delimiter != 0)
+		ex_broken(who, "format %d, delimiter %d", ex->format,
+			  ex->delimiter);
+	if (ex->nobjs > BL_EX_OBJECTS_MAX)
+		ex_broken(who, "%zu objects", ex->nobjs);
+	for (i = 0; i < ex->nobjs; i++) {
+		const struct bl_ex_object *o = &ex->objs[i];
+
+		if (o->nprops > BL_EX_PROPS_MAX)
+			ex_broken(who, "object %zu: %zu properties", i,
+				  o->nprops);
+		if (o->off >= src->len || src->data[o->off] != first)
+			ex_broken(who, "object %zu at %zu", i, o->off);
+		if (o->line < 1 || o->line > src->nlines)
+			ex_broken(who, "object %zu at line %u", i, o->line);
+		if (o->nprops > 0 && o->props == NULL)
+			ex_broken(who, "object %zu: no properties array", i);
+		for (k = 0; k < o->nprops; k++)
+			prop(src, &o->props[k]);
 	}
 }

@@ -51,4 +51,25 @@ void bl_fuzz_run(const char *const *extra, const char *target);
 void bl_fuzz_sanitize_name(char *out, size_t outsz, const char *s,
 			   size_t len, unsigned depth);
 
+struct bl_source;
+struct bl_diags;
+struct bl_ex_export;
+struct bl_ex_prop;
+
+/*
+ * bl_fuzz_ex_check - the promises of parsers/exchange.h about one reading
+ * of src by an Exchange reader (rc its result, d its diagnostics, ex what
+ * it made; format the reader's): 0 or -1, errors exactly when -1, every
+ * diagnostic at a line of src named `file`, and on success the format, no
+ * delimiter, the limits, each object starting with the byte `first` at a
+ * line of src, and each property checked by prop. abort()s with `who`'s
+ * message on a breach.
+ */
+void bl_fuzz_ex_check(const char *who, const char *file,
+		      const struct bl_source *src, int rc,
+		      const struct bl_diags *d, const struct bl_ex_export *ex,
+		      int format, char first,
+		      void (*prop)(const struct bl_source *,
+				   const struct bl_ex_prop *));
+
 #endif

@@ -114,46 +114,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct bl_arena a;
 	struct bl_diags d;
 	struct bl_ex_export ex;
-	size_t i, k;
 	int rc;
 
 	src = bl_source_from_mem("receive.json", (const char *)data, size);
 	bl_arena_init(&a);
 	bl_diags_init(&d);
 	rc = bl_ex_read_json(&a, src, &ex, &d);
-	if (rc != 0 && rc != -1)
-		broken("returned %d", rc);
-	if ((rc == 0) != (d.errors == 0))
-		broken("returned %d with %zu errors", rc, d.errors);
-	for (i = 0; i < d.n; i++)
-		if (d.v[i].file == NULL ||
-		    strcmp(d.v[i].file, "receive.json") != 0 ||
-		    d.v[i].line < 1 || d.v[i].line > src->nlines)
-			broken("a diagnostic at %s:%u (%zu lines): %s",
-			       d.v[i].file ? d.v[i].file : "(null)",
-			       d.v[i].line, src->nlines, d.v[i].message);
-	if (rc == 0) {
-		if (ex.format != BL_EX_JSON || ex.delimiter != 0)
-			broken("format %d, delimiter %d", ex.format,
-			       ex.delimiter);
-		if (ex.nobjs > BL_EX_OBJECTS_MAX)
-			broken("%zu objects", ex.nobjs);
-		for (i = 0; i < ex.nobjs; i++) {
-			const struct bl_ex_object *o = &ex.objs[i];
-
-			if (o->nprops > BL_EX_PROPS_MAX)
-				broken("object %zu: %zu properties", i,
-				       o->nprops);
-			if (o->off >= src->len || src->data[o->off] != '{')
-				broken("object %zu at %zu", i, o->off);
-			if (o->line < 1 || o->line > src->nlines)
-				broken("object %zu at line %u", i, o->line);
-			if (o->nprops > 0 && o->props == NULL)
-				broken("object %zu: no properties array", i);
-			for (k = 0; k < o->nprops; k++)
-				check_prop(src, &o->props[k]);
-		}
-	}
+	bl_fuzz_ex_check("fuzz_exchange_json", "receive.json", src, rc, &d, &ex,
+			 BL_EX_JSON, '{', check_prop);
 	bl_diags_finish(&d);
 	bl_arena_finish(&a);
 	bl_source_free(src);
