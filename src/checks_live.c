@@ -104,8 +104,16 @@ bl_check_live_malformed(const struct bl_check_env *e, const struct bl_rule *r)
 		return BL_OUTCOME_NO;
 	g = &lv->greeting;
 	f = g->flaws;
+	if (!reached(lv, "greeting")) {
+		/* the probe stopped inside the greeting: its last line is
+		 * unfinished and says nothing of its form; only a cap is a
+		 * finding (the note says the rest) */
+		f &= BL_SMTP_FLAW_TOO_BIG | BL_SMTP_FLAW_LINE_LONG;
+		if (f == 0)
+			return BL_OUTCOME_NO;
+	}
 	bl_buf_init(&b);
-	if (g->code >= 0 && g->code != 220) {
+	if (g->code >= 0 && g->code != 220 && reached(lv, "greeting")) {
 		bl_buf_printf(&b, "reply code %d, not 220%s", g->code,
 			      g->code == 554 ? " (the server refuses this "
 					       "client)"
