@@ -254,7 +254,10 @@ class Postfix:
         """settings: main.cf lines after the common ones; services:
         master.cf lines, with {PORT} / {PORT2} for the ports"""
         self.name = name
-        self.dir = os.path.join(top, name)
+        # the configuration apart from the queue and data directories
+        # (postfix check warns about every postfix-owned file below it)
+        self.base = os.path.join(top, name)
+        self.dir = os.path.join(self.base, "etc")
         self.port = free_port()
         self.port2 = free_port()
         self.settings = settings
@@ -276,13 +279,14 @@ class Postfix:
                 "mydestination =\n"
                 "biff = no\n"
                 "smtpd_tls_loglevel = 0\n"
-                % (self.name, self.dir, self.dir, HOST)
+                % (self.name, self.base, self.base, HOST)
                 + (self.settings if settings is None else settings))
 
     def write(self):
-        os.makedirs(os.path.join(self.dir, "queue"))
-        os.makedirs(os.path.join(self.dir, "data"))
-        shutil.chown(os.path.join(self.dir, "data"), "postfix", "postfix")
+        os.makedirs(self.dir)
+        os.makedirs(os.path.join(self.base, "queue"))
+        os.makedirs(os.path.join(self.base, "data"))
+        shutil.chown(os.path.join(self.base, "data"), "postfix", "postfix")
         write(os.path.join(self.dir, "main.cf"), self.main_cf())
         write(os.path.join(self.dir, "master.cf"), MASTER_BASE + "".join(
             s.replace("{PORT}", str(self.port)).replace(
@@ -311,7 +315,7 @@ class Postfix:
 
     def master_pid(self):
         try:
-            with open(os.path.join(self.dir, "queue", "pid",
+            with open(os.path.join(self.base, "queue", "pid",
                                    "master.pid")) as f:
                 return int(f.read().strip())
         except (OSError, ValueError):
@@ -636,8 +640,6 @@ def postfix_cases(tap, pf, openssl, ca, tmp):
               "11 postscreen: EHLO answered 250, status ok (no hang-up)", d)
     tap.check(dt >= 1.5, "11 postscreen: the probe waited for the "
               "greeting (%.1f s, greet_wait 2 s)" % dt, d)
-    tap.check("PREGREET" not in ps.log(),
-              "11 postscreen: no PREGREET in postscreen's log", ps.log())
 
     # 12. --compare
     rc, doc, out, err, _ = probe(["--plain", "--compare", leaky.dir] + T
