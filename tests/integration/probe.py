@@ -672,7 +672,7 @@ def postfix_cases(tap, pf, openssl, ca, tmp):
                                   + tls + T + targets)
             outs[fmt, j] = (rc, out, err)
     a, b = outs["text", "1"], outs["text", "4"]
-    tap.check(a[0] == b[0] and a[1] == b[1] and a[1],
+    tap.check(a[0] == b[0] and a[0] in (0, 1, 3) and a[1] == b[1] and a[1],
               "13 jobs: --jobs 1 and --jobs 4 print the same text "
               "(%d targets, exit %s/%s)" % (len(targets), a[0], b[0]),
               "--jobs 1:\n%s\n--jobs 4:\n%s" % (a[1][-3000:], b[1][-3000:]))
@@ -844,17 +844,25 @@ def check_fixtures(tap, pf, openssl, ca):
     tap.check("Verify return code: 0 (ok)" in out and "220 " + HOST in out,
               "fixture implicit TLS: s_client verifies and reads the "
               "greeting", out[-1500:])
-    # postscreen: a raw socket reads 220- at once and 220 after greet_wait
+    # postscreen: a raw socket reads 220- at once and 220 after greet_wait.
+    # It talks early on purpose: a client that passed the test would be
+    # let through at once next time (no 220- line for the probe of case
+    # 11); one that failed it is tested again (postscreen_greet_action =
+    # ignore lets it through this time)
     try:
         s = socket.create_connection(("127.0.0.1", pf["postscreen"].port),
                                      timeout=10)
         buf = b""
+        early = False
         end = time.monotonic() + 10
         while buf.count(b"\n") < 2 and time.monotonic() < end:
             chunk = s.recv(4096)
             if not chunk:
                 break
             buf += chunk
+            if not early and buf.startswith(b"220-") and b"\n" in buf:
+                s.sendall(b"NOOP\r\n")
+                early = True
         s.sendall(b"QUIT\r\n")
         s.close()
     except OSError as e:
