@@ -695,6 +695,7 @@ def postfix_cases(tap, pf, openssl, ca, tmp):
 
     # 14. --record then check
     rec = os.path.join(tmp, "record")
+    os.makedirs(rec)   # --record takes an existing directory
     rtargets = ["127.0.0.1:%d" % pf[n].port for n in
                 ("leaky", "tls-expired", "tls-other")]
     rc, doc, out, err, _ = probe(["--record", rec] + tls + T + rtargets)
