@@ -128,15 +128,18 @@ bl_check_live_malformed(const struct bl_check_env *e, const struct bl_rule *r)
 				  "or a second reply follows it", sep);
 		sep = "; ";
 	}
-	if (f & BL_SMTP_FLAW_TOO_BIG) {
-		bl_buf_printf(&b, "%scut at %u bytes, %u lines or a %u-byte "
-				  "line (the probe stopped reading)", sep,
-			      BL_SMTP_REPLY_MAX, BL_SMTP_REPLY_LINES,
-			      BL_SMTP_LINE_MAX);
+	if (f & (BL_SMTP_FLAW_TOO_BIG | BL_SMTP_FLAW_LINE_LONG)) {
+		bl_buf_printf(&b, "%s%s (the probe stopped reading)", sep,
+			      lv->failure != NULL &&
+				      strcmp(lv->failure, "capped") == 0 &&
+				      lv->failure_text != NULL &&
+				      *lv->failure_text != '\0'
+				  ? lv->failure_text
+				  : "longer than the probe reads");
 		sep = "; ";
 	}
 	if (!g->complete && reached(lv, "greeting") &&
-	    !(f & BL_SMTP_FLAW_TOO_BIG)) {
+	    !(f & (BL_SMTP_FLAW_TOO_BIG | BL_SMTP_FLAW_LINE_LONG))) {
 		bl_buf_printf(&b, "%sthe multi-line greeting never ends (its "
 				  "last line is a \"220-\" line)", sep);
 		sep = "; ";

@@ -2088,6 +2088,11 @@ cmd_probe(struct opts *o, char **targets, int ntargets)
 	if (errs.len > 0)
 		fprintf(stderr, "bannerlint: %s", errs.data);
 	bl_buf_finish(&errs);
+	if (nres == 0) {
+		/* no target could be probed: nothing to check */
+		rc = BL_EXIT_ERROR;
+		goto out;
+	}
 	if (run_begin(&run, o, false, NULL, 0) < 0) {
 		run_finish(&run);
 		rc = BL_EXIT_ERROR;

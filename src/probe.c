@@ -987,8 +987,8 @@ bl_probe_results_free(struct bl_probe_result *r, size_t n)
 	size_t i;
 
 	for (i = 0; r != NULL && i < n; i++) {
-		free(r->name);
-		free(r->text);
+		free(r[i].name);
+		free(r[i].text);
 	}
 	free(r);
 }

@@ -116,8 +116,7 @@ bl_smtp_reader_feed(struct bl_smtp_reader *r, const char *data, size_t n,
 				      r->lines[r->nlines - 1].sep == '-'))
 					return BL_SMTP_DONE;
 				r->flaws |= BL_SMTP_FLAW_TOO_BIG;
-				r->error = "a reply of more lines than the "
-					   "probe reads";
+				r->error = "a reply of more than 256 lines";
 				return BL_SMTP_ERROR;
 			}
 			continue;
@@ -135,7 +134,7 @@ bl_smtp_reader_feed(struct bl_smtp_reader *r, const char *data, size_t n,
 		r->line_len++;
 		if (r->line_len > BL_SMTP_LINE_MAX + (c == '\r' ? 1u : 0u)) {
 			r->flaws |= BL_SMTP_FLAW_LINE_LONG;
-			r->error = "a line longer than the probe reads";
+			r->error = "a line longer than 4096 bytes";
 			(void)end_line(r);
 			*used = i + 1;
 			r->done = true;
@@ -143,7 +142,7 @@ bl_smtp_reader_feed(struct bl_smtp_reader *r, const char *data, size_t n,
 		}
 		if (r->len == BL_SMTP_REPLY_MAX) {
 			r->flaws |= BL_SMTP_FLAW_TOO_BIG;
-			r->error = "a reply longer than the probe reads";
+			r->error = "a reply longer than 65536 bytes";
 			(void)end_line(r);
 			*used = i + 1;
 			r->done = true;
