@@ -259,6 +259,7 @@ def seeds_for(name, src):
         + case_files(here, "seeds-exchange_clixml/*"),
         "exchange_json": lambda: case_files(fx, "exchange/**/*.json")
         + case_files(here, "seeds-exchange_json/*"),
+        "smtp_reply": lambda: case_files(here, "seeds-smtp_reply/*"),
     }
     if name not in table:
         sys.exit("run-fuzzer.py: no seeds defined for harness %r (one of %s)"
