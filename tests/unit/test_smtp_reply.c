@@ -319,6 +319,17 @@ test_control_bytes(void **state)
 	line_is(&d, 0, S("220 a\0b\x1b[31mred\x7f"), 220, ' ');
 	bl_smtp_reader_finish(&d.r);
 
+	/* each alone: NUL, ESC, DEL */
+	rd_read(&d, S("220 \0\r\n"));
+	reply_is(&d, BL_SMTP_DONE, 220, BL_SMTP_FLAW_CONTROL, 1, 7);
+	bl_smtp_reader_finish(&d.r);
+	rd_read(&d, S("220 \x1b\r\n"));
+	reply_is(&d, BL_SMTP_DONE, 220, BL_SMTP_FLAW_CONTROL, 1, 7);
+	bl_smtp_reader_finish(&d.r);
+	rd_read(&d, S("220 \x7f\r\n"));
+	reply_is(&d, BL_SMTP_DONE, 220, BL_SMTP_FLAW_CONTROL, 1, 7);
+	bl_smtp_reader_finish(&d.r);
+
 	/* a tab is not a control byte here */
 	rd_read(&d, S("220 a\tb\r\n"));
 	reply_is(&d, BL_SMTP_DONE, 220, 0, 1, 9);
