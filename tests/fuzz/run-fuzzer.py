@@ -261,6 +261,7 @@ def seeds_for(name, src):
         + case_files(here, "seeds-exchange_json/*"),
         # probe transcripts (src/live.h): the live fixtures
         "live": lambda: case_files(fx, "live/**/*.transcript"),
+        "smtp_reply": lambda: case_files(here, "seeds-smtp_reply/*"),
     }
     if name not in table:
         sys.exit("run-fuzzer.py: no seeds defined for harness %r (one of %s)"
