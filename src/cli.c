@@ -2000,22 +2000,36 @@ probe_json(const struct bl_probe_result *r)
 	return o;
 }
 
+#define SUMMARY_LINES 8
+#define SUMMARY_WIDTH 160
+
 /* probe_summary - what a live instance showed, for a person (text) */
 static void
 probe_summary(FILE *out, const struct bl_config *cfg)
 {
 	const struct bl_live *lv = bl_live_facts(cfg);
 	const char *p, *nl;
+	size_t shown = 0;
 
 	if (lv == NULL)
 		return;
 	bl_escape_puts(out, lv->src->path);
 	fputs(lv->greeting_text ? ":\n" : ": no greeting\n", out);
+	/* a summary, not the transcript: a few lines, each cut short */
 	for (p = lv->greeting_text; p != NULL; p = nl ? nl + 1 : NULL) {
+		size_t len;
+
 		nl = strchr(p, '\n');
+		len = nl ? (size_t)(nl - p) : strlen(p);
+		if (shown++ == SUMMARY_LINES) {
+			fprintf(out, "  greeting  ... (%zu lines in all)\n",
+				lv->greeting.nlines);
+			break;
+		}
 		fputs("  greeting  ", out);
-		bl_escape_print(out, p, nl ? (size_t)(nl - p) : strlen(p), 0);
-		fputc('\n', out);
+		bl_escape_print(out, p, len < SUMMARY_WIDTH ? len : SUMMARY_WIDTH,
+				0);
+		fputs(len > SUMMARY_WIDTH ? "...\n" : "\n", out);
 	}
 	if (lv->ehlo_reply.seen)
 		fprintf(out, "  EHLO      %d, %zu line%s, STARTTLS %s\n",
