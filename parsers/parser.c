@@ -15,6 +15,7 @@ const struct bl_parser *const bl_parsers[] = {
 	&bl_parser_exim, /* before postfix: its content test is sharper */
 	&bl_parser_sendmail, /* before postfix: "sendmail.cf" is no main.cf */
 	&bl_parser_postfix,
+	&bl_parser_live, /* a probe's transcripts */
 	NULL,
 };
 

@@ -22,6 +22,7 @@ enum bl_file_role {
 	BL_ROLE_SENDMAIL_MC,
 	BL_ROLE_SENDMAIL_CF,
 	BL_ROLE_EXCHANGE, /* a connector export (any name) */
+	BL_ROLE_TRANSCRIPT, /* a probe's transcript (src/live.h) */
 };
 
 /*
@@ -144,6 +145,7 @@ extern const struct bl_parser bl_parser_postfix;
 extern const struct bl_parser bl_parser_exim;
 extern const struct bl_parser bl_parser_sendmail;
 extern const struct bl_parser bl_parser_exchange;
+extern const struct bl_parser bl_parser_live;
 
 /* Every dialect, NULL-terminated. */
 extern const struct bl_parser *const bl_parsers[];

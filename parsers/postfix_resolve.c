@@ -1721,6 +1721,44 @@ public_service(const struct bl_scope *sc)
 	       !loopback_host(sc->name);
 }
 
+/* service_port - the port a master.cf inet service name listens on
+ * ("smtp", "submission", "smtps", "[::1]:2525", "2525"), or 0 */
+static unsigned
+service_port(const char *scope)
+{
+	static const struct {
+		const char *name;
+		unsigned port;
+	} known[] = {
+	    {"smtp", 25},   {"submission", 587}, {"smtps", 465},
+	    {"submissions", 465}, {"lmtp", 24},  {NULL, 0},
+	};
+	const char *t = strrchr(scope, '/'), *c;
+	size_t n, i;
+	unsigned p = 0;
+
+	if (t == NULL || strcmp(t, "/inet") != 0)
+		return 0;
+	n = (size_t)(t - scope);
+	for (c = t; c > scope && c[-1] != ':'; c--)
+		;
+	c = c > scope ? c - 1 : NULL;
+	if (c != NULL) {
+		n -= (size_t)(c + 1 - scope);
+		scope = c + 1;
+	}
+	for (i = 0; known[i].name != NULL; i++)
+		if (strlen(known[i].name) == n &&
+		    strncmp(known[i].name, scope, n) == 0)
+			return known[i].port;
+	for (i = 0; i < n; i++) {
+		if (scope[i] < '0' || scope[i] > '9' || p > 6553)
+			return 0;
+		p = p * 10 + (unsigned)(scope[i] - '0');
+	}
+	return p <= 65535 ? p : 0;
+}
+
 /* from_myhostname - does the first word of sf's value come from
  * $myhostname? */
 static bool
@@ -1772,6 +1810,8 @@ roles(struct pf_run *run)
 		sf->host_named = from_myhostname(sf);
 		if (sf->kind != BL_SURFACE_BANNER)
 			continue;
+		if (sf->scope_obj != NULL)
+			sf->port = service_port(sf->scope_obj->name);
 		if (loopback)
 			sf->public = false;
 		else if (bl_postfix_master(cfg) == NULL)

@@ -24,6 +24,7 @@ struct bl_ruleset;
 struct bl_engine_opts;
 struct bl_parser;
 struct bl_run;
+struct bl_live;
 
 enum bl_outcome {
 	BL_OUTCOME_NO,      /* no match: nothing to report */
@@ -46,6 +47,16 @@ struct bl_facts {
 	 * no DNS in this run, the DNS checks do not run */
 	const struct bl_dns_answer *(*dns)(void *ctx, enum bl_dns_type t,
 					   const char *subject);
+	/* a live instance's probe (live.h): what the server said and did,
+	 * or NULL (another dialect's instance); NULL hook: none */
+	const struct bl_live *(*live)(void *ctx, const struct bl_config *cfg);
+	/* --compare: the greeting the configuration's listener on port
+	 * gives (placeholders "<...>" for what only the running server
+	 * knows) in *greeting and which listener in *where: YES; NO when no
+	 * listener is on that port (*where: what was compared); NULL hook:
+	 * no --compare */
+	enum bl_outcome (*listener)(void *ctx, unsigned port,
+				    const char **greeting, const char **where);
 	void *ctx;
 };
 

@@ -19,6 +19,7 @@
 #include <strings.h>
 
 #include "check.h"
+#include "checks_live.h"
 #include "engine.h"
 #include "parser.h"
 #include "rules.h"
@@ -1075,6 +1076,14 @@ const struct bl_check bl_checks[] = {
 	{"dns-ptr-mismatch", dns_ptr_mismatch, NULL, false},
 	{"dns-ptr-not-confirmed", dns_ptr_not_confirmed, NULL, false},
 	{"dns-ptr-generic", dns_ptr_generic, NULL, false},
+	{"live-banner-drift", NULL, bl_check_live_drift, false},
+	{"live-greeting-malformed", NULL, bl_check_live_malformed, false},
+	{"starttls-missing", NULL, bl_check_live_starttls_missing, false},
+	{"starttls-broken", NULL, bl_check_live_starttls_broken, false},
+	{"tls-certificate-expiry", NULL, bl_check_live_expiry, false},
+	{"tls-certificate-name", NULL, bl_check_live_cert_name, false},
+	{"tls-protocol-old", NULL, bl_check_live_old_protocol, false},
+	{"ehlo-hostname-mismatch", NULL, bl_check_live_ehlo_name, false},
 	{"unused-suppression", NULL, NULL, true},
 	{NULL, NULL, NULL, false},
 };

@@ -36,6 +36,8 @@
 #include "report_check.h"
 #include "rules.h"
 #include "parser.h"
+#include "probe.h"
+#include "transcript.h"
 #include "util.h"
 
 enum format {
@@ -73,12 +75,19 @@ struct opts {
 	const char *dns;      /* --dns SPEC, or NULL: .bannerlint.conf's */
 	const char *resolver; /* --resolver ADDR[:PORT] */
 	unsigned dns_timeout_ms; /* --dns-timeout: one question's budget */
+	bool jobs_set;        /* --jobs given */
+	/* probe */
+	struct bl_probe_opts probe;
+	bool probe_opts;      /* a probe option given (probe only) */
+	const char *compare;  /* --compare PATH (probe, check) */
+	const char *record;   /* --record DIR (probe) */
 };
 
 static const char usage_text[] =
 	"Usage: bannerlint [check] [OPTIONS] PATH...\n"
 	"       bannerlint show [OPTIONS] PATH...\n"
 	"       bannerlint fix [OPTIONS] PATH...\n"
+	"       bannerlint probe [OPTIONS] HOST[:PORT]...\n"
 	"       bannerlint rules | explain RULE\n"
 	"       bannerlint --version | --help\n"
 	"\n"
@@ -93,6 +102,8 @@ static const char usage_text[] =
 	"            HELO name, and where every part of it came from\n"
 	"  fix       print the fixes as a unified diff (git apply, patch -p1);\n"
 	"            --write makes them in place\n"
+	"  probe     greet live servers: the greeting, EHLO, STARTTLS or TLS,\n"
+	"            the certificate, judged by the same rules\n"
 	"\n"
 	"PATH is a configuration directory (walked for main.cf and master.cf,\n"
 	"exim.conf, exim4.conf, exim4.conf.template, *.mc, sendmail.cf; a\n"
@@ -147,6 +158,21 @@ static const char usage_text[] =
 	"                            server's name (--hostname gives it)\n"
 	"      --backup[=SUFFIX]     with --write, keep each original as\n"
 	"                            FILE.orig (or FILE + SUFFIX)\n"
+	"probe:\n"
+	"      --starttls            STARTTLS even when it is not offered\n"
+	"      --tls                 implicit TLS (the default on port 465)\n"
+	"      --plain               no TLS at all\n"
+	"      --ehlo NAME           the EHLO name (default: this machine's)\n"
+	"      --sni NAME            the TLS server name (default: the\n"
+	"                            probed name, none for an address)\n"
+	"      --ca-file FILE        trust these CAs instead of the system's\n"
+	"      --timeout SECONDS     each phase's deadline (default 30)\n"
+	"      --first               only the first address of each name\n"
+	"      --record DIR          save each transcript as DIR/NAME.transcript\n"
+	"                            (check reads them back, offline)\n"
+	"      --compare PATH        probe, check: report where the live\n"
+	"                            greeting differs from the configuration\n"
+	"                            in PATH (BL501)\n"
 	"  -h, --help                show this help\n"
 	"  -V, --version             show the version\n"
 	"\n"
@@ -312,6 +338,22 @@ known_id(const char *id, void *ctx)
 #define MAX_JOBS 256u
 #define DNS_JOBS 32u /* threads with --dns live or record: */
 
+/* --compare: the greeting each listener of the configuration gives. */
+struct listener {
+	unsigned port; /* 0: every port the daemon listens on */
+	char *greeting;
+	char *where;
+};
+
+struct listeners {
+	struct listener *v;
+	size_t n;
+	char *path;
+};
+
+static void listeners_free(struct listeners *ls);
+static void probe_summary(FILE *out, const struct bl_config *cfg);
+
 /* One instance on its way through the pipeline. */
 struct job {
 	size_t i; /* its place in the plan */
@@ -370,6 +412,9 @@ struct run {
 	 * wants it (--dns, or its .bannerlint.conf's dns =) */
 	struct bl_dns *dns;
 	struct bl_facts facts;
+	struct bl_facts facts_nodns; /* the same without DNS */
+	struct listeners *listeners; /* --compare, or NULL */
+	json_t *probes;              /* probe: the "probes" member */
 	char *dns_spec;  /* what it was opened with */
 	bool dns_failed; /* it could not be opened: said once */
 	pthread_mutex_t mu;
@@ -416,7 +461,42 @@ ruleset_known(const struct rulesets *r, const char *dir)
 static const struct bl_dns_answer *
 facts_dns(void *ctx, enum bl_dns_type t, const char *subject)
 {
-	return bl_dns_get(ctx, t, subject);
+	return bl_dns_get(((struct run *)ctx)->dns, t, subject);
+}
+
+/* facts_live - what the probe of a live instance saw (its transcript) */
+static const struct bl_live *
+facts_live(void *ctx, const struct bl_config *cfg)
+{
+	(void)ctx;
+	return bl_live_facts(cfg);
+}
+
+/* facts_listener - --compare: the greeting of the configuration's
+ * listener on port (built before any instance, read-only after) */
+static enum bl_outcome
+facts_listener(void *ctx, unsigned port, const char **greeting,
+	       const char **where)
+{
+	const struct listeners *ls = ((struct run *)ctx)->listeners;
+	size_t i;
+
+	for (i = 0; i < ls->n; i++)
+		if (ls->v[i].port == port) {
+			*greeting = ls->v[i].greeting;
+			*where = ls->v[i].where;
+			return BL_OUTCOME_YES;
+		}
+	/* a listener on every port (an MTA whose daemon the files do not
+	 * bind to one) */
+	for (i = 0; i < ls->n; i++)
+		if (ls->v[i].port == 0) {
+			*greeting = ls->v[i].greeting;
+			*where = ls->v[i].where;
+			return BL_OUTCOME_YES;
+		}
+	*where = ls->path;
+	return BL_OUTCOME_NO;
 }
 
 /* parse_dns - a --dns / dns = SPEC; -1 when it is none */
@@ -468,7 +548,6 @@ prepare_dns(struct run *run, struct job *j)
 			return;
 		}
 		run->facts.dns = facts_dns;
-		run->facts.ctx = run->dns;
 		run->dns_spec = spec;
 		spec = NULL;
 	} else if (run->dns != NULL && strcmp(spec, run->dns_spec) != 0) {
@@ -854,6 +933,9 @@ check_one(struct run *run, struct job *j, struct bl_config *cfg, FILE *err,
 	eo.nseverity = eff.nseverity;
 	eo.no_inline = eff.no_inline;
 	eo.ips = eff.ip;
+	/* the probe's facts for a live instance; DNS's only when this
+	 * instance asks DNS */
+	eo.facts = &run->facts_nodns;
 	if (j->dns) {
 		eo.facts = &run->facts;
 		dns_prefetch(run, cfg, eff.ip);
@@ -1129,6 +1211,9 @@ work(struct run *run, struct job *j)
 				show_dns(out, run, cfg);
 		}
 	} else if (cfg != NULL) {
+		if (run->probes != NULL && run->o->format == FORMAT_TEXT &&
+		    !run->o->quiet)
+			probe_summary(out, cfg);
 		check_one(run, j, cfg, err, out);
 	}
 	/* Diagnostics a rule reports as a finding are not said twice. */
@@ -1324,6 +1409,9 @@ run_begin(struct run *run, struct opts *o, bool show, char **paths,
 	seed = json_object();
 	json_decref(seed);
 	run->surfaces = json_array();
+	run->facts.ctx = run;
+	run->facts.live = facts_live;
+	run->facts_nodns = run->facts;
 	run->confs = bl_confs_new(o->config, o->no_config);
 	bl_diags_init(&diags);
 	if (!show && ruleset_for(&run->rsets, NULL, &diags) == NULL) {
@@ -1402,6 +1490,8 @@ run_finish(struct run *run)
 	bl_diags_finish(&run->shown);
 	bl_findings_finish(&run->fs);
 	json_decref(run->surfaces);
+	json_decref(run->probes);
+	listeners_free(run->listeners);
 	pthread_mutex_destroy(&run->mu);
 	pthread_cond_destroy(&run->work);
 	pthread_cond_destroy(&run->finished);
@@ -1530,29 +1620,65 @@ run_status(struct run *run)
 	return rc;
 }
 
+static int check_run(struct run *run, struct opts *o);
+static void pre_said(struct run *run, size_t before);
+static int load_listeners(struct run *run, const char *path);
+
 static int
 cmd_check(struct opts *o, char **paths, int npaths)
 {
 	struct run run;
+	size_t before;
+
+	if (run_begin(&run, o, false, paths, npaths) < 0) {
+		run_finish(&run);
+		return BL_EXIT_ERROR;
+	}
+	before = run.pre.n;
+	if (o->compare != NULL && load_listeners(&run, o->compare) < 0)
+		run.failed = true;
+	pre_said(&run, before);
+	return check_run(&run, o);
+}
+
+/* pre_said - the diagnostics added to run->pre since before, said now */
+static void
+pre_said(struct run *run, size_t before)
+{
+	struct bl_diags d;
+	size_t k;
+
+	bl_diags_init(&d);
+	for (k = before; k < run->pre.n; k++) {
+		bl_diags_push(&d, &run->pre.v[k]);
+		bl_diags_push(&run->shown, &run->pre.v[k]);
+	}
+	if (run->o->format != FORMAT_GCC)
+		bl_report_diags(stderr, &d, NULL, &run->ro_err);
+	if (d.errors > 0)
+		run->failed = true;
+	bl_diags_finish(&d);
+}
+
+/* check_run - check every instance of the plan begun, report, end */
+static int
+check_run(struct run *run, struct opts *o)
+{
 	struct bl_diags bdiags;
 	bool bad_baseline = false;
 	int rc = BL_EXIT_OK;
 
 	bl_diags_init(&bdiags);
-	if (run_begin(&run, o, false, paths, npaths) < 0) {
-		run_finish(&run);
-		return BL_EXIT_ERROR;
-	}
-	run_base(&run, o);
+	run_base(run, o);
 	if ((o->baseline != NULL || o->write_baseline != NULL) &&
-	    bl_baseline_begin(&run.bl, o->baseline, o->write_baseline,
+	    bl_baseline_begin(&run->bl, o->baseline, o->write_baseline,
 			      &bdiags) < 0) {
 		/* nothing is checked: the error is the report */
 		if (o->format != FORMAT_GCC)
-			bl_report_diags(stderr, &bdiags, NULL, &run.ro_err);
+			bl_report_diags(stderr, &bdiags, NULL, &run->ro_err);
 		for (size_t k = 0; k < bdiags.n; k++)
-			bl_diags_push(&run.pre, &bdiags.v[k]);
-		run.failed = bad_baseline = true;
+			bl_diags_push(&run->pre, &bdiags.v[k]);
+		run->failed = bad_baseline = true;
 	}
 	bl_diags_finish(&bdiags);
 	{
@@ -1560,22 +1686,23 @@ cmd_check(struct opts *o, char **paths, int npaths)
 			.format = check_formats[o->format],
 			.color = use_color(o->color, stdout),
 			.quiet = o->quiet,
-			.rules = run.rsets.n > 0 ? run.rsets.v[0] : NULL,
-			.baseline = run.bl,
+			.rules = run->rsets.n > 0 ? run->rsets.v[0] : NULL,
+			.baseline = run->bl,
+			.probes = run->probes,
 		};
 		struct bl_findings none = {0};
 
-		run.rep = bl_check_report_begin(stdout, &co);
+		run->rep = bl_check_report_begin(stdout, &co);
 		/* what finding the files said, before any instance */
-		bl_check_report_instance(run.rep, &none, &run.pre);
+		bl_check_report_instance(run->rep, &none, &run->pre);
 	}
 	if (!bad_baseline) {
-		run_plan(&run);
-		run_end_diags(&run);
+		run_plan(run);
+		run_end_diags(run);
 	}
-	emit_end(&run);
-	rc = run_status(&run);
-	run_finish(&run);
+	emit_end(run);
+	rc = run_status(run);
+	run_finish(run);
 	return rc;
 }
 
@@ -1602,6 +1729,396 @@ cmd_fix(struct opts *o, char **paths, int npaths)
 	rc = run_status(&run);
 	free(run.fix_root);
 	run_finish(&run);
+	return rc;
+}
+
+/* ---- probe ---- */
+
+/* listeners_free - --compare's listeners */
+static void
+listeners_free(struct listeners *ls)
+{
+	size_t i;
+
+	if (ls == NULL)
+		return;
+	for (i = 0; i < ls->n; i++) {
+		free(ls->v[i].greeting);
+		free(ls->v[i].where);
+	}
+	free(ls->v);
+	free(ls->path);
+	free(ls);
+}
+
+/* listeners_add - the banners of cfg: those bound to a port, or when the
+ * files bind none (no master.cf, Exim, Sendmail) every public banner as
+ * the greeting of every port */
+static void
+listeners_add(struct listeners *ls, const struct bl_config *cfg)
+{
+	bool ported = false;
+	size_t i;
+
+	for (i = 0; i < cfg->nsurfaces; i++)
+		ported |= cfg->surfaces[i].kind == BL_SURFACE_BANNER &&
+			  cfg->surfaces[i].port != 0;
+	for (i = 0; i < cfg->nsurfaces; i++) {
+		const struct bl_surface *sf = &cfg->surfaces[i];
+		struct listener *l;
+
+		if (sf->kind != BL_SURFACE_BANNER || !sf->valid ||
+		    sf->greeting == NULL || (ported && sf->port == 0) ||
+		    (!ported && !sf->public))
+			continue;
+		ls->v = bl_xreallocarray(ls->v, ls->n + 1, sizeof(*ls->v));
+		l = &ls->v[ls->n++];
+		l->port = sf->port;
+		l->greeting = bl_xstrdup(sf->greeting);
+		if (sf->scope_obj != NULL && sf->scope_obj->src != NULL)
+			l->where = bl_xasprintf("banner of %s, %s:%u",
+						sf->scope, sf->scope_obj->src->path,
+						sf->scope_obj->line);
+		else
+			l->where = bl_xasprintf("banner of %s, %s", sf->scope,
+						sf->file ? sf->file : cfg->name);
+	}
+}
+
+/* load_listeners - --compare PATH: every instance under it built, its
+ * listeners kept (the instances are not checked here) */
+static int
+load_listeners(struct run *run, const char *path)
+{
+	struct bl_plan *plan = NULL;
+	struct bl_load_opts lo = run->o->load;
+	struct listeners *ls = bl_xcalloc(1, sizeof(*ls));
+	char *paths[1] = {(char *)path};
+	size_t i, n, skipped = 0;
+	int status = 0;
+
+	lo.type = NULL; /* the configuration is not a transcript */
+	ls->path = bl_xasprintf("compared with %s", path);
+	if (bl_plan_new(&plan, paths, 1, &lo, &run->pre) < 0)
+		status = -1;
+	n = bl_plan_count(plan);
+	for (i = 0; i < n; i++) {
+		struct bl_config *cfg = NULL;
+
+		if (bl_plan_build(&cfg, plan, i, NULL, &skipped, &run->pre) < 0)
+			status = -1;
+		if (cfg != NULL && bl_live_facts(cfg) == NULL)
+			listeners_add(ls, cfg);
+		bl_config_free(cfg);
+	}
+	if (n == 0 && status == 0) {
+		bl_diags_add(&run->pre, BL_LEVEL_ERROR, path, 0, 0,
+			     "--compare: no mail server configuration here");
+		status = -1;
+	}
+	bl_plan_free(plan);
+	run->listeners = ls;
+	run->facts.listener = run->facts_nodns.listener = facts_listener;
+	return status;
+}
+
+/* local_name - this machine's name for EHLO (no DNS: gethostname) */
+static const char *
+local_name(char *buf, size_t n)
+{
+	if (gethostname(buf, n) != 0 || buf[0] == '\0') {
+		snprintf(buf, n, "localhost.localdomain");
+	}
+	buf[n - 1] = '\0';
+	return buf;
+}
+
+/* record_name - a result's name as a file name: ":" "[" "]" "/" as "_" */
+static char *
+record_name(const char *dir, const char *name)
+{
+	char *p = bl_xasprintf("%s/%s.transcript", dir, name), *q;
+
+	for (q = p + strlen(dir) + 1; *q; q++)
+		if (*q == ':' || *q == '[' || *q == ']' || *q == '/' ||
+		    *q == '\\')
+			*q = '_';
+	return p;
+}
+
+/* record - --record DIR: each transcript, written whole then renamed */
+static int
+record(struct run *run, const struct bl_probe_result *r, size_t n)
+{
+	struct stat st;
+	size_t i;
+
+	if (stat(run->o->record, &st) != 0 || !S_ISDIR(st.st_mode)) {
+		bl_diags_add(&run->pre, BL_LEVEL_ERROR, run->o->record, 0, 0,
+			     "--record: not a directory");
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		char *path = record_name(run->o->record, r[i].name);
+		char *tmp = bl_xasprintf("%s.tmp%ld", path, (long)getpid());
+		FILE *fp = fopen(tmp, "w");
+		bool ok = fp != NULL &&
+			  fwrite(r[i].text, 1, r[i].len, fp) == r[i].len;
+
+		if (fp != NULL && fclose(fp) != 0)
+			ok = false;
+		if (!ok || rename(tmp, path) != 0) {
+			bl_diags_add(&run->pre, BL_LEVEL_ERROR, path, 0, 0,
+				     "--record: cannot write: %s",
+				     strerror(errno));
+			(void)unlink(tmp);
+			free(tmp);
+			free(path);
+			return -1;
+		}
+		free(tmp);
+		free(path);
+	}
+	return 0;
+}
+
+/* probe_json - one probe as the "probes" member lists it */
+static json_t *
+probe_json(const struct bl_probe_result *r)
+{
+	struct bl_config *cfg = bl_config_new("live", r->name);
+	struct bl_source *src = bl_source_from_mem(r->name, r->text, r->len);
+	struct bl_diags d;
+	const struct bl_live *lv;
+	json_t *o = json_object(), *tr = json_array(), *g = json_array(),
+	       *h = json_array(), *h2 = json_array(), *tls = json_null();
+	const char *status = "ok";
+	size_t i;
+	char day[32];
+
+	bl_diags_init(&d);
+	(void)bl_parser_live.parse(cfg, src, BL_ROLE_TRANSCRIPT, &d);
+	lv = bl_live_facts(cfg);
+	for (i = 0; i < src->nlines; i++) {
+		size_t a = src->line_start[i];
+		size_t e = i + 1 < src->nlines ? src->line_start[i + 1] - 1
+					       : src->len;
+		const char *t = src->data + a;
+
+		if (i == 0 || e - a < 2 || t[1] != ':')
+			continue;
+		{
+			char tag[2] = {t[0], '\0'};
+			json_t *text = json_stringn(t + (e - a > 2 ? 3 : 2),
+						    e - a > 2 ? e - a - 3 : 0);
+
+			json_array_append_new(
+			    tr, json_pack("{s:s,s:o}", "tag", tag, "text",
+					  text ? text : json_string("")));
+			if (t[0] == 'S' && text != NULL) {
+				const struct bl_live_reply *rs[] = {
+				    &lv->greeting, &lv->ehlo_reply,
+				    &lv->ehlo_tls};
+				json_t *arr[] = {g, h, h2};
+				size_t k;
+
+				for (k = 0; k < 3; k++)
+					if (rs[k]->seen &&
+					    i + 1 >= rs[k]->at.line &&
+					    i + 1 < rs[k]->at.line +
+							rs[k]->nlines)
+						json_array_append(arr[k], text);
+			}
+		}
+	}
+	if (lv->failure != NULL)
+		status = lv->failure;
+	if (lv->tls.tried) {
+		json_t *names = json_array();
+		time_t t;
+		struct tm tm;
+
+		for (i = 0; i < lv->tls.nnames; i++)
+			json_array_append_new(names,
+					      json_string(lv->tls.names[i]));
+		tls = json_pack(
+		    "{s:b,s:o,s:o,s:o,s:b,s:o,s:o,s:o,s:o}", "ok", lv->tls.ok,
+		    "error",
+		    lv->tls.error ? json_string(lv->tls.error) : json_null(),
+		    "protocol",
+		    lv->tls.protocol ? json_string(lv->tls.protocol)
+				     : json_null(),
+		    "cipher",
+		    lv->tls.cipher ? json_string(lv->tls.cipher) : json_null(),
+		    "verified", lv->tls.verified, "verify_error",
+		    !lv->tls.verified && lv->tls.verify_text
+			? json_string(lv->tls.verify_text)
+			: json_null(),
+		    "subject",
+		    lv->tls.subject ? json_string(lv->tls.subject) : json_null(),
+		    "issuer",
+		    lv->tls.issuer ? json_string(lv->tls.issuer) : json_null(),
+		    "names", names);
+		if (lv->tls.has_dates) {
+			t = (time_t)lv->tls.not_before;
+			gmtime_r(&t, &tm);
+			strftime(day, sizeof(day), "%Y-%m-%dT%H:%M:%SZ", &tm);
+			json_object_set_new(tls, "not_before", json_string(day));
+			t = (time_t)lv->tls.not_after;
+			gmtime_r(&t, &tm);
+			strftime(day, sizeof(day), "%Y-%m-%dT%H:%M:%SZ", &tm);
+			json_object_set_new(tls, "not_after", json_string(day));
+		}
+	}
+	json_object_set_new(o, "target", json_string(lv->target));
+	json_object_set_new(o, "file", json_string(r->name));
+	json_object_set_new(o, "host", json_string(lv->host));
+	json_object_set_new(o, "address", lv->address ? json_string(lv->address)
+						      : json_null());
+	json_object_set_new(o, "port", json_integer(lv->port));
+	json_object_set_new(o, "mode", json_string(lv->mode));
+	json_object_set_new(o, "status", json_string(status));
+	json_object_set_new(o, "phase", lv->failure_phase
+					    ? json_string(lv->failure_phase)
+					    : json_null());
+	json_object_set_new(o, "tarpit", json_boolean(lv->tarpit));
+	json_object_set_new(o, "greeting_seconds",
+			    lv->greeting_secs >= 0
+				? json_real(lv->greeting_secs)
+				: json_null());
+	json_object_set_new(o, "bytes_received",
+			    json_integer((json_int_t)r->bytes));
+	json_object_set_new(o, "greeting", g);
+	json_object_set_new(o, "ehlo", h);
+	json_object_set_new(o, "starttls_offered",
+			    json_boolean(lv->starttls_offered));
+	json_object_set_new(o, "tls", tls);
+	json_object_set_new(o, "ehlo_tls", h2);
+	json_object_set_new(o, "transcript", tr);
+	bl_diags_finish(&d);
+	bl_config_free(cfg);
+	return o;
+}
+
+/* probe_summary - what a live instance showed, for a person (text) */
+static void
+probe_summary(FILE *out, const struct bl_config *cfg)
+{
+	const struct bl_live *lv = bl_live_facts(cfg);
+	const char *p, *nl;
+
+	if (lv == NULL)
+		return;
+	bl_escape_puts(out, lv->src->path);
+	fputs(lv->greeting_text ? ":\n" : ": no greeting\n", out);
+	for (p = lv->greeting_text; p != NULL; p = nl ? nl + 1 : NULL) {
+		nl = strchr(p, '\n');
+		fputs("  greeting  ", out);
+		bl_escape_print(out, p, nl ? (size_t)(nl - p) : strlen(p), 0);
+		fputc('\n', out);
+	}
+	if (lv->ehlo_reply.seen)
+		fprintf(out, "  EHLO      %d, %zu line%s, STARTTLS %s\n",
+			lv->ehlo_reply.code, lv->ehlo_reply.nlines,
+			lv->ehlo_reply.nlines == 1 ? "" : "s",
+			lv->starttls_offered ? "offered" : "not offered");
+	if (lv->tls.ok) {
+		fprintf(out, "  TLS       ");
+		bl_escape_puts(out, lv->tls.protocol ? lv->tls.protocol : "?");
+		fputs(", ", out);
+		bl_escape_puts(out, lv->tls.cipher ? lv->tls.cipher : "?");
+		fputs(lv->tls.verified ? ", chain verified" : ", chain not verified",
+		      out);
+		fputc('\n', out);
+		if (lv->tls.subject != NULL) {
+			fputs("  cert      ", out);
+			bl_escape_puts(out, lv->tls.subject);
+			fputc('\n', out);
+		}
+	} else if (lv->tls.tried) {
+		fputs("  TLS       handshake failed\n", out);
+	}
+	if (lv->failure != NULL) {
+		fputs("  ended     ", out);
+		bl_escape_puts(out, lv->failure);
+		if (lv->failure_phase != NULL) {
+			fputs(" (", out);
+			bl_escape_puts(out, lv->failure_phase);
+			fputc(')', out);
+		}
+		fputc('\n', out);
+	}
+}
+
+/* cmd_probe - greet each target, then check what each said like a file */
+static int
+cmd_probe(struct opts *o, char **targets, int ntargets)
+{
+	struct bl_probe_target *t = bl_xcalloc((size_t)ntargets, sizeof(*t));
+	struct bl_probe_result *res = NULL;
+	struct bl_buf errs;
+	struct run run;
+	char host[256];
+	size_t nres = 0, i, k, before;
+	int rc = BL_EXIT_OK;
+	bool bad = false;
+
+	for (i = 0; i < (size_t)ntargets; i++) {
+		const char *why;
+
+		if (bl_probe_target_parse(&t[i], targets[i], &why) < 0) {
+			rc = usage_error("\"%s\" is not HOST[:PORT]: %s",
+					 targets[i], why);
+			goto out;
+		}
+	}
+	if (o->probe.ehlo == NULL)
+		o->probe.ehlo = local_name(host, sizeof(host));
+	if (o->probe.timeout <= 0)
+		o->probe.timeout = 30;
+	/* probes wait on the network: all at once unless --jobs says */
+	o->probe.jobs = o->jobs_set ? o->jobs : (unsigned)ntargets * 2;
+	if (o->probe.jobs > MAX_JOBS)
+		o->probe.jobs = MAX_JOBS;
+	o->load.type = "live";
+	bl_buf_init(&errs);
+	if (bl_probe_run(t, (size_t)ntargets, &o->probe, &res, &nres, &errs) <
+	    0)
+		bad = true;
+	if (errs.len > 0)
+		fprintf(stderr, "bannerlint: %s", errs.data);
+	bl_buf_finish(&errs);
+	if (run_begin(&run, o, false, NULL, 0) < 0) {
+		run_finish(&run);
+		rc = BL_EXIT_ERROR;
+		goto out;
+	}
+	run.failed |= bad;
+	before = run.pre.n;
+	if (o->record != NULL && record(&run, res, nres) < 0)
+		run.failed = true;
+	if (o->compare != NULL && load_listeners(&run, o->compare) < 0)
+		run.failed = true;
+	run.probes = json_array();
+	for (i = 0; i < nres; i++) {
+		/* the same target twice is probed twice, shown once */
+		for (k = 0; k < i; k++)
+			if (strcmp(res[k].name, res[i].name) == 0)
+				break;
+		if (k < i)
+			continue;
+		if (bl_plan_add_text(run.plan, res[i].name, res[i].text,
+				     res[i].len, &run.pre) < 0)
+			run.failed = true;
+		json_array_append_new(run.probes, probe_json(&res[i]));
+	}
+	pre_said(&run, before);
+	rc = check_run(&run, o);
+out:
+	for (i = 0; i < (size_t)ntargets; i++)
+		bl_probe_target_finish(&t[i]);
+	free(t);
+	bl_probe_results_free(res, nres);
 	return rc;
 }
 
@@ -1713,6 +2230,16 @@ bl_cli_main(int argc, char **argv)
 		{"dns", required_argument, NULL, 'D'},
 		{"resolver", required_argument, NULL, 'E'},
 		{"dns-timeout", required_argument, NULL, 'O'},
+		{"starttls", no_argument, NULL, 1001},
+		{"tls", no_argument, NULL, 1002},
+		{"plain", no_argument, NULL, 1003},
+		{"ehlo", required_argument, NULL, 1004},
+		{"sni", required_argument, NULL, 1005},
+		{"ca-file", required_argument, NULL, 1006},
+		{"timeout", required_argument, NULL, 1007},
+		{"first", no_argument, NULL, 1008},
+		{"compare", required_argument, NULL, 1009},
+		{"record", required_argument, NULL, 1010},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
@@ -1731,6 +2258,7 @@ bl_cli_main(int argc, char **argv)
 	if (argc > 1 && (strcmp(argv[1], "check") == 0 ||
 			 strcmp(argv[1], "show") == 0 ||
 			 strcmp(argv[1], "fix") == 0 ||
+			 strcmp(argv[1], "probe") == 0 ||
 			 strcmp(argv[1], "rules") == 0 ||
 			 strcmp(argv[1], "explain") == 0)) {
 		cmd = argv[1];
@@ -1830,6 +2358,7 @@ bl_cli_main(int argc, char **argv)
 			o.load.no_templates = true;
 			break;
 		case 'j':
+			o.jobs_set = true;
 			if (parse_jobs(optarg, &o.jobs) < 0)
 				return usage_error("--jobs takes a number of "
 						   "threads from 1 to %u, not "
@@ -1884,6 +2413,59 @@ bl_cli_main(int argc, char **argv)
 			o.dns_timeout_ms = (unsigned)(sec * 1000.0 + 0.5);
 			break;
 		}
+		case 1001:
+		case 1002:
+		case 1003:
+			if (o.probe.mode != BL_PROBE_AUTO)
+				return usage_error("%s", "--starttls, --tls "
+							 "and --plain exclude "
+							 "each other");
+			o.probe.mode = c == 1001   ? BL_PROBE_STARTTLS
+				       : c == 1002 ? BL_PROBE_TLS
+						   : BL_PROBE_PLAIN;
+			o.probe_opts = true;
+			break;
+		case 1004:
+			if (*optarg == '\0' || strlen(optarg) > 255 ||
+			    strpbrk(optarg, " \t\r\n") != NULL)
+				return usage_error("--ehlo takes a host name "
+						   "without blanks, not \"%s\"",
+						   optarg);
+			o.probe.ehlo = optarg;
+			o.probe_opts = true;
+			break;
+		case 1005:
+			o.probe.sni = optarg;
+			o.probe_opts = true;
+			break;
+		case 1006:
+			o.probe.ca_file = optarg;
+			o.probe_opts = true;
+			break;
+		case 1007: {
+			char *end;
+			double sec = strtod(optarg, &end);
+
+			if (end == optarg || *end != '\0' || !(sec >= 0.1) ||
+			    sec > 600)
+				return usage_error("--timeout takes seconds "
+						   "from 0.1 to 600, not \"%s\"",
+						   optarg);
+			o.probe.timeout = sec;
+			o.probe_opts = true;
+			break;
+		}
+		case 1008:
+			o.probe.first = true;
+			o.probe_opts = true;
+			break;
+		case 1009:
+			o.compare = optarg;
+			break;
+		case 1010:
+			o.record = optarg;
+			o.probe_opts = true;
+			break;
 		case 'h':
 			fputs(usage_text, stdout);
 			return BL_EXIT_OK;
@@ -1907,7 +2489,18 @@ bl_cli_main(int argc, char **argv)
 					: usage_error("%s", "explain takes one "
 							    "RULE");
 	else if (optind >= argc)
-		rc = usage_error("%s needs at least one PATH", cmd);
+		rc = usage_error("%s needs at least one %s", cmd,
+				 strcmp(cmd, "probe") == 0 ? "HOST" : "PATH");
+	else if (strcmp(cmd, "probe") != 0 && o.probe_opts)
+		rc = usage_error("--starttls, --tls, --plain, --ehlo, --sni, "
+				 "--ca-file, --timeout, --first and --record "
+				 "are options of probe, not of %s",
+				 cmd);
+	else if (strcmp(cmd, "probe") != 0 && strcmp(cmd, "check") != 0 &&
+		 o.compare != NULL)
+		rc = usage_error("--compare is an option of probe and check, "
+				 "not of %s",
+				 cmd);
 	else if (strcmp(cmd, "fix") != 0 &&
 		 (o.write || o.unsafe || o.backup != NULL))
 		rc = usage_error("--write, --unsafe and --backup are options "
@@ -1920,6 +2513,8 @@ bl_cli_main(int argc, char **argv)
 			     ? usage_error("%s", "fix prints a diff: no "
 						 "--format")
 			     : cmd_fix(&o, argv + optind, argc - optind);
+	else if (strcmp(cmd, "probe") == 0)
+		rc = cmd_probe(&o, argv + optind, argc - optind);
 	else if (strcmp(cmd, "show") == 0)
 		rc = o.format != FORMAT_TEXT && o.format != FORMAT_JSON
 			     ? usage_error("%s", "show prints text or json")

@@ -908,7 +908,7 @@ bl_engine_run(const struct bl_ruleset *rs, const struct bl_config *cfg,
 
 	/* an include that is not here: nothing said is verified (the note
 	 * is the reader's) */
-	if (cfg->unread_path != NULL)
+	if (cfg->unread_path != NULL || cfg->unverified != NULL)
 		out->unknown++;
 	for (j = 0; j < rs->nrules; j++) {
 		const struct bl_rule *r = &rs->rules[j];

@@ -17,9 +17,11 @@
  *                                    ehlo, sni, started (Unix seconds)
  *   S: LINE                          a line the server sent (no line end)
  *   C: LINE                          a line the probe sent
- *   E: EVENT SECONDS [TEXT]          connected, greeting, timeout PHASE,
- *                                    closed PHASE, reset PHASE, capped
- *                                    PHASE, refused, error, tarpit
+ *   E: EVENT [PHASE] SECONDS [TEXT]  connected, greeting, tarpit,
+ *                                    partial PHASE (the last S: line did
+ *                                    not end), timeout PHASE, closed
+ *                                    PHASE, reset PHASE, capped PHASE,
+ *                                    refused, error
  *                                    (SECONDS since the connect began)
  *   T: KEY VALUE                     TLS: handshake ok|failed, protocol,
  *                                    cipher, verify ok|CODE TEXT, subject,
@@ -37,6 +39,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "model.h"
 #include "source.h"
 
 #define BL_LIVE_MAGIC "bannerlint-transcript 1"
@@ -100,6 +103,11 @@ struct bl_live {
 	bool tarpit;          /* the greeting was slow (or never came) */
 	double greeting_secs; /* when the greeting was complete, or -1 */
 	const struct bl_source *src; /* the transcript */
+	/* the greeting's lines as sent, joined with newlines (NULL: none
+	 * came), and the setting the banner surface is made of (the text
+	 * after each line's code; NULL unless a whole 220 greeting came) */
+	const struct bl_setting *greeting_setting;
+	const char *greeting_text;
 };
 
 #endif

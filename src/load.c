@@ -892,3 +892,24 @@ bl_plan_free(struct bl_plan *p)
 	free(p->v);
 	free(p);
 }
+
+/* bl_plan_add_text - an instance of one file held in memory (a probe's
+ * transcript), told by its content and shown under name */
+int
+bl_plan_add_text(struct bl_plan *p, const char *name, const char *text,
+		 size_t len, struct bl_diags *diags)
+{
+	struct bl_source *src = bl_source_from_mem(name, text, len);
+	size_t i;
+
+	if (add_file(p, name, src, &p->opts, diags) < 0) {
+		p->failed = true;
+		return -1;
+	}
+	/* the instance it made (or joined) is the last one */
+	for (i = p->n > 0 ? p->n - 1 : 0; i < p->n; i++) {
+		free(p->v[i].paths);
+		plan_sort(&p->v[i]);
+	}
+	return 0;
+}

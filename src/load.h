@@ -59,6 +59,11 @@ int bl_plan_build(struct bl_config **cfg, struct bl_plan *p, size_t i,
 int bl_plan_rebuild(struct bl_config **cfg, struct bl_plan *p, size_t i,
 		    const char *root, const struct bl_source_provider *pv,
 		    struct bl_diags *diags);
+/* bl_plan_add_text - one more instance: the file name of len bytes at
+ * text, held in memory (a probe's transcript), told by its content (or
+ * --type); -1 when it cannot be used (said in diags) */
+int bl_plan_add_text(struct bl_plan *p, const char *name, const char *text,
+		     size_t len, struct bl_diags *diags);
 /* bl_plan_end - after every instance: an error when nothing was checked
  * (built 0) and nothing failed, -1 then */
 int bl_plan_end(const struct bl_plan *p, size_t built, size_t skipped,

@@ -136,6 +136,11 @@ struct bl_surface {
 	const char *lines[2];
 	size_t nlines;
 	const char *behind;
+	/* the TCP port the listener accepts on, as its configuration names
+	 * it (a master.cf service "smtp", "submission", "127.0.0.1:2525");
+	 * 0: not known, or every port the daemon listens on (set by the
+	 * resolver; probe --compare matches a live port with it) */
+	unsigned port;
 };
 
 /* A fact a parser saw that only a rule can judge (e.g. an m4 define that
@@ -187,6 +192,10 @@ struct bl_config {
 	/* The first include that is not here (an absolute path missing in
 	 * the repository): what it sets is unknown, the run unverified. */
 	const char *unread_path;
+	/* Why what the instance says could not all be checked although it
+	 * was read (a probe that timed out: the reader has said so in a
+	 * note): the run is unverified; NULL: it could */
+	const char *unverified;
 	/* bl_config_lookup's index of the global settings by key, built as
 	 * settings are looked up (a cache: it never changes an answer) */
 	struct bl_lookup_index *index;

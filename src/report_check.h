@@ -47,10 +47,15 @@ struct bl_check_report_opts {
 	 * the entries that matched nothing (known at the end) follow as
 	 * results "absent"; NULL: no baseline (borrowed, lives past end) */
 	const struct bl_baseline *baseline;
+	/* probe: what each probe saw (a JSON array, borrowed, lives past
+	 * end): JSON's "probes" member, SARIF's run.properties.probes;
+	 * NULL: none */
+	const struct json_t *probes;
 };
 
 struct bl_baseline;
 struct bl_check_report;
+struct json_t;
 
 /* bl_check_report_begin - a reporter writing to fp (caller keeps fp open
  * until bl_check_report_end) */

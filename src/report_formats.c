@@ -356,6 +356,11 @@ json_end(struct bl_report_formats *s, size_t unknown)
 	json_object_set_new(sum, "diagnostics", dg);
 	json_object_set_new(sum, "unverified",
 			    json_integer((json_int_t)unknown));
+	if (s->o.probes != NULL) {
+		fputs(",\n  \"probes\": ", s->fp);
+		if (put_json(s->fp, s->o.probes, 1) < 0)
+			s->failed = true;
+	}
 	fputs(",\n  \"summary\": ", s->fp);
 	if (put_json(s->fp, sum, 1) < 0)
 		s->failed = true;
@@ -904,6 +909,14 @@ sarif_end(struct bl_report_formats *s, const struct bl_ruleset *const *sets,
 	if (spool_copy(&s->items, fp) < 0)
 		s->failed = true;
 	close_array(fp, s->items.n, 3);
+	if (s->o.probes != NULL) {
+		json_t *props = json_pack("{s:O}", "probes", (json_t *)s->o.probes);
+
+		fputs(",\n      \"properties\": ", fp);
+		if (put_json(fp, props, 3) < 0)
+			s->failed = true;
+		json_decref(props);
+	}
 	fputs("\n    }\n  ]\n}\n", fp);
 	json_decref(tool);
 	json_decref(base);

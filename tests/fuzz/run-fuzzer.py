@@ -259,6 +259,8 @@ def seeds_for(name, src):
         + case_files(here, "seeds-exchange_clixml/*"),
         "exchange_json": lambda: case_files(fx, "exchange/**/*.json")
         + case_files(here, "seeds-exchange_json/*"),
+        # probe transcripts (src/live.h): the live fixtures
+        "live": lambda: case_files(fx, "live/**/*.transcript"),
     }
     if name not in table:
         sys.exit("run-fuzzer.py: no seeds defined for harness %r (one of %s)"
