@@ -387,6 +387,8 @@ event_line(struct reader *rd, unsigned l, size_t lo, size_t ll,
 	}
 	if (lv->failure != NULL)
 		return; /* the first problem is what ended the probe */
+	if (ph != NULL && is(ph, phn, "quit"))
+		return; /* QUIT's reply is a courtesy: nothing was missed */
 	lv->failure = failures[i];
 	lv->failure_phase = ph != NULL ? dup(rd, ph, phn) : NULL;
 	lv->failure_text = dup(rd, p, (size_t)(e - p));

@@ -172,7 +172,8 @@ static const char usage_text[] =
 	"                            (check reads them back, offline)\n"
 	"      --compare PATH        probe, check: report where the live\n"
 	"                            greeting differs from the configuration\n"
-	"                            in PATH (BL501)\n"
+	"                            in PATH (BL501); show and fix accept\n"
+	"                            it and have nothing to compare\n"
 	"  -h, --help                show this help\n"
 	"  -V, --version             show the version\n"
 	"\n"
@@ -2514,11 +2515,6 @@ bl_cli_main(int argc, char **argv)
 		rc = usage_error("--starttls, --tls, --plain, --ehlo, --sni, "
 				 "--ca-file, --timeout, --first and --record "
 				 "are options of probe, not of %s",
-				 cmd);
-	else if (strcmp(cmd, "probe") != 0 && strcmp(cmd, "check") != 0 &&
-		 o.compare != NULL)
-		rc = usage_error("--compare is an option of probe and check, "
-				 "not of %s",
 				 cmd);
 	else if (strcmp(cmd, "fix") != 0 &&
 		 (o.write || o.unsafe || o.backup != NULL))
