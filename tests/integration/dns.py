@@ -56,6 +56,9 @@ import tempfile
 import threading
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from tap import Tap  # noqa: E402  (beside this script)
+
 SKIP = 77
 IN_CI = os.environ.get("CI", "") in ("true", "TRUE", "True", "1", "yes")
 RUN_TIMEOUT = 120      # one bannerlint or drill run
@@ -81,36 +84,6 @@ RCODE = {0: "NOERROR", 2: "SERVFAIL", 3: "NXDOMAIN", 5: "REFUSED"}
 def h(label):
     """a name of the test zone"""
     return "%s.%s" % (label, ZONE)
-
-
-class Tap:
-    """ok / not ok lines, then a count; status 1 on any failure."""
-
-    def __init__(self):
-        self.n = 0
-        self.failed = 0
-
-    def check(self, cond, what, detail=""):
-        self.n += 1
-        if cond:
-            print("ok %d - %s" % (self.n, what))
-        else:
-            self.failed += 1
-            print("not ok %d - %s" % (self.n, what))
-            for line in str(detail).splitlines():
-                print("#   " + line)
-        sys.stdout.flush()
-        return cond
-
-    def note(self, text):
-        for line in text.splitlines():
-            print("# " + line)
-        sys.stdout.flush()
-
-    def end(self):
-        print("1..%d" % self.n)
-        print("%d passed, %d failed" % (self.n - self.failed, self.failed))
-        return 1 if self.failed else 0
 
 
 def run(argv, timeout=RUN_TIMEOUT):

@@ -33,6 +33,9 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from tap import Tap  # noqa: E402  (beside this script)
+
 SKIP = 77
 TIMEOUT = 300
 IN_CI = os.environ.get("CI", "") in ("true", "TRUE", "True", "1", "yes")
@@ -54,31 +57,6 @@ CLEAN = """\
 smtpd_banner = $myhostname ESMTP
 myhostname = mx2.mailhost.de
 """
-
-
-class Tap:
-    """ok / not ok lines, then a count; status 1 on any failure."""
-
-    def __init__(self):
-        self.n = 0
-        self.failed = 0
-
-    def check(self, cond, what, detail=""):
-        self.n += 1
-        if cond:
-            print("ok %d - %s" % (self.n, what))
-        else:
-            self.failed += 1
-            print("not ok %d - %s" % (self.n, what))
-            for line in detail.splitlines():
-                print("#   " + line)
-        sys.stdout.flush()
-        return cond
-
-    def end(self):
-        print("1..%d" % self.n)
-        print("%d passed, %d failed" % (self.n - self.failed, self.failed))
-        return 1 if self.failed else 0
 
 
 class Env:

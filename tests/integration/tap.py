@@ -1,0 +1,39 @@
+# SPDX-License-Identifier: BSD-2-Clause
+"""tap.py - the TAP-like output every integration test of tests/integration/
+prints: "ok N - what" / "not ok N - what" with "#   " detail lines, a late
+plan "1..N" and the final line "N passed, N failed" that tests/run-all.sh
+and .ci/run count."""
+
+import sys
+
+
+class Tap:
+    """ok / not ok lines, then a count; status 1 on any failure."""
+
+    def __init__(self):
+        self.n = 0
+        self.failed = 0
+
+    def check(self, cond, what, detail=""):
+        self.n += 1
+        if cond:
+            print("ok %d - %s" % (self.n, what))
+        else:
+            self.failed += 1
+            print("not ok %d - %s" % (self.n, what))
+            for line in str(detail).splitlines():
+                print("#   " + line)
+        sys.stdout.flush()
+        return cond
+
+    def note(self, text):
+        for line in text.splitlines():
+            print("# " + line)
+        sys.stdout.flush()
+
+    def end(self):
+        print("1..%d" % self.n)
+        print("%d passed, %d failed" % (self.n - self.failed, self.failed))
+        return 1 if self.failed else 0
+
+
