@@ -545,8 +545,13 @@ open_socket(struct sess *s, const struct sockaddr *sa, socklen_t len)
 		e = errno;
 	}
 	if (e != 0) {
-		event(s, e == ECONNREFUSED ? "refused" : "error", NULL,
-		      strerror(e));
+		/* a server that accepts and resets at once can do so before
+		 * the connect is seen to complete */
+		event(s,
+		      e == ECONNREFUSED  ? "refused"
+		      : e == ECONNRESET ? "reset"
+					 : "error",
+		      e == ECONNRESET ? "connect" : NULL, strerror(e));
 		close(fd);
 		return -1;
 	}
