@@ -57,7 +57,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from tap import Tap  # noqa: E402  (beside this script)
+from tap import Tap, wrapper_check, write  # noqa: E402  (beside this script)
 
 SKIP = 77
 IN_CI = os.environ.get("CI", "") in ("true", "TRUE", "True", "1", "yes")
@@ -109,22 +109,6 @@ def run(argv, timeout=RUN_TIMEOUT):
                     or WRAPPER_REPORT.search(err)):
         wrapper_problems.append((" ".join(argv), p.returncode, err))
     return p.returncode, p.stdout.decode("utf-8", "replace"), err
-
-
-def wrapper_check(tap):
-    if not WRAPPER:
-        return
-    detail = ""
-    for cmd, rc, err in wrapper_problems[:5]:
-        detail += "$ %s\nexit %d\n%s\n" % (cmd, rc, err[-3000:])
-    tap.check(not wrapper_problems, "%s reported nothing (%d runs with a "
-              "report)" % (WRAPPER[0], len(wrapper_problems)), detail)
-
-
-def write(path, text):
-    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
-    with open(path, "w", encoding="utf-8") as f:
-        f.write(text)
 
 
 def read(path):
@@ -1255,7 +1239,7 @@ def main():
             tap.note("kept " + tmp)
         else:
             shutil.rmtree(tmp, ignore_errors=True)
-    wrapper_check(tap)
+    wrapper_check(tap, WRAPPER, wrapper_problems)
     tap.note("took %.1fs" % (time.monotonic() - t0))
     return tap.end()
 

@@ -4,6 +4,7 @@ prints: "ok N - what" / "not ok N - what" with "#   " detail lines, a late
 plan "1..N" and the final line "N passed, N failed" that tests/run-all.sh
 and .ci/run count."""
 
+import os
 import sys
 
 
@@ -37,3 +38,22 @@ class Tap:
         return 1 if self.failed else 0
 
 
+
+
+def wrapper_check(tap, wrapper, problems):
+    """one check that the --wrapper (valgrind) reported nothing in any
+    run: problems holds (command, status, stderr) of those that did"""
+    if not wrapper:
+        return
+    detail = ""
+    for cmd, rc, err in problems[:5]:
+        detail += "$ %s\nexit %d\n%s\n" % (cmd, rc, err[-3000:])
+    tap.check(not problems, "%s reported nothing (%d runs with a "
+              "report)" % (wrapper[0], len(problems)), detail)
+
+
+def write(path, text):
+    """text into path, its directories made"""
+    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)
